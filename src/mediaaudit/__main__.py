@@ -1,0 +1,5 @@
+"""Allow ``python -m mediaaudit``."""
+
+from mediaaudit.cli.main import main
+
+main()

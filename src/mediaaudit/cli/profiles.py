@@ -1,0 +1,45 @@
+"""``mediaaudit profiles``: list the built-in profiles or show one."""
+
+from __future__ import annotations
+
+import click
+
+from mediaaudit.cli.common import fail
+from mediaaudit.profile import ProfileError, builtin_ids, load_profile
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+def profiles(ctx: click.Context) -> None:
+    """List built-in format profiles; 'profiles show ID|FILE' shows one."""
+    if ctx.invoked_subcommand is None:
+        for pid in builtin_ids():
+            p = load_profile(pid)
+            click.echo(f"{p.id}\t{p.name}\tversion {p.version}\tsha256 {p.sha256}")
+
+
+@profiles.command("show")
+@click.argument("spec")
+def show(spec: str) -> None:
+    """Show a profile's source, checksum and every row with its status and PUIDs."""
+    try:
+        p = load_profile(spec)
+    except ProfileError as exc:
+        fail(str(exc))
+    click.echo(f"{p.id} — {p.name}")
+    for key in ("version", "publisher", "source_url", "source_modified", "source_sha256",
+                "retrieved", "scope"):
+        if key in p.header:
+            click.echo(f"  {key}: {p.header[key]}")
+    click.echo(f"  file: {p.source}")
+    click.echo(f"  sha256: {p.sha256}")
+    click.echo("\nFormats:")
+    for r in p.formats:
+        cond = f"  [{r.condition.text}]" if r.condition else ""
+        click.echo(f"  {r.status:<10} {r.category:<6} {r.name}: {', '.join(r.puids)}{cond}")
+    click.echo("\nCodecs:")
+    for c in p.codecs:
+        click.echo(f"  {c.status:<10} {c.track:<6} {c.name} (MediaInfo: {', '.join(c.mediainfo)})")
+    click.echo("\nEquivalents (mediaaudit's reading, not in the norm):")
+    for e in p.equivalents:
+        click.echo(f"  {', '.join(e.puids)} → {e.maps_to}: {e.reason}")

@@ -1,0 +1,402 @@
+"""The finding-code table: one row per code, with nl/en text and an explanation.
+
+Findings carry only a code and parameters; text is rendered at output time from this
+table, so a manifest can be re-rendered in another language and every message has a
+matching ``mediaaudit explain`` entry.  Codes are never renumbered or reused.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mediaaudit.model import Severity
+
+LANGS = ("nl", "en")
+
+
+@dataclass(frozen=True)
+class Code:
+    """One finding code.  ``unaudited`` marks codes that mean 'could not be checked'."""
+
+    code: str
+    name: str
+    severity: Severity
+    message: Mapping[str, str]
+    explanation: Mapping[str, str]
+    unaudited: bool = False
+
+
+def _c(
+    code: str,
+    name: str,
+    severity: Severity,
+    nl: str,
+    en: str,
+    expl_nl: str,
+    expl_en: str,
+    unaudited: bool = False,
+) -> Code:
+    return Code(code, name, severity, {"nl": nl, "en": en}, {"nl": expl_nl, "en": expl_en}, unaudited)
+
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+_TABLE: tuple[Code, ...] = (
+    # --- ID: identification -------------------------------------------------------
+    _c("MA-ID-001", "extension-mismatch", W,
+       "De extensie '.{ext}' past niet bij de inhoud: dit is {format}.",
+       "The extension '.{ext}' does not match the content: this is {format}.",
+       "Wat: de bestandsnaam belooft een ander formaat dan de bytes bevatten. Waarom: "
+       "platforms en archiefsystemen vertrouwen soms op de extensie; een verkeerde extensie "
+       "kan tot weigering of verkeerde weergave leiden. Oplossen: hernoem het bestand naar de "
+       "juiste extensie of exporteer het opnieuw.",
+       "What: the file name promises a different format than its bytes hold. Why: platforms "
+       "and archive systems sometimes trust the extension; a wrong one can cause rejection or "
+       "wrong display. Fix: rename the file to the right extension or export it again."),
+    _c("MA-ID-002", "identified-by-mime-only", W,
+       "PRONOM herkent dit bestand niet; alleen libmagic noemt het {mime}.",
+       "PRONOM does not recognise this file; only libmagic calls it {mime}.",
+       "Wat: siegfried vond geen PRONOM-handtekening, maar libmagic herkende het type. Waarom: "
+       "de NVF is gebaseerd op PRONOM-identificaties; zonder PUID is de beoordeling minder "
+       "zeker. Oplossen: exporteer het bestand opnieuw met standaardsoftware.",
+       "What: siegfried found no PRONOM signature, but libmagic recognised the type. Why: the "
+       "NVF is keyed on PRONOM identifications; without a PUID the verdict is less certain. "
+       "Fix: export the file again with standard software."),
+    _c("MA-ID-003", "unknown-format", E,
+       "Het formaat van dit bestand is niet te herkennen ({mime}).",
+       "The format of this file cannot be identified ({mime}).",
+       "Wat: geen enkele identificatie (PRONOM, libmagic) herkende een beeld-, video- of "
+       "audioformaat. Waarom: een bestand dat niet te herkennen is, kan niet aan de norm "
+       "getoetst worden en wordt dus nooit goedgekeurd. Oplossen: controleer of het bestand "
+       "compleet en onbeschadigd is en exporteer het opnieuw als PNG, JPEG of MP4.",
+       "What: no identifier (PRONOM, libmagic) recognised an image, video or audio format. "
+       "Why: a file that cannot be identified cannot be checked against the norm, so it never "
+       "passes. Fix: check that the file is complete and undamaged and export it again as "
+       "PNG, JPEG or MP4."),
+    _c("MA-ID-004", "not-media", E,
+       "Dit is geen beeld-, video- of audiobestand maar {format}.",
+       "This is not an image, video or audio file but {format}.",
+       "Wat: het bestand is wel herkend, maar is geen media. Waarom: mediaaudit keurt alleen "
+       "beeld, video en audio voor plaatsing op sociale media. Oplossen: haal het bestand uit "
+       "de uploadmap of lever het juiste mediabestand aan.",
+       "What: the file was identified, but it is not media. Why: mediaaudit approves only "
+       "images, video and audio for posting on social media. Fix: remove the file from the "
+       "upload folder or supply the right media file."),
+    # --- FMT: format / profile ----------------------------------------------------
+    _c("MA-FMT-001", "not-listed", E,
+       "{format} staat niet in {profile}.",
+       "{format} is not listed in {profile}.",
+       "Wat: het formaat komt niet voor in de Norm Voorkeursformaten (NVF). Waarom: de "
+       "Archiefwet vraagt duurzame formaten; wat niet in de norm staat, is niet getoetst op "
+       "duurzaamheid. Oplossen: exporteer foto's als PNG of JPEG, video als MP4 met H.264 en "
+       "AAC (of MKV met FFV1 voor een archiefmaster).",
+       "What: the format does not appear in the Norm Voorkeursformaten (NVF). Why: the Dutch "
+       "Archives Act asks for durable formats; what is not in the norm has not been assessed "
+       "for durability. Fix: export photos as PNG or JPEG, video as MP4 with H.264 and AAC "
+       "(or MKV with FFV1 for an archival master)."),
+    _c("MA-FMT-002", "acceptable", I,
+       "{format} is acceptabel, maar niet het voorkeursformaat volgens {profile}.",
+       "{format} is acceptable, but not a preferred format under {profile}.",
+       "Wat: de NVF noemt dit formaat 'Acceptabel' (bijv. JPEG door lossy compressie, MP4 "
+       "door royalty's). Waarom: acceptabel mag, maar voor archivering is een voorkeursformaat "
+       "beter. Oplossen: niets verplicht; bewaar zo mogelijk ook een origineel in een "
+       "voorkeursformaat (PNG, TIFF, MKV/FFV1).",
+       "What: the NVF calls this format 'Acceptabel' (e.g. JPEG for its lossy compression, MP4 "
+       "for royalties). Why: acceptable is allowed, but a preferred format is better for "
+       "archiving. Fix: nothing required; where possible also keep an original in a preferred "
+       "format (PNG, TIFF, MKV/FFV1)."),
+    _c("MA-FMT-003", "codec-not-listed", E,
+       "De {track}-codec {codec} staat niet in {profile}.",
+       "The {track} codec {codec} is not listed in {profile}.",
+       "Wat: de container is bekend, maar de codec van een spoor niet (bijv. HEVC, VP9, "
+       "Opus). Waarom: de NVF beoordeelt video op container én codec; het slechtste deel "
+       "bepaalt de status. Oplossen: exporteer opnieuw met H.264-video en AAC-audio.",
+       "What: the container is known, but a track's codec is not (e.g. HEVC, VP9, Opus). Why: "
+       "the NVF judges video by container and codec; the worst part decides. Fix: export "
+       "again with H.264 video and AAC audio."),
+    _c("MA-FMT-004", "condition-not-met", I,
+       "{format} is alleen voorkeur onder een voorwaarde die hier niet geldt: {condition}.",
+       "{format} is preferred only under a condition not met here: {condition}.",
+       "Wat: de norm stelt een voorwaarde aan de voorkeursstatus (Matroska is alleen voorkeur "
+       "met de FFV1-codec). Waarom: zonder die voorwaarde is het formaat 'Acceptabel'. "
+       "Oplossen: niets verplicht; gebruik FFV1 voor een archiefmaster.",
+       "What: the norm attaches a condition to the preferred status (Matroska is preferred "
+       "only with the FFV1 codec). Why: without it the format is 'Acceptabel'. Fix: nothing "
+       "required; use FFV1 for an archival master."),
+    _c("MA-FMT-005", "animated-gif", I,
+       "Geanimeerde GIF met {frames} beelden.",
+       "Animated GIF with {frames} frames.",
+       "Wat: de GIF bevat een animatie. Waarom: platforms zetten animaties vaak om naar video; "
+       "de NVF maakt geen onderscheid, maar de weergave kan afwijken. Oplossen: overweeg een "
+       "MP4 (H.264) voor langere animaties.",
+       "What: the GIF holds an animation. Why: platforms often convert animations to video; "
+       "the NVF makes no distinction, but display may differ. Fix: consider an MP4 (H.264) "
+       "for longer animations."),
+    _c("MA-FMT-006", "not-fast-start", I,
+       "De MP4 is niet 'fast start' (de index staat achteraan).",
+       "The MP4 is not 'fast start' (its index is at the end).",
+       "Wat: de moov-box staat na de mediadata. Waarom: afspelen via internet begint pas als "
+       "het hele bestand binnen is. Oplossen: exporteer opnieuw met 'web optimized' / "
+       "'faststart' (ffmpeg: -movflags +faststart).",
+       "What: the moov box comes after the media data. Why: streaming playback cannot start "
+       "until the whole file has arrived. Fix: export again with 'web optimised' / "
+       "'faststart' (ffmpeg: -movflags +faststart)."),
+    _c("MA-FMT-007", "very-large-image", I,
+       "Zeer groot beeld: {width}×{height} pixels ({megapixels} MP).",
+       "Very large image: {width}×{height} pixels ({megapixels} MP).",
+       "Wat: het beeld is groter dan sociale media tonen. Waarom: platforms verkleinen het "
+       "toch, en grote bestanden vertragen uploaden. Oplossen: verklein naar hooguit 4096 "
+       "pixels aan de lange zijde voor plaatsing; bewaar het origineel.",
+       "What: the image is larger than social media display. Why: platforms scale it down "
+       "anyway, and large files slow uploads. Fix: scale to at most 4096 pixels on the long "
+       "side for posting; keep the original."),
+    # --- IO: unreadable / damaged -------------------------------------------------
+    _c("MA-IO-001", "empty-file", E,
+       "Het bestand is leeg (0 bytes).",
+       "The file is empty (0 bytes).",
+       "Wat: het bestand bevat geen gegevens. Waarom: meestal is een upload of kopie mislukt. "
+       "Oplossen: kopieer of upload het bestand opnieuw.",
+       "What: the file holds no data. Why: usually an upload or copy failed. Fix: copy or "
+       "upload the file again."),
+    _c("MA-IO-002", "unreadable", E,
+       "Het bestand kon niet gelezen worden: {reason}.",
+       "The file could not be read: {reason}.",
+       "Wat: het besturingssysteem gaf een fout bij het lezen (rechten, netwerkshare). Waarom: "
+       "een bestand dat niet gelezen kan worden, is niet gecontroleerd en wordt nooit "
+       "goedgekeurd. Oplossen: controleer de rechten en de verbinding en scan opnieuw.",
+       "What: the operating system returned an error while reading (permissions, network "
+       "share). Why: a file that cannot be read has not been checked and never passes. Fix: "
+       "check permissions and the connection, then scan again.", unaudited=True),
+    _c("MA-IO-003", "changed-during-scan", E,
+       "Het bestand veranderde of verdween tijdens de controle.",
+       "The file changed or disappeared while it was being checked.",
+       "Wat: grootte of wijzigingstijd veranderde tijdens het lezen, of het bestand is weg. "
+       "Waarom: de uitslag zou over andere bytes gaan dan er nu staan. Oplossen: wacht tot "
+       "het kopiëren klaar is en scan opnieuw.",
+       "What: size or modification time changed while reading, or the file is gone. Why: the "
+       "verdict would describe other bytes than those now present. Fix: wait until copying "
+       "has finished and scan again.", unaudited=True),
+    _c("MA-IO-004", "damaged", E,
+       "Het bestand is beschadigd of afgebroken: {reason}.",
+       "The file is damaged or truncated: {reason}.",
+       "Wat: het formaat is herkend, maar de inhoud kan niet (volledig) gelezen worden. "
+       "Waarom: een afgebroken bestand toont verkeerd of niet op een platform en is niet "
+       "archiveerbaar. Oplossen: exporteer of kopieer het bestand opnieuw vanaf de bron.",
+       "What: the format was recognised, but the content cannot be read (completely). Why: a "
+       "truncated file displays wrongly or not at all on a platform and cannot be archived. "
+       "Fix: export or copy the file again from its source."),
+    _c("MA-IO-006", "probe-failed", E,
+       "Interne fout bij het onderzoeken van het bestand ({reason}).",
+       "Internal error while examining the file ({reason}).",
+       "Wat: een van de leesbibliotheken gaf een onverwachte fout. Waarom: het bestand is dan "
+       "niet volledig gecontroleerd en wordt nooit goedgekeurd. Oplossen: meld het bestand "
+       "aan de beheerder (zie SECURITY.md) en lever het zo nodig opnieuw aan.",
+       "What: one of the reading libraries raised an unexpected error. Why: the file has then "
+       "not been fully checked and never passes. Fix: report the file to the maintainers "
+       "(see SECURITY.md) and supply it again if needed.", unaudited=True),
+    _c("MA-IO-007", "decompression-bomb", E,
+       "Het beeld claimt {pixels} pixels; dat is boven de veiligheidsgrens.",
+       "The image claims {pixels} pixels, above the safety limit.",
+       "Wat: de kop van het beeld vraagt om een enorme hoeveelheid geheugen. Waarom: zulke "
+       "bestanden ('decompression bombs') kunnen systemen laten vastlopen. Oplossen: lever "
+       "een beeld van normale afmetingen aan.",
+       "What: the image header asks for an enormous amount of memory. Why: such files "
+       "('decompression bombs') can bring systems down. Fix: supply an image of normal size."),
+    _c("MA-IO-008", "not-a-regular-file", E,
+       "Dit is geen gewoon bestand ({kind}).",
+       "This is not a regular file ({kind}).",
+       "Wat: een speciale invoer (pipe, apparaat, kapotte snelkoppeling). Waarom: er is niets "
+       "te controleren of te plaatsen. Oplossen: verwijder het uit de uploadmap.",
+       "What: a special entry (pipe, device, broken link). Why: there is nothing to check or "
+       "post. Fix: remove it from the upload folder."),
+    # --- LIC: rights --------------------------------------------------------------
+    _c("MA-LIC-001", "rights-unknown", E,
+       "Geen informatie over auteursrecht of licentie gevonden.",
+       "No copyright or licence information found.",
+       "Wat: het bestand en zijn sidecars noemen geen licentie, maker of rechthebbende. "
+       "Waarom: het Nationaal Archief vraagt alleen materiaal te plaatsen dat vrij is van "
+       "rechten, open gelicenseerd is (Creative Commons) of waarvan het auteursrecht bij de "
+       "organisatie ligt. Oplossen: voeg een licentie toe (XMP/IPTC in het bestand, een "
+       "'NAAM.license'-bestand ernaast of een [[annotations]]-regel in mediaaudit.toml).",
+       "What: the file and its sidecars name no licence, creator or rights holder. Why: the "
+       "Nationaal Archief asks organisations to post only material that is free of rights, "
+       "openly licensed (Creative Commons) or whose copyright lies with the organisation. "
+       "Fix: add a licence (XMP/IPTC in the file, a 'NAME.license' file beside it or an "
+       "[[annotations]] entry in mediaaudit.toml)."),
+    _c("MA-LIC-002", "rights-restricted", E,
+       "Auteursrecht voorbehouden door {holder}, zonder open licentie.",
+       "Copyright reserved by {holder}, with no open licence.",
+       "Wat: het bestand noemt een rechthebbende die niet de eigen organisatie is, en geen "
+       "open licentie. Waarom: plaatsen zonder toestemming schendt het auteursrecht. "
+       "Oplossen: regel een licentie of overdracht en leg die vast (sidecar of config), of "
+       "gebruik ander materiaal.",
+       "What: the file names a rights holder other than your organisation and no open "
+       "licence. Why: posting without permission infringes copyright. Fix: arrange a licence "
+       "or transfer and record it (sidecar or config), or use other material."),
+    _c("MA-LIC-003", "rights-conflict", E,
+       "Bronnen spreken elkaar tegen: {details}.",
+       "Sources disagree: {details}.",
+       "Wat: twee of meer metadatavelden noemen een andere licentie of rechthebbende. Waarom: "
+       "bij tegenstrijdige rechteninformatie is niet vast te stellen of plaatsen mag. "
+       "Oplossen: zoek uit welke bron klopt en corrigeer de metadata of leg het vast in een "
+       "'.license'-sidecar.",
+       "What: two or more metadata fields name a different licence or rights holder. Why: "
+       "with conflicting rights information it cannot be decided whether posting is allowed. "
+       "Fix: find out which source is right and correct the metadata, or record it in a "
+       "'.license' sidecar."),
+    _c("MA-LIC-004", "non-commercial", W,
+       "De licentie {licence} staat geen commercieel gebruik toe.",
+       "The licence {licence} does not allow commercial use.",
+       "Wat: een NC-licentie (NietCommercieel). Waarom: overheidscommunicatie is meestal niet "
+       "commercieel, maar plaatsing op een commercieel platform kan twijfel geven; je "
+       "organisatie beslist. Oplossen: vraag zo nodig toestemming aan de maker.",
+       "What: an NC (NonCommercial) licence. Why: government communication is usually not "
+       "commercial, but posting on a commercial platform can raise doubt; your organisation "
+       "decides. Fix: ask the creator for permission if needed."),
+    _c("MA-LIC-005", "no-derivatives", W,
+       "De licentie {licence} staat geen bewerkingen toe (ook niet bijsnijden).",
+       "The licence {licence} does not allow derivatives (not even cropping).",
+       "Wat: een ND-licentie (GeenAfgeleideWerken). Waarom: bijsnijden, ondertitelen of "
+       "combineren is een bewerking. Oplossen: plaats het werk ongewijzigd of vraag "
+       "toestemming.",
+       "What: an ND (NoDerivatives) licence. Why: cropping, subtitling or combining is a "
+       "derivative. Fix: post the work unchanged or ask permission."),
+    _c("MA-LIC-006", "licence-unrecognised", W,
+       "Licentietekst niet herkend: '{value}'.",
+       "Licence text not recognised: '{value}'.",
+       "Wat: een licentieveld bevat tekst die geen bekende Creative Commons-licentie of "
+       "toegestane licentie is. Waarom: alleen herkende licenties kunnen goedgekeurd worden. "
+       "Oplossen: gebruik de licentie-URL (bijv. https://creativecommons.org/licenses/by/4.0/) "
+       "of voeg de licentie toe aan allowed_licences in mediaaudit.toml.",
+       "What: a licence field holds text that is no known Creative Commons or allowed "
+       "licence. Why: only recognised licences can pass. Fix: use the licence URL (e.g. "
+       "https://creativecommons.org/licenses/by/4.0/) or add the licence to "
+       "allowed_licences in mediaaudit.toml."),
+    _c("MA-LIC-007", "xmp-rejected", W,
+       "XMP-metadata geweigerd: {reason}.",
+       "XMP metadata rejected: {reason}.",
+       "Wat: het XMP-pakket is onleesbaar of onveilig (bijv. een DOCTYPE met entiteiten, "
+       "een 'XML-bom'). Waarom: onveilige XML wordt nooit verwerkt; rechten daarin tellen dus "
+       "niet mee. Oplossen: schrijf de metadata opnieuw met standaardsoftware.",
+       "What: the XMP packet is unreadable or unsafe (e.g. a DOCTYPE with entities, an 'XML "
+       "bomb'). Why: unsafe XML is never processed, so rights in it do not count. Fix: write "
+       "the metadata again with standard software."),
+    _c("MA-LIC-008", "attribution-required", I,
+       "Vermeld bij plaatsing: {attribution}",
+       "Credit when posting: {attribution}",
+       "Wat: de licentie vraagt naamsvermelding. Waarom: zonder naamsvermelding wordt de "
+       "licentie geschonden. Oplossen: neem deze tekst op bij het bericht.",
+       "What: the licence requires attribution. Why: without attribution the licence is "
+       "breached. Fix: include this text with the post."),
+    _c("MA-LIC-009", "licence-version-missing", W,
+       "Licentie zonder versie: {licence}.",
+       "Licence without a version: {licence}.",
+       "Wat: de licentie noemt geen versie (bijv. 'CC BY'). Waarom: de voorwaarden verschillen "
+       "per versie. Oplossen: vul de versie aan (bijv. CC BY 4.0).",
+       "What: the licence names no version (e.g. 'CC BY'). Why: the terms differ between "
+       "versions. Fix: add the version (e.g. CC BY 4.0)."),
+    _c("MA-LIC-010", "sidecar-unreadable", W,
+       "Sidecar {sidecar} is onleesbaar en telt niet mee.",
+       "Sidecar {sidecar} is unreadable and was ignored.",
+       "Wat: het '.license'- of '.xmp'-bestand naast de media is geen geldige tekst. Waarom: "
+       "rechten daarin tellen niet mee. Oplossen: schrijf de sidecar opnieuw (UTF-8, regels "
+       "'SPDX-FileCopyrightText:' en 'SPDX-License-Identifier:').",
+       "What: the '.license' or '.xmp' file beside the media is not valid text. Why: rights in "
+       "it do not count. Fix: write the sidecar again (UTF-8, lines "
+       "'SPDX-FileCopyrightText:' and 'SPDX-License-Identifier:')."),
+    _c("MA-LIC-011", "licence-not-allowed", E,
+       "De licentie {licence} staat niet in de lijst van toegestane licenties.",
+       "The licence {licence} is not in the list of allowed licences.",
+       "Wat: het bestand noemt een eigen licentie (LicenseRef-…) die de configuratie niet "
+       "toestaat. Waarom: alleen vooraf goedgekeurde licenties (bijv. een gekochte "
+       "stocklicentie) tellen. Oplossen: voeg de licentie toe aan allowed_licences in "
+       "mediaaudit.toml als die echt is afgesloten.",
+       "What: the file names a custom licence (LicenseRef-…) the configuration does not "
+       "allow. Why: only licences approved in advance (e.g. a bought stock licence) count. "
+       "Fix: add it to allowed_licences in mediaaudit.toml if it really was obtained."),
+    # --- PRT: portrait rights ------------------------------------------------------
+    _c("MA-PRT-001", "people-without-release", W,
+       "Er staan personen op ({people}) zonder vastgelegde modeltoestemming.",
+       "People are depicted ({people}) with no model release recorded.",
+       "Wat: de metadata noemt afgebeelde personen, maar geen modelrelease (PLUS "
+       "ModelReleaseStatus). Waarom: het portretrecht geeft personen zeggenschap over "
+       "publicatie van hun beeltenis. Oplossen: leg de toestemming vast of gebruik een ander "
+       "beeld.",
+       "What: the metadata names people depicted, but no model release (PLUS "
+       "ModelReleaseStatus). Why: portrait rights give people a say over publication of their "
+       "likeness. Fix: record the consent or use another image."),
+    _c("MA-PRT-002", "release-none", E,
+       "Modeltoestemming expliciet 'geen' ({value}).",
+       "Model release explicitly 'none' ({value}).",
+       "Wat: de metadata zegt dat er geen modelrelease is. Waarom: zonder toestemming van "
+       "herkenbare personen is plaatsen in strijd met hun portretrecht. Oplossen: vraag "
+       "toestemming of gebruik een ander beeld.",
+       "What: the metadata says there is no model release. Why: posting recognisable people "
+       "without consent violates their portrait rights. Fix: obtain consent or use another "
+       "image."),
+    # --- PRV: privacy (AVG) --------------------------------------------------------
+    _c("MA-PRV-001", "gps-position", W,
+       "Het bestand bevat een GPS-positie ({where}).",
+       "The file contains a GPS position ({where}).",
+       "Wat: de opnamelocatie staat in de metadata. Waarom: de AVG vraagt dataminimalisatie; "
+       "een locatie kan een woonadres of persoon verraden. Oplossen: verwijder de "
+       "locatiegegevens, bijv. 'exiftool -gps:all= -xmp:gps*= BESTAND' of 'Locatie "
+       "verwijderen' bij het exporteren.",
+       "What: the capture location is in the metadata. Why: the GDPR asks for data "
+       "minimisation; a location can reveal a home address or a person. Fix: strip location "
+       "data, e.g. 'exiftool -gps:all= -xmp:gps*= FILE' or 'remove location' on export."),
+    _c("MA-PRV-002", "device-serial", W,
+       "Het bestand bevat een serienummer van camera of telefoon ({value}).",
+       "The file contains a camera or phone serial number ({value}).",
+       "Wat: een serienummer van het toestel staat in de metadata. Waarom: het koppelt "
+       "foto's aan een persoon of toestel (AVG). Oplossen: 'exiftool -SerialNumber= "
+       "-InternalSerialNumber= -LensSerialNumber= BESTAND'.",
+       "What: a device serial number is in the metadata. Why: it links photos to a person or "
+       "device (GDPR). Fix: 'exiftool -SerialNumber= -InternalSerialNumber= "
+       "-LensSerialNumber= FILE'."),
+    _c("MA-PRV-003", "owner-name", W,
+       "Het bestand bevat de naam van de eigenaar van het toestel ({value}).",
+       "The file contains the device owner's name ({value}).",
+       "Wat: de naam van de eigenaar van camera of telefoon staat in de metadata. Waarom: een "
+       "persoonsgegeven dat niet nodig is voor plaatsing (AVG). Oplossen: 'exiftool "
+       "-OwnerName= -CameraOwnerName= BESTAND'.",
+       "What: the camera or phone owner's name is in the metadata. Why: personal data not "
+       "needed for posting (GDPR). Fix: 'exiftool -OwnerName= -CameraOwnerName= FILE'."),
+)
+
+CODES: Mapping[str, Code] = {c.code: c for c in _TABLE}
+
+
+def get(code: str) -> Code:
+    """The table row for ``code``; raises KeyError for an unknown code (a programming error)."""
+    return CODES[code]
+
+
+class _SafeDict(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render(code: str, params: Mapping[str, Any], lang: str) -> str:
+    """The message for a finding in ``lang``; a missing parameter is shown as ``{name}``."""
+    template = CODES[code].message.get(lang) or CODES[code].message["en"]
+    return string.Formatter().vformat(template, (), _SafeDict(params))
+
+
+def explain(code: str, lang: str) -> str:
+    """What / why / how-to-fix text for ``explain``."""
+    return CODES[code].explanation.get(lang) or CODES[code].explanation["en"]
+
+
+def lookup(text: str) -> Code | None:
+    """Find a code by id (any case) or by its short name."""
+    key = text.strip().upper()
+    if key in CODES:
+        return CODES[key]
+    for c in _TABLE:
+        if c.name == text.strip().lower():
+            return c
+    return None

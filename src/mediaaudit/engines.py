@@ -1,0 +1,45 @@
+"""Versions of the engines behind a verdict, for the manifest and ``doctor``."""
+
+from __future__ import annotations
+
+import functools
+import platform
+
+import PIL
+
+from mediaaudit.probe import identify, image, mediainfo
+
+
+@functools.cache
+def pronom_signatures(sample: str) -> str | None:
+    """siegfried reports its signature files only with a result, so identify a sample."""
+    try:
+        import pygfried
+
+        res = pygfried.identify(sample, detailed=True)
+        ids = res.get("identifiers") or [{}]
+        return str(ids[0].get("details")) or None
+    except Exception:  # noqa: BLE001 - informational only
+        return None
+
+
+def engines(sample: str) -> dict[str, str | None]:
+    """Engine name → version (None where the engine is missing)."""
+    return {
+        "libmagic": identify.libmagic_version(),
+        "mediainfo": mediainfo.mediainfo_version(),
+        "pillow": PIL.__version__,
+        "pillow_heif": _heif_version() if image.heif_available() else None,
+        "siegfried": identify.siegfried_version(),
+        "pronom": pronom_signatures(sample),
+        "python": platform.python_version(),
+    }
+
+
+def _heif_version() -> str | None:
+    try:
+        import pillow_heif
+
+        return str(pillow_heif.__version__)
+    except Exception:  # noqa: BLE001 - informational only
+        return None

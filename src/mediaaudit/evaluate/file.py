@@ -1,0 +1,40 @@
+"""Evaluate one file: format gate, rights gate, other checks, policy, outcome."""
+
+from __future__ import annotations
+
+from mediaaudit import codes
+from mediaaudit.evaluate.draft import Draft
+from mediaaudit.evaluate.format import format_verdict
+from mediaaudit.evaluate.outcome import decide
+from mediaaudit.model import Facts, FileResult, Finding
+from mediaaudit.policy import Policy
+from mediaaudit.profile import Profile
+
+
+def _apply(drafts: list[Draft], policy: Policy) -> tuple[list[Finding], bool]:
+    """Give drafts their policy severity; drop ignored ones (but remember unaudited)."""
+    out: list[Finding] = []
+    unaudited = False
+    seen: set[tuple[str, str]] = set()
+    for d in drafts:
+        if codes.get(d.code).unaudited:
+            unaudited = True
+        key = (d.code, repr(sorted(d.params.items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        sev = policy.severity(d.code)
+        if sev is None and not codes.get(d.code).unaudited:
+            continue
+        out.append(Finding(d.code, sev or codes.get(d.code).severity, dict(d.params), d.source))
+    return out, unaudited
+
+
+def evaluate(facts: Facts, profile: Profile, policy: Policy) -> FileResult:
+    """Pure: the same facts, profile and policy always give the same result."""
+    drafts = [Draft(n.code, n.params, n.source) for n in facts.notes]
+    fmt, fdrafts = format_verdict(facts, profile)
+    drafts += fdrafts
+    findings, unaudited = _apply(drafts, policy)
+    outcome = decide(findings, fmt.status, unaudited)
+    return FileResult(facts, outcome, fmt, None, tuple(findings))

@@ -1,0 +1,124 @@
+"""The format gate: a file's status under the profile (NVF), and why.
+
+Rules (design §3, issue 3): identify the row by PUID, else by a labelled equivalent,
+else (siegfried silent) by libmagic's MIME with a warning.  For containers the status is
+the worst of the container and every audio/video track's codec.  A row's condition
+(MKV only preferred with FFV1) downgrades the container.  Text tracks never count.
+"""
+
+from __future__ import annotations
+
+from mediaaudit.evaluate.draft import Draft, draft
+from mediaaudit.model import CodecVerdict, Facts, FormatVerdict, Track
+from mediaaudit.profile import CodecRow, FormatRow, Profile
+
+RANK = {"preferred": 0, "acceptable": 1, "not_listed": 2, "unknown": 3}
+_NO_CONTENT = {"MA-IO-001", "MA-IO-002", "MA-IO-003", "MA-IO-008"}
+LARGE_PIXELS = 50_000_000
+
+
+def worst(*statuses: str) -> str:
+    return max(statuses, key=lambda s: RANK[s])
+
+
+def format_label(f: Facts) -> str:
+    i = f.ident
+    if i.format_name and i.known:
+        ver = f" {i.format_version}" if i.format_version else ""
+        return f"{i.format_name}{ver} ({i.puid})"
+    return i.mime or "?"
+
+
+def match_codec(track: Track, profile: Profile) -> CodecRow | None:
+    fmt = (track.format or "").lower()
+    com = (track.commercial or "").lower()
+    for c in profile.codecs:
+        if c.track == track.kind and fmt in c.mediainfo and (not c.commercial or com in c.commercial):
+            return c
+    return None
+
+
+def _find_row(f: Facts, profile: Profile) -> tuple[FormatRow | None, str | None, list[Draft]]:
+    i = f.ident
+    if i.known and i.puid:
+        if i.puid in profile.by_puid:
+            return profile.by_puid[i.puid], "puid", []
+        if i.puid in profile.by_equivalent:
+            return profile.by_equivalent[i.puid][0], "equivalent", []
+        return None, None, []
+    row = profile.by_mime.get((i.mime or "").lower())
+    if row is not None:
+        return row, "mime", [draft("MA-ID-002", "libmagic", mime=i.mime)]
+    return None, None, []
+
+
+def _codecs(f: Facts, row: FormatRow, profile: Profile) -> tuple[list[CodecVerdict], list[Draft]]:
+    verdicts, drafts = [], []
+    for t in f.media.tracks:
+        if t.kind not in ("video", "audio"):
+            continue
+        crow = match_codec(t, profile)
+        name = t.commercial if t.commercial and t.commercial != t.format else t.format
+        codec = name or t.codec_id or "?"
+        status = crow.status if crow else "not_listed"
+        verdicts.append(CodecVerdict(t.kind, codec, status, crow.name if crow else None))
+        if crow is None:
+            drafts.append(draft("MA-FMT-003", "mediainfo", track=t.kind, codec=codec,
+                                profile=profile.short_name))
+    return verdicts, drafts
+
+
+def format_verdict(f: Facts, profile: Profile) -> tuple[FormatVerdict, list[Draft]]:
+    """The NVF status and the drafts (findings) that explain it."""
+    if any(n.code in _NO_CONTENT for n in f.notes):
+        return FormatVerdict("unknown"), []
+    out: list[Draft] = []
+    label = format_label(f)
+    ext = f.ref.display.rsplit(".", 1)[-1] if "." in f.ref.display.rsplit("/", 1)[-1] else ""
+    if f.ident.extension_mismatch:
+        out.append(draft("MA-ID-001", "siegfried", ext=ext, format=label))
+    if f.media.kind == "other":
+        if f.ident.known:
+            out.append(draft("MA-ID-004", "siegfried", format=label))
+        else:
+            out.append(draft("MA-ID-003", None, mime=f.ident.mime or "?"))
+        return FormatVerdict("unknown"), out
+    row, via, extra = _find_row(f, profile)
+    out += extra
+    if row is None:
+        if not f.ident.known:
+            out.append(draft("MA-ID-003", None, mime=f.ident.mime or "?"))
+            return FormatVerdict("unknown"), out
+        out.append(draft("MA-FMT-001", "siegfried", format=label, profile=profile.short_name))
+        return FormatVerdict("not_listed", via=via), out
+    container = row.status
+    codecs: list[CodecVerdict] = []
+    if row.container:
+        codecs, cdrafts = _codecs(f, row, profile)
+        out += cdrafts
+        if not codecs and f.media.kind in ("video", "audio"):
+            out.append(draft("MA-IO-004", "mediainfo", reason="no audio or video track found"))
+        cond = row.condition
+        if cond and container == "preferred":
+            video = [(t.format or "").lower() for t in f.media.tracks if t.kind == "video"]
+            if not video or any(v not in cond.video_codecs for v in video):
+                container = cond.otherwise
+                out.append(draft("MA-FMT-004", None, format=row.name, condition=cond.text))
+    status = worst(container, *(c.status for c in codecs))
+    if status == "acceptable":
+        out.append(draft("MA-FMT-002", None, format=row.name, profile=profile.short_name))
+    out += _posting_checks(f)
+    return FormatVerdict(status, row.name, row.id, via, container, tuple(codecs)), out
+
+
+def _posting_checks(f: Facts) -> list[Draft]:
+    """Informational checks about how the file will behave on a platform."""
+    m, out = f.media, []
+    if m.kind == "image" and (f.ident.mime == "image/gif") and (m.frames or 1) > 1:
+        out.append(draft("MA-FMT-005", "pillow", frames=m.frames))
+    if m.container == "MPEG-4" and m.streamable is False and m.kind == "video":
+        out.append(draft("MA-FMT-006", "mediainfo"))
+    if m.width and m.height and m.width * m.height >= LARGE_PIXELS:
+        mp = round(m.width * m.height / 1e6, 1)
+        out.append(draft("MA-FMT-007", None, width=m.width, height=m.height, megapixels=mp))
+    return out

@@ -1,0 +1,180 @@
+"""Frozen value types passed between the pipeline stages.
+
+Facts are what a probe saw in a file (serialisable, cacheable); verdicts are what the
+pure evaluation made of them.  Keeping the two apart is what lets a profile or policy
+change re-evaluate without re-reading any file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    """How much a finding weighs: ``error`` fails the file, the others only inform."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Outcome(str, Enum):
+    """Per-file result.  ``error`` means the file could not be audited at all."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A file found by the walker: where to open it and how to name it in the manifest."""
+
+    path: str
+    display: str
+    size: int
+    mtime_ns: int
+    problem: ProbeNote | None = None
+
+
+@dataclass(frozen=True)
+class ProbeNote:
+    """Something a probe noticed that becomes a finding (e.g. truncation, bad XMP)."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Identification:
+    """What the identifiers said: siegfried (PRONOM) and libmagic, side by side."""
+
+    puid: str | None = None
+    format_name: str | None = None
+    format_version: str | None = None
+    basis: str | None = None
+    sf_warning: str | None = None
+    mime: str | None = None
+    description: str | None = None
+
+    @property
+    def extension_mismatch(self) -> bool:
+        return bool(self.sf_warning and "extension mismatch" in self.sf_warning)
+
+    @property
+    def known(self) -> bool:
+        return bool(self.puid and self.puid != "UNKNOWN")
+
+
+@dataclass(frozen=True)
+class Track:
+    """One elementary stream inside a container, as MediaInfo names it."""
+
+    kind: str
+    format: str | None
+    codec_id: str | None = None
+    profile: str | None = None
+    commercial: str | None = None
+    language: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class MediaProps:
+    """Technical properties that the profile and the posting checks need."""
+
+    kind: str = "other"
+    width: int | None = None
+    height: int | None = None
+    frames: int | None = None
+    duration_ms: int | None = None
+    container: str | None = None
+    container_profile: str | None = None
+    streamable: bool | None = None
+    tracks: tuple[Track, ...] = ()
+
+
+@dataclass(frozen=True)
+class MetaFact:
+    """One metadata value with where it came from, e.g. ``xmp:cc:license``.
+
+    ``field`` is a normalised role (``licence``, ``copyright``, ``creator``...), so that
+    the rights evaluation does not have to know every container's tag names.
+    """
+
+    field: str
+    value: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything the probes learned about one file.  No verdicts in here."""
+
+    ref: FileRef
+    sha256: str | None = None
+    ident: Identification = field(default_factory=Identification)
+    media: MediaProps = field(default_factory=MediaProps)
+    meta: tuple[MetaFact, ...] = ()
+    notes: tuple[ProbeNote, ...] = ()
+    sidecars: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rendered-later finding: code + params; the text comes from the code table."""
+
+    code: str
+    severity: Severity
+    params: Mapping[str, Any] = field(default_factory=dict)
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class CodecVerdict:
+    """Status of one track's codec under the profile."""
+
+    track: str
+    codec: str
+    status: str
+    row: str | None
+
+
+@dataclass(frozen=True)
+class FormatVerdict:
+    """The NVF gate: preferred / acceptable / not_listed / unknown, and why."""
+
+    status: str
+    row: str | None = None
+    row_id: str | None = None
+    via: str | None = None
+    container_status: str | None = None
+    codecs: tuple[CodecVerdict, ...] = ()
+
+
+@dataclass(frozen=True)
+class RightsVerdict:
+    """The rights gate: open / owned / licensed / restricted / unknown / conflict."""
+
+    status: str
+    licence: str | None = None
+    licence_url: str | None = None
+    holder: str | None = None
+    creator: str | None = None
+    attribution: str | None = None
+    evidence: tuple[MetaFact, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """Facts plus the verdicts and findings evaluated from them."""
+
+    facts: Facts
+    outcome: Outcome
+    format: FormatVerdict
+    rights: RightsVerdict | None
+    findings: tuple[Finding, ...]

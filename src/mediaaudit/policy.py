@@ -1,0 +1,163 @@
+"""The effective policy: which findings count how much, and who 'we' are.
+
+Pure: built from a plain dict (the parsed ``mediaaudit.toml``) so it can be tested
+without files.  ``config`` does the reading.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from mediaaudit import codes
+from mediaaudit.model import Severity
+
+LEVELS = ("error", "warning", "info", "ignore")
+
+
+class PolicyError(ValueError):
+    """A configuration value that cannot be used; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A folder annotation: rights facts for every file whose path matches ``path``."""
+
+    path: str
+    licence: str | None = None
+    holder: str | None = None
+    creator: str | None = None
+    attribution: str | None = None
+
+    def matches(self, rel: str) -> bool:
+        pat = self.path
+        if fnmatch.fnmatchcase(rel, pat):
+            return True
+        # "dir/**" also matches files directly in dir and deeper
+        return pat.endswith("/**") and (rel + "/").startswith(pat[:-2])
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Effective settings; recorded in the manifest so a verdict can be reproduced."""
+
+    levels: Mapping[str, str] = field(default_factory=dict)
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    allowed_licences: tuple[str, ...] = ()
+    annotations: tuple[Annotation, ...] = ()
+    source: str | None = None
+
+    def level(self, code: str) -> str:
+        """error / warning / info / ignore for ``code`` after overrides and selection."""
+        if self.select and not any(code.startswith(p) for p in self.select):
+            return "ignore"
+        if any(code.startswith(p) for p in self.ignore):
+            return "ignore"
+        return self.levels.get(code, codes.get(code).severity.value)
+
+    def severity(self, code: str) -> Severity | None:
+        lvl = self.level(code)
+        return None if lvl == "ignore" else Severity(lvl)
+
+    def annotation_for(self, rel: str) -> Annotation | None:
+        """Last matching annotation wins (REUSE.toml-like)."""
+        found = None
+        for a in self.annotations:
+            if a.matches(rel):
+                found = a
+        return found
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "severity_overrides": dict(sorted(self.levels.items())),
+            "select": list(self.select),
+            "ignore": list(self.ignore),
+            "organisations": list(self.organisations),
+            "allowed_licences": list(self.allowed_licences),
+            "annotations": len(self.annotations),
+        }
+
+
+def _level(value: Any, where: str) -> str:
+    if value not in LEVELS:
+        raise PolicyError(f"{where}: must be one of {', '.join(LEVELS)}, got {value!r}")
+    return str(value)
+
+
+def _check_code_prefix(p: str, where: str) -> str:
+    p = p.strip().upper()
+    if not p.startswith("MA-") or not any(c.startswith(p) for c in codes.CODES):
+        raise PolicyError(f"{where}: '{p}' matches no finding code (see 'mediaaudit explain')")
+    return p
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PolicyError(f"{where}: must be a string or a list of strings")
+    return tuple(value)
+
+
+def build_policy(
+    doc: Mapping[str, Any] | None = None,
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+    source: str | None = None,
+) -> Policy:
+    """Validate a parsed config dict plus command-line selection into a ``Policy``."""
+    doc = doc or {}
+    pol = doc.get("policy", {})
+    if not isinstance(pol, dict):
+        raise PolicyError("[policy] must be a table")
+    levels: dict[str, str] = {}
+    shortcuts = {"non_commercial": "MA-LIC-004", "no_derivatives": "MA-LIC-005",
+                 "not_listed": "MA-FMT-001", "privacy": "MA-PRV", "portrait": "MA-PRT"}
+    for key, target in shortcuts.items():
+        if key in pol:
+            lvl = _level(pol[key], f"[policy] {key}")
+            for c in codes.CODES:
+                if c.startswith(target):
+                    levels[c] = lvl
+    sev = doc.get("severity", {})
+    if not isinstance(sev, dict):
+        raise PolicyError("[severity] must be a table of CODE = level")
+    for key, val in sev.items():
+        prefix = _check_code_prefix(str(key), "[severity]")
+        lvl = _level(val, f"[severity] {key}")
+        for c in codes.CODES:
+            if c.startswith(prefix):
+                levels[c] = lvl
+    anns = []
+    raw = doc.get("annotations", [])
+    if not isinstance(raw, list):
+        raise PolicyError("annotations must be written as [[annotations]] tables")
+    for i, a in enumerate(raw):
+        where = f"[[annotations]] #{i + 1}"
+        if not isinstance(a, dict) or not isinstance(a.get("path"), str):
+            raise PolicyError(f"{where}: needs a 'path' glob, e.g. path = \"campagne/**\"")
+        unknown = set(a) - {"path", "licence", "license", "holder", "creator", "attribution"}
+        if unknown:
+            raise PolicyError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        anns.append(Annotation(
+            path=a["path"],
+            licence=a.get("licence", a.get("license")),
+            holder=a.get("holder"),
+            creator=a.get("creator"),
+            attribution=a.get("attribution"),
+        ))
+    return Policy(
+        levels=levels,
+        select=tuple(_check_code_prefix(s, "--select") for s in select),
+        ignore=tuple(_check_code_prefix(s, "--ignore") for s in ignore),
+        organisations=_strings(pol.get("organisation", pol.get("organisations", [])),
+                               "[policy] organisation"),
+        allowed_licences=_strings(pol.get("allowed_licences", []), "[policy] allowed_licences"),
+        annotations=tuple(anns),
+        source=source,
+    )

@@ -1,0 +1,86 @@
+"""Format identification: libmagic (MIME + description) and siegfried (PRONOM PUID).
+
+Both run in-process.  The libmagic handles are created lazily, once per process,
+because creating them loads the magic database (~10 ms) and they are not fork-safe to
+share across a pool's workers.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from mediaaudit.model import Identification
+
+
+class LibmagicMissing(RuntimeError):
+    """libmagic (the C library behind `file`) is not installed."""
+
+
+@functools.cache
+def _magic() -> tuple[Any, Any]:
+    try:
+        import magic
+    except ImportError as exc:  # python-magic raises ImportError when libmagic is absent
+        raise LibmagicMissing(str(exc)) from exc
+    return magic.Magic(mime=True), magic.Magic()
+
+
+def check_libmagic() -> None:
+    """Fail early, with a clear message, when libmagic is missing."""
+    _magic()
+
+
+def libmagic_version() -> str | None:
+    try:
+        import magic
+
+        v = magic.version()
+        return f"{v // 100}.{v % 100:02d}"
+    except Exception:  # noqa: BLE001 - informational only
+        return None
+
+
+def sniff(head: bytes) -> tuple[str | None, str | None]:
+    """MIME type and description of the first bytes of a file."""
+    mime, desc = _magic()
+    return mime.from_buffer(head), desc.from_buffer(head)
+
+
+def pronom(path: str) -> dict[str, Any]:
+    """siegfried's first PRONOM match for ``path`` as a plain dict."""
+    import pygfried
+
+    res = pygfried.identify(path, detailed=True)
+    files = res.get("files") or [{}]
+    matches = files[0].get("matches") or [{}]
+    return dict(matches[0])
+
+
+def identification(
+    mime: str | None, desc: str | None, match: dict[str, Any] | None
+) -> Identification:
+    m = match or {}
+    puid = m.get("id") or None
+    return Identification(
+        puid=puid,
+        format_name=m.get("format") or None,
+        format_version=m.get("version") or None,
+        basis=m.get("basis") or None,
+        sf_warning=m.get("warning") or None,
+        mime=mime,
+        description=desc,
+    )
+
+
+def pronom_class(match: dict[str, Any] | None) -> str:
+    return str((match or {}).get("class") or "")
+
+
+def siegfried_version() -> str | None:
+    try:
+        import pygfried
+
+        return str(pygfried.version())
+    except Exception:  # noqa: BLE001 - informational only
+        return None

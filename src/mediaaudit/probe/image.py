@@ -1,0 +1,69 @@
+"""Pillow: image dimensions and frame count from the header (no pixel decode).
+
+``Image.open`` reads only headers; we never call ``load()`` here (that is ``--deep``), so
+a 24 MP JPEG costs well under a millisecond.  The open image is handed to the metadata
+readers so a file is opened by Pillow only once.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from PIL import Image, UnidentifiedImageError
+
+from mediaaudit.probe.partial import Partial
+
+_HEIF_TRIED = False
+
+
+def _register_heif() -> None:
+    """Use pillow-heif when the ``heif`` extra is installed; silently skip otherwise."""
+    global _HEIF_TRIED
+    if _HEIF_TRIED:
+        return
+    _HEIF_TRIED = True
+    try:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    except ImportError:
+        pass
+
+
+def heif_available() -> bool:
+    _register_heif()
+    return "HEIF" in Image.OPEN
+
+
+def probe_image(
+    path: str, part: Partial, readers: list[Callable[[Any, Partial], None]], deep: bool = False
+) -> bool:
+    """Fill image props; return False when Pillow cannot open the file at all."""
+    _register_heif()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            im = Image.open(path)
+    except Image.DecompressionBombError as exc:
+        m = re.search(r"\((\d+) pixels\)", str(exc))
+        part.note("MA-IO-007", "pillow", pixels=int(m.group(1)) if m else "?")
+        return True
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        part.props["pillow_error"] = f"{type(exc).__name__}: {exc}"[:200]
+        return False
+    with im:
+        part.props["width"], part.props["height"] = im.size
+        part.props["pillow_format"] = im.format
+        frames = getattr(im, "n_frames", 1)
+        part.props["frames"] = int(frames) if isinstance(frames, int) else 1
+        for read in readers:
+            read(im, part)
+        if deep:
+            try:
+                im.load()  # full decode: the only way to catch a truncated JPEG or GIF
+            except (OSError, SyntaxError, ValueError) as exc:
+                part.note("MA-IO-004", "pillow", reason=f"decode: {exc}"[:200])
+    return True

@@ -1,0 +1,189 @@
+"""Run the probes on one file, cheapest first, and merge what they found into ``Facts``.
+
+Order: stat → read once (SHA-256 + head) → libmagic on the head → siegfried →
+Pillow (images) → MediaInfo (video/audio, or images Pillow cannot open).  Every
+library call is guarded: an exception becomes a finding on this file, never a crash of
+the scan ("could not audit" is a value, not an exception).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import stat
+from collections.abc import Callable
+from typing import Any
+
+from PIL import Image
+
+from mediaaudit.model import Facts, FileRef, Identification, MediaProps, ProbeNote
+from mediaaudit.probe import identify, image, mediainfo
+from mediaaudit.probe.partial import Partial
+
+HEAD_BYTES = 64 * 1024
+CHUNK = 1 << 20
+
+ImageReader = Callable[[Any, Partial], None]
+FileReader = Callable[[str, bytes, str | None, Partial], None]
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    return "special"
+
+
+def _hash_and_head(path: str) -> tuple[str, bytes]:
+    """One sequential read: the SHA-256 of the whole file and its first bytes."""
+    h = hashlib.sha256()
+    head = b""
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            if len(head) < HEAD_BYTES:
+                head += chunk[: HEAD_BYTES - len(head)]
+            h.update(chunk)
+    return h.hexdigest(), head
+
+
+def media_kind(pclass: str, mime: str | None) -> str:
+    """image / vector / video / audio / other, from PRONOM's class, else the MIME type."""
+    c = pclass.lower()
+    if "image (vector)" in c:
+        return "vector"
+    if "image (raster)" in c:
+        return "image"
+    if "video" in c:
+        return "video"
+    if "audio" in c:
+        return "audio"
+    m = mime or ""
+    if m == "image/svg+xml":
+        return "vector"
+    for prefix in ("image", "video", "audio"):
+        if m.startswith(prefix + "/"):
+            return prefix
+    return "other"
+
+
+def _pillow_mimes() -> set[str]:
+    Image.init()
+    return {m.lower() for m in Image.MIME.values()}
+
+
+def _unaudited(ref: FileRef, code: str, **params: Any) -> Facts:
+    return Facts(ref=ref, notes=(ProbeNote(code, params, None),))
+
+
+def _guard(part: Partial, step: str, fn: Callable[[], Any]) -> Any:
+    """Run one probe step; turn its exception into a finding on this file."""
+    try:
+        return fn()
+    except FileNotFoundError:
+        part.note("MA-IO-003", step)
+    except OSError as exc:
+        part.note("MA-IO-002", step, reason=exc.strerror or type(exc).__name__)
+    except identify.LibmagicMissing:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any library failure costs one file only
+        part.note("MA-IO-006", step, reason=f"{step}: {type(exc).__name__}")
+    return None
+
+
+def probe_file(
+    ref: FileRef,
+    image_readers: list[ImageReader] | None = None,
+    file_readers: list[FileReader] | None = None,
+    deep: bool = False,
+) -> Facts:
+    """Probe one file.  Readers add metadata facts (rights, privacy) from the same pass."""
+    try:
+        st0 = os.stat(ref.path)
+    except FileNotFoundError:
+        if os.path.islink(ref.path):
+            return _unaudited(ref, "MA-IO-008", kind="broken symlink")
+        return _unaudited(ref, "MA-IO-003")
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP: a symlink loop
+            return _unaudited(ref, "MA-IO-008", kind="symlink loop")
+        return _unaudited(ref, "MA-IO-002", reason=exc.strerror or str(exc))
+    if not stat.S_ISREG(st0.st_mode):
+        return _unaudited(ref, "MA-IO-008", kind=_file_kind(st0.st_mode))
+    ref = FileRef(ref.path, ref.display, st0.st_size, st0.st_mtime_ns)
+    try:
+        sha, head = _hash_and_head(ref.path)
+    except FileNotFoundError:
+        return _unaudited(ref, "MA-IO-003")
+    except OSError as exc:
+        return _unaudited(ref, "MA-IO-002", reason=exc.strerror or str(exc))
+    part = Partial()
+    if not head:
+        part.note("MA-IO-001")
+        return _finish(ref, sha, Identification(mime="inode/x-empty"), part, st0)
+
+    sniffed = _guard(part, "libmagic", lambda: identify.sniff(head)) or (None, None)
+    match = _guard(part, "siegfried", lambda: identify.pronom(ref.path))
+    ident = identify.identification(sniffed[0], sniffed[1], match)
+    kind = media_kind(identify.pronom_class(match), ident.mime)
+    part.kind = kind
+
+    need_mediainfo = kind in ("video", "audio")
+    if kind == "image":
+        opened = _guard(
+            part, "pillow", lambda: image.probe_image(ref.path, part, image_readers or [], deep)
+        )
+        if opened is False:
+            if (ident.mime or "").lower() in _pillow_mimes():
+                reason = str(part.props.get("pillow_error", "Pillow cannot open it"))
+                part.note("MA-IO-004", "pillow", reason=reason)
+            else:
+                need_mediainfo = True  # e.g. HEIC without the heif extra
+    if need_mediainfo:
+        tracks = _guard(part, "mediainfo", lambda: mediainfo.parse(ref.path))
+        if tracks is not None:
+            mediainfo.probe_mediainfo(ref.path, part, tracks)
+            if kind == "video" and part.tracks and not any(
+                t.kind == "video" for t in part.tracks
+            ):
+                part.kind = "audio" if any(t.kind == "audio" for t in part.tracks) else kind
+    for reader in file_readers or []:
+        name = getattr(reader, "__name__", "reader")
+        _guard(part, name, functools.partial(reader, ref.path, head, ident.mime, part))
+    return _finish(ref, sha, ident, part, st0)
+
+
+def _finish(
+    ref: FileRef, sha: str, ident: Identification, part: Partial, st0: os.stat_result
+) -> Facts:
+    try:
+        st1 = os.stat(ref.path)
+        if (st1.st_size, st1.st_mtime_ns) != (st0.st_size, st0.st_mtime_ns):
+            part.note("MA-IO-003")
+    except OSError:
+        part.note("MA-IO-003")
+    p = part.props
+    media = MediaProps(
+        kind=part.kind or "other",
+        width=p.get("width"),
+        height=p.get("height"),
+        frames=p.get("frames"),
+        duration_ms=p.get("duration_ms"),
+        container=p.get("container"),
+        container_profile=p.get("container_profile"),
+        streamable=p.get("streamable"),
+        tracks=tuple(part.tracks),
+    )
+    return Facts(
+        ref=ref,
+        sha256=sha,
+        ident=ident,
+        media=media,
+        meta=tuple(part.meta),
+        notes=tuple(part.notes),
+    )
