@@ -39,10 +39,12 @@ def _c(
     expl_en: str,
     unaudited: bool = False,
 ) -> Code:
-    return Code(code, name, severity, {"nl": nl, "en": en}, {"nl": expl_nl, "en": expl_en}, unaudited)
+    return Code(
+        code, name, severity, {"nl": nl, "en": en}, {"nl": expl_nl, "en": expl_en}, unaudited
+    )
 
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 _TABLE: tuple[Code, ...] = (
     # --- ID: identification -------------------------------------------------------
@@ -85,6 +87,17 @@ _TABLE: tuple[Code, ...] = (
        "What: the file was identified, but it is not media. Why: mediaaudit approves only "
        "images, video and audio for posting on social media. Fix: remove the file from the "
        "upload folder or supply the right media file."),
+    _c("MA-ID-005", "generic-pronom-match", W,
+       "PRONOM herkent alleen {format}; libmagic noemt het {mime} en zo is het beoordeeld.",
+       "PRONOM only recognises {format}; libmagic calls it {mime}, and it was judged as such.",
+       "Wat: siegfried gaf een algemeen formaat (bijv. XML voor een SVG met DOCTYPE), "
+       "libmagic een specifiek mediaformaat. Waarom: de beoordeling rust dan op libmagic, niet "
+       "op een PRONOM-handtekening. Oplossen: meestal niets; exporteer SVG desgewenst zonder "
+       "DOCTYPE (SVG 1.1 met version-attribuut) zodat PRONOM het herkent.",
+       "What: siegfried gave a generic format (e.g. XML for an SVG with a DOCTYPE), libmagic a "
+       "specific media format. Why: the verdict then rests on libmagic, not a PRONOM "
+       "signature. Fix: usually nothing; export SVG without a DOCTYPE (SVG 1.1 with a version "
+       "attribute) if you want PRONOM to recognise it."),
     # --- FMT: format / profile ----------------------------------------------------
     _c("MA-FMT-001", "not-listed", E,
        "{format} staat niet in {profile}.",
@@ -97,7 +110,7 @@ _TABLE: tuple[Code, ...] = (
        "Archives Act asks for durable formats; what is not in the norm has not been assessed "
        "for durability. Fix: export photos as PNG or JPEG, video as MP4 with H.264 and AAC "
        "(or MKV with FFV1 for an archival master)."),
-    _c("MA-FMT-002", "acceptable", I,
+    _c("MA-FMT-002", "acceptable", INFO,
        "{format} is acceptabel, maar niet het voorkeursformaat volgens {profile}.",
        "{format} is acceptable, but not a preferred format under {profile}.",
        "Wat: de NVF noemt dit formaat 'Acceptabel' (bijv. JPEG door lossy compressie, MP4 "
@@ -117,7 +130,7 @@ _TABLE: tuple[Code, ...] = (
        "What: the container is known, but a track's codec is not (e.g. HEVC, VP9, Opus). Why: "
        "the NVF judges video by container and codec; the worst part decides. Fix: export "
        "again with H.264 video and AAC audio."),
-    _c("MA-FMT-004", "condition-not-met", I,
+    _c("MA-FMT-004", "condition-not-met", INFO,
        "{format} is alleen voorkeur onder een voorwaarde die hier niet geldt: {condition}.",
        "{format} is preferred only under a condition not met here: {condition}.",
        "Wat: de norm stelt een voorwaarde aan de voorkeursstatus (Matroska is alleen voorkeur "
@@ -126,7 +139,7 @@ _TABLE: tuple[Code, ...] = (
        "What: the norm attaches a condition to the preferred status (Matroska is preferred "
        "only with the FFV1 codec). Why: without it the format is 'Acceptabel'. Fix: nothing "
        "required; use FFV1 for an archival master."),
-    _c("MA-FMT-005", "animated-gif", I,
+    _c("MA-FMT-005", "animated-gif", INFO,
        "Geanimeerde GIF met {frames} beelden.",
        "Animated GIF with {frames} frames.",
        "Wat: de GIF bevat een animatie. Waarom: platforms zetten animaties vaak om naar video; "
@@ -135,7 +148,7 @@ _TABLE: tuple[Code, ...] = (
        "What: the GIF holds an animation. Why: platforms often convert animations to video; "
        "the NVF makes no distinction, but display may differ. Fix: consider an MP4 (H.264) "
        "for longer animations."),
-    _c("MA-FMT-006", "not-fast-start", I,
+    _c("MA-FMT-006", "not-fast-start", INFO,
        "De MP4 is niet 'fast start' (de index staat achteraan).",
        "The MP4 is not 'fast start' (its index is at the end).",
        "Wat: de moov-box staat na de mediadata. Waarom: afspelen via internet begint pas als "
@@ -144,7 +157,7 @@ _TABLE: tuple[Code, ...] = (
        "What: the moov box comes after the media data. Why: streaming playback cannot start "
        "until the whole file has arrived. Fix: export again with 'web optimised' / "
        "'faststart' (ffmpeg: -movflags +faststart)."),
-    _c("MA-FMT-007", "very-large-image", I,
+    _c("MA-FMT-007", "very-large-image", INFO,
        "Zeer groot beeld: {width}×{height} pixels ({megapixels} MP).",
        "Very large image: {width}×{height} pixels ({megapixels} MP).",
        "Wat: het beeld is groter dan sociale media tonen. Waarom: platforms verkleinen het "
@@ -284,7 +297,7 @@ _TABLE: tuple[Code, ...] = (
        "What: the XMP packet is unreadable or unsafe (e.g. a DOCTYPE with entities, an 'XML "
        "bomb'). Why: unsafe XML is never processed, so rights in it do not count. Fix: write "
        "the metadata again with standard software."),
-    _c("MA-LIC-008", "attribution-required", I,
+    _c("MA-LIC-008", "attribution-required", INFO,
        "Vermeld bij plaatsing: {attribution}",
        "Credit when posting: {attribution}",
        "Wat: de licentie vraagt naamsvermelding. Waarom: zonder naamsvermelding wordt de "

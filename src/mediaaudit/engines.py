@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import platform
+from typing import Any
 
 import PIL
 
@@ -16,10 +17,10 @@ def pronom_signatures(sample: str) -> str | None:
     try:
         import pygfried
 
-        res = pygfried.identify(sample, detailed=True)
+        res: dict[str, Any] = dict(pygfried.identify(sample, detailed=True))
         ids = res.get("identifiers") or [{}]
         return str(ids[0].get("details")) or None
-    except Exception:  # noqa: BLE001 - informational only
+    except Exception:
         return None
 
 
@@ -41,5 +42,5 @@ def _heif_version() -> str | None:
         import pillow_heif
 
         return str(pillow_heif.__version__)
-    except Exception:  # noqa: BLE001 - informational only
+    except Exception:
         return None

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How much a finding weighs: ``error`` fails the file, the others only inform."""
 
     ERROR = "error"
@@ -21,7 +21,7 @@ class Severity(str, Enum):
     INFO = "info"
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """Per-file result.  ``error`` means the file could not be audited at all."""
 
     PASS = "pass"
@@ -58,6 +58,7 @@ class Identification:
     format_version: str | None = None
     basis: str | None = None
     sf_warning: str | None = None
+    pronom_class: str | None = None
     mime: str | None = None
     description: str | None = None
 

@@ -146,7 +146,7 @@ def _format_row(i: int, e: Mapping[str, Any]) -> FormatRow:
         if not isinstance(c, dict):
             raise ProfileError(f"{where}: 'condition' must be a table")
         cond = Condition(
-            video_codecs=tuple(v.lower() for v in _strlist(c, "video_codecs", where + ".condition")),
+            video_codecs=tuple(v.lower() for v in _strlist(c, "video_codecs", where)),
             otherwise=_status(c, where + ".condition", "otherwise"),
             text=str(c.get("text", "")),
         )

@@ -100,8 +100,9 @@ def scan(
     if output not in (None, "-"):
         assert output is not None
         mine = os.path.realpath(output)
-        skipped += [Skipped(r.display, "manifest") for r in refs if os.path.realpath(r.path) == mine]
-        refs = [r for r in refs if os.path.realpath(r.path) != mine]
+        ours = [r for r in refs if os.path.realpath(r.path) == mine]
+        skipped += [Skipped(r.display, "manifest") for r in ours]
+        refs = [r for r in refs if r not in ours]
     head = manifest.header([os.path.normpath(p) for p in paths], profile, policy,
                            engines(profile.source), lang)
     summary = manifest.empty_summary()

@@ -33,20 +33,32 @@ def match_codec(track: Track, profile: Profile) -> CodecRow | None:
     fmt = (track.format or "").lower()
     com = (track.commercial or "").lower()
     for c in profile.codecs:
-        if c.track == track.kind and fmt in c.mediainfo and (not c.commercial or com in c.commercial):
+        if c.track != track.kind or fmt not in c.mediainfo:
+            continue
+        if not c.commercial or com in c.commercial:
             return c
     return None
 
 
+_MEDIA_CLASSES = ("image", "video", "audio")
+
+
 def _find_row(f: Facts, profile: Profile) -> tuple[FormatRow | None, str | None, list[Draft]]:
+    """PUID, then a labelled equivalent; libmagic's MIME only where PRONOM is silent or
+    says something generic (SVG with a DOCTYPE is 'XML' to siegfried).  A specific
+    PRONOM media answer (APNG, MXF OP1a) is never overruled by a MIME type."""
     i = f.ident
+    row = profile.by_mime.get((i.mime or "").lower())
     if i.known and i.puid:
         if i.puid in profile.by_puid:
             return profile.by_puid[i.puid], "puid", []
         if i.puid in profile.by_equivalent:
             return profile.by_equivalent[i.puid][0], "equivalent", []
+        generic = not any(c in (i.pronom_class or "").lower() for c in _MEDIA_CLASSES)
+        if row is not None and generic:
+            return row, "mime", [draft("MA-ID-005", "libmagic", format=format_label(f),
+                                       mime=i.mime)]
         return None, None, []
-    row = profile.by_mime.get((i.mime or "").lower())
     if row is not None:
         return row, "mime", [draft("MA-ID-002", "libmagic", mime=i.mime)]
     return None, None, []
@@ -75,8 +87,6 @@ def format_verdict(f: Facts, profile: Profile) -> tuple[FormatVerdict, list[Draf
     out: list[Draft] = []
     label = format_label(f)
     ext = f.ref.display.rsplit(".", 1)[-1] if "." in f.ref.display.rsplit("/", 1)[-1] else ""
-    if f.ident.extension_mismatch:
-        out.append(draft("MA-ID-001", "siegfried", ext=ext, format=label))
     if f.media.kind == "other":
         if f.ident.known:
             out.append(draft("MA-ID-004", "siegfried", format=label))
@@ -84,6 +94,8 @@ def format_verdict(f: Facts, profile: Profile) -> tuple[FormatVerdict, list[Draf
             out.append(draft("MA-ID-003", None, mime=f.ident.mime or "?"))
         return FormatVerdict("unknown"), out
     row, via, extra = _find_row(f, profile)
+    if f.ident.extension_mismatch and not (row and via == "mime" and ext.lower() in row.extensions):
+        out.append(draft("MA-ID-001", "siegfried", ext=ext, format=label))
     out += extra
     if row is None:
         if not f.ident.known:

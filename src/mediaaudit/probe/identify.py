@@ -35,9 +35,9 @@ def libmagic_version() -> str | None:
     try:
         import magic
 
-        v = magic.version()
+        v = int(magic.version())  # type: ignore[no-untyped-call]
         return f"{v // 100}.{v % 100:02d}"
-    except Exception:  # noqa: BLE001 - informational only
+    except Exception:
         return None
 
 
@@ -51,7 +51,7 @@ def pronom(path: str) -> dict[str, Any]:
     """siegfried's first PRONOM match for ``path`` as a plain dict."""
     import pygfried
 
-    res = pygfried.identify(path, detailed=True)
+    res: dict[str, Any] = dict(pygfried.identify(path, detailed=True))
     files = res.get("files") or [{}]
     matches = files[0].get("matches") or [{}]
     return dict(matches[0])
@@ -68,6 +68,7 @@ def identification(
         format_version=m.get("version") or None,
         basis=m.get("basis") or None,
         sf_warning=m.get("warning") or None,
+        pronom_class=m.get("class") or None,
         mime=mime,
         description=desc,
     )
@@ -82,5 +83,5 @@ def siegfried_version() -> str | None:
         import pygfried
 
         return str(pygfried.version())
-    except Exception:  # noqa: BLE001 - informational only
+    except Exception:
         return None

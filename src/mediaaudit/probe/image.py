@@ -7,6 +7,7 @@ readers so a file is opened by Pillow only once.
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from collections.abc import Callable
@@ -57,6 +58,9 @@ def probe_image(
     with im:
         part.props["width"], part.props["height"] = im.size
         part.props["pillow_format"] = im.format
+        short = _data_beyond_eof(im, os.path.getsize(path))
+        if short:
+            part.note("MA-IO-004", "pillow", reason=short)
         frames = getattr(im, "n_frames", 1)
         part.props["frames"] = int(frames) if isinstance(frames, int) else 1
         for read in readers:
@@ -67,3 +71,24 @@ def probe_image(
             except (OSError, SyntaxError, ValueError) as exc:
                 part.note("MA-IO-004", "pillow", reason=f"decode: {exc}"[:200])
     return True
+
+
+_BYTES_PER_PIXEL = {"L": 1, "P": 1, "LA": 2, "RGB": 3, "YCbCr": 3, "RGBA": 4, "CMYK": 4}
+
+
+def _data_beyond_eof(im: Any, size: int) -> str | None:
+    """A header-only truncation check: does the header place pixel data past the end?
+
+    Catches truncated TIFFs (whose IFD sits at the start) without decoding; JPEG and GIF
+    truncation needs ``--deep``."""
+    for tile in getattr(im, "tile", None) or []:
+        offset = tile.offset if hasattr(tile, "offset") else tile[2]
+        if offset >= size:
+            return f"image data starts at byte {offset}, file has {size}"
+        name = tile.codec_name if hasattr(tile, "codec_name") else tile[0]
+        if name == "raw" and im.mode in _BYTES_PER_PIXEL:
+            x0, y0, x1, y1 = tile.extents if hasattr(tile, "extents") else tile[1]
+            need = offset + (x1 - x0) * (y1 - y0) * _BYTES_PER_PIXEL[im.mode]
+            if need > size:
+                return f"image data needs {need} bytes, file has {size}"
+    return None

@@ -6,6 +6,7 @@ fraction of the cost; ``full=True`` is kept because it carries ``isstreamable``.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from mediaaudit.model import Track
@@ -20,7 +21,7 @@ def mediainfo_version() -> str | None:
 
         info = MediaInfo._get_library()  # returns (lib, handle, version-string, version-tuple)
         return str(info[2]).replace("MediaInfoLib - v", "")
-    except Exception:  # noqa: BLE001 - informational only
+    except Exception:
         return None
 
 
@@ -53,10 +54,8 @@ def probe_mediainfo(path: str, part: Partial, tracks_data: list[dict[str, Any]])
                 part.note("MA-IO-004", "mediainfo", reason="MediaInfo: truncated")
             dur = d.get("duration")
             if dur is not None:
-                try:
+                with contextlib.suppress(TypeError, ValueError):
                     part.props["duration_ms"] = int(float(dur))
-                except (TypeError, ValueError):
-                    pass
             continue
         kind = _KINDS.get(str(ttype), "other")
         part.tracks.append(
@@ -73,7 +72,5 @@ def probe_mediainfo(path: str, part: Partial, tracks_data: list[dict[str, Any]])
         if kind in ("video", "image") and "width" not in part.props:
             for key in ("width", "height"):
                 if d.get(key) is not None:
-                    try:
+                    with contextlib.suppress(TypeError, ValueError):
                         part.props[key] = int(d[key])
-                    except (TypeError, ValueError):
-                        pass

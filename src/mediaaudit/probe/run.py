@@ -91,7 +91,7 @@ def _guard(part: Partial, step: str, fn: Callable[[], Any]) -> Any:
         part.note("MA-IO-002", step, reason=exc.strerror or type(exc).__name__)
     except identify.LibmagicMissing:
         raise
-    except Exception as exc:  # noqa: BLE001 - any library failure costs one file only
+    except Exception as exc:
         part.note("MA-IO-006", step, reason=f"{step}: {type(exc).__name__}")
     return None
 

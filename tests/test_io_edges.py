@@ -1,0 +1,72 @@
+"""Empty, damaged, special and vanishing files: each gets one entry with a specific code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mediaaudit.model import FileRef
+from mediaaudit.probe import probe_file
+
+import factory
+import fixtures_all
+from conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def edges(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fixtures_all.build_edges(tmp_path_factory.mktemp("edges") / "e")
+
+
+@pytest.fixture(scope="module")
+def run(edges: Path):  # type: ignore[no-untyped-def]
+    return run_cli("scan", str(edges), "-j", "1", "--lang", "en")
+
+
+@pytest.mark.parametrize(("name", "code", "outcome"), [
+    ("bomb.png", "MA-IO-007", "fail"),
+    ("cut.tif", "MA-IO-004", "fail"),
+    ("cut.mp4", "MA-IO-004", "fail"),
+    ("pipe.jpg", "MA-IO-008", "fail"),
+    ("dangling.jpg", "MA-IO-008", "fail"),
+    ("loop.jpg", "MA-IO-008", "fail"),
+    ("unreadable.png", "MA-IO-002", "error"),
+    ("bare.svg", "MA-ID-002", "pass"),
+    ("slowstart.mp4", "MA-FMT-006", "pass"),
+    ("huge.png", "MA-FMT-007", "pass"),
+])
+def test_each_edge_has_its_code(run, name: str, code: str, outcome: str) -> None:  # type: ignore[no-untyped-def]
+    e = run.entry(name)
+    assert code in [x["code"] for x in e["findings"]], e["findings"]
+    assert e["outcome"] == outcome
+
+
+def test_scan_completes_and_accounts_for_everything(run, edges: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run.exit_code == 2  # a file could not be audited
+    m = run.manifest
+    listed = {Path(f["path"]).name for f in m["files"]} | {Path(s["path"]).name
+                                                           for s in m["skipped"]}
+    on_disk = {p.name for p in edges.iterdir()} | {"ok.png"}
+    assert on_disk <= listed | {"sub"}
+    reasons = {Path(s["path"]).name: s["reason"] for s in m["skipped"]}
+    assert reasons == {".hidden.png": "hidden", "ok.png.license": "sidecar"}
+    assert run.entry("sub/ok.png")["outcome"] == "pass"
+
+
+def test_file_vanishing_before_probe_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    p = factory.image(tmp_path / "gone.png", "PNG")
+    ref = FileRef(str(p), "gone.png", p.stat().st_size, p.stat().st_mtime_ns)
+    p.unlink()
+    facts = probe_file(ref)
+    assert [n.code for n in facts.notes] == ["MA-IO-003"]
+
+
+def test_deep_decode_catches_truncated_jpeg(tmp_path: Path) -> None:
+    src = factory.image(tmp_path / "full.jpg", "JPEG", 400, 300, quality=95)
+    factory.truncate(src, tmp_path / "half.jpg", 0.6)
+    src.unlink()
+    shallow = run_cli("scan", str(tmp_path / "half.jpg"))
+    assert "MA-IO-004" not in shallow.codes("half.jpg")  # header read cannot see it
+    deep = run_cli("scan", "--deep", str(tmp_path / "half.jpg"))
+    assert "MA-IO-004" in deep.codes("half.jpg") and deep.exit_code == 1
