@@ -99,4 +99,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (d / "empty.jpg").write_bytes(b"")
     (d / "random.jpg").write_bytes(os.urandom(4096))
     (d / "notes.txt").write_text("Dit is geen afbeelding.\n")
+    # Rights are not what this corpus tests: a folder annotation makes every file CC0.
+    (d / "mediaaudit.toml").write_text(
+        '[[annotations]]\npath = "**"\nlicence = "CC0-1.0"\nholder = "mediaaudit tests"\n')
     return d

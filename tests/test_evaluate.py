@@ -5,11 +5,21 @@ from __future__ import annotations
 import pytest
 
 from mediaaudit.evaluate import evaluate
-from mediaaudit.model import Facts, FileRef, Identification, MediaProps, Outcome, ProbeNote, Track
+from mediaaudit.model import (
+    Facts,
+    FileRef,
+    Identification,
+    MediaProps,
+    MetaFact,
+    Outcome,
+    ProbeNote,
+    Track,
+)
 from mediaaudit.policy import PolicyError, build_policy
 from mediaaudit.profile import load_profile
 
 PROFILE = load_profile()
+CC0 = (MetaFact("licence", "CC0-1.0", "sidecar:f.license:SPDX-License-Identifier"),)
 POLICY = build_policy()
 
 
@@ -20,6 +30,7 @@ def facts(puid: str | None, kind: str, mime: str = "", tracks: tuple[Track, ...]
         ident=Identification(puid=puid, format_name="F", mime=mime, pronom_class=pclass),
         media=MediaProps(kind=kind, tracks=tracks, **media),  # type: ignore[arg-type]
         notes=notes,
+        meta=CC0,  # rights are settled, so these tests are about the format gate only
     )
 
 

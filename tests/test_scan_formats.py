@@ -90,14 +90,17 @@ def test_manifest_is_complete_sorted_and_hashed(scanned: Run, corpus: Path) -> N
     m = scanned.manifest
     assert m is not None
     paths = [f["path"] for f in m["files"]]
-    on_disk = sorted(p.name for p in corpus.iterdir())
+    on_disk = sorted(p.name for p in corpus.iterdir() if p.name != "mediaaudit.toml")
     assert sorted(Path(p).name for p in paths) == on_disk  # every file exactly once
+    assert {"path": str(corpus / "mediaaudit.toml"), "reason": "config"} in m["skipped"]
     assert paths == sorted(paths)
     for f in m["files"]:
         data = (corpus / Path(f["path"]).name).read_bytes()
         assert f["sha256"] == hashlib.sha256(data).hexdigest()
         assert f["size"] == len(data)
-        assert f["rights"]["status"] != "pass"
+        if f["nvf"]["status"] != "unknown":
+            assert f["rights"]["status"] == "open" and f["rights"]["licence"] == "CC0-1.0"
+            assert f["rights"]["evidence"][0]["source"] == "config:annotations[**]"
     s = m["summary"]
     assert s["files"] == len(paths) == s["pass"] + s["fail"] + s["error"]
     assert m["profile"]["id"] == "nvf-2024" and len(m["profile"]["sha256"]) == 64
@@ -119,8 +122,9 @@ def test_jobs_do_not_change_the_manifest(corpus: Path, tmp_path: Path) -> None:
     big = tmp_path / "big"
     for i in range(3):  # enough files that --jobs 2 really uses the worker pool
         shutil.copytree(corpus, big / f"batch{i}")
-    n = sum(1 for p in big.rglob("*") if p.is_file())
+    n = sum(1 for p in big.rglob("*") if p.is_file() and p.suffix != ".toml")
     assert n >= MIN_FILES_FOR_POOL
+    shutil.copy(corpus / "mediaaudit.toml", big / "mediaaudit.toml")
     one = run_cli("scan", str(big), "--jobs", "1", "--lang", "en")
     two = run_cli("scan", str(big), "--jobs", "2", "--lang", "en")
     assert one.manifest is not None and two.manifest is not None

@@ -277,7 +277,7 @@ _TABLE: tuple[Code, ...] = (
        "toestemming.",
        "What: an ND (NoDerivatives) licence. Why: cropping, subtitling or combining is a "
        "derivative. Fix: post the work unchanged or ask permission."),
-    _c("MA-LIC-006", "licence-unrecognised", W,
+    _c("MA-LIC-006", "licence-unrecognised", E,
        "Licentietekst niet herkend: '{value}'.",
        "Licence text not recognised: '{value}'.",
        "Wat: een licentieveld bevat tekst die geen bekende Creative Commons-licentie of "

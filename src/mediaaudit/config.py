@@ -37,6 +37,7 @@ def load_policy(
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise PolicyError(f"{path}: not valid TOML: {exc}") from exc
     try:
-        return build_policy(doc, select, ignore, source=str(path))
+        return build_policy(doc, select, ignore, source=str(path),
+                            base=str(path.resolve().parent).replace("\\", "/"))
     except PolicyError as exc:
         raise PolicyError(f"{path}: {exc}") from exc

@@ -7,6 +7,8 @@ without files.  ``config`` does the reading.
 from __future__ import annotations
 
 import fnmatch
+import os
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +52,7 @@ class Policy:
     allowed_licences: tuple[str, ...] = ()
     annotations: tuple[Annotation, ...] = ()
     source: str | None = None
+    base: str | None = None
 
     def level(self, code: str) -> str:
         """error / warning / info / ignore for ``code`` after overrides and selection."""
@@ -70,6 +73,13 @@ class Policy:
             if a.matches(rel):
                 found = a
         return found
+
+    def annotation_for_path(self, path: str) -> Annotation | None:
+        """Annotation globs are relative to the folder holding the config file."""
+        if not self.annotations or not self.base:
+            return None
+        rel = posixpath.relpath(os.path.abspath(path).replace(os.sep, "/"), self.base)
+        return None if rel.startswith("../") else self.annotation_for(rel)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -109,6 +119,7 @@ def build_policy(
     select: tuple[str, ...] = (),
     ignore: tuple[str, ...] = (),
     source: str | None = None,
+    base: str | None = None,
 ) -> Policy:
     """Validate a parsed config dict plus command-line selection into a ``Policy``."""
     doc = doc or {}
@@ -160,4 +171,5 @@ def build_policy(
         allowed_licences=_strings(pol.get("allowed_licences", []), "[policy] allowed_licences"),
         annotations=tuple(anns),
         source=source,
+        base=base,
     )

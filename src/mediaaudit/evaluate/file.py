@@ -6,6 +6,8 @@ from mediaaudit import codes
 from mediaaudit.evaluate.draft import Draft
 from mediaaudit.evaluate.format import format_verdict
 from mediaaudit.evaluate.outcome import decide
+from mediaaudit.evaluate.people import portrait, privacy
+from mediaaudit.evaluate.rights import rights_verdict
 from mediaaudit.model import Facts, FileResult, Finding
 from mediaaudit.policy import Policy
 from mediaaudit.profile import Profile
@@ -35,6 +37,11 @@ def evaluate(facts: Facts, profile: Profile, policy: Policy) -> FileResult:
     drafts = [Draft(n.code, n.params, n.source) for n in facts.notes]
     fmt, fdrafts = format_verdict(facts, profile)
     drafts += fdrafts
+    rights = None
+    if fmt.status != "unknown" or facts.meta:
+        rights, rdrafts = rights_verdict(facts.meta, policy,
+                                         policy.annotation_for_path(facts.ref.path))
+        drafts += rdrafts + portrait(facts.meta) + privacy(facts.meta)
     findings, unaudited = _apply(drafts, policy)
     outcome = decide(findings, fmt.status, unaudited)
-    return FileResult(facts, outcome, fmt, None, tuple(findings))
+    return FileResult(facts, outcome, fmt, rights, tuple(findings))

@@ -39,10 +39,31 @@ def parse(path: str) -> list[dict[str, Any]]:
     return [t.to_data() for t in mi.tracks]
 
 
+# MediaInfo tag keys (lower-cased by pymediainfo) → fact field.  MP4 cprt / MOV ©cpy →
+# copyright; Matroska LICENSE/TERMS_OF_USE/...; mdta keys; on ANY track (MKV track tags).
+TAGS = {
+    "copyright": "copyright", "production_copyright": "copyright", "rights": "copyright",
+    "license": "licence", "licence": "licence", "terms_of_use": "usage_terms",
+    "performer": "creator", "artist": "creator", "composer": "creator",
+    "xyz": "gps", "encoded_by": None,
+}
+
+
+def _tags(d: dict[str, Any], ttype: str, part: Partial) -> None:
+    prefix = "video-tag" if ttype == "General" else f"video-tag:{ttype.lower()}"
+    for key, value in d.items():
+        fld = TAGS.get(key)
+        if fld:
+            part.fact(fld, value, f"{prefix}:{key}")
+        elif ("location" in key and "iso6709" in key) or key in ("location", "location_eng"):
+            part.fact("gps", value, f"{prefix}:{key}")
+
+
 def probe_mediainfo(path: str, part: Partial, tracks_data: list[dict[str, Any]]) -> None:
-    """Fill container and track facts from MediaInfo's track dicts."""
+    """Fill container and track facts (and container tags) from MediaInfo's track dicts."""
     for d in tracks_data:
         ttype = d.get("track_type")
+        _tags(d, str(ttype), part)
         if ttype == "General":
             part.props["container"] = _clean(d.get("format"))
             part.props["container_profile"] = _clean(d.get("format_profile"))

@@ -17,6 +17,7 @@ class Partial:
     tracks: list[Track] = field(default_factory=list)
     meta: list[MetaFact] = field(default_factory=list)
     notes: list[ProbeNote] = field(default_factory=list)
+    sidecars: list[str] = field(default_factory=list)
 
     def note(self, code: str, source: str | None = None, **params: Any) -> None:
         self.notes.append(ProbeNote(code, params, source))

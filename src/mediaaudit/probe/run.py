@@ -186,4 +186,5 @@ def _finish(
         media=media,
         meta=tuple(part.meta),
         notes=tuple(part.notes),
+        sidecars=tuple(part.sidecars),
     )

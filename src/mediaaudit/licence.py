@@ -1,0 +1,181 @@
+"""Normalise licence URLs and texts to ids (``CC-BY-4.0``, ``CC-BY-SA-3.0-NL``,
+``CC0-1.0``, ``CC-PDM-1.0``), following reference/rights-metadata.md §6.
+
+Pure and table-driven.  Anything that is not recognised returns None and is kept raw
+by the caller, so an odd licence is reported rather than silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+VERSIONS = {"1.0", "2.0", "2.1", "2.5", "3.0", "4.0"}
+ORDER = ("by", "nc", "nd", "sa")
+PORTS = frozenset((
+    "nl", "be", "de", "at", "fr", "uk", "scotland", "igo", "us", "au", "jp", "es", "it", "ch",
+    "pl", "pt", "br", "ca", "lu", "ie", "nz", "za", "dk", "se", "no", "fi", "cz", "gr", "hr",
+    "ro", "rs", "tw", "cn", "hk", "sg", "kr", "mx", "ar", "cl", "co",
+))
+# SPDX 3.x ids that exist for CC ports; other ports get the same pattern with spdx=False.
+SPDX_PORTED = {
+    "CC-BY-2.5-AU", "CC-BY-3.0-AT", "CC-BY-3.0-AU", "CC-BY-3.0-DE", "CC-BY-3.0-IGO",
+    "CC-BY-3.0-NL", "CC-BY-3.0-US", "CC-BY-NC-3.0-DE", "CC-BY-NC-ND-3.0-DE",
+    "CC-BY-NC-ND-3.0-IGO", "CC-BY-NC-SA-2.0-DE", "CC-BY-NC-SA-2.0-FR", "CC-BY-NC-SA-2.0-UK",
+    "CC-BY-NC-SA-3.0-DE", "CC-BY-NC-SA-3.0-IGO", "CC-BY-ND-3.0-DE", "CC-BY-SA-2.0-UK",
+    "CC-BY-SA-2.1-JP", "CC-BY-SA-3.0-AT", "CC-BY-SA-3.0-DE", "CC-BY-SA-3.0-IGO",
+}
+
+_URL = re.compile(
+    r"(?:https?:)?(?://)?(?:www\.)?\bcreativecommons\.org/(licenses|publicdomain)/([a-z+-]+)/"
+    r"(\d\.\d)/?(?:([a-z]{2}|scotland|igo)(?=/|$|[?#\s]))?"
+)
+_SHORT = re.compile(
+    r"\bcc[\s_-]+((?:(?:by|nc|nd|sa)(?![a-z])[\s_-]*)+)(\d\.\d)?(?:[\s_-]+([a-z]{2,8})\b)?"
+)
+_CC0 = re.compile(r"\bcc[\s_-]?0\b|\bcc[\s_-]?zero\b|creative\s+commons\s+zero|"
+                  r"publiek\s*domein\s*verklaring")
+_PDM = re.compile(r"public\s+domain\s+mark|publiek\s*domein\s*merk|\bcc[\s_-]?pdm\b|\bpdm\s*1\.0")
+_WORDS = {
+    "attribution": "by", "naamsvermelding": "by",
+    "sharealike": "sa", "gelijkdelen": "sa",
+    "noncommercial": "nc", "nietcommercieel": "nc",
+    "noderivatives": "nd", "noderivs": "nd", "geenafgeleidewerken": "nd",
+}
+
+
+@dataclass(frozen=True)
+class Licence:
+    """A recognised licence.  ``elements`` is empty for CC0 and the PDM."""
+
+    id: str
+    url: str
+    elements: tuple[str, ...] = ()
+    version: str | None = None
+    port: str | None = None
+    spdx: bool = True
+
+    @property
+    def non_commercial(self) -> bool:
+        return "nc" in self.elements
+
+    @property
+    def no_derivatives(self) -> bool:
+        return "nd" in self.elements
+
+    @property
+    def needs_attribution(self) -> bool:
+        return "by" in self.elements
+
+    @property
+    def label(self) -> str:
+        """Human form: 'CC BY-SA 4.0', 'CC0 1.0', 'Public Domain Mark 1.0'."""
+        if self.id == "CC0-1.0":
+            return "CC0 1.0"
+        if self.id == "CC-PDM-1.0":
+            return "Public Domain Mark 1.0"
+        parts = "-".join(e.upper() for e in self.elements)
+        tail = " ".join(p for p in (self.version, (self.port or "").upper()) if p)
+        return f"CC {parts} {tail}".strip()
+
+
+def _cc(elements: list[str], version: str | None, port: str | None) -> Licence | None:
+    elems = [e for e in ORDER if e in set(elements)]
+    if len(elems) != len(set(elements)) or "by" not in elems or {"nd", "sa"} <= set(elems):
+        return None
+    if version is not None and version not in VERSIONS:
+        return None
+    if port and (port not in PORTS or version in (None, "4.0")):
+        return None  # callers drop ports that cannot apply; anything left is not a licence
+    slug = "-".join(elems)
+    ident = f"CC-{slug.upper()}" + (f"-{version}" if version else "")
+    ident += f"-{port.upper()}" if port else ""
+    url_slug = "by-nd-nc" if (slug == "by-nc-nd" and version == "1.0") else slug
+    url = f"https://creativecommons.org/licenses/{url_slug}/{version}/" if version else ""
+    if port:
+        url += f"{port}/"
+    spdx = port is None or ident in SPDX_PORTED
+    return Licence(ident, url, tuple(elems), version, port, spdx and version is not None)
+
+
+CC0 = Licence("CC0-1.0", "https://creativecommons.org/publicdomain/zero/1.0/", (), "1.0")
+PDM = Licence("CC-PDM-1.0", "https://creativecommons.org/publicdomain/mark/1.0/", (), "1.0")
+
+
+def _from_url(m: re.Match[str]) -> Licence | None:
+    kind, slug, version, port = m.group(1), m.group(2), m.group(3), m.group(4)
+    if kind == "publicdomain":
+        if version != "1.0":
+            return None
+        return {"zero": CC0, "mark": PDM}.get(slug)
+    parts = slug.split("-")
+    if not all(p in ORDER for p in parts):
+        return None  # sampling, sampling+, nc-sampling+, devnations ...
+    if version == "4.0" and port:
+        return None  # 4.0 has no ports: /by/4.0/nl/ is not a licence
+    return _cc(parts, version, port)
+
+
+def _from_short(m: re.Match[str]) -> Licence | None:
+    elems = re.findall(r"by|nc|nd|sa", m.group(1))
+    version = m.group(2)
+    port = m.group(3)
+    if port and (port not in PORTS or version in (None, "4.0")):
+        port = None  # "CC BY 4.0 NL" is CC-BY-4.0; "... 4.0 en ..." is not port "en"
+    return _cc(elems, version, port)
+
+
+def _clean(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+def _long_names(s: str) -> Licence | None:
+    if "creative commons" not in s and "naamsvermelding" not in s:
+        return None
+    words = re.split(r"[^a-z]+", s.replace("-", " "))
+    elems = [_WORDS[w] for w in words if w in _WORDS]
+    if not elems:
+        return None
+    v = re.search(r"\d\.\d", s)
+    version = v.group(0) if v else None
+    port = "nl" if re.search(r"\b(nederland|netherlands)\b", s) and version != "4.0" else None
+    return _cc(elems, version, port)
+
+
+def normalise_all(text: str | None) -> list[Licence]:
+    """Every distinct licence named in ``text`` (URLs and short forms), in order."""
+    if not text:
+        return []
+    s = _clean(text)
+    found: list[Licence] = []
+    for m in _URL.finditer(s):
+        lic = _from_url(m)
+        if lic and lic not in found:
+            found.append(lic)
+    if found:
+        return found
+    if _CC0.search(s):
+        return [CC0]
+    if _PDM.search(s):
+        return [PDM]
+    for m in _SHORT.finditer(s):
+        lic = _from_short(m)
+        if lic and lic not in found:
+            found.append(lic)
+    if found:
+        return found
+    lic = _long_names(s)
+    return [lic] if lic else []
+
+
+def normalise(text: str | None) -> Licence | None:
+    """The first licence named in ``text``, or None when nothing is recognised."""
+    found = normalise_all(text)
+    return found[0] if found else None
+
+
+
+def licence_refs(text: str) -> list[str]:
+    """``LicenseRef-…`` ids in an SPDX expression (custom licences, e.g. a stock deal)."""
+    return re.findall(r"LicenseRef-[A-Za-z0-9.-]+", text)
