@@ -16,10 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import factory  # noqa: E402
-import fixtures_rights as fr  # noqa: E402
-from PIL import Image  # noqa: E402
-from PIL.PngImagePlugin import PngInfo  # noqa: E402
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
+
+import factory
+import fixtures_rights as fr
 
 OUT = Path(__file__).parents[1] / "sample_media"
 CC0 = "https://creativecommons.org/publicdomain/zero/1.0/"

@@ -156,7 +156,7 @@ def test_dutch_messages(corpus: Path) -> None:
     run = run_cli("scan", str(corpus / "photo.webp"), "--lang", "nl")
     msg = run.entry("photo.webp")["findings"][0]["message"]
     assert "staat niet in NVF 2024" in msg
-    assert "1 bestanden: 0 goedgekeurd, 1 afgekeurd, 0 fout" in run.stderr
+    assert "1 bestand: 0 goedgekeurd, 1 afgekeurd, 0 fout" in run.stderr
 
 
 def test_output_file_is_written_atomically_and_not_scanned(corpus: Path, tmp_path: Path) -> None:

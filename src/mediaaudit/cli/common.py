@@ -13,8 +13,8 @@ from mediaaudit.exitcode import ERROR
 
 TEXT = {
     "summary": {
-        "nl": "{files} bestanden: {pass} goedgekeurd, {fail} afgekeurd, {error} fout",
-        "en": "{files} files: {pass} passed, {fail} failed, {error} error",
+        "nl": "{files} {noun}: {pass} goedgekeurd, {fail} afgekeurd, {error} fout",
+        "en": "{files} {noun}: {pass} passed, {fail} failed, {error} error",
     },
     "written": {"nl": "Manifest geschreven naar {path}", "en": "Manifest written to {path}"},
     "no_path": {"nl": "pad bestaat niet: {path}", "en": "path does not exist: {path}"},
@@ -38,6 +38,13 @@ def default_lang() -> str:
 
 def text(key: str, lang: str, **params: object) -> str:
     return TEXT[key][lang].format(**params)
+
+
+def summary_line(summary: dict[str, int], lang: str) -> str:
+    """'12 bestanden: 9 goedgekeurd, 2 afgekeurd, 1 fout' (singular for one file)."""
+    one = summary.get("files") == 1
+    noun = {"nl": ("bestand", "bestanden"), "en": ("file", "files")}[lang][0 if one else 1]
+    return text("summary", lang, noun=noun, **summary)
 
 
 def fail(message: str, code: int = ERROR) -> NoReturn:

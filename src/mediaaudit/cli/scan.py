@@ -12,7 +12,7 @@ from typing import TextIO
 import click
 
 from mediaaudit import manifest
-from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, text
+from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, summary_line, text
 from mediaaudit.config import load_policy
 from mediaaudit.engines import engines
 from mediaaudit.exitcode import HELP, exit_status
@@ -119,7 +119,7 @@ def scan(
                 summary[r.outcome.value] += 1
         writer.close(summary, manifest.skipped_entries(skipped))
     if not quiet:
-        click.echo(text("summary", lang, **summary), err=True)
+        click.echo(summary_line(summary, lang), err=True)
         if output not in (None, "-"):
             click.echo(text("written", lang, path=output), err=True)
     sys.exit(exit_status(summary, exit_zero))
