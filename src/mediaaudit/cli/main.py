@@ -8,7 +8,9 @@ from mediaaudit import __version__
 from mediaaudit.cli.doctor import doctor
 from mediaaudit.cli.explain import explain
 from mediaaudit.cli.profiles import profiles
+from mediaaudit.cli.report import report
 from mediaaudit.cli.scan import scan
+from mediaaudit.cli.verify import verify
 from mediaaudit.exitcode import HELP
 
 
@@ -26,6 +28,8 @@ cli.add_command(scan)
 cli.add_command(explain)
 cli.add_command(profiles)
 cli.add_command(doctor)
+cli.add_command(report)
+cli.add_command(verify)
 
 
 def main() -> None:

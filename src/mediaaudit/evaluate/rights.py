@@ -27,7 +27,9 @@ _RESERVED = re.compile(r"all\s+rights\s+reserved|alle\s+rechten\s+voorbehouden|"
 _NOISE = re.compile(
     r"©|\(c\)|\bcopyright\b|\bauteursrecht\b|\bfoto\s*:|\bphoto\s*:|\b(19|20)\d\d\b|"
     r"all\s+rights\s+reserved|alle\s+rechten\s+voorbehouden|rights\s+reserved|"
-    r"\(?\bcc[\s_-]*(by|0|zero)[^,;()]*\)?|creative\s+commons[^,;()]*|"
+    r"\bcc[\s_-]*(?:by|0|zero)(?:[\s_-]*(?:nc|nd|sa)\b)*(?:[\s_-]*\d\.\d)?"
+    r"(?:[\s_-]*(?:international|internationaal|unported|nl)\b)?|"
+    r"creative\s+commons[^,;()]*|\(\s*\)|"
     r"https?://\S+", re.I)
 
 
@@ -49,6 +51,7 @@ def tier(fact: MetaFact) -> int:
 def holder_name(text: str) -> str | None:
     """'© 2024 Foto Bureau X. All rights reserved' → 'Foto Bureau X'."""
     s = _NOISE.sub(" ", text)
+    s = re.sub(r"\(\s*\)", " ", s)
     s = re.sub(r"\s+", " ", s).strip(" ,.;:-–/|")
     return s or None
 

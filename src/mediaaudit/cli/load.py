@@ -1,0 +1,23 @@
+"""Read a stored JSON manifest, with user-facing errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mediaaudit.cli.common import fail
+
+
+def load_manifest(path: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            m = json.load(fh)
+    except OSError as exc:
+        fail(f"cannot read manifest {path}: {exc.strerror}")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        fail(f"{path} is not a JSON manifest: {exc}")
+    if not isinstance(m, dict) or "schema_version" not in m or not isinstance(m.get("files"), list):
+        fail(f"{path} is not a mediaaudit manifest (no schema_version/files)")
+    if str(m["schema_version"]).split(".")[0] != "1":
+        fail(f"{path} has manifest schema {m['schema_version']}; this mediaaudit reads 1.x")
+    return m

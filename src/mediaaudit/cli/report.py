@@ -1,0 +1,44 @@
+"""``mediaaudit report``: re-render a stored JSON manifest without rescanning."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from mediaaudit.cli.common import fail
+from mediaaudit.cli.load import load_manifest
+from mediaaudit.cli.output import FORMATS, OutputError, atomic, check_targets, render, targets
+from mediaaudit.writers.common import relang
+
+
+@click.command()
+@click.argument("manifest_path", metavar="MANIFEST", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", metavar="FILE", help="Output file; format from its suffix.")
+@click.option("--format", "fmts", type=click.Choice(FORMATS), multiple=True,
+              help="Output format (repeatable; with several, -o is the base name).")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
+              help="Re-render messages in this language (default: the manifest's).")
+@click.option("--base", default=".", show_default=True, metavar="DIR",
+              help="Folder the manifest's paths are relative to (for HTML thumbnails).")
+def report(manifest_path: str, output: str | None, fmts: tuple[str, ...], lang: str | None,
+           base: str) -> None:
+    """Render MANIFEST (JSON) as HTML, CSV or Markdown (or JSON in another language)."""
+    m = load_manifest(manifest_path)
+    if lang:
+        m = relang(m, lang)
+    m.setdefault("lang", "en")
+    try:
+        outs = targets(output, fmts)
+        check_targets(outs)
+    except OutputError as exc:
+        fail(str(exc))
+    for fmt, path in outs:
+        with atomic(path) as out:
+            if fmt == "json":
+                json.dump(m, out, ensure_ascii=False, indent=2)
+                out.write("\n")
+            else:
+                out.write(render(fmt, m, base))
+        if path:
+            click.echo(f"{path}", err=True)
