@@ -9,11 +9,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import fixtures_rights
 import pytest
-from conftest import have, run_cli
 
 from mediaaudit.writers.csv_writer import COLUMNS
+
+import fixtures_rights
+from conftest import have, run_cli
 
 EVIL = "<img src=x onerror=alert(1)>.jpg"
 
