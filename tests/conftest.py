@@ -65,6 +65,12 @@ def have(tool: str) -> str | None:
     return shutil.which(tool)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test scan uses (and so exercises) a cache, never the user's real one."""
+    os.environ["MEDIAAUDIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One folder with a file for every row of issue 3's must-show table."""

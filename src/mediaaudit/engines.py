@@ -44,3 +44,16 @@ def _heif_version() -> str | None:
         return str(pillow_heif.__version__)
     except Exception:
         return None
+
+
+def cache_version(found: dict[str, str | None]) -> str:
+    """What cached facts depend on: mediaaudit and every engine's version."""
+    from mediaaudit import __version__
+
+    parts = [f"mediaaudit={__version__}", f"probe={PROBE_VERSION}"]
+    parts += [f"{k}={v}" for k, v in sorted(found.items()) if k != "python"]
+    return ";".join(parts)
+
+
+# Bump when a probe starts extracting different facts, so old cache entries are ignored.
+PROBE_VERSION = 1

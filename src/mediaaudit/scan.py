@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
+from mediaaudit.cache import FactCache
 from mediaaudit.evaluate import evaluate
 from mediaaudit.model import Facts, FileRef, FileResult
 from mediaaudit.policy import Policy
@@ -47,9 +48,28 @@ def probe_all(refs: list[FileRef], jobs: int, deep: bool = False) -> Iterator[Fa
         yield from pool.map(fn, refs, chunksize=chunk)
 
 
+def cached_facts(
+    refs: list[FileRef], jobs: int, deep: bool, cache: FactCache | None
+) -> Iterator[Facts]:
+    """Facts in ref order: cache hits straight from SQLite, misses probed (in parallel)."""
+    if cache is None or deep:
+        yield from probe_all(refs, jobs, deep)
+        return
+    hit = [cache.has(r) for r in refs]
+    probed = probe_all([r for r, h in zip(refs, hit, strict=True) if not h], jobs, deep)
+    for ref, h in zip(refs, hit, strict=True):
+        facts = cache.get(ref) if h else None
+        if facts is None:
+            facts = next(probed) if not h else probe_one(ref, deep)
+            cache.put(facts)
+        yield facts
+    cache.flush()
+
+
 def audit(
-    refs: list[FileRef], profile: Profile, policy: Policy, jobs: int, deep: bool = False
+    refs: list[FileRef], profile: Profile, policy: Policy, jobs: int, deep: bool = False,
+    cache: FactCache | None = None,
 ) -> Iterator[FileResult]:
     """Results for every ref, in order; evaluation runs in this process (it is cheap)."""
-    for facts in probe_all(refs, jobs, deep):
+    for facts in cached_facts(refs, jobs, deep, cache):
         yield evaluate(facts, profile, policy)

@@ -11,10 +11,12 @@ from typing import Any
 import click
 
 from mediaaudit import manifest
+from mediaaudit.cache import FactCache
+from mediaaudit.cache import default_path as default_cache_path
 from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, summary_line, text
 from mediaaudit.cli.output import FORMATS, OutputError, atomic, check_targets, render, targets
 from mediaaudit.config import load_policy
-from mediaaudit.engines import engines
+from mediaaudit.engines import cache_version, engines
 from mediaaudit.exitcode import HELP, exit_status
 from mediaaudit.model import FileRef, FileResult
 from mediaaudit.policy import PolicyError
@@ -46,12 +48,18 @@ from mediaaudit.writers.json_writer import JsonManifestWriter
               help="Report only these finding codes (repeatable), e.g. --select MA-FMT.")
 @click.option("--ignore", multiple=True, metavar="CODE|PREFIX",
               help="Drop these finding codes (repeatable), e.g. --ignore MA-PRV.")
+@click.option("--cache", "cache_path", metavar="FILE", default=None,
+              help="Cache of extracted facts (SQLite). Default: under the user's cache "
+              "folder ($XDG_CACHE_HOME/mediaaudit, or $MEDIAAUDIT_CACHE_DIR).")
+@click.option("--no-cache", is_flag=True,
+              help="Read every file again (the cache trusts unchanged size+mtime).")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0 (for dashboards).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
 def scan(
     paths: tuple[str, ...], output: str | None, fmts: tuple[str, ...], profile_spec: str,
     config: str | None, lang: str | None, jobs: int | None, deep: bool,
-    select: tuple[str, ...], ignore: tuple[str, ...], exit_zero: bool, quiet: bool,
+    select: tuple[str, ...], ignore: tuple[str, ...], cache_path: str | None, no_cache: bool,
+    exit_zero: bool, quiet: bool,
 ) -> None:
     """Audit PATHS (files or folders) and write the manifest.
 
@@ -77,16 +85,21 @@ def scan(
         fail(text("libmagic", lang, err=exc))
     except (ProfileError, PolicyError) as exc:
         fail(str(exc))
-    refs, skipped = walk(list(paths))
-    mine = {os.path.realpath(p) for _, p in outs if p}
-    ours = [r for r in refs if os.path.realpath(r.path) in mine]
-    skipped += [Skipped(r.display, "manifest") for r in ours]
-    refs = [r for r in refs if r not in ours]
+    engine_versions = engines(profile.source)
     head = manifest.header([os.path.normpath(p) for p in paths], profile, policy,
-                           engines(profile.source), lang)
+                           engine_versions, lang)
+    cache = None if no_cache else FactCache(cache_path or default_cache_path(),
+                                            cache_version(engine_versions))
+    refs, skipped = walk(list(paths))
+    own = {os.path.realpath(p): "manifest" for _, p in outs if p}
+    if cache is not None:
+        own |= {os.path.realpath(cache.path + x): "cache" for x in ("", "-wal", "-shm")}
+    ours = [r for r in refs if os.path.realpath(r.path) in own]
+    skipped += [Skipped(r.display, own[os.path.realpath(r.path)]) for r in ours]
+    refs = [r for r in refs if r not in ours]
     summary = manifest.empty_summary()
     show_progress = not quiet and sys.stderr.isatty() and len(refs) > 1
-    results = audit(refs, profile, policy, jobs or default_jobs(), deep)
+    results = audit(refs, profile, policy, jobs or default_jobs(), deep, cache)
     entries = _entries(refs, results, lang, show_progress, summary)
     streaming = [(f, p) for f, p in outs if f == "json"]
     if len(outs) == 1 and streaming:
@@ -105,6 +118,10 @@ def scan(
                     out.write("\n")
                 else:
                     out.write(render(f, full))
+    if cache is not None:
+        cache.close()
+        for w in cache.warnings:
+            click.echo(f"mediaaudit: warning: {w}", err=True)
     if not quiet:
         click.echo(summary_line(summary, lang), err=True)
         for _, target in outs:
