@@ -159,7 +159,8 @@ def main() -> None:
     if shutil.which("exiftool"):
         runs.append(("exiftool -json -q -r", ["exiftool", "-json", "-q", "-r", str(root)]))
     if shutil.which("mediainfo"):
-        runs.append(("mediainfo --Output=JSON", ["mediainfo", "--Output=JSON", str(root)]))
+        runs.append(("mediainfo --Output=JSON", ["mediainfo", "--Output=JSON",
+                                                 *map(str, files)]))
     if shutil.which("file"):
         runs.append(("file --mime-type -b -f list",
                      ["file", "--mime-type", "-b", "-f", str(listing)]))

@@ -47,7 +47,7 @@ def fingerprint(ref: FileRef) -> str:
 class FactCache:
     """A small wrapper; every method degrades to 'no cache' instead of raising."""
 
-    def __init__(self, path: str, version: str) -> None:
+    def __init__(self, path: str, version: str = "") -> None:
         self.path = path
         self.version = version
         self.warnings: list[str] = []
@@ -99,9 +99,10 @@ class FactCache:
 
     @staticmethod
     def key(ref: FileRef) -> str:
-        return os.path.realpath(ref.path)
+        return os.path.abspath(ref.path)
 
-    def get(self, ref: FileRef) -> Facts | None:
+    def lookup(self, ref: FileRef) -> str | None:
+        """The stored facts (JSON) for an unchanged file, or None."""
         if self._db is None or ref.problem is not None:
             return None
         try:
@@ -111,15 +112,33 @@ class FactCache:
         except sqlite3.DatabaseError as exc:
             self._disable(exc)
             return None
-        if row is None:
-            return None
+        return None if row is None else str(row[0])
+
+    @staticmethod
+    def decode(raw: str, ref: FileRef) -> Facts | None:
         try:
-            return factcodec.loads(row[0], ref)
+            return factcodec.loads(raw, ref)
         except (ValueError, KeyError, TypeError):
             return None
 
-    def has(self, ref: FileRef) -> bool:
-        return self.get(ref) is not None
+    def get(self, ref: FileRef) -> Facts | None:
+        raw = self.lookup(ref)
+        return None if raw is None else self.decode(raw, ref)
+
+    def get_meta(self, key: str) -> str | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT v FROM meta WHERE k=?", (key,)).fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        if self._db is None:
+            return
+        with contextlib.suppress(sqlite3.DatabaseError):
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def put(self, facts: Facts) -> None:
         if self._db is None or any(n.code in TRANSIENT for n in facts.notes):

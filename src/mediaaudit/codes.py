@@ -201,6 +201,17 @@ _TABLE: tuple[Code, ...] = (
        "What: the format was recognised, but the content cannot be read (completely). Why: a "
        "truncated file displays wrongly or not at all on a platform and cannot be archived. "
        "Fix: export or copy the file again from its source."),
+    _c("MA-IO-005", "timeout", E,
+       "De controle duurde langer dan {seconds} s en is afgebroken.",
+       "Checking took longer than {seconds} s and was stopped.",
+       "Wat: het onderzoeken van dit bestand overschreed de tijdslimiet (--timeout). Waarom: "
+       "een bestand dat een lezer laat vastlopen, is mogelijk misvormd of kwaadaardig en is "
+       "niet gecontroleerd. Oplossen: exporteer het opnieuw; is het bestand echt groot en "
+       "traag (bijv. een netwerkshare), verhoog dan --timeout.",
+       "What: examining this file exceeded the time limit (--timeout). Why: a file that makes "
+       "a reader hang may be malformed or malicious, and it has not been checked. Fix: export "
+       "it again; if the file is genuinely large and slow (e.g. on a network share), raise "
+       "--timeout.", unaudited=True),
     _c("MA-IO-006", "probe-failed", E,
        "Interne fout bij het onderzoeken van het bestand ({reason}).",
        "Internal error while examining the file ({reason}).",

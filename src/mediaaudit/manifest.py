@@ -117,7 +117,8 @@ def file_entry(r: FileResult, lang: str) -> dict[str, Any]:
 
 
 def skipped_entries(skipped: Iterable[Skipped]) -> list[dict[str, str]]:
-    return [{"path": s.display, "reason": s.reason} for s in sorted(skipped, key=lambda s: s.display)]
+    ordered = sorted(skipped, key=lambda s: s.display)
+    return [{"path": s.display, "reason": s.reason} for s in ordered]
 
 
 def empty_summary() -> dict[str, int]:

@@ -16,13 +16,13 @@ from mediaaudit.cache import default_path as default_cache_path
 from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, summary_line, text
 from mediaaudit.cli.output import FORMATS, OutputError, atomic, check_targets, render, targets
 from mediaaudit.config import load_policy
-from mediaaudit.engines import cache_version, engines
+from mediaaudit.engines import cache_version, engines, engines_cached
 from mediaaudit.exitcode import HELP, exit_status
 from mediaaudit.model import FileRef, FileResult
 from mediaaudit.policy import PolicyError
 from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
 from mediaaudit.profile import ProfileError, load_profile
-from mediaaudit.scan import audit, default_jobs
+from mediaaudit.scan import DEFAULT_TIMEOUT, audit, default_jobs
 from mediaaudit.walk import Skipped, walk
 from mediaaudit.writers.json_writer import JsonManifestWriter
 
@@ -42,6 +42,9 @@ from mediaaudit.writers.json_writer import JsonManifestWriter
 @LANG_OPTION
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: CPU count); 1 = in-process.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT,
+              show_default=True, metavar="SECONDS",
+              help="Time limit per file; a file that takes longer gets an MA-IO-005 error.")
 @click.option("--deep", is_flag=True,
               help="Fully decode images to catch truncation that header reads miss (slower).")
 @click.option("--select", multiple=True, metavar="CODE|PREFIX",
@@ -57,7 +60,7 @@ from mediaaudit.writers.json_writer import JsonManifestWriter
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
 def scan(
     paths: tuple[str, ...], output: str | None, fmts: tuple[str, ...], profile_spec: str,
-    config: str | None, lang: str | None, jobs: int | None, deep: bool,
+    config: str | None, lang: str | None, jobs: int | None, timeout: float, deep: bool,
     select: tuple[str, ...], ignore: tuple[str, ...], cache_path: str | None, no_cache: bool,
     exit_zero: bool, quiet: bool,
 ) -> None:
@@ -85,11 +88,14 @@ def scan(
         fail(text("libmagic", lang, err=exc))
     except (ProfileError, PolicyError) as exc:
         fail(str(exc))
-    engine_versions = engines(profile.source)
+    cache = None if no_cache else FactCache(cache_path or default_cache_path())
+    if cache is not None:
+        engine_versions = engines_cached(profile.source, cache.get_meta, cache.set_meta)
+        cache.version = cache_version(engine_versions)
+    else:
+        engine_versions = engines(profile.source)
     head = manifest.header([os.path.normpath(p) for p in paths], profile, policy,
                            engine_versions, lang)
-    cache = None if no_cache else FactCache(cache_path or default_cache_path(),
-                                            cache_version(engine_versions))
     refs, skipped = walk(list(paths))
     own = {os.path.realpath(p): "manifest" for _, p in outs if p}
     if cache is not None:
@@ -99,7 +105,7 @@ def scan(
     refs = [r for r in refs if r not in ours]
     summary = manifest.empty_summary()
     show_progress = not quiet and sys.stderr.isatty() and len(refs) > 1
-    results = audit(refs, profile, policy, jobs or default_jobs(), deep, cache)
+    results = audit(refs, profile, policy, jobs or default_jobs(), deep, cache, timeout)
     entries = _entries(refs, results, lang, show_progress, summary)
     streaming = [(f, p) for f, p in outs if f == "json"]
     if len(outs) == 1 and streaming:

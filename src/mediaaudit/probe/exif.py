@@ -48,6 +48,8 @@ def _gps_text(gps: Any) -> str | None:
 
 def read_exif(im: Any, part: Partial) -> None:
     """Image reader: Copyright (may hold 'photographer\\0editor'), Artist, GPS, serials."""
+    if im.format == "PNG" and "exif" not in im.info:
+        return  # Pillow's PNG getexif() would decode every pixel looking for a late eXIf
     ex = im.getexif()
     if not ex:
         return

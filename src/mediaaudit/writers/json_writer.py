@@ -1,4 +1,4 @@
-"""Stream the JSON manifest: header keys, then files one by one, then summary.
+"""Stream the JSON manifest: header keys, then files one per line, then summary.
 
 The summary comes last because it is known only at the end; JSON object order does
 not matter to readers, and streaming keeps memory flat for very large folders.
@@ -19,7 +19,8 @@ class JsonManifestWriter:
         out.write(body[:-2] + ',\n  "files": [')
 
     def add(self, entry: Mapping[str, Any]) -> None:
-        text = json.dumps(entry, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        """One file per line: readable, diff-friendly, and json's fast C encoder."""
+        text = json.dumps(entry, ensure_ascii=False, separators=(", ", ": "))
         self._out.write(("\n    " if self._first else ",\n    ") + text)
         self._first = False
 
