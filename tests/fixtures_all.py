@@ -36,7 +36,10 @@ def build_edges(d: Path) -> Path:
 
 def build(tmp: Path) -> list[Path]:
     """Every extra fixture folder, for the 'every code is produced' test."""
-    dirs = [build_edges(tmp / "edges")]
+    from hostile import build as hostile
+
+    (tmp / "hostile").mkdir()
+    dirs = [build_edges(tmp / "edges"), hostile.build(tmp / "hostile")]
     try:
         import fixtures_rights
     except ImportError:

@@ -10,13 +10,12 @@ from mediaaudit import codes
 from conftest import run_cli
 
 # Codes with no fixture yet, each with the reason.  Keep this list short and honest.
-NOT_YET_PRODUCED = {
-    "MA-IO-006": "internal library failure; no real input is known to trigger it "
-                 "(the guard is exercised by the hostile-input work)",
-}
+NOT_YET_PRODUCED: dict[str, str] = {}
 # Codes produced by a dedicated test rather than by a fixture corpus scan.
 PRODUCED_ELSEWHERE = {
     "MA-IO-003": "test_io_edges.py::test_file_vanishing_before_probe_is_an_error_not_a_crash",
+    "MA-IO-005": "test_hostile.py::test_hanging_file_is_killed_and_the_scan_goes_on",
+    "MA-IO-006": "test_hostile.py::test_crashing_worker_costs_one_file",
 }
 
 

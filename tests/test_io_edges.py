@@ -62,11 +62,23 @@ def test_file_vanishing_before_probe_is_an_error_not_a_crash(tmp_path: Path) -> 
     assert [n.code for n in facts.notes] == ["MA-IO-003"]
 
 
-def test_deep_decode_catches_truncated_jpeg(tmp_path: Path) -> None:
+def test_tail_check_catches_truncated_jpeg_without_deep(tmp_path: Path) -> None:
     src = factory.image(tmp_path / "full.jpg", "JPEG", 400, 300, quality=95)
     factory.truncate(src, tmp_path / "half.jpg", 0.6)
+    run = run_cli("scan", str(tmp_path / "half.jpg"))
+    assert "MA-IO-004" in run.codes("half.jpg")
+    assert "MA-IO-004" not in run_cli("scan", str(src)).codes("full.jpg")
+
+
+def test_deep_decode_catches_corrupt_pixel_data(tmp_path: Path) -> None:
+    """Markers intact, pixel data garbled: only a full decode can see it."""
+    src = factory.image(tmp_path / "ok.png", "PNG", 200, 150)
+    data = bytearray(src.read_bytes())
+    start = data.find(b"IDAT") + 40
+    data[start:start + 200] = bytes(200)
+    (tmp_path / "garbled.png").write_bytes(bytes(data))
     src.unlink()
-    shallow = run_cli("scan", str(tmp_path / "half.jpg"))
-    assert "MA-IO-004" not in shallow.codes("half.jpg")  # header read cannot see it
-    deep = run_cli("scan", "--deep", str(tmp_path / "half.jpg"))
-    assert "MA-IO-004" in deep.codes("half.jpg") and deep.exit_code == 1
+    shallow = run_cli("scan", str(tmp_path / "garbled.png"))
+    assert "MA-IO-004" not in shallow.codes("garbled.png")  # header and tail look fine
+    deep = run_cli("scan", "--deep", str(tmp_path / "garbled.png"))
+    assert "MA-IO-004" in deep.codes("garbled.png") and deep.exit_code == 1

@@ -35,12 +35,12 @@ def default_path() -> str:
 def fingerprint(ref: FileRef) -> str:
     """size:mtime of the file and of every sidecar that belongs to it."""
     parts = [f"{ref.size}:{ref.mtime_ns}"]
-    for _, side in candidates(ref.path):
+    for kind, side in candidates(ref.path):
         try:
             st = os.stat(side)
         except OSError:
             continue
-        parts.append(f"{os.path.basename(side)}:{st.st_size}:{st.st_mtime_ns}")
+        parts.append(f"{kind}{len(side)}:{st.st_size}:{st.st_mtime_ns}")
     return "|".join(parts)
 
 
@@ -52,7 +52,7 @@ class FactCache:
         self.version = version
         self.warnings: list[str] = []
         self._db: sqlite3.Connection | None = None
-        self._pending: list[tuple[str, str, str, str, float]] = []
+        self._pending: list[tuple[bytes, str, str, str, float]] = []
         self._open()
 
     def _connect(self) -> sqlite3.Connection:
@@ -98,8 +98,9 @@ class FactCache:
                                  "scanning without it")
 
     @staticmethod
-    def key(ref: FileRef) -> str:
-        return os.path.abspath(ref.path)
+    def key(ref: FileRef) -> bytes:
+        """Bytes, so names that are not valid UTF-8 are cached like any other."""
+        return os.fsencode(os.path.abspath(ref.path))
 
     def lookup(self, ref: FileRef) -> str | None:
         """The stored facts (JSON) for an unchanged file, or None."""
@@ -124,21 +125,6 @@ class FactCache:
     def get(self, ref: FileRef) -> Facts | None:
         raw = self.lookup(ref)
         return None if raw is None else self.decode(raw, ref)
-
-    def get_meta(self, key: str) -> str | None:
-        if self._db is None:
-            return None
-        try:
-            row = self._db.execute("SELECT v FROM meta WHERE k=?", (key,)).fetchone()
-        except sqlite3.DatabaseError:
-            return None
-        return None if row is None else str(row[0])
-
-    def set_meta(self, key: str, value: str) -> None:
-        if self._db is None:
-            return
-        with contextlib.suppress(sqlite3.DatabaseError):
-            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def put(self, facts: Facts) -> None:
         if self._db is None or any(n.code in TRANSIENT for n in facts.notes):

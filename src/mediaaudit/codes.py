@@ -236,6 +236,16 @@ _TABLE: tuple[Code, ...] = (
        "te controleren of te plaatsen. Oplossen: verwijder het uit de uploadmap.",
        "What: a special entry (pipe, device, broken link). Why: there is nothing to check or "
        "post. Fix: remove it from the upload folder."),
+    _c("MA-IO-009", "metadata-damaged", W,
+       "Het {block}-metadatablok is beschadigd en is genegeerd ({reason}).",
+       "The {block} metadata block is damaged and was ignored ({reason}).",
+       "Wat: een metadatablok (EXIF, IPTC, PNG-tekst) kon niet gelezen worden. Waarom: wat "
+       "erin staat (bijv. auteursrecht) telt dan niet mee, en beschadigde metadata wijst op "
+       "een kapot of gemanipuleerd bestand. Oplossen: schrijf de metadata opnieuw met "
+       "standaardsoftware of exporteer het bestand opnieuw.",
+       "What: a metadata block (EXIF, IPTC, PNG text) could not be read. Why: what it holds "
+       "(e.g. copyright) does not count, and damaged metadata suggests a broken or tampered "
+       "file. Fix: write the metadata again with standard software or export the file again."),
     # --- LIC: rights --------------------------------------------------------------
     _c("MA-LIC-001", "rights-unknown", E,
        "Geen informatie over auteursrecht of licentie gevonden.",

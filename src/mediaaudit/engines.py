@@ -61,22 +61,30 @@ def installed_key() -> str:
     return ";".join(parts)
 
 
-def engines_cached(sample: str, get: Any, put: Any) -> dict[str, str | None]:
-    """``engines()`` remembered per installed_key(): loading siegfried's signatures just to
-    print their version costs ~0.1 s and ~80 MB in the main process."""
+def engines_cached(sample: str, store: str) -> dict[str, str | None]:
+    """``engines()`` remembered in a small JSON file per installed_key(): loading
+    siegfried's signatures just to print their version costs ~0.1 s and ~80 MB of memory
+    in the main process, which otherwise never needs siegfried when workers probe."""
     import json
+    import os
 
-    key = "engines:" + installed_key()
-    raw = get(key)
-    if raw:
-        try:
-            found = json.loads(raw)
-            if isinstance(found, dict):
-                return found
-        except ValueError:
-            pass
+    key = installed_key()
+    try:
+        with open(store, encoding="utf-8") as fh:
+            saved = json.load(fh)
+        if isinstance(saved, dict) and isinstance(saved.get(key), dict):
+            return dict(saved[key])
+    except (OSError, ValueError):
+        pass
     found = engines(sample)
-    put(key, json.dumps(found))
+    try:
+        os.makedirs(os.path.dirname(os.path.abspath(store)), exist_ok=True)
+        tmp = f"{store}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump({key: found}, fh)
+        os.replace(tmp, store)
+    except OSError:
+        pass
     return found
 
 

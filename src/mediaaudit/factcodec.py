@@ -18,7 +18,8 @@ from mediaaudit.model import (
 
 
 def dumps(f: Facts) -> str:
-    return json.dumps(dataclasses.asdict(f), ensure_ascii=False, separators=(",", ":"))
+    # ASCII escapes keep undecodable file names (lone surrogates) storable in SQLite.
+    return json.dumps(dataclasses.asdict(f), ensure_ascii=True, separators=(",", ":"))
 
 
 def loads(text: str, ref: FileRef) -> Facts:

@@ -96,6 +96,18 @@ class SupervisedPool:
         pending.extendleft(reversed(old.todo))
         self.slots[i] = self._start()
 
+    @staticmethod
+    def _drain(s: _Slot, done: dict[int, Facts]) -> None:
+        """Collect every complete result a worker has sent (EOF after a crash is fine)."""
+        try:
+            while s.todo and s.conn.poll():
+                idx, facts = s.conn.recv()
+                s.todo.popleft()
+                done[idx] = facts
+                s.since = time.monotonic()
+        except (EOFError, OSError):
+            pass
+
     def run(self, refs: list[FileRef]) -> Iterator[Facts]:
         pending: deque[tuple[int, FileRef]] = deque(enumerate(refs))
         done: dict[int, Facts] = {}
@@ -114,22 +126,15 @@ class SupervisedPool:
                 for i, s in enumerate(list(self.slots)):
                     if not s.todo:
                         continue
-                    if s.conn in ready:
-                        try:
-                            while s.conn.poll():
-                                idx, facts = s.conn.recv()
-                                s.todo.popleft()
-                                done[idx] = facts
-                                s.since = time.monotonic()
-                        except (EOFError, OSError):
-                            pass
+                    alive = s.proc.is_alive()
+                    if s.conn in ready or s.proc.sentinel in ready or not alive:
+                        self._drain(s, done)
                     if not s.todo:
                         continue
                     idx, ref = s.todo[0]
-                    if not s.proc.is_alive() and not s.conn.poll():
-                        code = s.proc.exitcode
+                    if not alive:  # died (after sending whatever it finished)
                         s.todo.popleft()
-                        done[idx] = crash_facts(ref, code)
+                        done[idx] = crash_facts(ref, s.proc.exitcode)
                         self._replace(i, pending)
                     elif now - s.since > self.timeout:
                         s.todo.popleft()

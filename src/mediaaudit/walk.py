@@ -44,8 +44,19 @@ def skip_reason(name: str) -> str | None:
     return None
 
 
+def printable(name: str) -> str:
+    """A file name that is not valid UTF-8 (undecodable bytes arrive from the OS as lone
+    surrogates) shown with ``\\xNN`` escapes, so every manifest writer can encode it.  The
+    real path is kept separately for opening the file."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _join(root: str, rel: str) -> str:
-    return rel if root in ("", ".") else os.path.join(root, rel)
+    return printable(rel if root in ("", ".") else os.path.join(root, rel))
 
 
 def _walk_dir(root: str, display_root: str) -> Iterator[FileRef | Skipped]:
@@ -101,7 +112,7 @@ def walk(paths: list[str]) -> tuple[list[FileRef], list[Skipped]]:
         if st is not None and stat.S_ISDIR(st.st_mode):
             items: Iterator[FileRef | Skipped] = _walk_dir(p, display_root)
         else:
-            items = iter([FileRef(p, os.path.normpath(p), st.st_size if st else 0,
+            items = iter([FileRef(p, printable(os.path.normpath(p)), st.st_size if st else 0,
                                   st.st_mtime_ns if st else 0)])
         for item in items:
             if isinstance(item, Skipped):

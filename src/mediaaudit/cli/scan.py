@@ -16,7 +16,7 @@ from mediaaudit.cache import default_path as default_cache_path
 from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, summary_line, text
 from mediaaudit.cli.output import FORMATS, OutputError, atomic, check_targets, render, targets
 from mediaaudit.config import load_policy
-from mediaaudit.engines import cache_version, engines, engines_cached
+from mediaaudit.engines import cache_version, engines_cached
 from mediaaudit.exitcode import HELP, exit_status
 from mediaaudit.model import FileRef, FileResult
 from mediaaudit.policy import PolicyError
@@ -88,16 +88,15 @@ def scan(
         fail(text("libmagic", lang, err=exc))
     except (ProfileError, PolicyError) as exc:
         fail(str(exc))
-    cache = None if no_cache else FactCache(cache_path or default_cache_path())
-    if cache is not None:
-        engine_versions = engines_cached(profile.source, cache.get_meta, cache.set_meta)
-        cache.version = cache_version(engine_versions)
-    else:
-        engine_versions = engines(profile.source)
+    where = cache_path or default_cache_path()
+    engines_file = os.path.join(os.path.dirname(os.path.abspath(where)), "engines.json")
+    engine_versions = engines_cached(profile.source, engines_file)
+    cache = None if no_cache else FactCache(where, cache_version(engine_versions))
     head = manifest.header([os.path.normpath(p) for p in paths], profile, policy,
                            engine_versions, lang)
     refs, skipped = walk(list(paths))
     own = {os.path.realpath(p): "manifest" for _, p in outs if p}
+    own[os.path.realpath(engines_file)] = "cache"
     if cache is not None:
         own |= {os.path.realpath(cache.path + x): "cache" for x in ("", "-wal", "-shm")}
     ours = [r for r in refs if os.path.realpath(r.path) in own]

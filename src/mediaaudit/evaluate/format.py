@@ -82,8 +82,8 @@ def _codecs(f: Facts, row: FormatRow, profile: Profile) -> tuple[list[CodecVerdi
 
 def format_verdict(f: Facts, profile: Profile) -> tuple[FormatVerdict, list[Draft]]:
     """The NVF status and the drafts (findings) that explain it."""
-    if any(n.code in _NO_CONTENT for n in f.notes):
-        return FormatVerdict("unknown"), []
+    if f.sha256 is None or any(n.code in _NO_CONTENT for n in f.notes):
+        return FormatVerdict("unknown"), []  # nothing was read: the IO finding says why
     out: list[Draft] = []
     label = format_label(f)
     ext = f.ref.display.rsplit(".", 1)[-1] if "." in f.ref.display.rsplit("/", 1)[-1] else ""

@@ -8,6 +8,8 @@ share across a pool's workers.
 from __future__ import annotations
 
 import functools
+import os
+import tempfile
 from typing import Any
 
 from mediaaudit.model import Identification
@@ -48,9 +50,20 @@ def sniff(head: bytes) -> tuple[str | None, str | None]:
 
 
 def pronom(path: str) -> dict[str, Any]:
-    """siegfried's first PRONOM match for ``path`` as a plain dict."""
+    """siegfried's first PRONOM match for ``path`` as a plain dict.
+
+    siegfried (Go) takes only UTF-8 paths; a file whose name is not valid UTF-8 is
+    identified through a temporary symlink with a clean name and the same extension."""
     import pygfried
 
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        ext = os.path.splitext(path)[1].encode("ascii", "ignore").decode()
+        with tempfile.TemporaryDirectory(prefix="mediaaudit-") as tmp:
+            link = os.path.join(tmp, "file" + ext)
+            os.symlink(os.path.abspath(path), link)
+            return pronom(link)
     res: dict[str, Any] = dict(pygfried.identify(path, detailed=True))
     files = res.get("files") or [{}]
     matches = files[0].get("matches") or [{}]

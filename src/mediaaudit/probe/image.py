@@ -66,10 +66,7 @@ def probe_image(
         for read in readers:
             read(im, part)
         if deep:
-            try:
-                im.load()  # full decode: the only way to catch a truncated JPEG or GIF
-            except (OSError, SyntaxError, ValueError) as exc:
-                part.note("MA-IO-004", "pillow", reason=f"decode: {exc}"[:200])
+            _deep_check(path, im, part)
     return True
 
 
@@ -92,3 +89,13 @@ def _data_beyond_eof(im: Any, size: int) -> str | None:
             if need > size:
                 return f"image data needs {need} bytes, file has {size}"
     return None
+
+
+def _deep_check(path: str, im: Any, part: Partial) -> None:
+    """``--deep``: verify chunk checksums (PNG CRCs) and decode every pixel."""
+    try:
+        with Image.open(path) as fresh:
+            fresh.verify()
+        im.load()
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        part.note("MA-IO-004", "pillow", reason=f"decode: {exc}"[:200])

@@ -31,11 +31,7 @@ def _decode(raw: bytes, utf8: bool) -> str:
 def read_iptc(im: Any, part: Partial) -> None:
     if im.format not in ("JPEG", "TIFF", "MPO"):
         return
-    try:
-        info = IptcImagePlugin.getiptcinfo(im)
-    except (SyntaxError, ValueError, IndexError, KeyError, TypeError):
-        part.props["iptc_error"] = True
-        return
+    info = IptcImagePlugin.getiptcinfo(im)  # raises on damage: the caller guards it
     if not info:
         return
     utf8 = info.get((1, 90)) == b"\x1b%G"

@@ -88,7 +88,10 @@ def _guard(part: Partial, step: str, fn: Callable[[], Any]) -> Any:
     except FileNotFoundError:
         part.note("MA-IO-003", step)
     except OSError as exc:
-        part.note("MA-IO-002", step, reason=exc.strerror or type(exc).__name__)
+        if exc.errno is None:  # a library's parse error dressed as OSError, not real I/O
+            part.note("MA-IO-004", step, reason=f"{step}: {exc}"[:200])
+        else:
+            part.note("MA-IO-002", step, reason=exc.strerror or type(exc).__name__)
     except identify.LibmagicMissing:
         raise
     except Exception as exc:

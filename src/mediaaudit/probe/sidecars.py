@@ -20,10 +20,10 @@ def candidates(path: str) -> list[tuple[str, str]]:
     return [("license", path + ".license"), ("xmp", path + ".xmp"), ("xmp", stem + ".xmp")]
 
 
-def _read(path: str) -> bytes | None:
+def _read(path: str, limit: int) -> bytes | None:
     try:
         with open(path, "rb") as f:
-            return f.read(MAX_SIDECAR + 1)
+            return f.read(limit + 1)
     except OSError:
         return None
 
@@ -54,12 +54,16 @@ def read_sidecars(path: str, head: bytes, mime: str | None, part: Partial) -> No
         if cand in seen or not os.path.isfile(cand):
             continue
         seen.add(cand)
-        data = _read(cand)
+        limit = MAX_SIDECAR if kind == "license" else xmp.MAX_PACKET
+        data = _read(cand, limit)
         name = os.path.basename(cand)
         part.sidecars.append(name)
         if data is None:
             part.note("MA-LIC-010", f"sidecar:{name}", sidecar=name)
         elif kind == "license":
             read_license_text(data, name, part)
+        elif len(data) > limit:
+            part.note("MA-LIC-007", f"sidecar:{name}",
+                      reason=f"sidecar larger than {limit} bytes")
         else:
             xmp.add_packet(data, part, f"sidecar:{name}")
