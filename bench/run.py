@@ -3,7 +3,7 @@
 Run by hand (never as a test; these VMs are noisy):
 
     .venv/bin/python bench/run.py                  # 2,000 images + 50 videos
-    .venv/bin/python bench/run.py --images 20000   # memory check at 20,000 files
+    .venv/bin/python bench/run.py --images 20000 --small   # memory at 20,000 files
 
 Prints files/s for each tool, the ratios, and mediaaudit's peak RSS (the sum over its
 process tree, sampled every 20 ms).  The corpus is kept in bench/.corpus-N for reuse.
@@ -29,13 +29,13 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 MIX = [("jpg", 40), ("png", 20), ("webp", 15), ("gif", 7), ("tif", 10), ("jp2", 3), ("avif", 5)]
 
 
-def _image(args: tuple[int, str, str]) -> None:
+def _image(args: tuple[int, str, str, tuple[int, int]]) -> None:
     from PIL import Image
 
     import fixtures_rights as fr
 
-    i, ext, out = args
-    noise = Image.effect_noise((640, 480), 40 + i % 30)
+    i, ext, out, size = args
+    noise = Image.effect_noise(size, 40 + i % 30)
     im = Image.merge("RGB", (noise, noise.rotate(90, expand=False), noise.transpose(0)))
     p = Path(out) / f"{i // 500:03d}" / f"img{i:06d}.{ext}"
     p.parent.mkdir(parents=True, exist_ok=True)
@@ -72,8 +72,9 @@ def _video(args: tuple[int, str]) -> None:
     factory.video(p, fmt, v, a, frames=50, metadata={"copyright": "CC BY 4.0 Bench"})
 
 
-def corpus(images: int, videos: int) -> Path:
-    out = HERE / f".corpus-{images}-{videos}"
+def corpus(images: int, videos: int, size: tuple[int, int]) -> Path:
+    out = HERE / f".corpus-{images}-{videos}" if size == (640, 480) else \
+        HERE / f".corpus-{images}-{videos}-{size[0]}"
     if (out / ".done").exists():
         return out
     shutil.rmtree(out, ignore_errors=True)
@@ -85,7 +86,8 @@ def corpus(images: int, videos: int) -> Path:
     plan = (plan + ["jpg"] * images)[:images]
     t = time.monotonic()
     with ProcessPoolExecutor() as pool:
-        list(pool.map(_image, [(i, e, str(out)) for i, e in enumerate(plan)], chunksize=32))
+        list(pool.map(_image, [(i, e, str(out), size) for i, e in enumerate(plan)],
+                      chunksize=32))
         list(pool.map(_video, [(i, str(out)) for i in range(videos)]))
     (out / "mediaaudit.toml").write_text('[policy]\norganisation = "Bench"\n')
     (out / ".done").write_text("")
@@ -135,8 +137,10 @@ def main() -> None:
     ap.add_argument("--images", type=int, default=2000)
     ap.add_argument("--videos", type=int, default=50)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--small", action="store_true",
+                    help="160x120 images (for the file-count/memory check)")
     args = ap.parse_args()
-    root = corpus(args.images, args.videos)
+    root = corpus(args.images, args.videos, (160, 120) if args.small else (640, 480))
     files = [p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")
              and p.suffix != ".toml"]
     n = len(files)

@@ -44,4 +44,7 @@ def build(tmp: Path) -> list[Path]:
         import fixtures_rights
     except ImportError:
         return dirs
-    return [*dirs, fixtures_rights.build_rights(tmp / "rights")]
+    import fixtures_access
+
+    return [*dirs, fixtures_rights.build_rights(tmp / "rights"),
+            fixtures_access.build_access(tmp / "access")]

@@ -88,7 +88,8 @@ def test_unaudited_note_gives_error_outcome() -> None:
 
 def test_select_and_severity_overrides() -> None:
     f = facts("fmt/43", "image", mime="image/jpeg", pclass="Image (Raster)")
-    assert [x.code for x in evaluate(f, PROFILE, POLICY).findings] == ["MA-FMT-002"]
+    assert [x.code for x in evaluate(f, PROFILE, POLICY).findings] == ["MA-FMT-002",
+                                                                        "MA-ACC-002"]
     assert evaluate(f, PROFILE, build_policy(select=("MA-LIC",))).findings == ()
     strict = build_policy({"severity": {"MA-FMT-002": "error"}})
     assert evaluate(f, PROFILE, strict).outcome is Outcome.FAIL

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from hostile import build
-
 from conftest import Run, run_cli
+from hostile import build
 
 
 @pytest.fixture(scope="module")

@@ -166,6 +166,63 @@ _TABLE: tuple[Code, ...] = (
        "What: the image is larger than social media display. Why: platforms scale it down "
        "anyway, and large files slow uploads. Fix: scale to at most 4096 pixels on the long "
        "side for posting; keep the original."),
+    # --- ACC: accessibility (WCAG 2.1/2.2 AA) ----------------------------------------
+    _c("MA-ACC-001", "no-captions", W,
+       "Video zonder ondertiteling (geen teksttrack en geen .srt/.vtt ernaast).",
+       "Video without captions (no text track and no .srt/.vtt beside it).",
+       "Wat: er is geen ondertiteling gevonden. Waarom: WCAG 2.1/2.2 succescriterium 1.2.2 "
+       "(niveau A) vraagt ondertiteling bij vooraf opgenomen video met geluid; het Besluit "
+       "digitale toegankelijkheid overheid geldt ook voor overheidsberichten op sociale "
+       "media. Oplossen: lever een ondertitelbestand mee (NAAM.nl.vtt of NAAM.srt), voeg een "
+       "teksttrack toe, of leg ingebrande ondertiteling vast met captions = \"burned-in\" in "
+       "een [[annotations]]-regel.",
+       "What: no captions were found. Why: WCAG 2.1/2.2 success criterion 1.2.2 (level A) "
+       "requires captions for pre-recorded video with audio; the Dutch accessibility decree "
+       "for government bodies covers their social media posts too. Fix: supply a caption "
+       "file (NAME.nl.vtt or NAME.srt), add a text track, or record burned-in captions with "
+       "captions = \"burned-in\" in an [[annotations]] entry."),
+    _c("MA-ACC-002", "no-alt-text", INFO,
+       "Geen alternatieve tekst (alt-tekst) gevonden.",
+       "No text alternative (alt text) found.",
+       "Wat: het beeld heeft geen IPTC AltTextAccessibility en geen NAAM.alt.txt. Waarom: "
+       "WCAG succescriterium 1.1.1 vraagt een tekstalternatief voor niet-tekstuele inhoud; "
+       "platforms hebben er een veld voor. Oplossen: schrijf een korte beschrijving in het "
+       "alt-tekstveld van het platform, of leg die vast in de metadata of in NAAM.alt.txt.",
+       "What: the image has no IPTC AltTextAccessibility and no NAME.alt.txt. Why: WCAG "
+       "success criterion 1.1.1 requires a text alternative for non-text content; platforms "
+       "have a field for it. Fix: write a short description in the platform's alt text field, "
+       "or record it in the metadata or in NAME.alt.txt."),
+    _c("MA-ACC-003", "caption-file-empty", W,
+       "Ondertitelbestand {file} bevat geen geldige ondertitels.",
+       "Caption file {file} holds no valid cues.",
+       "Wat: het .srt/.vtt-bestand naast de video heeft geen tijdcodes met tekst (of een "
+       "WebVTT-bestand mist de WEBVTT-kop). Waarom: het platform toont dan geen ondertitels "
+       "(WCAG 1.2.2). Oplossen: exporteer het ondertitelbestand opnieuw.",
+       "What: the .srt/.vtt file beside the video has no timed cues (or a WebVTT file lacks "
+       "its WEBVTT header). Why: the platform then shows no captions (WCAG 1.2.2). Fix: "
+       "export the caption file again."),
+    _c("MA-ACC-004", "captions-declared", INFO,
+       "Ondertiteling volgens de configuratie: {how} (niet gecontroleerd).",
+       "Captions as declared in the configuration: {how} (not verified).",
+       "Wat: de configuratie verklaart dat de video ondertiteld is (bijv. ingebrand). Waarom: "
+       "ingebrande tekst is niet automatisch te controleren. Oplossen: niets, mits de "
+       "verklaring klopt.",
+       "What: the configuration declares that the video is captioned (e.g. burned in). Why: "
+       "burned-in text cannot be checked automatically. Fix: nothing, provided the "
+       "declaration is true."),
+    # --- AI: generated media / provenance -------------------------------------------
+    _c("MA-AI-001", "ai-generated", W,
+       "Gemaakt of bewerkt met AI ({value}): vermeld bij plaatsing dat dit AI-gegenereerd is.",
+       "Made or altered with AI ({value}): label this post as AI-generated.",
+       "Wat: de metadata (IPTC DigitalSourceType) zegt dat het beeld met generatieve AI is "
+       "gemaakt of samengesteld. Waarom: artikel 50 van de Europese AI-verordening (van "
+       "kracht vanaf augustus 2026) vraagt dat AI-gegenereerde of -gemanipuleerde beelden en "
+       "video bij publicatie als zodanig worden gemarkeerd. Oplossen: zet het AI-label van "
+       "het platform aan en vermeld het in de tekst.",
+       "What: the metadata (IPTC DigitalSourceType) says the image was generated or composed "
+       "with generative AI. Why: article 50 of the EU AI Act (in force from August 2026) "
+       "requires AI-generated or AI-manipulated images and video to be disclosed as such when "
+       "published. Fix: switch on the platform's AI label and say so in the text."),
     # --- IO: unreadable / damaged -------------------------------------------------
     _c("MA-IO-001", "empty-file", E,
        "Het bestand is leeg (0 bytes).",

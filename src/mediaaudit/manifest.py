@@ -111,6 +111,10 @@ def file_entry(r: FileResult, lang: str) -> dict[str, Any]:
             for x in r.findings
         ],
     }
+    if r.accessibility is not None:
+        entry["accessibility"] = dict(r.accessibility)
+    if r.provenance is not None:
+        entry["provenance"] = dict(r.provenance)
     if f.sidecars:
         entry["sidecars"] = list(f.sidecars)
     return entry

@@ -179,3 +179,5 @@ class FileResult:
     format: FormatVerdict
     rights: RightsVerdict | None
     findings: tuple[Finding, ...]
+    accessibility: Mapping[str, Any] | None = None
+    provenance: Mapping[str, Any] | None = None

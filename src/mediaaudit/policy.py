@@ -32,6 +32,7 @@ class Annotation:
     holder: str | None = None
     creator: str | None = None
     attribution: str | None = None
+    captions: str | None = None
 
     def matches(self, rel: str) -> bool:
         pat = self.path
@@ -128,7 +129,8 @@ def build_policy(
         raise PolicyError("[policy] must be a table")
     levels: dict[str, str] = {}
     shortcuts = {"non_commercial": "MA-LIC-004", "no_derivatives": "MA-LIC-005",
-                 "not_listed": "MA-FMT-001", "privacy": "MA-PRV", "portrait": "MA-PRT"}
+                 "not_listed": "MA-FMT-001", "privacy": "MA-PRV", "portrait": "MA-PRT",
+                 "captions": "MA-ACC-001", "alt_text": "MA-ACC-002", "ai_label": "MA-AI-001"}
     for key, target in shortcuts.items():
         if key in pol:
             lvl = _level(pol[key], f"[policy] {key}")
@@ -152,7 +154,8 @@ def build_policy(
         where = f"[[annotations]] #{i + 1}"
         if not isinstance(a, dict) or not isinstance(a.get("path"), str):
             raise PolicyError(f"{where}: needs a 'path' glob, e.g. path = \"campagne/**\"")
-        unknown = set(a) - {"path", "licence", "license", "holder", "creator", "attribution"}
+        unknown = set(a) - {"path", "licence", "license", "holder", "creator", "attribution",
+                            "captions"}
         if unknown:
             raise PolicyError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
         anns.append(Annotation(
@@ -161,6 +164,7 @@ def build_policy(
             holder=a.get("holder"),
             creator=a.get("creator"),
             attribution=a.get("attribution"),
+            captions=a.get("captions"),
         ))
     return Policy(
         levels=levels,

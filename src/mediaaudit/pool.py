@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
 import time
 from collections import deque
@@ -45,6 +46,7 @@ class _Slot:
     conn: Connection
     todo: deque[tuple[int, FileRef]] = field(default_factory=deque)
     since: float = 0.0
+    served: int = 0
 
 
 def timeout_facts(ref: FileRef, seconds: float) -> Facts:
@@ -57,6 +59,10 @@ def crash_facts(ref: FileRef, exitcode: int | None) -> Facts:
 
 
 class SupervisedPool:
+    # A worker is replaced after this many files, so slow growth (allocator
+    # fragmentation, the Go heap behind siegfried) cannot add up over a huge folder.
+    RECYCLE_AFTER = 5000
+
     def __init__(self, fn: ProbeFn, jobs: int, timeout: float, chunk: int = 16) -> None:
         self.fn = fn
         self.jobs = max(1, jobs)
@@ -66,6 +72,9 @@ class SupervisedPool:
         self.slots: list[_Slot] = []
 
     def _start(self) -> _Slot:
+        # siegfried's Go runtime keeps a loose heap by default; a soft limit keeps each
+        # worker near its working set (the user's own GOMEMLIMIT wins).
+        os.environ.setdefault("GOMEMLIMIT", "64MiB")
         parent, child = self.ctx.Pipe()
         proc = self.ctx.Process(target=_worker, args=(child, self.fn), daemon=True)
         proc.start()
@@ -77,6 +86,13 @@ class SupervisedPool:
             slot.proc.kill()
         slot.proc.join(5)
         slot.conn.close()
+
+    def _retire(self, slot: _Slot) -> None:
+        """Stop an idle worker politely (it has no files in hand)."""
+        with contextlib.suppress(OSError, ValueError):
+            slot.conn.send(None)
+        slot.proc.join(5)
+        self._kill(slot)
 
     def _feed(self, slot: _Slot, pending: deque[tuple[int, FileRef]]) -> None:
         """Keep a worker supplied: send a new chunk when it is about to run dry."""
@@ -105,6 +121,7 @@ class SupervisedPool:
                 s.todo.popleft()
                 done[idx] = facts
                 s.since = time.monotonic()
+                s.served += 1
         except (EOFError, OSError):
             pass
 
@@ -115,7 +132,10 @@ class SupervisedPool:
         self.slots = [self._start() for _ in range(min(self.jobs, len(refs)) or 1)]
         try:
             while nxt < len(refs):
-                for s in self.slots:
+                for i, s in enumerate(self.slots):
+                    if s.served >= self.RECYCLE_AFTER and not s.todo:
+                        self._retire(s)
+                        self.slots[i] = s = self._start()
                     self._feed(s, pending)
                 busy = [s for s in self.slots if s.todo]
                 now = time.monotonic()

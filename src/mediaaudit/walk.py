@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from mediaaudit.model import FileRef, ProbeNote
 
-SIDECAR_SUFFIXES = (".license", ".xmp", ".srt", ".vtt", ".alt.txt")
+SIDECAR_SUFFIXES = (".license", ".xmp", ".srt", ".vtt", ".alt.txt")  # evidence, not media
 TEMP_SUFFIXES = (".part", ".crdownload", ".tmp", ".partial", ".download", ".swp")
 SYSTEM_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 CONFIG_NAME = "mediaaudit.toml"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mediaaudit import codes
+from mediaaudit.evaluate.access import accessibility, provenance
 from mediaaudit.evaluate.draft import Draft
 from mediaaudit.evaluate.format import format_verdict
 from mediaaudit.evaluate.outcome import decide
@@ -42,6 +43,10 @@ def evaluate(facts: Facts, profile: Profile, policy: Policy) -> FileResult:
         rights, rdrafts = rights_verdict(facts.meta, policy,
                                          policy.annotation_for_path(facts.ref.path))
         drafts += rdrafts + portrait(facts.meta) + privacy(facts.meta)
+    ann = policy.annotation_for_path(facts.ref.path)
+    acc, adrafts = accessibility(facts, ann.captions if ann else None)
+    prov, pdrafts = provenance(facts)
+    drafts += adrafts + pdrafts
     findings, unaudited = _apply(drafts, policy)
     outcome = decide(findings, fmt.status, unaudited)
-    return FileResult(facts, outcome, fmt, rights, tuple(findings))
+    return FileResult(facts, outcome, fmt, rights, tuple(findings), acc, prov)

@@ -55,6 +55,7 @@ FIELDS = {
     ("Iptc4xmpExt", "PersonInImage"): "person",
     ("Iptc4xmpExt", "ModelAge"): "model_age",
     ("Iptc4xmpExt", "DigitalSourceType"): "digital_source_type",
+    ("Iptc4xmpExt", "AISystemUsed"): "ai_system",
     ("Iptc4xmpCore", "AltTextAccessibility"): "alt_text",
     ("Iptc4xmpCore", "ExtDescrAccessibility"): "ext_description",
     ("exif", "GPSLatitude"): "gps_lat",
@@ -68,6 +69,8 @@ FIELDS = {
     ("mwg-rs", "Type"): "region_type",
 }
 _KEYS = {(_P[p], local): f for (p, local), f in FIELDS.items()}
+# Lang Alt fields whose language matters to the user (alt text is pasted per language).
+LANG_FIELDS = {"alt_text", "ext_description"}
 
 
 class XmpRejected(ValueError):
@@ -108,6 +111,8 @@ def _walk(el: Any, out: dict[tuple[str, str], list[str]], depth: int = 0) -> Non
             ):
                 for li in sorted(lis, key=lambda li: li.attrib.get(LANG, "") != "x-default"):
                     _add(out, c.tag, li.attrib.get(f"{{{RDF}}}resource", li.text))
+                    if li.attrib.get(LANG) and li.text and li.text.strip():
+                        _add(out, c.tag + "@lang", li.attrib[LANG])
             else:
                 _walk(c, out, depth + 1)
 
@@ -150,6 +155,11 @@ def add_packet(packet: bytes, part: Partial, origin: str = "xmp") -> None:
         src = f"{origin}:{NS[key[0]]}:{key[1]}"
         if fld == "region_type":
             values = [v for v in values if v.lower() == "face"]
+        langs = props.get((key[0], key[1] + "@lang"), [])
+        if fld in LANG_FIELDS and len(langs) == len(values):
+            for v, lang in zip(values, langs, strict=True):
+                part.fact(fld, v, f"{src}@{lang}")
+            continue
         for v in values:
             part.fact(fld, v, src)
 

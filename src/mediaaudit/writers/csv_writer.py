@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from typing import Any
 
 COLUMNS = ("path", "outcome", "nvf_status", "nvf_row", "puid", "format_name", "mime",
-           "rights_status", "licence", "holder", "attribution", "finding_codes", "findings",
-           "size", "sha256")
+           "rights_status", "licence", "holder", "attribution", "alt_text", "captions",
+           "ai_generated", "finding_codes", "findings", "size", "sha256")
 
 
 def _safe(v: Any) -> str:
@@ -24,6 +24,7 @@ def _safe(v: Any) -> str:
 
 def row(f: dict[str, Any]) -> list[str]:
     fmt, nvf, rights = f.get("format", {}), f.get("nvf", {}), f.get("rights", {})
+    acc, prov = f.get("accessibility") or {}, f.get("provenance") or {}
     findings = f.get("findings", [])
     values = {
         "path": f.get("path"), "outcome": f.get("outcome"),
@@ -31,6 +32,11 @@ def row(f: dict[str, Any]) -> list[str]:
         "puid": fmt.get("puid"), "format_name": fmt.get("name"), "mime": fmt.get("mime"),
         "rights_status": rights.get("status"), "licence": rights.get("licence"),
         "holder": rights.get("holder"), "attribution": rights.get("attribution"),
+        "alt_text": " | ".join(f"[{a['lang']}] {a['text']}" if a.get("lang") else a["text"]
+                               for a in acc.get("alt_text", [])),
+        "captions": " ".join(c.get("language") or "und" for c in acc.get("captions", [])),
+        "ai_generated": {True: "yes", False: "no"}.get(bool(prov["ai_generated"]))
+        if "ai_generated" in prov else None,
         "finding_codes": " ".join(x["code"] for x in findings),
         "findings": " | ".join(f"{x['code']} ({x['severity']}): {x['message']}"
                                for x in findings),

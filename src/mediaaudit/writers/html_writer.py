@@ -70,6 +70,26 @@ def _findings(f: dict[str, Any], lang: str) -> str:
     return f'<ul class="findings">{"".join(items)}</ul>' if items else label(lang, "none")
 
 
+def _access(f: dict[str, Any], lang: str) -> str:
+    """Alt text to paste, captions found, AI label: what the poster needs at hand."""
+    acc, prov = f.get("accessibility") or {}, f.get("provenance") or {}
+    parts = []
+    for a in acc.get("alt_text", []):
+        tag = f" ({_e(a['lang'])})" if a.get("lang") else ""
+        parts.append(f'<br><b>{_e(label(lang, "alt_text"))}{tag}:</b> '
+                     f'<span class="attr">{_e(a["text"])}</span>')
+    caps = acc.get("captions") or []
+    if caps:
+        langs = ", ".join(_e(c.get("language") or "?") for c in caps)
+        parts.append(f'<br><b>{_e(label(lang, "captions"))}:</b> {langs}')
+    if prov.get("ai_generated"):
+        parts.append(f'<br><b class="sev-warning">{_e(label(lang, "ai_label"))}</b>')
+    if (prov.get("c2pa") or {}).get("state", "absent") != "absent":
+        parts.append(f'<br><span class="small">Content Credentials: '
+                     f'{_e(prov["c2pa"]["state"])}</span>')
+    return "".join(parts)
+
+
 def _row(f: dict[str, Any], lang: str, thumbs: Mapping[str, str]) -> str:
     L = functools.partial(label, lang)
     outcome = f.get("outcome", "error")
@@ -84,6 +104,7 @@ def _row(f: dict[str, Any], lang: str, thumbs: Mapping[str, str]) -> str:
         if rights.get("holder") else ""
     attr = f'<br><span class="attr">{_e(rights.get("attribution"))}</span>' \
         if rights.get("attribution") else ""
+    attr += _access(f, lang)
     return (
         "<tr>"
         f"<td>{img}</td>"

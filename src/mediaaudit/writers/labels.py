@@ -22,7 +22,8 @@ LABELS: dict[str, dict[str, str]] = {
         "licensed": "gelicenseerd", "restricted": "beperkt", "conflict": "tegenstrijdig",
         "not_checked": "niet gecontroleerd",
         "error_sev": "fout", "warning": "waarschuwing", "info": "info",
-        "checksum": "SHA-256",
+        "checksum": "SHA-256", "alt_text": "Alt-tekst", "captions": "Ondertiteling",
+        "ai_label": "Label: AI-gegenereerd",
     },
     "en": {
         "title": "Media audit for publication",
@@ -42,7 +43,8 @@ LABELS: dict[str, dict[str, str]] = {
         "licensed": "licensed", "restricted": "restricted", "conflict": "conflicting",
         "not_checked": "not checked",
         "error_sev": "error", "warning": "warning", "info": "info",
-        "checksum": "SHA-256",
+        "checksum": "SHA-256", "alt_text": "Alt text", "captions": "Captions",
+        "ai_label": "Label: AI-generated",
     },
 }
 

@@ -51,6 +51,11 @@ def render_md(m: dict[str, Any]) -> str:
         lic = f" ({_cell(rights['licence'])})" if rights.get("licence") else ""
         lines.append(f"| {_ICON.get(f['outcome'], '')} | {_code(f['path'])} | "
                      f"{L(f['nvf']['status'])} | {L(rights['status'])}{lic} | {reasons} |")
+    alts = [(f, a) for f in m["files"] for a in (f.get("accessibility") or {}).get("alt_text", [])]
+    if alts:
+        lines += ["", f"**{L('alt_text')}**", ""]
+        lines += [f"- {_code(f['path'])}" + (f" ({_cell(a['lang'])})" if a.get("lang") else "")
+                  + f": {_cell(a['text'])}" for f, a in alts]
     credits = [f for f in m["files"] if f["rights"].get("attribution")]
     if credits:
         lines += ["", f"**{L('attribution')}**", ""]
