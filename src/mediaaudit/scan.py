@@ -33,8 +33,8 @@ def default_jobs() -> int:
 
 
 def _injected_fault(ref: FileRef) -> None:
-    """Test seam: MEDIAAUDIT_TEST_FAULT="hang:GLOB,crash:GLOB" makes the probe of a
-    matching file name hang or die by SIGSEGV, so the supervision of real hangs and
+    """Test seam: MEDIAAUDIT_TEST_FAULT="hang:GLOB,crash:GLOB,slow:GLOB" makes the probe
+    of a matching file name hang, die by SIGSEGV or take 0.2 s, so the supervision of real hangs and
     native crashes can be tested end to end.  Unset in normal use."""
     spec = os.environ.get("MEDIAAUDIT_TEST_FAULT")
     if not spec:
@@ -45,6 +45,8 @@ def _injected_fault(ref: FileRef) -> None:
         if pattern and fnmatch.fnmatchcase(name, pattern):
             if kind == "hang":
                 time.sleep(3600)
+            elif kind == "slow":
+                time.sleep(0.2)
             elif kind == "crash":
                 os.kill(os.getpid(), signal.SIGSEGV)
 

@@ -11,6 +11,7 @@ from mediaaudit.cli.profiles import profiles
 from mediaaudit.cli.report import report
 from mediaaudit.cli.scan import scan
 from mediaaudit.cli.verify import verify
+from mediaaudit.cli.watch import watch
 from mediaaudit.exitcode import HELP
 
 
@@ -30,6 +31,7 @@ cli.add_command(profiles)
 cli.add_command(doctor)
 cli.add_command(report)
 cli.add_command(verify)
+cli.add_command(watch)
 
 
 def main() -> None:

@@ -1,0 +1,73 @@
+"""``mediaaudit watch``: audit every file dropped into a folder, for months on end."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from mediaaudit.cli.common import LANG_OPTION, default_lang, fail
+from mediaaudit.policy import PolicyError
+from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
+from mediaaudit.profile import ProfileError
+from mediaaudit.scan import DEFAULT_TIMEOUT
+from mediaaudit.watch.service import Options, Watcher
+
+
+@click.command()
+@click.argument("drop_dir", type=click.Path(file_okay=False))
+@click.option("--approved", metavar="DIR", help="Move files that pass here (with sidecars).")
+@click.option("--rejected", metavar="DIR", help="Move files that fail or error here.")
+@click.option("--manifest-dir", metavar="DIR",
+              help="Results: audit-log.jsonl plus one manifest per file. "
+              "Default: DROP_DIR/.mediaaudit/manifests.")
+@click.option("--state", "state_path", metavar="FILE",
+              help="State database. Default: DROP_DIR/.mediaaudit/state.sqlite.")
+@click.option("--poll", type=click.FloatRange(min=0.1), metavar="SECONDS",
+              help="Poll every SECONDS instead of inotify (SMB/NFS shares send no events).")
+@click.option("--settle", type=click.FloatRange(min=0.0), default=5.0, show_default=True,
+              metavar="SECONDS", help="A file must be unchanged this long before it is audited.")
+@click.option("--once", is_flag=True, help="Process what is there, then exit (cron, tests).")
+@click.option("--rescan", is_flag=True, help="Forget the state and audit everything again.")
+@click.option("--profile", "profile_spec", default="nvf-2024", show_default=True,
+              metavar="ID|FILE")
+@click.option("--config", metavar="FILE", help="Policy file (default: DROP_DIR/mediaaudit.toml).")
+@LANG_OPTION
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT,
+              show_default=True, metavar="SECONDS", help="Time limit per file.")
+@click.option("--json-log", is_flag=True, help="Log JSON lines on stderr instead of text.")
+def watch(drop_dir: str, approved: str | None, rejected: str | None, manifest_dir: str | None,
+          state_path: str | None, poll: float | None, settle: float, once: bool, rescan: bool,
+          profile_spec: str, config: str | None, lang: str | None, timeout: float,
+          json_log: bool) -> None:
+    """Watch DROP_DIR: audit each file once it is complete (size and mtime unchanged for
+    --settle seconds) and log the result; with --approved and --rejected, move it there.
+
+    Moves never overwrite (a second 'foto.jpg' becomes 'foto (1).jpg') and never delete.
+    Temporary files (.part, .crdownload, .tmp, ~$…) and hidden files wait until renamed.
+    SIGTERM/SIGINT stop cleanly; SIGHUP (or editing the config or profile) reloads them.
+    """
+    if not os.path.isdir(drop_dir):
+        fail(f"drop folder does not exist: {drop_dir}")
+    if bool(approved) != bool(rejected):
+        fail("--approved and --rejected go together")
+    for d in (approved, rejected):
+        if d:
+            os.makedirs(d, exist_ok=True)
+    base = os.path.join(drop_dir, ".mediaaudit")
+    opts = Options(
+        drop=os.path.abspath(drop_dir), approved=os.path.abspath(approved) if approved else None,
+        rejected=os.path.abspath(rejected) if rejected else None,
+        manifest_dir=os.path.abspath(manifest_dir or os.path.join(base, "manifests")),
+        state_path=os.path.abspath(state_path or os.path.join(base, "state.sqlite")),
+        poll=poll, settle=settle, once=once, rescan_state=rescan, lang=lang or default_lang(),
+        profile_spec=profile_spec, config=config, timeout=timeout, json_log=json_log)
+    try:
+        check_libmagic()
+        watcher = Watcher(opts, lambda line: click.echo(line, err=True))
+    except LibmagicMissing as exc:
+        fail(f"libmagic is missing ({exc}); install it: sudo apt-get install libmagic1")
+    except (ProfileError, PolicyError) as exc:
+        fail(str(exc))
+    watcher.install_signals()
+    watcher.run()

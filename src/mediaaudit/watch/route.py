@@ -1,0 +1,80 @@
+"""Move a file without ever overwriting or losing it.
+
+Same filesystem: ``link()`` to the target (fails if the name exists: never overwrites)
+then ``unlink()`` the source, so at every instant the file exists under at least one name.
+Across filesystems: copy to a temporary name in the target folder, fsync, compare the
+SHA-256 with the audited one, link into place, then remove the source.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import shutil
+
+
+class RouteError(OSError):
+    """The file could not be moved; it stays where it was."""
+
+
+def unique_target(directory: str, name: str) -> str:
+    """``name``, or ``name (1).ext``, ``name (2).ext``… whichever does not exist yet."""
+    base, ext = os.path.splitext(name)
+    cand = os.path.join(directory, name)
+    n = 1
+    while os.path.lexists(cand):
+        cand = os.path.join(directory, f"{base} ({n}){ext}")
+        n += 1
+    return cand
+
+
+def _sha256(path: str) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def move(src: str, directory: str, name: str, sha256: str | None = None) -> str:
+    """Move ``src`` into ``directory`` as ``name`` (or a unique variant); return the target."""
+    os.makedirs(directory, exist_ok=True)
+    for _ in range(100):
+        target = unique_target(directory, name)
+        try:
+            os.link(src, target)
+        except FileExistsError:
+            continue  # someone took the name between the check and the link
+        except OSError as exc:
+            if exc.errno in (errno.EXDEV, errno.EPERM, errno.ENOTSUP):
+                return _copy_move(src, directory, name, sha256)
+            raise RouteError(exc.errno, f"cannot move {src}: {exc.strerror}") from exc
+        os.unlink(src)
+        return target
+    raise RouteError(errno.EEXIST, f"no free name for {name} in {directory}")
+
+
+def _copy_move(src: str, directory: str, name: str, sha256: str | None) -> str:
+    tmp = os.path.join(directory, f".{name}.mediaaudit-partial")
+    try:
+        with open(src, "rb") as fin, open(tmp, "xb") as fout:
+            shutil.copyfileobj(fin, fout, 1 << 20)
+            fout.flush()
+            os.fsync(fout.fileno())
+        shutil.copystat(src, tmp)
+        expected = sha256 or _sha256(src)
+        if _sha256(tmp) != expected:
+            raise RouteError(errno.EIO, f"copy of {src} does not match its hash; not moved")
+        for _ in range(100):
+            target = unique_target(directory, name)
+            try:
+                os.link(tmp, target)
+                break
+            except FileExistsError:
+                continue
+        else:
+            raise RouteError(errno.EEXIST, f"no free name for {name} in {directory}")
+        os.unlink(src)
+        return target
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)

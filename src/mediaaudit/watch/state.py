@@ -1,0 +1,76 @@
+"""Watcher state in SQLite, so a restart neither loses nor repeats work.
+
+Each file moves through: ``audited`` (result stored) → ``logged`` (written to the
+results) → ``done`` (routed, or left in place when there is no routing).  A restart
+resumes every row from where it stopped instead of auditing again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Row:
+    rel: str
+    size: int
+    mtime_ns: int
+    sha256: str | None
+    outcome: str
+    status: str
+    entry: dict[str, Any]
+    routed_to: str | None
+
+
+class State:
+    def __init__(self, path: str) -> None:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY, rel TEXT, size INTEGER, "
+            "mtime_ns INTEGER, sha256 TEXT, outcome TEXT, status TEXT, entry TEXT, "
+            "routed_to TEXT, at REAL)")
+        self.db.execute("CREATE INDEX IF NOT EXISTS files_rel ON files (rel, status)")
+
+    def reset(self) -> None:
+        self.db.execute("DELETE FROM files")
+
+    def _row(self, r: tuple[Any, ...]) -> Row:
+        return Row(r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), r[8])
+
+    def pending(self) -> list[tuple[int, Row]]:
+        """Rows a crash interrupted (audited or logged, not done)."""
+        cur = self.db.execute("SELECT * FROM files WHERE status != 'done' ORDER BY id")
+        return [(r[0], self._row(r)) for r in cur.fetchall()]
+
+    def known(self, rel: str, size: int, mtime_ns: int) -> bool:
+        """Was this exact version of the file (still in the drop folder) handled already?"""
+        cur = self.db.execute(
+            "SELECT 1 FROM files WHERE rel=? AND size=? AND mtime_ns=? AND routed_to IS NULL "
+            "LIMIT 1", (rel, size, mtime_ns))
+        return cur.fetchone() is not None
+
+    def add(self, rel: str, size: int, mtime_ns: int, sha256: str | None, outcome: str,
+            entry: dict[str, Any]) -> int:
+        cur = self.db.execute(
+            "INSERT INTO files (rel, size, mtime_ns, sha256, outcome, status, entry, at) "
+            "VALUES (?, ?, ?, ?, ?, 'audited', ?, ?)",
+            (rel, size, mtime_ns, sha256, outcome, json.dumps(entry), time.time()))
+        return int(cur.lastrowid or 0)
+
+    def mark(self, row_id: int, status: str, routed_to: str | None = None) -> None:
+        self.db.execute("UPDATE files SET status=?, routed_to=COALESCE(?, routed_to) WHERE id=?",
+                        (status, routed_to, row_id))
+
+    def drop(self, row_id: int) -> None:
+        self.db.execute("DELETE FROM files WHERE id=?", (row_id,))
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,187 @@
+"""Watch mode (issue 5) with a real watcher process on real folders, bounded in time."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import factory
+import fixtures_rights as fr
+
+MODES = [pytest.param([], id="inotify"), pytest.param(["--poll", "0.5"], id="poll")]
+
+
+def sha(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def start(drop: Path, out: Path, extra: list[str], env: dict[str, str] | None = None
+          ) -> subprocess.Popen[str]:
+    cmd = [sys.executable, "-m", "mediaaudit", "watch", str(drop), "--approved",
+           str(out / "approved"), "--rejected", str(out / "rejected"), "--settle", "1.5",
+           "--json-log", *extra]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})})
+
+
+def stop(proc: subprocess.Popen[str]) -> str:
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    return err
+
+
+def wait_for(cond: Callable[[], bool], seconds: float = 90) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if cond():
+            return
+        time.sleep(0.2)
+    raise AssertionError("condition not reached in time")
+
+
+def routed(out: Path) -> list[Path]:
+    return sorted(p for d in ("approved", "rejected") if (out / d).exists()
+                  for p in (out / d).rglob("*") if p.is_file())
+
+
+def log_entries(drop: Path) -> list[dict[str, object]]:
+    log = drop / ".mediaaudit" / "manifests" / "audit-log.jsonl"
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+
+
+def sources(tmp: Path, n: int) -> dict[str, bytes]:
+    """n distinct files: even ones carry CC0 (pass), odd ones nothing (fail)."""
+    out = {}
+    for i in range(n):
+        p = tmp / f"src{i}.jpg"
+        packet = fr.xmp('<cc:license rdf:resource="https://creativecommons.org/publicdomain/'
+                        'zero/1.0/"/>') if i % 2 == 0 else None
+        buf = fr.jpeg(p, packet)
+        data = bytearray(buf.read_bytes())
+        data[-3] ^= i % 7  # make every file different (inside the entropy-coded data)
+        out[f"photo{i:02d}.jpg"] = bytes(data)
+    return out
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_fifty_files_some_written_slowly(tmp_path: Path, mode: list[str]) -> None:
+    drop, out = tmp_path / "drop", tmp_path / "out"
+    drop.mkdir()
+    files = sources(tmp_path, 50)
+    proc = start(drop, out, mode)
+    try:
+        time.sleep(1.0)
+        slow = list(files)[:8]
+
+        def write_slowly(name: str) -> None:
+            data = files[name]
+            with open(drop / name, "wb") as fh:
+                for k in range(5):  # 5 chunks over ~2.5 s: never 1.5 s unchanged
+                    fh.write(data[k * len(data) // 5:(k + 1) * len(data) // 5])
+                    fh.flush()
+                    time.sleep(0.5)
+
+        threads = [threading.Thread(target=write_slowly, args=(n,)) for n in slow]
+        for t in threads:
+            t.start()
+        for name in list(files)[8:]:
+            (drop / f".{name}.part").write_bytes(files[name])
+            os.rename(drop / f".{name}.part", drop / name)  # temp name ignored until renamed
+        for t in threads:
+            t.join()
+        wait_for(lambda: len(routed(out)) == 50)
+    finally:
+        err = stop(proc)
+    got = {p.name: p for p in routed(out)}
+    assert set(got) == set(files)
+    for name, data in files.items():
+        assert sha(got[name]) == hashlib.sha256(data).hexdigest()  # identical bytes
+    assert [p.name for p in drop.iterdir()] == [".mediaaudit"]  # drop folder empty
+    entries = log_entries(drop)
+    assert sorted(str(e["path"]) for e in entries) == sorted(files)  # each exactly once
+    for e in entries:  # audited after it was complete: the logged hash is the final one
+        assert e["sha256"] == hashlib.sha256(files[str(e["path"])]).hexdigest()
+    approved = {p.name for p in (out / "approved").iterdir()}
+    assert approved == {n for i, n in enumerate(files) if i % 2 == 0}
+    assert len([ln for ln in err.splitlines() if '"outcome": "pass"' in ln]) == 25
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_restart_after_sigkill_loses_nothing_and_repeats_nothing(tmp_path: Path,
+                                                                 mode: list[str]) -> None:
+    drop, out = tmp_path / "drop", tmp_path / "out"
+    drop.mkdir()
+    files = sources(tmp_path, 30)
+    for name, data in files.items():  # dropped while no watcher runs
+        (drop / name).write_bytes(data)
+    slow = {"MEDIAAUDIT_TEST_FAULT": "slow:photo*.jpg"}
+    proc = start(drop, out, mode, slow)
+    wait_for(lambda: len(log_entries(drop)) >= 5, 60)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    done_before = len(routed(out))
+    assert 0 < done_before < 30  # really killed mid-run
+    proc = start(drop, out, mode, slow)
+    try:
+        wait_for(lambda: len(routed(out)) == 30, 90)
+    finally:
+        stop(proc)
+    assert sorted(p.name for p in routed(out)) == sorted(files)
+    paths = [str(e["path"]) for e in log_entries(drop)]
+    assert sorted(paths) == sorted(files)  # nothing twice, nothing lost
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_same_name_twice_both_survive(tmp_path: Path, mode: list[str]) -> None:
+    drop, out = tmp_path / "drop", tmp_path / "out"
+    drop.mkdir()
+    a = fr.jpeg(tmp_path / "a.jpg", fr.xmp('<cc:license rdf:resource="https://creative'
+                                           'commons.org/publicdomain/zero/1.0/"/>'))
+    b = factory.image(tmp_path / "b.png", "PNG")  # different content, same name below
+    (tmp_path / "b.png.license").write_text("SPDX-License-Identifier: CC0-1.0\n")
+    proc = start(drop, out, mode)
+    try:
+        time.sleep(1.0)
+        shutil.copy(a, drop / "foto.jpg")
+        wait_for(lambda: len(routed(out)) == 1)
+        shutil.copy(b, drop / "foto.jpg")
+        shutil.copy(tmp_path / "b.png.license", drop / "foto.jpg.license")
+        wait_for(lambda: len([p for p in routed(out) if not p.name.endswith(".license")]) == 2)
+    finally:
+        stop(proc)
+    approved = out / "approved"
+    assert sha(approved / "foto.jpg") == sha(a)
+    assert sha(approved / "foto (1).jpg") == sha(b)
+    assert (approved / "foto (1).jpg.license").is_file()  # sidecar moved along, renamed too
+
+
+def test_once_and_config_reload(tmp_path: Path) -> None:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    fr.jpeg(drop / "x.jpg", fr.xmp(fr.alt("dc:rights", "© Gemeente Voorbeeld")))
+    cmd = [sys.executable, "-m", "mediaaudit", "watch", str(drop), "--once", "--settle", "0"]
+    first = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0 and "FAIL" in first.stderr
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert "x.jpg" not in again.stderr  # already audited, not repeated
+    (drop / "mediaaudit.toml").write_text('[policy]\norganisation = "Gemeente Voorbeeld"\n')
+    os.utime(drop / "x.jpg")  # a new version of the file
+    third = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert "PASS" in third.stderr
+    bad = subprocess.run([sys.executable, "-m", "mediaaudit", "watch", str(tmp_path / "nope")],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "does not exist" in bad.stderr
