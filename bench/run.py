@@ -5,8 +5,8 @@ Run by hand (never as a test; these VMs are noisy):
     .venv/bin/python bench/run.py                  # 2,000 images + 50 videos
     .venv/bin/python bench/run.py --images 20000 --small   # memory at 20,000 files
 
-Prints files/s for each tool, the ratios, and mediaaudit's peak RSS (the sum over its
-process tree, sampled every 20 ms).  The corpus is kept in bench/.corpus-N for reuse.
+Prints files/s for each tool, the ratios, and mediaaudit's peak memory (the sum of PSS
+over its process tree, sampled every 20 ms).  The corpus is kept in bench/.corpus-N for reuse.
 """
 
 from __future__ import annotations
@@ -96,14 +96,18 @@ def corpus(images: int, videos: int, size: tuple[int, int]) -> Path:
 
 
 def _tree_rss(pid: int) -> int:
-    """RSS in bytes of pid and all its descendants (Linux /proc)."""
+    """Memory in bytes of pid and all its descendants: the sum of PSS (shared library
+    pages divided among the processes that map them, so they are not counted twice)."""
     total = 0
     todo = [pid]
     while todo:
         p = todo.pop()
         try:
-            with open(f"/proc/{p}/statm") as fh:
-                total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
             with open(f"/proc/{p}/task/{p}/children") as fh:
                 todo += [int(c) for c in fh.read().split()]
         except (OSError, ValueError):
@@ -175,7 +179,7 @@ def main() -> None:
     for name, cmd in runs:
         wall, rss, rc = timed(cmd)
         results[name] = n / wall
-        rss_txt = f"{rss / 2**20:7.0f} MiB" if name.startswith("mediaaudit") else ""
+        rss_txt = f"{rss / 2**20:7.0f} MiB PSS" if name.startswith("mediaaudit") else ""
         print(f"{name:<44} {wall:7.2f} s {n / wall:8.0f} files/s {rss_txt}  (exit {rc})")
     cold = results["mediaaudit scan (cold, no cache)"]
     warm = results["mediaaudit scan (warm cache)"]

@@ -16,6 +16,7 @@ PRODUCED_ELSEWHERE = {
     "MA-IO-003": "test_io_edges.py::test_file_vanishing_before_probe_is_an_error_not_a_crash",
     "MA-IO-005": "test_hostile.py::test_hanging_file_is_killed_and_the_scan_goes_on",
     "MA-IO-006": "test_hostile.py::test_crashing_worker_costs_one_file",
+    "MA-AI-002": "test_c2pa.py::test_tampered_file_is_invalid (needs the [c2pa] extra)",
 }
 
 

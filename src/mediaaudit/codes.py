@@ -223,6 +223,17 @@ _TABLE: tuple[Code, ...] = (
        "with generative AI. Why: article 50 of the EU AI Act (in force from August 2026) "
        "requires AI-generated or AI-manipulated images and video to be disclosed as such when "
        "published. Fix: switch on the platform's AI label and say so in the text."),
+    _c("MA-AI-002", "content-credentials-invalid", W,
+       "Content Credentials (C2PA) zijn ongeldig: het bestand is na ondertekening gewijzigd "
+       "({reason}).",
+       "Content Credentials (C2PA) are invalid: the file was changed after signing ({reason}).",
+       "Wat: het bestand draagt een C2PA-manifest, maar de handtekening of de hash klopt niet "
+       "meer. Waarom: de herkomstgegevens zijn dan niet te vertrouwen; platforms tonen ze "
+       "mogelijk als ongeldig. Oplossen: gebruik het originele, ondertekende bestand of "
+       "onderteken opnieuw na het bewerken.",
+       "What: the file carries a C2PA manifest, but its signature or hash no longer matches. "
+       "Why: the provenance data can then not be trusted; platforms may show it as invalid. "
+       "Fix: use the original signed file, or sign again after editing."),
     # --- IO: unreadable / damaged -------------------------------------------------
     _c("MA-IO-001", "empty-file", E,
        "Het bestand is leeg (0 bytes).",

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import os
 import signal
 import time
 from collections import deque
@@ -72,9 +71,6 @@ class SupervisedPool:
         self.slots: list[_Slot] = []
 
     def _start(self) -> _Slot:
-        # siegfried's Go runtime keeps a loose heap by default; a soft limit keeps each
-        # worker near its working set (the user's own GOMEMLIMIT wins).
-        os.environ.setdefault("GOMEMLIMIT", "64MiB")
         parent, child = self.ctx.Pipe()
         proc = self.ctx.Process(target=_worker, args=(child, self.fn), daemon=True)
         proc.start()

@@ -75,11 +75,17 @@ def provenance(f: Facts) -> tuple[dict[str, Any] | None, list[Draft]]:
     out: list[Draft] = []
     if ai:
         out.append(draft("MA-AI-001", dst[0].source, value=ai[0]))
+    state = next((m.value for m in f.meta if m.field == "c2pa_state"), None)
+    state = state or ("present_unverified" if c2pa else "absent")
+    first = {fld: next((m.value for m in f.meta if m.field == fld), None)
+             for fld in ("c2pa_signer", "c2pa_generator", "c2pa_error")}
+    if state == "invalid":
+        out.append(draft("MA-AI-002", "c2pa", reason=first["c2pa_error"] or "validation failed"))
     block = {
         "digital_source_type": terms[0] if terms else None,
         "ai_generated": bool(ai),
         "ai_system": systems[0] if systems else None,
-        "c2pa": {"state": "present_unverified" if c2pa else "absent",
-                 "where": c2pa[0].source if c2pa else None},
+        "c2pa": {"state": state, "where": c2pa[0].source if c2pa else None,
+                 "signer": first["c2pa_signer"], "claim_generator": first["c2pa_generator"]},
     }
     return block, out

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from mediaaudit.probe import c2pa, captions, exif, integrity, iptc, pngtext, sidecars, xmp
+from mediaaudit.probe import (
+    c2pa,
+    c2pa_read,
+    captions,
+    exif,
+    integrity,
+    iptc,
+    pngtext,
+    sidecars,
+    xmp,
+)
 from mediaaudit.probe.partial import Partial
 from mediaaudit.probe.run import FileReader, ImageReader
 
@@ -21,7 +31,7 @@ def image_readers() -> list[ImageReader]:
 def file_readers() -> list[FileReader]:
     return [integrity.check_end, xmp.read_container_xmp, sidecars.read_sidecars,
             exif.read_exif_fallback, captions.read_captions, captions.read_alt_text,
-            c2pa.detect]
+            c2pa.detect, c2pa_read.read_c2pa]
 
 
 def guarded(read: ImageReader, block: str) -> ImageReader:
