@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 import tempfile
@@ -65,6 +66,18 @@ def atomic(path: str | None) -> Iterator[TextIO]:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def write_all(outs: list[tuple[str, str | None]], manifest: dict[str, Any],
+              base: str = ".") -> None:
+    """Write a complete manifest in every requested format, each atomically."""
+    for fmt, path in outs:
+        with atomic(path) as out:
+            if fmt == "json":
+                json.dump(manifest, out, ensure_ascii=False, indent=2)
+                out.write("\n")
+            else:
+                out.write(render(fmt, manifest, base))
 
 
 def render(fmt: str, manifest: dict[str, Any], base: str = ".") -> str:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from mediaaudit.cli.common import fail
 from mediaaudit.cli.load import load_manifest
-from mediaaudit.cli.output import FORMATS, OutputError, atomic, check_targets, render, targets
+from mediaaudit.cli.output import FORMATS, OutputError, check_targets, targets, write_all
 from mediaaudit.writers.common import relang
 
 
@@ -33,12 +31,7 @@ def report(manifest_path: str, output: str | None, fmts: tuple[str, ...], lang: 
         check_targets(outs)
     except OutputError as exc:
         fail(str(exc))
-    for fmt, path in outs:
-        with atomic(path) as out:
-            if fmt == "json":
-                json.dump(m, out, ensure_ascii=False, indent=2)
-                out.write("\n")
-            else:
-                out.write(render(fmt, m, base))
+    write_all(outs, m, base)
+    for _, path in outs:
         if path:
             click.echo(f"{path}", err=True)

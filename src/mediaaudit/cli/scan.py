@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -14,7 +13,7 @@ from mediaaudit import manifest
 from mediaaudit.cache import FactCache
 from mediaaudit.cache import default_path as default_cache_path
 from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, summary_line, text
-from mediaaudit.cli.output import FORMATS, OutputError, atomic, check_targets, render, targets
+from mediaaudit.cli.output import FORMATS, OutputError, atomic, check_targets, targets, write_all
 from mediaaudit.config import load_policy
 from mediaaudit.engines import cache_version, engines_cached
 from mediaaudit.exitcode import HELP, exit_status
@@ -116,13 +115,7 @@ def scan(
     else:
         full = {**head, "files": list(entries), "skipped": manifest.skipped_entries(skipped),
                 "summary": summary}
-        for f, target in outs:
-            with atomic(target) as out:
-                if f == "json":
-                    json.dump(full, out, ensure_ascii=False, indent=2)
-                    out.write("\n")
-                else:
-                    out.write(render(f, full))
+        write_all(outs, full)
     if cache is not None:
         cache.close()
         for w in cache.warnings:
