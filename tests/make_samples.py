@@ -41,7 +41,11 @@ def main() -> None:
         shutil.rmtree(OUT)
     OUT.mkdir()
     (OUT / "mediaaudit.toml").write_text(CONFIG)
-    by = f'<cc:license rdf:resource="{fr.CC_BY}"/>' + fr.seq("dc:creator", "Anna de Vries")
+    by = f'<cc:license rdf:resource="{fr.CC_BY}"/>' + fr.seq("dc:creator", "Anna de Vries") + (
+        "<Iptc4xmpCore:AltTextAccessibility><rdf:Alt>"
+        '<rdf:li xml:lang="nl">Kleurverloop van roze naar groen (voorbeeldbeeld)</rdf:li>'
+        '<rdf:li xml:lang="en">Colour gradient from pink to green (sample image)</rdf:li>'
+        "</rdf:Alt></Iptc4xmpCore:AltTextAccessibility>")
     pi = PngInfo()
     pi.add_itxt("XML:com.adobe.xmp", fr.xmp(by).decode(), zip=False)
     factory.picture(96, 64).save(OUT / "stadhuis.png", "PNG", pnginfo=pi)
@@ -64,6 +68,9 @@ def main() -> None:
     factory.picture().save(OUT / "verkeerde-extensie.jpg", "PNG", pnginfo=pi)
     factory.video(OUT / "interview.mp4", "mp4", "libx264", "aac", faststart=True,
                   metadata={"copyright": "© 2026 Gemeente Voorbeeld"})
+    (OUT / "interview.nl.vtt").write_text(
+        "WEBVTT\n\n00:00.000 --> 00:00.200\nGoedemorgen.\n\n"
+        "00:00.200 --> 00:00.400\nWelkom bij de gemeente.\n")
     factory.video(OUT / "telefoon.mov", "mov", "libx264", "aac",
                   metadata={"copyright": "CC BY 4.0 Anna de Vries"})
     factory.video(OUT / "archief.mkv", "matroska", "ffv1", "flac",

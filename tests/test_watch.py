@@ -185,3 +185,27 @@ def test_once_and_config_reload(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "mediaaudit", "watch", str(tmp_path / "nope")],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "does not exist" in bad.stderr
+
+
+def test_config_change_is_picked_up_without_restart(tmp_path: Path) -> None:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "mediaaudit", "watch", str(drop), "--settle",
+                             "0.5", "--json-log"], stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.0)
+        fr.jpeg(drop / "a.jpg", fr.xmp(fr.alt("dc:rights", "© Gemeente Voorbeeld")))
+        wait_for(lambda: len(log_entries(drop)) == 1, 60)
+        assert log_entries(drop)[0]["outcome"] == "fail"
+        (drop / "mediaaudit.toml").write_text('[policy]\norganisation = "Gemeente Voorbeeld"\n')
+        proc.send_signal(signal.SIGHUP)
+        time.sleep(1.0)
+        fr.jpeg(drop / "b.jpg", fr.xmp(fr.alt("dc:rights", "© Gemeente Voorbeeld")))
+        wait_for(lambda: len(log_entries(drop)) == 2, 60)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0
+    by_path = {e["path"]: e["outcome"] for e in log_entries(drop)}
+    assert by_path == {"a.jpg": "fail", "b.jpg": "pass"}
+    assert '"outcome": "reload"' in err

@@ -33,8 +33,18 @@ def engines(sample: str) -> dict[str, str | None]:
         "pillow_heif": _heif_version() if image.heif_available() else None,
         "siegfried": identify.siegfried_version(),
         "pronom": pronom_signatures(sample),
+        "c2pa": _c2pa_version(),
         "python": platform.python_version(),
     }
+
+
+def _c2pa_version() -> str | None:
+    try:
+        import c2pa
+
+        return str(c2pa.sdk_version())
+    except Exception:
+        return None
 
 
 def _heif_version() -> str | None:
@@ -53,7 +63,8 @@ def installed_key() -> str:
     from mediaaudit import __version__
 
     parts = [f"mediaaudit={__version__}", f"libmagic={identify.libmagic_version()}"]
-    for dist in ("pygfried", "pymediainfo", "pillow", "pillow-heif", "python-magic"):
+    for dist in ("pygfried", "pymediainfo", "pillow", "pillow-heif", "python-magic",
+                 "c2pa-python"):
         try:
             parts.append(f"{dist}={metadata.version(dist)}")
         except metadata.PackageNotFoundError:

@@ -23,6 +23,7 @@ _SKIP = ("MA-IO-",)
 def thumbnail(path: str) -> str | None:
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as im:
                 im.draft("RGB", SIZE)

@@ -26,6 +26,9 @@ def doctor() -> None:
         click.echo(f"{name:<12} {version or 'not installed'}")
         if name in REQUIRED and not version:
             missing.append(name)
+    if found.get("c2pa") is None:
+        click.echo("note: Content Credentials are detected but not read; "
+                   "pip install 'mediaaudit[c2pa]' to read them (offline)")
     if found.get("pillow_heif") is None:
         click.echo("note: HEIC/HEIF images are identified but not opened; "
                    "pip install 'mediaaudit[heif]' to read them")

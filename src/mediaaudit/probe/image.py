@@ -42,12 +42,21 @@ def heif_available() -> bool:
 def probe_image(
     path: str, part: Partial, readers: list[Callable[[Any, Partial], None]], deep: bool = False
 ) -> bool:
-    """Fill image props; return False when Pillow cannot open the file at all."""
+    """Fill image props; return False when Pillow cannot open the file at all.
+
+    Pillow's warnings about odd files (e.g. 'Tag data larger than file') are silenced:
+    damage is reported through findings, not as noise on the user's terminal."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _probe_image(path, part, readers, deep)
+
+
+def _probe_image(
+    path: str, part: Partial, readers: list[Callable[[Any, Partial], None]], deep: bool
+) -> bool:
     _register_heif()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            im = Image.open(path)
+        im = Image.open(path)
     except Image.DecompressionBombError as exc:
         m = re.search(r"\((\d+) pixels\)", str(exc))
         part.note("MA-IO-007", "pillow", pixels=int(m.group(1)) if m else "?")
