@@ -61,6 +61,9 @@ class SupervisedPool:
     # A worker is replaced after this many files, so slow growth (allocator
     # fragmentation, the Go heap behind siegfried) cannot add up over a huge folder.
     RECYCLE_AFTER = 5000
+    # Never run more than this many files ahead of the oldest unfinished one: results are
+    # yielded in order, so a slow file would otherwise make later results pile up.
+    WINDOW = 2000
 
     def __init__(self, fn: ProbeFn, jobs: int, timeout: float, chunk: int = 16) -> None:
         self.fn = fn
@@ -132,7 +135,8 @@ class SupervisedPool:
                     if s.served >= self.RECYCLE_AFTER and not s.todo:
                         self._retire(s)
                         self.slots[i] = s = self._start()
-                    self._feed(s, pending)
+                    if not pending or pending[0][0] - nxt < self.WINDOW:
+                        self._feed(s, pending)
                 busy = [s for s in self.slots if s.todo]
                 now = time.monotonic()
                 wait_for = min((s.since + self.timeout - now for s in busy), default=1.0)
