@@ -191,7 +191,8 @@ def test_config_change_is_picked_up_without_restart(tmp_path: Path) -> None:
     drop = tmp_path / "drop"
     drop.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "mediaaudit", "watch", str(drop), "--settle",
-                             "0.5", "--json-log"], stderr=subprocess.PIPE, text=True)
+                             "0.5", "--json-log", "--lang", "nl"], stderr=subprocess.PIPE,
+                            text=True)
     try:
         time.sleep(1.0)
         fr.jpeg(drop / "a.jpg", fr.xmp(fr.alt("dc:rights", "© Gemeente Voorbeeld")))
@@ -209,3 +210,30 @@ def test_config_change_is_picked_up_without_restart(tmp_path: Path) -> None:
     by_path = {e["path"]: e["outcome"] for e in log_entries(drop)}
     assert by_path == {"a.jpg": "fail", "b.jpg": "pass"}
     assert '"outcome": "reload"' in err
+
+
+def test_move_across_filesystems_is_copied_verified_and_never_overwrites(tmp_path: Path) -> None:
+    """/dev/shm is a different filesystem from the test folder: link() fails with EXDEV,
+    so the file is copied, fsynced, hash-checked and only then removed from the drop."""
+    from mediaaudit.watch.route import move
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("no second filesystem available")
+    dest = shm / f"mediaaudit-test-{os.getpid()}"
+    try:
+        src = factory.image(tmp_path / "x.png", "PNG")
+        digest = sha(src)
+        (dest).mkdir()
+        (dest / "x.png").write_bytes(b"already here")
+        target = move(str(src), str(dest), "x.png", digest)
+        assert target == str(dest / "x (1).png")
+        assert sha(Path(target)) == digest and not src.exists()
+        assert (dest / "x.png").read_bytes() == b"already here"  # never overwritten
+        assert not [p for p in dest.iterdir() if "partial" in p.name]
+        other = factory.image(tmp_path / "y.png", "PNG", 10, 10)
+        with pytest.raises(OSError, match="does not match"):
+            move(str(other), str(dest), "y.png", "0" * 64)  # wrong hash: not moved
+        assert other.exists() and not (dest / "y.png").exists()
+    finally:
+        shutil.rmtree(dest, ignore_errors=True)
