@@ -27,6 +27,7 @@ def load_policy(
     config: str | None, paths: list[str], select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
 ) -> Policy:
     """Read the given or discovered config; no config means the default policy."""
+    build_policy(None, select, ignore)  # command-line mistakes are reported as such
     path = Path(config) if config else find_config(paths)
     if path is None:
         return build_policy(None, select, ignore)

@@ -12,7 +12,9 @@ from mediaaudit.cli.common import LANG_OPTION, default_lang, fail
 @click.argument("code", required=False)
 @LANG_OPTION
 def explain(code: str | None, lang: str | None) -> None:
-    """Explain finding CODE (e.g. MA-FMT-001 or its name); without CODE, list all codes."""
+    """What a finding code means, why it matters and how to fix it (nl/en).
+
+    CODE is an id such as MA-FMT-001 or its short name; without CODE, list all codes."""
     lang = lang or default_lang()
     if code is None:
         for c in codes.CODES.values():
