@@ -237,3 +237,20 @@ def test_move_across_filesystems_is_copied_verified_and_never_overwrites(tmp_pat
         assert other.exists() and not (dest / "y.png").exists()
     finally:
         shutil.rmtree(dest, ignore_errors=True)
+
+
+def test_name_that_is_not_utf8_is_routed_not_a_crash(tmp_path: Path) -> None:
+    drop, out = tmp_path / "drop", tmp_path / "out"
+    drop.mkdir()
+    src = fr.jpeg(tmp_path / "x.jpg", fr.xmp('<cc:license rdf:resource="https://creative'
+                                             'commons.org/publicdomain/zero/1.0/"/>'))
+    bad = os.fsencode(drop) + b"/bad-\xff.jpg"
+    with open(bad, "wb") as fh:
+        fh.write(src.read_bytes())
+    proc = subprocess.run(
+        [sys.executable, "-m", "mediaaudit", "watch", str(drop), "--once", "--settle", "0",
+         "--approved", str(out / "approved"), "--rejected", str(out / "rejected")],
+        capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert os.listdir(os.fsencode(out / "approved")) == [b"bad-\xff.jpg"]
+    assert [e["path"] for e in log_entries(drop)] == ["bad-\\xff.jpg"]

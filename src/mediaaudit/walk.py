@@ -59,7 +59,12 @@ def _join(root: str, rel: str) -> str:
     return printable(rel if root in ("", ".") else os.path.join(root, rel))
 
 
-def _walk_dir(root: str, display_root: str) -> Iterator[FileRef | Skipped]:
+def walk_tree(
+    root: str, display_root: str = ".", exclude: frozenset[str] = frozenset()
+) -> Iterator[FileRef | Skipped]:
+    """Every entry under ``root`` (unsorted); folders whose absolute path is in
+    ``exclude`` are not entered.  Shared by ``scan`` and the watcher, so both see the same
+    files and both get printable names for bytes that are not UTF-8."""
     stack = [("", root)]
     while stack:
         rel_dir, abs_dir = stack.pop()
@@ -79,6 +84,8 @@ def _walk_dir(root: str, display_root: str) -> Iterator[FileRef | Skipped]:
             except OSError:
                 is_dir, is_link = False, False
             if is_dir:
+                if os.path.abspath(e.path) in exclude:
+                    continue
                 if e.name.startswith("."):
                     yield Skipped(disp + "/", "hidden")
                 else:
@@ -110,7 +117,7 @@ def walk(paths: list[str]) -> tuple[list[FileRef], list[Skipped]]:
         except OSError:
             st = None
         if st is not None and stat.S_ISDIR(st.st_mode):
-            items: Iterator[FileRef | Skipped] = _walk_dir(p, display_root)
+            items: Iterator[FileRef | Skipped] = walk_tree(p, display_root)
         else:
             items = iter([FileRef(p, printable(os.path.normpath(p)), st.st_size if st else 0,
                                   st.st_mtime_ns if st else 0)])

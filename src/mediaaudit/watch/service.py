@@ -30,7 +30,7 @@ from mediaaudit.probe import sidecars
 from mediaaudit.probe.captions import caption_files
 from mediaaudit.profile import Profile, load_profile
 from mediaaudit.scan import probe_one
-from mediaaudit.walk import skip_reason
+from mediaaudit.walk import printable, walk_tree
 from mediaaudit.watch.route import RouteError, move
 from mediaaudit.watch.state import Row, State
 from mediaaudit.watch.tracker import Tracker
@@ -68,8 +68,10 @@ class Watcher:
         self.reload = threading.Event()
         self.dirty = True
         self.tracker = Tracker(opts.settle)
-        self.own = [os.path.abspath(p) for p in (opts.approved, opts.rejected, opts.manifest_dir,
-                                                  os.path.dirname(opts.state_path)) if p]
+        self.own = frozenset(os.path.abspath(p) for p in (
+            opts.approved, opts.rejected, opts.manifest_dir, os.path.dirname(opts.state_path))
+            if p)
+        self.paths: dict[str, str] = {}  # printable name → real path
         self.profile, self.policy, self._config_sig = self._load()
 
     # --- configuration ---------------------------------------------------------------
@@ -104,28 +106,14 @@ class Watcher:
 
     # --- listing ---------------------------------------------------------------------
     def _list(self) -> dict[str, tuple[int, int]]:
+        """Printable name → (size, mtime) of every auditable file; real paths remembered."""
         out: dict[str, tuple[int, int]] = {}
-        stack = [""]
-        while stack:
-            rel_dir = stack.pop()
-            abs_dir = os.path.join(self.o.drop, rel_dir)
-            try:
-                entries = list(os.scandir(abs_dir))
-            except OSError:
-                continue
-            for e in entries:
-                rel = os.path.join(rel_dir, e.name) if rel_dir else e.name
-                if os.path.abspath(e.path) in self.own or e.name.startswith("."):
-                    continue
-                try:
-                    if e.is_dir(follow_symlinks=False):
-                        stack.append(rel)
-                        continue
-                    st = e.stat(follow_symlinks=False)
-                except OSError:
-                    continue
-                if skip_reason(e.name) is None:
-                    out[rel] = (st.st_size, st.st_mtime_ns)
+        paths: dict[str, str] = {}
+        for item in walk_tree(self.o.drop, ".", self.own):
+            if isinstance(item, FileRef) and item.problem is None:
+                out[item.display] = (item.size, item.mtime_ns)
+                paths[item.display] = item.path
+        self.paths = paths  # rebuilt each time: gone files leave no trace
         return out
 
     # --- one file --------------------------------------------------------------------
@@ -135,8 +123,7 @@ class Watcher:
                                "detail": detail}, ensure_ascii=False)
         return f"{_now()} {outcome.upper():<6} {rel}  {detail}"
 
-    def process(self, rel: str, size: int, mtime_ns: int) -> None:
-        path = os.path.join(self.o.drop, rel)
+    def process(self, rel: str, path: str, size: int, mtime_ns: int) -> None:
         ref = FileRef(path, rel, size, mtime_ns)
         facts = next(run_inline(probe_one, [ref], self.o.timeout))
         if any(n.code == "MA-IO-003" for n in facts.notes) or (
@@ -147,8 +134,9 @@ class Watcher:
         result = evaluate(facts, self.profile, self.policy)
         entry = manifest.file_entry(result, self.o.lang)
         entry["audited_at"] = _now()
-        row_id = self.state.add(rel, size, mtime_ns, facts.sha256, result.outcome.value, entry)
-        self.finish(row_id, Row(rel, size, mtime_ns, facts.sha256, result.outcome.value,
+        row_id = self.state.add(rel, path, size, mtime_ns, facts.sha256, result.outcome.value,
+                                entry)
+        self.finish(row_id, Row(rel, path, size, mtime_ns, facts.sha256, result.outcome.value,
                                 "audited", entry, None))
 
     def finish(self, row_id: int, row: Row) -> None:
@@ -157,7 +145,7 @@ class Watcher:
             self._write_results(row_id, row)
             self.state.mark(row_id, "logged")
         target = None
-        path = os.path.join(self.o.drop, row.rel)
+        path = row.path
         if self.o.approved and self.o.rejected and os.path.lexists(path):
             try:
                 st = os.lstat(path)
@@ -169,11 +157,12 @@ class Watcher:
                 return
             dest = self.o.approved if row.outcome == "pass" else self.o.rejected
             try:
-                target = self._route(path, os.path.join(dest, os.path.dirname(row.rel)),
-                                     row.sha256)
+                rel_dir = os.path.dirname(os.path.relpath(path, self.o.drop))
+                target = self._route(path, os.path.join(dest, rel_dir), row.sha256)
             except RouteError as exc:
                 self.emit(self._line("error", row.rel, f"not moved: {exc}"))
                 return
+        target = printable(target) if target else None
         self.state.mark(row_id, "done", target)
         reasons = [x["message"] for x in row.entry.get("findings", [])
                    if x.get("severity") == "error"]
@@ -274,9 +263,9 @@ class Watcher:
                     listing = {}
                     for rel in list(self.tracker.seen):
                         try:
-                            st = os.lstat(os.path.join(self.o.drop, rel))
+                            st = os.lstat(self.paths[rel])
                             listing[rel] = (st.st_size, st.st_mtime_ns)
-                        except OSError:
+                        except (OSError, KeyError):
                             self.tracker.forget(rel)
                 for rel, (size, mtime) in listing.items():
                     if not self.state.known(rel, size, mtime):
@@ -286,8 +275,9 @@ class Watcher:
                         break
                     size, mtime, _ = self.tracker.seen[rel]
                     self.tracker.forget(rel)
-                    if os.path.lexists(os.path.join(self.o.drop, rel)):
-                        self.process(rel, size, mtime)
+                    path = self.paths.pop(rel, None)
+                    if path is not None and os.path.lexists(path):
+                        self.process(rel, path, size, mtime)
                 if self.o.once and not self.tracker.seen and not self.dirty:
                     break
                 self.wake.wait(min(0.25, max(0.05, self.o.settle / 4)))

@@ -18,6 +18,7 @@ from typing import Any
 @dataclass(frozen=True)
 class Row:
     rel: str
+    path: str
     size: int
     mtime_ns: int
     sha256: str | None
@@ -34,7 +35,8 @@ class State:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute(
-            "CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY, rel TEXT, size INTEGER, "
+            "CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY, rel TEXT, path BLOB, "
+            "size INTEGER, "
             "mtime_ns INTEGER, sha256 TEXT, outcome TEXT, status TEXT, entry TEXT, "
             "routed_to TEXT, at REAL)")
         self.db.execute("CREATE INDEX IF NOT EXISTS files_rel ON files (rel, status)")
@@ -43,7 +45,7 @@ class State:
         self.db.execute("DELETE FROM files")
 
     def _row(self, r: tuple[Any, ...]) -> Row:
-        return Row(r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), r[8])
+        return Row(r[1], os.fsdecode(r[2]), r[3], r[4], r[5], r[6], r[7], json.loads(r[8]), r[9])
 
     def pending(self) -> list[tuple[int, Row]]:
         """Rows a crash interrupted (audited or logged, not done)."""
@@ -57,12 +59,15 @@ class State:
             "LIMIT 1", (rel, size, mtime_ns))
         return cur.fetchone() is not None
 
-    def add(self, rel: str, size: int, mtime_ns: int, sha256: str | None, outcome: str,
-            entry: dict[str, Any]) -> int:
+    def add(self, rel: str, path: str, size: int, mtime_ns: int, sha256: str | None,
+            outcome: str, entry: dict[str, Any]) -> int:
+        """``rel`` is the printable name; ``path`` the real one (stored as bytes, so names
+        that are not UTF-8 survive a restart)."""
         cur = self.db.execute(
-            "INSERT INTO files (rel, size, mtime_ns, sha256, outcome, status, entry, at) "
-            "VALUES (?, ?, ?, ?, ?, 'audited', ?, ?)",
-            (rel, size, mtime_ns, sha256, outcome, json.dumps(entry), time.time()))
+            "INSERT INTO files (rel, path, size, mtime_ns, sha256, outcome, status, entry, at) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'audited', ?, ?)",
+            (rel, os.fsencode(path), size, mtime_ns, sha256, outcome, json.dumps(entry),
+             time.time()))
         return int(cur.lastrowid or 0)
 
     def mark(self, row_id: int, status: str, routed_to: str | None = None) -> None:
