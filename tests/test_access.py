@@ -138,3 +138,30 @@ def test_files_from_ffmpeg_and_exiftool(tools_dir: Path) -> None:
     assert "MA-AI-001" in r.codes("exif_ai.jpg")
     assert "MA-AI-001" not in r.codes("exif_cam.jpg")
 
+
+
+def test_c2pa_markers_in_png_webp_and_mp4(tmp_path: Path) -> None:
+    """Presence detection per container, on byte-spliced markers."""
+    import struct
+    import zlib
+
+    import factory
+
+    png = factory.image(tmp_path / "p.png", "PNG").read_bytes()
+    body = b"jumb" + bytes(12)
+    chunk = struct.pack(">I", len(body)) + b"caBX" + body + struct.pack(">I", zlib.crc32(
+        b"caBX" + body))
+    (tmp_path / "c.png").write_bytes(png[:33] + chunk + png[33:])
+    webp = bytearray(factory.image(tmp_path / "w.webp", "WEBP").read_bytes())
+    webp += b"C2PA" + struct.pack("<I", len(body)) + body
+    webp[4:8] = struct.pack("<I", len(webp) - 8)
+    (tmp_path / "c.webp").write_bytes(bytes(webp))
+    mp4 = factory.video(tmp_path / "c.mp4", "mp4", "libx264", "aac", faststart=True)
+    uuid = bytes.fromhex("d8fec3d61b0e483c92975828877ec481")
+    with mp4.open("ab") as fh:
+        fh.write(struct.pack(">I", 24 + len(body)) + b"uuid" + uuid + body)
+    run = run_cli("scan", str(tmp_path), "-j", "1")
+    wheres = {name: run.entry(name)["provenance"]["c2pa"]["where"]
+              for name in ("c.png", "c.webp", "c.mp4", "p.png", "w.webp")}
+    assert wheres == {"c.png": "png:caBX", "c.webp": "webp:C2PA", "c.mp4": "bmff:uuid",
+                      "p.png": None, "w.webp": None}

@@ -10,56 +10,51 @@ from __future__ import annotations
 
 import mmap
 import struct
+from collections.abc import Callable
 from typing import IO
 
 from mediaaudit.probe.partial import Partial
-from mediaaudit.probe.xmp import BMFF_MIMES, bmff_packets
+from mediaaudit.probe.xmp import BMFF_MIMES, bmff_has_uuid, jpeg_segments
+
+C2PA_UUID = bytes.fromhex("d8fec3d61b0e483c92975828877ec481")
 
 
 def _jpeg(f: IO[bytes]) -> bool:
-    f.seek(2)
-    for _ in range(4096):
-        hdr = f.read(4)
-        if len(hdr) < 4 or hdr[0] != 0xFF or hdr[1] in (0xDA, 0xD9):
-            return False
-        n = struct.unpack(">H", hdr[2:4])[0]
-        if n < 2:
-            return False
-        if hdr[1] == 0xEB:
-            seg = f.read(min(n - 2, 64))
+    """An APP11 segment carrying JUMBF."""
+    for marker, length in jpeg_segments(f):
+        if marker == 0xEB:
+            seg = f.read(min(length, 64))
             if b"jumb" in seg or b"JP" in seg[:2]:
                 return True
-            f.seek(n - 2 - len(seg), 1)
-        else:
-            f.seek(n - 2, 1)
     return False
 
 
-def _png(f: IO[bytes]) -> bool:
-    f.seek(8)
+def _png_chunk(h: bytes) -> tuple[bytes, int]:
+    """PNG: length (big-endian), type; then data and a 4-byte CRC."""
+    n = struct.unpack(">I", h[:4])[0]
+    return h[4:8], n + 4
+
+
+def _riff_chunk(h: bytes) -> tuple[bytes, int]:
+    """RIFF: type, length (little-endian); data padded to an even length."""
+    n = struct.unpack("<I", h[4:8])[0]
+    return h[:4], n + (n & 1)
+
+
+def _has_chunk(f: IO[bytes], start: int, header: Callable[[bytes], tuple[bytes, int]],
+               want: bytes, stop: bytes | None = None) -> bool:
+    """Walk chunks from ``start`` until ``want`` (found) or ``stop``/the end (not found)."""
+    f.seek(start)
     for _ in range(100000):
         hdr = f.read(8)
         if len(hdr) < 8:
             return False
-        n, typ = struct.unpack(">I4s", hdr)
-        if typ == b"caBX":
+        typ, skip = header(hdr)
+        if typ == want:
             return True
-        if typ == b"IEND":
+        if typ == stop:
             return False
-        f.seek(n + 4, 1)
-    return False
-
-
-def _riff(f: IO[bytes]) -> bool:
-    f.seek(12)
-    for _ in range(100000):
-        hdr = f.read(8)
-        if len(hdr) < 8:
-            return False
-        typ, n = struct.unpack("<4sI", hdr)
-        if typ == b"C2PA":
-            return True
-        f.seek(n + (n & 1), 1)
+        f.seek(skip, 1)
     return False
 
 
@@ -78,13 +73,13 @@ def detect(path: str, head: bytes, mime: str | None, part: Partial) -> None:
         if head.startswith(b"\xff\xd8"):
             where = "jpeg:APP11" if _jpeg(f) else None
         elif head.startswith(b"\x89PNG"):
-            where = "png:caBX" if _png(f) else None
+            where = "png:caBX" if _has_chunk(f, 8, _png_chunk, b"caBX", b"IEND") else None
         elif head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-            where = "webp:C2PA" if _riff(f) else None
+            where = "webp:C2PA" if _has_chunk(f, 12, _riff_chunk, b"C2PA") else None
         elif head[:6] in (b"GIF87a", b"GIF89a"):
             where = "gif:C2PA_GIF" if _scan(f, b"C2PA_GIF") else None
         elif mime in BMFF_MIMES:
-            where = "bmff:uuid" if bmff_packets(f)[1] else None
+            where = "bmff:uuid" if bmff_has_uuid(f, C2PA_UUID) else None
         elif head[:4] in (b"II*\x00", b"MM\x00*"):
             where = "tiff:52545" if _scan(f, struct.pack("<H", 52545) if head[:2] == b"II"
                                           else struct.pack(">H", 52545)) else None

@@ -20,7 +20,6 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ALIAS = {"http://web.resource.org/cc/": "http://creativecommons.org/ns#"}
 XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
-C2PA_UUID = bytes.fromhex("d8fec3d61b0e483c92975828877ec481")
 
 NS = {
     "http://purl.org/dc/elements/1.1/": "dc",
@@ -167,23 +166,31 @@ def add_packet(packet: bytes, part: Partial, origin: str = "xmp") -> None:
 # --- finders ---------------------------------------------------------------------------
 
 
-def jpeg_packets(f: IO[bytes]) -> Iterator[tuple[str, bytes]]:
-    """Standard and extended XMP from a JPEG's APP1 segments (stops at start-of-scan)."""
+def jpeg_segments(f: IO[bytes]) -> Iterator[tuple[int, int]]:
+    """(marker, payload length) of each JPEG segment before start-of-scan.  While a pair is
+    being handled the file is positioned at that payload; the caller may read from it."""
     f.seek(0)
     if f.read(2) != b"\xff\xd8":
         return
-    ext: dict[bytes, dict[int, bytes]] = {}
     for _ in range(4096):
         hdr = f.read(4)
         if len(hdr) < 4 or hdr[0] != 0xFF or hdr[1] in (0xDA, 0xD9):
-            break
+            return
         n = struct.unpack(">H", hdr[2:4])[0]
         if n < 2:
-            break
-        if hdr[1] != 0xE1:
-            f.seek(n - 2, 1)
+            return
+        start = f.tell()
+        yield hdr[1], n - 2
+        f.seek(start + n - 2)
+
+
+def jpeg_packets(f: IO[bytes]) -> Iterator[tuple[str, bytes]]:
+    """Standard and extended XMP from a JPEG's APP1 segments (stops at start-of-scan)."""
+    ext: dict[bytes, dict[int, bytes]] = {}
+    for marker, length in jpeg_segments(f):
+        if marker != 0xE1:
             continue
-        seg = f.read(n - 2)
+        seg = f.read(length)
         if seg.startswith(b"http://ns.adobe.com/xap/1.0/\0"):
             yield "xmp", seg[29:]
         elif seg.startswith(b"http://ns.adobe.com/xmp/extension/\0") and len(seg) >= 75:
@@ -226,20 +233,27 @@ def _boxes(f: IO[bytes], start: int, end: int) -> Iterator[tuple[bytes, int, int
         off += size
 
 
-def bmff_packets(f: IO[bytes]) -> tuple[list[bytes], bool]:
-    """XMP from MP4 ``uuid`` boxes and MOV ``moov/udta/XMP_``; plus C2PA presence."""
+def bmff_has_uuid(f: IO[bytes], uuid: bytes) -> bool:
+    """Is there a top-level ``uuid`` box with this id (C2PA marks MP4/MOV this way)?"""
+    f.seek(0, 2)
+    for typ, b, _ in _boxes(f, 0, f.tell()):
+        if typ == b"uuid":
+            f.seek(b)
+            if f.read(16) == uuid:
+                return True
+    return False
+
+
+def bmff_packets(f: IO[bytes]) -> list[bytes]:
+    """XMP from MP4 ``uuid`` boxes and MOV ``moov/udta/XMP_``."""
     f.seek(0, 2)
     end = f.tell()
     packets: list[bytes] = []
-    c2pa = False
     for typ, b, e in _boxes(f, 0, end):
         if typ == b"uuid":
             f.seek(b)
-            u = f.read(16)
-            if u == XMP_UUID and e - b - 16 <= MAX_PACKET:
+            if f.read(16) == XMP_UUID and e - b - 16 <= MAX_PACKET:
                 packets.append(f.read(e - b - 16))
-            elif u == C2PA_UUID:
-                c2pa = True
         elif typ == b"moov":
             for t2, b2, e2 in _boxes(f, b, e):
                 udtas = [(b2, e2)] if t2 == b"udta" else (
@@ -250,7 +264,7 @@ def bmff_packets(f: IO[bytes]) -> tuple[list[bytes], bool]:
                         if t4 == b"XMP_" and e4 - b4 <= MAX_PACKET:
                             f.seek(b4)
                             packets.append(f.read(e4 - b4))
-    return packets, c2pa
+    return packets
 
 
 BMFF_MIMES = {"video/mp4", "video/quicktime", "video/3gpp", "video/3gpp2", "audio/mp4",
@@ -268,8 +282,7 @@ def read_container_xmp(path: str, head: bytes, mime: str | None, part: Partial) 
             if gif:
                 add_packet(gif, part)
         elif mime in BMFF_MIMES and mime not in ("image/avif", "image/heic", "image/heif"):
-            packets, _c2pa = bmff_packets(f)
-            for packet in packets:
+            for packet in bmff_packets(f):
                 add_packet(packet, part)
 
 
