@@ -122,10 +122,6 @@ class FactCache:
         except (ValueError, KeyError, TypeError):
             return None
 
-    def get(self, ref: FileRef) -> Facts | None:
-        raw = self.lookup(ref)
-        return None if raw is None else self.decode(raw, ref)
-
     def put(self, facts: Facts) -> None:
         if self._db is None or any(n.code in TRANSIENT for n in facts.notes):
             return

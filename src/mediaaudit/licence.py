@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 VERSIONS = {"1.0", "2.0", "2.1", "2.5", "3.0", "4.0"}
@@ -148,25 +149,30 @@ def normalise_all(text: str | None) -> list[Licence]:
     if not text:
         return []
     s = _clean(text)
-    found: list[Licence] = []
-    for m in _URL.finditer(s):
-        lic = _from_url(m)
-        if lic and lic not in found:
-            found.append(lic)
+    found = _distinct(_URL, _from_url, s)
     if found:
         return found
     if _CC0.search(s):
         return [CC0]
     if _PDM.search(s):
         return [PDM]
-    for m in _SHORT.finditer(s):
-        lic = _from_short(m)
-        if lic and lic not in found:
-            found.append(lic)
+    found = _distinct(_SHORT, _from_short, s)
     if found:
         return found
     lic = _long_names(s)
     return [lic] if lic else []
+
+
+def _distinct(
+    pattern: re.Pattern[str], build: Callable[[re.Match[str]], Licence | None], s: str
+) -> list[Licence]:
+    """Every distinct licence that ``build`` makes of the matches of ``pattern``, in order."""
+    found: list[Licence] = []
+    for m in pattern.finditer(s):
+        lic = build(m)
+        if lic and lic not in found:
+            found.append(lic)
+    return found
 
 
 def normalise(text: str | None) -> Licence | None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mediaaudit.evaluate.draft import Draft, draft
+from mediaaudit.evaluate.vocab import vocab_term
 from mediaaudit.model import Facts, MetaFact
 
 AI_TYPES = {"trainedalgorithmicmedia", "compositewithtrainedalgorithmicmedia",
@@ -70,7 +71,7 @@ def provenance(f: Facts) -> tuple[dict[str, Any] | None, list[Draft]]:
     dst = [m for m in f.meta if m.field == "digital_source_type"]
     systems = [m.value for m in f.meta if m.field == "ai_system"]
     c2pa = [m for m in f.meta if m.field == "c2pa"]
-    terms = [d.value.rstrip("/").rsplit("/", 1)[-1] for d in dst]
+    terms = [vocab_term(d.value) for d in dst]
     ai = [t for t in terms if t.lower() in AI_TYPES]
     out: list[Draft] = []
     if ai:

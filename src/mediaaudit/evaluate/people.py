@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mediaaudit.evaluate.draft import Draft, draft
+from mediaaudit.evaluate.vocab import vocab_term
 from mediaaudit.model import MetaFact
 
 RELEASED = {"mr-umr", "mr-lmr"}
@@ -12,7 +13,7 @@ NO_RELEASE = {"mr-non"}
 
 
 def _last(value: str) -> str:
-    return value.rstrip("/").rsplit("/", 1)[-1].strip().lower()
+    return vocab_term(value).lower()
 
 
 def portrait(facts: Sequence[MetaFact]) -> list[Draft]:

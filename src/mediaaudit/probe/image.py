@@ -85,8 +85,8 @@ _BYTES_PER_PIXEL = {"L": 1, "P": 1, "LA": 2, "RGB": 3, "YCbCr": 3, "RGBA": 4, "C
 def _data_beyond_eof(im: Any, size: int) -> str | None:
     """A header-only truncation check: does the header place pixel data past the end?
 
-    Catches truncated TIFFs (whose IFD sits at the start) without decoding; JPEG and GIF
-    truncation needs ``--deep``."""
+    Catches truncated TIFFs (whose IFD sits at the start) without decoding; truncated
+    JPEG, PNG and GIF files are caught by ``integrity.check_end``."""
     for tile in getattr(im, "tile", None) or []:
         offset = tile.offset if hasattr(tile, "offset") else tile[2]
         if offset >= size:
