@@ -108,13 +108,16 @@ def rights_verdict(
     used = [f for f in evidence if tier(f) == top]
     out: list[Draft] = []
 
+    # each licence-bearing value is normalised once (used for licences and for notices)
+    lics_of = {f: normalise_all(f.value) for f in used
+               if f.field in LICENCE_FIELDS or f.field == "instructions"}
     found: list[_Found] = []
     refs: list[tuple[str, MetaFact]] = []
     unrecognised: list[MetaFact] = []
     for f in used:
         if f.field not in LICENCE_FIELDS:
             continue
-        lics = normalise_all(f.value)
+        lics = lics_of[f]
         found += [_Found(x, f) for x in lics]
         refs += [(r, f) for r in licence_refs(f.value)]
         if not lics and not refs and f.field in ("licence", "usage_terms") and not _RESERVED.search(
@@ -125,7 +128,7 @@ def rights_verdict(
     ours = any(is_ours(h, policy) for h, _ in holders) or any(is_ours(c, policy)
                                                               for c in creators)
     reserved = [f for f in used if f.field in ("copyright", "usage_terms", "instructions")
-                and _RESERVED.search(f.value) and not normalise_all(f.value)]
+                and _RESERVED.search(f.value) and not lics_of[f]]
     holder = next((h for h, _ in holders if h), None)
     creator = creators[0] if creators else None
 
