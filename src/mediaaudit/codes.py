@@ -58,7 +58,7 @@ _TABLE: tuple[Code, ...] = (
        "What: the file name promises a different format than its bytes hold. Why: platforms "
        "and archive systems sometimes trust the extension; a wrong one can cause rejection or "
        "wrong display. Fix: rename the file to the right extension or export it again."),
-    _c("MA-ID-002", "identified-by-mime-only", W,
+    _c("MA-ID-002", "identified-by-mime-only", E,
        "PRONOM herkent dit bestand niet; alleen libmagic noemt het {mime}.",
        "PRONOM does not recognise this file; only libmagic calls it {mime}.",
        "Wat: siegfried vond geen PRONOM-handtekening, maar libmagic herkende het type. Waarom: "
@@ -234,6 +234,20 @@ _TABLE: tuple[Code, ...] = (
        "What: the file carries a C2PA manifest, but its signature or hash no longer matches. "
        "Why: the provenance data can then not be trusted; platforms may show it as invalid. "
        "Fix: use the original signed file, or sign again after editing."),
+    _c("MA-AI-003", "content-credentials-unverifiable", INFO,
+       "Content Credentials (C2PA) zijn aanwezig maar niet te controleren ({reason}).",
+       "Content Credentials (C2PA) are present but cannot be verified ({reason}).",
+       "Wat: het bestand draagt een C2PA-manifest, maar de controle kon niet worden afgerond: "
+       "een verlopen certificaat, een manifest op afstand dat niet is opgehaald, een "
+       "identiteitsverklaring die het netwerk nodig heeft of oude JUMBF-blokken van voor C2PA. "
+       "Dit betekent niet dat het bestand is gewijzigd. Waarom: de herkomst is dan niet "
+       "bevestigd. Oplossen: niets nodig voor plaatsing; controleer de herkomst met de "
+       "verificatiesite van de C2PA als die ertoe doet.",
+       "What: the file carries a C2PA manifest, but it could not be verified: an expired "
+       "certificate, a remote manifest that was not fetched, an identity assertion that needs "
+       "the network, or pre-C2PA JUMBF blocks. It does not mean the file was changed. Why: "
+       "the provenance is then not confirmed. Fix: nothing is needed for posting; check the "
+       "provenance with a C2PA verify site if it matters."),
     # --- IO: unreadable / damaged -------------------------------------------------
     _c("MA-IO-001", "empty-file", E,
        "Het bestand is leeg (0 bytes).",
@@ -419,6 +433,32 @@ _TABLE: tuple[Code, ...] = (
        "What: the file names a custom licence (LicenseRef-…) the configuration does not "
        "allow. Why: only licences approved in advance (e.g. a bought stock licence) count. "
        "Fix: add it to allowed_licences in mediaaudit.toml if it really was obtained."),
+    _c("MA-LIC-012", "attribution-impossible", W,
+       "{licence} vraagt naamsvermelding, maar er is geen maker of bron bekend: "
+       "naamsvermelding is zo niet mogelijk.",
+       "{licence} requires attribution, but no author or credit is known: attribution is "
+       "impossible as it stands.",
+       "Wat: de licentie eist dat u de maker noemt, maar de metadata noemt geen maker, "
+       "naamsvermelding (credit) of rechthebbende. Waarom: zonder naam schendt u de licentie "
+       "bij plaatsing. Oplossen: zoek de maker op bij de bron en leg die vast (XMP dc:creator "
+       "of een .license-sidecar met SPDX-FileCopyrightText), of gebruik ander materiaal.",
+       "What: the licence requires you to name the author, but the metadata names no "
+       "creator, credit or holder. Why: posting without a name breaks the licence. Fix: find "
+       "the author at the source and record it (XMP dc:creator or a .license sidecar with "
+       "SPDX-FileCopyrightText), or use other material."),
+    _c("MA-LIC-013", "public-domain-unclear", E,
+       "Een verklaring over publiek domein ('{value}') noemt geen erkende verklaring of "
+       "markering; de rechten zijn niet vast te stellen.",
+       "A public-domain statement ('{value}') names no recognised dedication or mark; the "
+       "rights cannot be established.",
+       "Wat: de metadata zegt dat het beeld in het publiek domein is, maar noemt geen CC0 of "
+       "Public Domain Mark en is te vaag om op te vertrouwen. Waarom: 'publiek domein' "
+       "verschilt per land en wordt vaak ten onrechte gebruikt. Oplossen: controleer de bron; "
+       "leg CC0-1.0 of CC-PDM-1.0 vast in een .license-sidecar als het klopt.",
+       "What: the metadata says the image is in the public domain, but names neither CC0 nor "
+       "the Public Domain Mark and is too vague to rely on. Why: 'public domain' differs per "
+       "country and is often claimed wrongly. Fix: check the source; record CC0-1.0 or "
+       "CC-PDM-1.0 in a .license sidecar if it is right."),
     # --- PRT: portrait rights ------------------------------------------------------
     _c("MA-PRT-001", "people-without-release", W,
        "Er staan personen op ({people}) zonder vastgelegde modeltoestemming.",
