@@ -426,12 +426,14 @@ _TABLE: tuple[Code, ...] = (
     _c("MA-LIC-011", "licence-not-allowed", E,
        "De licentie {licence} staat niet in de lijst van toegestane licenties.",
        "The licence {licence} is not in the list of allowed licences.",
-       "Wat: het bestand noemt een eigen licentie (LicenseRef-…) die de configuratie niet "
-       "toestaat. Waarom: alleen vooraf goedgekeurde licenties (bijv. een gekochte "
-       "stocklicentie) tellen. Oplossen: voeg de licentie toe aan allowed_licences in "
-       "mediaaudit.toml als die echt is afgesloten.",
-       "What: the file names a custom licence (LicenseRef-…) the configuration does not "
-       "allow. Why: only licences approved in advance (e.g. a bought stock licence) count. "
+       "Wat: het bestand noemt een licentie (een eigen LicenseRef-… of een licentie die niet "
+       "voor media bedoeld is) die de configuratie niet toestaat; in een SPDX-expressie met "
+       "AND moet elk deel toegestaan zijn. Waarom: alleen vooraf goedgekeurde licenties "
+       "(bijv. een gekochte stocklicentie) tellen. Oplossen: voeg de licentie toe aan "
+       "allowed_licences in mediaaudit.toml als die echt is afgesloten.",
+       "What: the file names a licence (a custom LicenseRef-… or one not meant for media) "
+       "the configuration does not allow; in an SPDX expression with AND every part must be "
+       "allowed. Why: only licences approved in advance (e.g. a bought stock licence) count. "
        "Fix: add it to allowed_licences in mediaaudit.toml if it really was obtained."),
     _c("MA-LIC-012", "attribution-impossible", W,
        "{licence} vraagt naamsvermelding, maar er is geen maker of bron bekend: "
@@ -459,6 +461,28 @@ _TABLE: tuple[Code, ...] = (
        "the Public Domain Mark and is too vague to rely on. Why: 'public domain' differs per "
        "country and is often claimed wrongly. Fix: check the source; record CC0-1.0 or "
        "CC-PDM-1.0 in a .license sidecar if it is right."),
+    _c("MA-LIC-014", "licence-missing", E,
+       "Alleen een maker of bron is genoemd ({who}); er is geen licentie of toestemming "
+       "vastgelegd.",
+       "Only a creator or source is named ({who}); no licence or permission is recorded.",
+       "Wat: de metadata noemt wie het beeld maakte of leverde, maar niet onder welke "
+       "voorwaarden het gebruikt mag worden. Waarom: een naam is geen toestemming; zonder "
+       "licentie is het auteursrecht voorbehouden. Oplossen: vraag de maker om een licentie "
+       "en leg die vast (XMP, een .license-sidecar of een [[annotations]]-regel).",
+       "What: the metadata names who made or supplied the image, but not on what terms it "
+       "may be used. Why: a name is not permission; without a licence, copyright is "
+       "reserved. Fix: ask the maker for a licence and record it (XMP, a .license sidecar "
+       "or an [[annotations]] entry)."),
+    _c("MA-LIC-015", "licence-choice", INFO,
+       "De licentie-expressie '{expression}' biedt een keuze; beoordeeld is: {chosen}.",
+       "The licence expression '{expression}' offers a choice; judged on: {chosen}.",
+       "Wat: een SPDX-expressie met OR laat de gebruiker kiezen tussen licenties; mediaaudit "
+       "koos een toegestane (bij voorkeur open) keuze. Waarom: bij plaatsing gelden de "
+       "voorwaarden van de gekozen licentie. Oplossen: niets; vermeld bij plaatsing de "
+       "gekozen licentie.",
+       "What: an SPDX expression with OR lets the user choose between licences; mediaaudit "
+       "took an allowed (preferably open) choice. Why: when posting, the terms of the chosen "
+       "licence apply. Fix: nothing; name the chosen licence when posting."),
     # --- PRT: portrait rights ------------------------------------------------------
     _c("MA-PRT-001", "people-without-release", W,
        "Er staan personen op ({people}) zonder vastgelegde modeltoestemming.",

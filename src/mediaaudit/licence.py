@@ -7,10 +7,12 @@ by the caller, so an odd licence is reported rather than silently dropped.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 VERSIONS = {"1.0", "2.0", "2.1", "2.5", "3.0", "4.0"}
 ORDER = ("by", "nc", "nd", "sa")
@@ -132,25 +134,54 @@ def _clean(text: str) -> str:
 
 
 def _long_names(s: str) -> Licence | None:
-    if "creative commons" not in s and "naamsvermelding" not in s:
+    """'Creative Commons Attribution-ShareAlike 4.0', 'Creative Commons License BY-NC-SA',
+    'CREATIVECOMMONS ATTRIBUTION CCBY': the licence written out in words.  A URL is
+    not words: an unrecognised one (``/by/4.0/nl/``) must not be read as 'by' again."""
+    s = re.sub(r"\S*creativecommons\.org\S*", " ", s)
+    if not re.search(r"creative\s*commons|naamsvermelding", s):
         return None
     words = re.split(r"[^a-z]+", s.replace("-", " "))
-    elems = [_WORDS[w] for w in words if w in _WORDS]
+    elems: list[str] = []
+    for w in words:
+        if w in _WORDS:
+            elems.append(_WORDS[w])
+        elif w in ORDER:
+            elems.append(w)
+        elif re.fullmatch(r"cc(?:by|nc|nd|sa)+", w):  # glued: 'ccby', 'ccbysa'
+            elems += re.findall(r"by|nc|nd|sa", w[2:])
     if not elems:
         return None
     v = re.search(r"\d\.\d", s)
     version = v.group(0) if v else None
     port = "nl" if re.search(r"\b(nederland|netherlands)\b", s) and version != "4.0" else None
-    return _cc(elems, version, port)
+    return _cc(list(dict.fromkeys(elems)), version, port)
+
+
+def agrees(named: Licence, linked: Licence) -> bool:
+    """Does a licence named in words say the same as the URL next to it?  The words may
+    leave out the version or port; they may not name other elements."""
+    if named.elements != linked.elements:
+        return False
+    return named.version is None or named.version == linked.version
 
 
 def normalise_all(text: str | None) -> list[Licence]:
-    """Every distinct licence named in ``text`` (URLs and short forms), in order."""
+    """Every distinct licence named in ``text`` (URLs and short forms), in order.
+
+    A URL is the most precise statement, but the words beside it are read too: when
+    the text says 'Attribution-ShareAlike' and the URL says ``/licenses/by/4.0/``, both
+    are returned so that the caller sees a disagreement instead of a silent choice."""
     if not text:
         return []
     s = _clean(text)
     found = _distinct(_URL, _from_url, s)
     if found:
+        rest = _URL.sub(" ", s)
+        named = _distinct(_SHORT, _from_short, rest) or [
+            x for x in [_long_names(rest)] if x is not None]
+        for n in named:
+            if not any(agrees(n, u) for u in found) and n not in found:
+                found.append(n)
         return found
     if _CC0.search(s):
         return [CC0]
@@ -185,3 +216,73 @@ def normalise(text: str | None) -> Licence | None:
 def licence_refs(text: str) -> list[str]:
     """``LicenseRef-…`` ids in an SPDX expression (custom licences, e.g. a stock deal)."""
     return re.findall(r"LicenseRef-[A-Za-z0-9.-]+", text)
+
+
+class ExpressionUnreadable(ValueError):
+    """An SPDX licence expression that cannot be parsed."""
+
+
+@dataclass(frozen=True)
+class ExpressionResult:
+    """What an SPDX expression allows: for AND every part must be allowed, for OR one
+    choice is enough (``chosen`` records which).  ``blocking`` names the first part that
+    is not allowed when ``allowed`` is False."""
+
+    allowed: bool
+    chosen: tuple[str, ...] = ()
+    licences: tuple[Licence, ...] = ()
+    blocking: str | None = None
+
+
+def _symbol(key: str, allowed_refs: Sequence[str]) -> ExpressionResult:
+    lic = normalise(key)
+    if lic is not None and lic.id.lower() == key.lower():
+        return ExpressionResult(True, (lic.id,), (lic,))
+    if key in allowed_refs:
+        return ExpressionResult(True, (key,))
+    return ExpressionResult(False, blocking=key)
+
+
+def _walk(node: Any, allowed_refs: Sequence[str]) -> ExpressionResult:
+    from license_expression import AND, OR
+
+    if isinstance(node, AND | OR):
+        parts = [_walk(a, allowed_refs) for a in node.args]
+        if isinstance(node, AND):
+            bad = next((p for p in parts if not p.allowed), None)
+            if bad is not None:
+                return bad
+            return ExpressionResult(True, tuple(c for p in parts for c in p.chosen),
+                                    tuple(x for p in parts for x in p.licences))
+        ok = [p for p in parts if p.allowed]
+        if not ok:
+            return parts[0]
+        # prefer a choice that is all open licences, then the one written first
+        return next((p for p in ok if len(p.licences) == len(p.chosen)), ok[0])
+    key = getattr(node, "key", None)
+    if not isinstance(key, str):
+        raise ExpressionUnreadable(str(node))
+    return _symbol(key, allowed_refs)
+
+
+@functools.cache
+def _spdx() -> Any:
+    from license_expression import get_spdx_licensing
+
+    return get_spdx_licensing()
+
+
+def evaluate_expression(text: str, allowed_refs: Sequence[str]) -> ExpressionResult:
+    """Judge an SPDX expression ('LicenseRef-Getty-Editorial AND CC-BY-4.0') part by part:
+    open Creative Commons licences and the policy's ``allowed_licences`` are allowed."""
+    from license_expression import ExpressionError
+
+    if not text.strip() or len(text) > 1000:
+        raise ExpressionUnreadable(text[:120])
+    try:
+        node = _spdx().parse(text, validate=False, strict=True)
+    except (ExpressionError, ValueError, TypeError) as exc:
+        raise ExpressionUnreadable(str(exc)[:120]) from exc
+    if node is None or " " in getattr(node, "key", ""):
+        raise ExpressionUnreadable(text[:120])  # 'CC BY 4.0' is words, not an SPDX id
+    return _walk(node, allowed_refs)

@@ -6,9 +6,10 @@ without files.  ``config`` does the reading.
 
 from __future__ import annotations
 
-import fnmatch
+import functools
 import os
 import posixpath
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,11 +36,32 @@ class Annotation:
     captions: str | None = None
 
     def matches(self, rel: str) -> bool:
-        pat = self.path
-        if fnmatch.fnmatchcase(rel, pat):
-            return True
-        # "dir/**" also matches files directly in dir and deeper
-        return pat.endswith("/**") and (rel + "/").startswith(pat[:-2])
+        return glob_regex(self.path).fullmatch(rel) is not None
+
+
+@functools.cache
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """REUSE.toml globs: ``*`` matches within one folder, ``**`` crosses folders, ``\\*``
+    is a literal star, ``?`` one character other than ``/``.  So ``*.png`` is the PNGs
+    beside the config file only, and ``**/*.png`` or ``**.png`` every PNG below it."""
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")  # '**/x' also matches 'x' at the top
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        out.append("[^/]*" if c == "*" else "[^/]" if c == "?" else re.escape(c))
+        i += 1
+    return re.compile("".join(out))
 
 
 @dataclass(frozen=True)

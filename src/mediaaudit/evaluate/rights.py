@@ -11,10 +11,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from mediaaudit.evaluate.credit import credit_line
 from mediaaudit.evaluate.draft import Draft, draft
-from mediaaudit.licence import Licence, licence_refs, normalise_all
+from mediaaudit.evaluate.names import PUBLIC_DOMAIN, all_ours, clean_name
+from mediaaudit.licence import (
+    ExpressionUnreadable,
+    Licence,
+    agrees,
+    evaluate_expression,
+    licence_refs,
+    normalise_all,
+)
 from mediaaudit.model import MetaFact, RightsVerdict
 from mediaaudit.policy import Annotation, Policy
 
@@ -22,15 +31,14 @@ RIGHTS_FIELDS = ("licence", "web_statement", "usage_terms", "copyright", "owner"
                  "credit", "attribution_name", "licensor", "marked", "instructions")
 LICENCE_FIELDS = ("licence", "web_statement", "usage_terms", "copyright", "credit")
 HOLDER_FIELDS = ("copyright", "owner")
-_RESERVED = re.compile(r"all\s+rights\s+reserved|alle\s+rechten\s+voorbehouden|"
-                       r"rights\s+reserved|niet\s+vrij\s+van\s+rechten", re.I)
-_NOISE = re.compile(
-    r"©|\(c\)|\bcopyright\b|\bauteursrecht\b|\bfoto\s*:|\bphoto\s*:|\b(19|20)\d\d\b|"
-    r"all\s+rights\s+reserved|alle\s+rechten\s+voorbehouden|rights\s+reserved|"
-    r"\bcc[\s_-]*(?:by|0|zero)(?:[\s_-]*(?:nc|nd|sa)\b)*(?:[\s_-]*\d\.\d)?"
-    r"(?:[\s_-]*(?:international|internationaal|unported|nl)\b)?|"
-    r"creative\s+commons[^,;()]*|\(\s*\)|"
-    r"https?://\S+", re.I)
+# 'Some rights reserved' is the Creative Commons tagline, not a reservation.
+_RESERVED = re.compile(r"all\s+rights?\s+reserved|alle\s+rechten\s+voorbehouden|"
+                       r"(?<!some\s)rights\s+reserved|niet\s+vrij\s+van\s+rechten", re.I)
+# Where the IPTC-IIM and XMP versions of one field sit (Metadata Working Group pairs).
+IPTC_PAIRS = {"iptc:2:116": "copyright", "iptc:2:80": "creator", "iptc:2:110": "credit"}
+# A probe sets this fact when the IPTC digest does not match the IPTC data: a program that
+# knows only IPTC-IIM changed it after the XMP was written, so IPTC is the current value.
+IPTC_CHANGED = "iptc_changed"
 
 
 @dataclass(frozen=True)
@@ -50,22 +58,7 @@ def tier(fact: MetaFact) -> int:
 
 def holder_name(text: str) -> str | None:
     """'© 2024 Foto Bureau X. All rights reserved' → 'Foto Bureau X'."""
-    s = _NOISE.sub(" ", text)
-    s = re.sub(r"\(\s*\)", " ", s)
-    s = re.sub(r"\s+", " ", s).strip(" ,.;:-–/|")
-    return s or None
-
-
-def _norm(s: str) -> str:
-    return re.sub(r"\s+", " ", s.casefold()).strip()
-
-
-def is_ours(name: str | None, policy: Policy) -> bool:
-    if not name:
-        return False
-    n = _norm(name)
-    return any(re.search(r"(?<!\w)" + re.escape(_norm(o)) + r"(?!\w)", n)
-               for o in policy.organisations if o.strip())
+    return clean_name(text)
 
 
 def annotation_facts(a: Annotation) -> list[MetaFact]:
@@ -78,20 +71,81 @@ def annotation_facts(a: Annotation) -> list[MetaFact]:
     return out
 
 
-def _attribution(lic: Licence, facts: Sequence[MetaFact]) -> str:
-    def first(*fields: str) -> str | None:
-        for f in facts:
-            if f.field in fields:
-                name = f.value if f.field in ("attribution_name", "creator") else holder_name(
-                    f.value)
-                if name:
-                    return name
-        return None
+def reconcile_iptc(evidence: list[MetaFact], all_facts: Sequence[MetaFact]) -> list[MetaFact]:
+    """Metadata Working Group rule: when XMP and IPTC-IIM both give a field, XMP is the
+    current value (it is Unicode; old IPTC is often Latin-1 shown as mojibake), unless
+    the IPTC digest says IPTC was changed after the XMP was written."""
+    iptc_newer = any(f.field == IPTC_CHANGED for f in all_facts)
+    xmp_fields = {f.field for f in evidence if f.source.startswith(("xmp:", "xmp-extended:"))}
+    iptc_fields = {IPTC_PAIRS[f.source] for f in evidence if f.source in IPTC_PAIRS}
 
-    who = first("attribution_name") or first("creator") or first("copyright", "owner")
-    parts = [f"© {who}" if who else None, lic.label]
-    text = ", ".join(p for p in parts if p)
-    return f"{text} ({lic.url})" if lic.url else text
+    def keep(f: MetaFact) -> bool:
+        if iptc_newer:
+            return not (f.source.startswith(("xmp:", "xmp-extended:"))
+                        and f.field in iptc_fields)
+        return not (f.source in IPTC_PAIRS and IPTC_PAIRS[f.source] in xmp_fields)
+
+    return [f for f in evidence if keep(f)]
+
+
+def _is_spdx(f: MetaFact) -> bool:
+    """Values written as SPDX expressions: REUSE sidecars and config annotations."""
+    return f.field == "licence" and (f.source.endswith(":SPDX-License-Identifier")
+                                     or f.source.startswith("config:"))
+
+
+def _open_findings(lics: Sequence[Licence], src: str) -> list[Draft]:
+    out = []
+    for lic in lics:
+        if lic.version is None:
+            out.append(draft("MA-LIC-009", src, licence=lic.label))
+        if lic.non_commercial:
+            out.append(draft("MA-LIC-004", src, licence=lic.label))
+        if lic.no_derivatives:
+            out.append(draft("MA-LIC-005", src, licence=lic.label))
+    return out
+
+
+def _attribute(lics: Sequence[Licence], names: Sequence[MetaFact], holder: str | None,
+               src: str) -> tuple[str | None, list[Draft]]:
+    """The credit line for the licences that demand one, or MA-LIC-012 when nobody can be
+    named (a nameless 'CC BY 4.0' line would not satisfy the licence).  ``names`` is all
+    the evidence, most trusted first: a sidecar may give the licence while the photo
+    itself names its maker."""
+    need = [lic for lic in lics if lic.needs_attribution]
+    if not need:
+        return None, []
+    line = credit_line(need[0], names, holder)
+    if line is None:
+        return None, [draft("MA-LIC-012", src, licence=need[0].label)]
+    return line, [draft("MA-LIC-008", src, attribution=line)]
+
+
+def _spdx_verdict(spdx: Sequence[MetaFact], policy: Policy,
+                  base: RightsVerdict) -> tuple[RightsVerdict, list[Draft]]:
+    """A sidecar's or annotation's SPDX expression decides on its own (several lines are
+    combined with AND, as REUSE does)."""
+    text = " AND ".join(f"({f.value})" if len(spdx) > 1 else f.value for f in spdx)
+    src = spdx[0].source
+    try:
+        res = evaluate_expression(text, policy.allowed_licences)
+    except ExpressionUnreadable:
+        return replace(base, status="unknown"), [draft("MA-LIC-006", src, value=text[:120])]
+    if not res.allowed:
+        blocking = res.blocking or text
+        return (replace(base, status="restricted", licence=blocking),
+                [draft("MA-LIC-011", src, licence=blocking)])
+    chosen = " AND ".join(res.chosen)
+    opens = list(res.licences)
+    status = "open" if len(opens) == len(res.chosen) else "licensed"
+    url = opens[0].url if len(res.chosen) == 1 and opens and opens[0].url else None
+    out = _open_findings(opens, src)
+    attribution, adrafts = _attribute(opens, base.evidence, base.holder, src)
+    out += adrafts
+    if chosen != text:
+        out.append(draft("MA-LIC-015", src, expression=text, chosen=chosen))
+    return replace(base, status=status, licence=chosen, licence_url=url,
+                   attribution=attribution), out
 
 
 def rights_verdict(
@@ -101,12 +155,29 @@ def rights_verdict(
     evidence = [f for f in facts if f.field in RIGHTS_FIELDS]
     if annotation is not None:
         evidence += annotation_facts(annotation)
+    evidence = reconcile_iptc(evidence, facts)
     evidence.sort(key=tier)
     if not evidence:
         return RightsVerdict("unknown"), [draft("MA-LIC-001")]
     top = min(tier(f) for f in evidence)
     used = [f for f in evidence if tier(f) == top]
-    out: list[Draft] = []
+
+    pd_facts = [f for f in used if (f.field in (*LICENCE_FIELDS, "instructions")
+                                    and PUBLIC_DOMAIN.search(f.value))
+                or (f.field == "marked" and f.value.strip().lower() == "false")]
+    holders = [(h, f) for f in used if f.field in HOLDER_FIELDS
+               if (h := clean_name(f.value)) is not None]
+    creators = [c for c in (clean_name(f.value) for f in used
+                            if f.field in ("creator", "attribution_name", "licensor")) if c]
+    holder = holders[0][0] if holders else None
+    creator = creators[0] if creators else None
+    ours = (all_ours([h for h, _ in holders], policy.organisations) if holders
+            else all_ours(creators, policy.organisations))
+    base = RightsVerdict("unknown", holder=holder, creator=creator, evidence=tuple(evidence))
+
+    spdx = [f for f in used if _is_spdx(f)]
+    if spdx:
+        return _spdx_verdict(spdx, policy, base)
 
     # each licence-bearing value is normalised once (used for licences and for notices)
     lics_of = {f: normalise_all(f.value) for f in used
@@ -120,63 +191,71 @@ def rights_verdict(
         lics = lics_of[f]
         found += [_Found(x, f) for x in lics]
         refs += [(r, f) for r in licence_refs(f.value)]
-        if not lics and not refs and f.field in ("licence", "usage_terms") and not _RESERVED.search(
-                f.value):
+        if (not lics and not refs and f.field in ("licence", "usage_terms")
+                and not _RESERVED.search(f.value) and f not in pd_facts):
             unrecognised.append(f)
-    holders = [(holder_name(f.value), f) for f in used if f.field in HOLDER_FIELDS]
-    creators = [f.value for f in used if f.field in ("creator", "attribution_name", "licensor")]
-    ours = any(is_ours(h, policy) for h, _ in holders) or any(is_ours(c, policy)
-                                                              for c in creators)
     reserved = [f for f in used if f.field in ("copyright", "usage_terms", "instructions")
                 and _RESERVED.search(f.value) and not lics_of[f]]
-    holder = next((h for h, _ in holders if h), None)
-    creator = creators[0] if creators else None
+    out: list[Draft] = []
 
-    distinct = {x.licence.id: x for x in found}
-    by_source = {x.fact.source for x in found}
-    if len(distinct) > 1 and len(by_source) > 1:
+    distinct = _merge_agreeing({x.licence.id: x for x in found})
+    if len(distinct) > 1:
         details = "; ".join(f"{x.fact.source} = {x.licence.id}" for x in distinct.values())
         out.append(draft("MA-LIC-003", None, details=details))
-        return RightsVerdict("conflict", holder=holder, creator=creator,
-                             evidence=tuple(evidence)), out
+        return replace(base, status="conflict"), out
     if distinct:
         lic = next(iter(distinct.values())).licence
         if reserved and not ours:
             r = reserved[0]
             details = f"{distinct[lic.id].fact.source} = {lic.id}; {r.source} = '{r.value}'"
             out.append(draft("MA-LIC-003", None, details=details))
-            return RightsVerdict("conflict", lic.id, lic.url, holder, creator,
-                                 evidence=tuple(evidence)), out
+            verdict = replace(base, status="conflict", licence=lic.id, licence_url=lic.url or None)
+            return verdict, out
         src = distinct[lic.id].fact.source
-        if lic.version is None:
-            out.append(draft("MA-LIC-009", src, licence=lic.label))
-        if lic.non_commercial:
-            out.append(draft("MA-LIC-004", src, licence=lic.label))
-        if lic.no_derivatives:
-            out.append(draft("MA-LIC-005", src, licence=lic.label))
-        attribution = _attribution(lic, used) if lic.needs_attribution else None
-        if attribution:
-            out.append(draft("MA-LIC-008", src, attribution=attribution))
-        return RightsVerdict("open", lic.id, lic.url or None, holder, creator, attribution,
-                             tuple(evidence)), out
+        out += _open_findings([lic], src)
+        attribution, adrafts = _attribute([lic], evidence, holder, src)
+        out += adrafts
+        return replace(base, status="open", licence=lic.id, licence_url=lic.url or None,
+                        attribution=attribution), out
     if refs:
         allowed = [r for r, _ in refs if r in policy.allowed_licences]
         if allowed:
-            return RightsVerdict("licensed", allowed[0], None, holder, creator,
-                                 evidence=tuple(evidence)), out
+            return replace(base, status="licensed", licence=allowed[0]), out
         out.append(draft("MA-LIC-011", refs[0][1].source, licence=refs[0][0]))
-        return RightsVerdict("restricted", refs[0][0], None, holder, creator,
-                             evidence=tuple(evidence)), out
+        return replace(base, status="restricted", licence=refs[0][0]), out
     if ours:
-        return RightsVerdict("owned", None, None, holder or creator, creator,
-                             evidence=tuple(evidence)), out
+        return replace(base, status="owned", holder=holder or creator), out
+    if (holders or reserved) and pd_facts:
+        details = f"{pd_facts[0].source} = '{pd_facts[0].value[:60]}'; " + (
+            f"{holders[0][1].source} = '{holders[0][1].value[:60]}'" if holders
+            else f"{reserved[0].source} = '{reserved[0].value[:60]}'")
+        out.append(draft("MA-LIC-003", None, details=details))
+        return replace(base, status="conflict"), out
+    if holders or reserved:
+        name = holder or creator or "?"
+        src = holders[0][1].source if holders else reserved[0].source
+        out.append(draft("MA-LIC-002", src, holder=name))
+        return replace(base, status="restricted"), out
+    if pd_facts:
+        out.append(draft("MA-LIC-013", pd_facts[0].source, value=pd_facts[0].value[:120]))
+        return replace(base, status="unknown"), out
     for f in unrecognised:
         out.append(draft("MA-LIC-006", f.source, value=f.value[:120]))
-    if holder or reserved:
-        name = holder or "?"
-        out.append(draft("MA-LIC-002", (reserved or [holders[0][1]])[0].source, holder=name))
-        return RightsVerdict("restricted", None, None, holder, creator,
-                             evidence=tuple(evidence)), out
     if not unrecognised:
-        out.append(draft("MA-LIC-001"))
-    return RightsVerdict("unknown", None, None, holder, creator, evidence=tuple(evidence)), out
+        credits = [clean_name(f.value) for f in used if f.field == "credit"]
+        named = creators or [c for c in credits if c]
+        if named:
+            out.append(draft("MA-LIC-014", None, who=", ".join(named[:3])))
+        else:
+            out.append(draft("MA-LIC-001"))
+    return replace(base, status="unknown"), out
+
+
+def _merge_agreeing(distinct: dict[str, _Found]) -> dict[str, _Found]:
+    """'CC BY' in one field and ``/licenses/by/4.0/`` in another say the same thing: keep
+    the precise one.  Only licences that really differ are a conflict."""
+    keep = dict(distinct)
+    for k, x in distinct.items():
+        if any(k != j and agrees(x.licence, y.licence) for j, y in distinct.items()):
+            keep.pop(k, None)
+    return keep
