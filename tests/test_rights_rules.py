@@ -17,7 +17,8 @@ from conftest import have, run_cli
 
 BASE = Path(__file__).parent / "realworld" / "files" / "pillow" / "hopper.jpg"
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
-CONFIG = '[policy]\norganisation = ["Gemeente Voorbeeld"]\nallowed_licences = ["LicenseRef-ANP-2026"]\n'
+CONFIG = ('[policy]\norganisation = ["Gemeente Voorbeeld"]\n'
+          'allowed_licences = ["LicenseRef-ANP-2026"]\n')
 
 pytestmark = pytest.mark.skipif(not have("exiftool"), reason="exiftool not installed")
 
