@@ -66,14 +66,36 @@ def test_captions(run: Run) -> None:
 
 
 def test_c2pa_presence_without_library(run: Run) -> None:
-    """A spliced APP11 JUMBF box (no real manifest): detected by markers alone; with the
-    [c2pa] extra installed the reader then finds it unreadable, so it is 'invalid'."""
+    """A spliced APP11 JUMBF box (no real manifest): detected by markers alone; the reader
+    then finds no manifest behind the marker: 'unverifiable' (MA-AI-003), never 'changed
+    after signing' (MA-AI-002).  Without c2pa-python it stays 'present_unverified'."""
     from mediaaudit.probe.c2pa_read import available
 
     c2pa = run.entry("c2pa.jpg")["provenance"]["c2pa"]
     assert c2pa["where"] == "jpeg:APP11"
-    assert c2pa["state"] == ("invalid" if available() else "present_unverified")
+    assert c2pa["state"] == ("unverifiable" if available() else "present_unverified")
+    assert "MA-AI-002" not in run.codes("c2pa.jpg")
+    if available():
+        assert "MA-AI-003" in run.codes("c2pa.jpg")
+        assert "no readable manifest" in c2pa["reason"]
     assert run.entry("alt.jpg")["provenance"]["c2pa"]["state"] == "absent"
+
+
+@pytest.mark.skipif(not have("ffmpeg"), reason="needs ffmpeg")
+def test_no_captions_needed_without_audio(tmp_path: Path) -> None:
+    """WCAG 1.2.2 is about the audio: a clip without an audio track needs no captions."""
+    base = ["ffmpeg", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i",
+            "testsrc=size=64x48:rate=25"]
+    enc = ["-t", "0.6", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-movflags", "+faststart"]
+    subprocess.run([*base, *enc, str(tmp_path / "silent.mp4")], check=True)
+    subprocess.run([*base, "-f", "lavfi", "-i", "sine", *enc, "-c:a", "aac", "-shortest",
+                    str(tmp_path / "sound.mp4")], check=True)
+    r = run_cli("scan", str(tmp_path), "-j", "1")
+    silent, sound = r.entry("silent.mp4")["accessibility"], r.entry("sound.mp4")["accessibility"]
+    assert silent["captions_needed"] is False and silent["captions_needed_reason"]
+    assert "MA-ACC-001" not in r.codes("silent.mp4")
+    assert sound["captions_needed"] is True and "captions_needed_reason" not in sound
+    assert "MA-ACC-001" in r.codes("sound.mp4")
 
 
 def test_policy_can_make_missing_captions_fail(folder: Path, tmp_path: Path) -> None:

@@ -109,4 +109,4 @@ def cache_version(found: dict[str, str | None]) -> str:
 
 
 # Bump when a probe starts extracting different facts, so old cache entries are ignored.
-PROBE_VERSION = 1
+PROBE_VERSION = 2

@@ -60,14 +60,32 @@ class CodecRow:
     status: str
     mediainfo: tuple[str, ...]
     commercial: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Equivalent:
-    """A labelled mapping of PUIDs the norm does not list onto one of its rows."""
+    """A labelled mapping of PUIDs the norm does not list onto one of its rows.
+
+    With ``container_profiles`` it is a refinement: it applies only when MediaInfo names
+    one of these operational patterns / profiles (MXF OP-1a), so a PUID that covers more
+    than the norm means is narrowed by what is really inside the file."""
 
     puids: tuple[str, ...]
     maps_to: str
+    reason: str
+    container_profiles: tuple[str, ...] = ()
+
+    @property
+    def via(self) -> str:
+        return "refinement" if self.container_profiles else "equivalent"
+
+
+@dataclass(frozen=True)
+class NotMapped:
+    """A PUID that was considered as an equivalent and deliberately left out, with why."""
+
+    puids: tuple[str, ...]
     reason: str
 
 
@@ -83,6 +101,7 @@ class Profile:
     formats: tuple[FormatRow, ...]
     codecs: tuple[CodecRow, ...]
     equivalents: tuple[Equivalent, ...]
+    not_mapped: tuple[NotMapped, ...]
     sha256: str
     source: str
     by_puid: Mapping[str, FormatRow]
@@ -182,6 +201,7 @@ def _codec_row(i: int, e: Mapping[str, Any]) -> CodecRow:
         status=_status(e, where),
         mediainfo=tuple(m.lower() for m in mi),
         commercial=tuple(m.lower() for m in _strlist(e, "commercial", where)),
+        profiles=tuple(m.lower() for m in _strlist(e, "profiles", where)),
     )
 
 
@@ -222,13 +242,21 @@ def parse_profile(data: bytes, source: str) -> Profile:
         target = _req(e, "maps_to", where)
         if target not in ids:
             raise ProfileError(f"{where}: maps_to '{target}' is not a [[formats]] id")
-        eq = Equivalent(_strlist(e, "puids", where), target, str(_req(e, "reason", where)))
+        eq = Equivalent(_strlist(e, "puids", where), target, str(_req(e, "reason", where)),
+                        tuple(x.lower() for x in _strlist(e, "container_profiles", where)))
         equivalents.append(eq)
         row = formats[ids.index(target)]
         for p in eq.puids:
             if p in by_puid:
                 raise ProfileError(f"{where}: {p} is already listed by the norm itself")
             by_eq[p] = (row, eq)
+    not_mapped = []
+    for i, e in enumerate(doc.get("not_mapped", [])):
+        where = f"{source}: [[not_mapped]] #{i + 1}"
+        nm = NotMapped(_strlist(e, "puids", where), str(_req(e, "reason", where)))
+        if any(p in by_puid or p in by_eq for p in nm.puids):
+            raise ProfileError(f"{where}: a PUID here is also mapped to a row")
+        not_mapped.append(nm)
     return Profile(
         id=str(head["id"]),
         name=str(head["name"]),
@@ -238,6 +266,7 @@ def parse_profile(data: bytes, source: str) -> Profile:
         formats=formats,
         codecs=codecs,
         equivalents=tuple(equivalents),
+        not_mapped=tuple(not_mapped),
         sha256=hashlib.sha256(data).hexdigest(),
         source=source,
         by_puid=by_puid,

@@ -42,4 +42,9 @@ def show(spec: str) -> None:
         click.echo(f"  {c.status:<10} {c.track:<6} {c.name} (MediaInfo: {', '.join(c.mediainfo)})")
     click.echo("\nEquivalents (mediaaudit's reading, not in the norm):")
     for e in p.equivalents:
-        click.echo(f"  {', '.join(e.puids)} → {e.maps_to}: {e.reason}")
+        only = f" (only {', '.join(e.container_profiles)})" if e.container_profiles else ""
+        click.echo(f"  {', '.join(e.puids)} → {e.maps_to}{only}: {e.reason}")
+    if p.not_mapped:
+        click.echo("\nConsidered and not mapped:")
+    for n in p.not_mapped:
+        click.echo(f"  {', '.join(n.puids)}: {n.reason}")

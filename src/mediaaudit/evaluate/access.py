@@ -1,5 +1,34 @@
 """Accessibility (WCAG 2.1/2.2 AA: captions 1.2.2, text alternatives 1.1.1) and AI
-disclosure (EU AI Act art. 50) from facts.  Pure."""
+disclosure (EU AI Act art. 50) from facts.  Pure.
+
+Captions (WCAG 1.2.2) are for the *audio* of synchronised media: a video whose tracks are
+known and hold no audio track needs none (``captions_needed: false``, no MA-ACC-001).  When
+MediaInfo named no tracks at all the audio is unknown and captions are still asked for.
+
+AI disclosure: MA-AI-001 ("label this post as AI-generated") is raised for the IPTC
+digital source types that mean generative (trained) AI made or changed the content, the
+content that EU AI Act art. 50 (deep fakes, synthetic image/audio/video) is about:
+
+- ``trainedAlgorithmicMedia`` (made by a trained model, e.g. a text-to-image generator);
+- ``compositeWithTrainedAlgorithmicMedia`` (a capture edited or composed with generative
+  AI, e.g. generative fill);
+- ``compositeSynthetic`` (a composite in which at least one element is synthetic; C2PA
+  documents it as "at least one of which is Generative AI", and it cannot be told apart
+  from that, so it is labelled).
+
+Not labelled, but still shown as ``digital_source_type`` with ``ai_generated: false``:
+
+- ``algorithmicMedia``: made purely by an algorithm *without* training data (procedural
+  graphics, fractals, a formula).  No AI system in the sense of the AI Act made it, and
+  labelling every chart or pattern "AI-generated" would be wrong and would wear out the
+  label;
+- ``dataDrivenMedia`` (a visualisation of data programmed by a person) and
+  ``trainedAlgorithmicData`` (C2PA: output of a trained model that is *data*, e.g. CSV,
+  not image/video/audio): the medium itself is not synthetic media.
+
+A C2PA ``digitalSourceType`` counts wherever it is in the provenance chain: the active
+manifest or any ingredient's manifest (``c2pa.ai_origin`` says which).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +41,9 @@ from mediaaudit.evaluate.vocab import vocab_term
 from mediaaudit.model import Facts, MetaFact
 
 AI_TYPES = {"trainedalgorithmicmedia", "compositewithtrainedalgorithmicmedia",
-            "algorithmicmedia", "compositesynthetic", "trainedalgorithmicdata"}
+            "compositesynthetic"}
+NOT_AI_TYPES = {"algorithmicmedia", "datadrivenmedia", "trainedalgorithmicdata"}
+"""Algorithmic or data-driven, but not generative AI: reported, never labelled."""
 
 
 def _lang(source: str) -> str | None:
@@ -51,11 +82,18 @@ def accessibility(f: Facts, declared: str | None) -> tuple[dict[str, Any] | None
                     out.append(draft("MA-ACC-003", m.source, file=info.get("file")))
                     continue
                 caps.append({"source": "sidecar", **info})
+        known = bool(f.media.tracks)
+        audio = any(t.kind == "audio" for t in f.media.tracks)
+        needed = audio or not known
         if declared:
             out.append(draft("MA-ACC-004", "config", how=declared))
-        elif not caps:
+        elif not caps and needed:
             out.append(draft("MA-ACC-001", None))
-        return {"captions": caps, "captions_declared": declared}, out
+        block: dict[str, Any] = {"captions": caps, "captions_declared": declared,
+                                 "captions_needed": needed}
+        if not needed:
+            block["captions_needed_reason"] = "no audio track"
+        return block, out
     if kind in ("image", "vector"):
         alt = _texts(f.meta, "alt_text")
         ext = _texts(f.meta, "ext_description")
@@ -72,21 +110,31 @@ def provenance(f: Facts) -> tuple[dict[str, Any] | None, list[Draft]]:
     systems = [m.value for m in f.meta if m.field == "ai_system"]
     c2pa = [m for m in f.meta if m.field == "c2pa"]
     terms = [vocab_term(d.value) for d in dst]
-    ai = [t for t in terms if t.lower() in AI_TYPES]
+    ai = [(t, d.source) for t, d in zip(terms, dst, strict=True) if t.lower() in AI_TYPES]
     out: list[Draft] = []
     if ai:
-        out.append(draft("MA-AI-001", dst[0].source, value=ai[0]))
+        out.append(draft("MA-AI-001", ai[0][1], value=ai[0][0]))
     state = next((m.value for m in f.meta if m.field == "c2pa_state"), None)
     state = state or ("present_unverified" if c2pa else "absent")
     first = {fld: next((m.value for m in f.meta if m.field == fld), None)
-             for fld in ("c2pa_signer", "c2pa_generator", "c2pa_error")}
+             for fld in ("c2pa_signer", "c2pa_generator", "c2pa_error", "c2pa_reason",
+                         "c2pa_codes")}
+    reason = first["c2pa_reason"] or first["c2pa_error"]
     if state == "invalid":
-        out.append(draft("MA-AI-002", "c2pa", reason=first["c2pa_error"] or "validation failed"))
+        out.append(draft("MA-AI-002", "c2pa", reason=reason or "validation failed"))
+    elif state == "unverifiable":
+        out.append(draft("MA-AI-003", "c2pa", reason=reason or "not verified"))
+    origins = [json.loads(m.value) for m in f.meta if m.field == "c2pa_ai_origin"]
     block = {
-        "digital_source_type": terms[0] if terms else None,
+        "digital_source_type": ai[0][0] if ai else (terms[0] if terms else None),
         "ai_generated": bool(ai),
         "ai_system": systems[0] if systems else None,
         "c2pa": {"state": state, "where": c2pa[0].source if c2pa else None,
-                 "signer": first["c2pa_signer"], "claim_generator": first["c2pa_generator"]},
+                 "signer": first["c2pa_signer"], "claim_generator": first["c2pa_generator"],
+                 "reason": reason if state in ("invalid", "unverifiable") else None,
+                 "codes": json.loads(first["c2pa_codes"]) if first["c2pa_codes"] else [],
+                 "ai_origin": [{**o, "digital_source_type": vocab_term(o["digital_source_type"]),
+                                "ai": vocab_term(o["digital_source_type"]).lower() in AI_TYPES}
+                               for o in origins]},
     }
     return block, out

@@ -37,6 +37,8 @@ def match_codec(track: Track, profile: Profile) -> CodecRow | None:
             continue
         if not c.commercial or com in c.commercial:
             return c
+        if (track.profile or "").lower() in c.profiles:  # the technical name of the same
+            return c
     return None
 
 
@@ -53,7 +55,10 @@ def _find_row(f: Facts, profile: Profile) -> tuple[FormatRow | None, str | None,
         if i.puid in profile.by_puid:
             return profile.by_puid[i.puid], "puid", []
         if i.puid in profile.by_equivalent:
-            return profile.by_equivalent[i.puid][0], "equivalent", []
+            row_eq, eq = profile.by_equivalent[i.puid]
+            if not eq.container_profiles or (
+                    (f.media.container_profile or "").lower() in eq.container_profiles):
+                return row_eq, eq.via, []
         generic = not any(c in (i.pronom_class or "").lower() for c in _MEDIA_CLASSES)
         if row is not None and generic:
             return row, "mime", [draft("MA-ID-005", "libmagic", format=format_label(f),

@@ -60,9 +60,13 @@ def clean_name(text: str | None) -> str | None:
     s = re.sub(r"\s*[,;:]\s*$", "", s)
     if not s or not re.search(r"[^\W\d_]{2}", s):
         return None
-    if s.casefold() in _GARBAGE:
-        return None
-    return s
+    return None if is_placeholder(s) else s
+
+
+def is_placeholder(value: str) -> bool:
+    """'unknown', 'n/a', 'x-default', '-': what tools write where nothing is known."""
+    v = value.strip().strip(".").strip()
+    return not v or v.casefold() in _GARBAGE or not re.search(r"\w", v)
 
 
 def co_holders(name: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mediaaudit.evaluate.draft import Draft, draft
+from mediaaudit.evaluate.names import is_placeholder
 from mediaaudit.evaluate.vocab import vocab_term
 from mediaaudit.model import MetaFact
 
@@ -46,12 +47,12 @@ def privacy(facts: Sequence[MetaFact]) -> list[Draft]:
         where = ", ".join(sorted({f"{f.source}: {f.value}"[:80] for f in gps
                                   if f.field != "gps_lon"}))
         out.append(draft("MA-PRV-001", gps[0].source, where=where or gps[0].source))
-    for f in facts:
-        if f.field == "serial":
+    for f in facts:  # 'unknown' or '0000' is a camera's default, not personal data
+        if f.field == "serial" and not is_placeholder(f.value) and f.value.strip("0 "):
             out.append(draft("MA-PRV-002", f.source, value=f.value))
             break
     for f in facts:
-        if f.field == "owner_name":
+        if f.field == "owner_name" and not is_placeholder(f.value):
             out.append(draft("MA-PRV-003", f.source, value=f.value))
             break
     return out

@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from mediaaudit.probe.partial import Partial
 
@@ -61,7 +61,9 @@ def _probe_image(
         m = re.search(r"\((\d+) pixels\)", str(exc))
         part.note("MA-IO-007", "pillow", pixels=int(m.group(1)) if m else "?")
         return True
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except Exception as exc:  # e.g. a TypeError in a Pillow plugin on a Canon CR2
+        # Pillow not opening a file is a fact about the file, not a failed audit: the
+        # format verdict (and MediaInfo) still decide, so a readable CR2 fails, never errors.
         part.props["pillow_error"] = f"{type(exc).__name__}: {exc}"[:200]
         return False
     with im:
@@ -70,7 +72,10 @@ def _probe_image(
         short = _data_beyond_eof(im, os.path.getsize(path))
         if short:
             part.note("MA-IO-004", "pillow", reason=short)
-        frames = getattr(im, "n_frames", 1)
+        try:  # counting frames seeks every IFD: a CR2's raw IFD has no dimensions
+            frames = getattr(im, "n_frames", 1)
+        except Exception:
+            frames = 1
         part.props["frames"] = int(frames) if isinstance(frames, int) else 1
         for read in readers:
             read(im, part)
@@ -79,14 +84,18 @@ def _probe_image(
     return True
 
 
+_FILE_OFFSET_TILES = {"TIFF", "BMP", "DIB", "PPM", "TGA", "SGI", "PCX", "IM"}
 _BYTES_PER_PIXEL = {"L": 1, "P": 1, "LA": 2, "RGB": 3, "YCbCr": 3, "RGBA": 4, "CMYK": 4}
 
 
 def _data_beyond_eof(im: Any, size: int) -> str | None:
     """A header-only truncation check: does the header place pixel data past the end?
 
-    Catches truncated TIFFs (whose IFD sits at the start) without decoding; truncated
-    JPEG, PNG and GIF files are caught by ``integrity.check_end``."""
+    Only for formats whose tiles are byte ranges of the file itself; for HEIF/AVIF the
+    'tile' is decoded data (a valid AVIF was called damaged), and the structural walk in
+    ``structure`` covers JPEG, PNG, GIF and TIFF."""
+    if im.format not in _FILE_OFFSET_TILES:
+        return None
     for tile in getattr(im, "tile", None) or []:
         offset = tile.offset if hasattr(tile, "offset") else tile[2]
         if offset >= size:
