@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mediaaudit.evaluate.names import clean_name, same_name
+from mediaaudit.evaluate.names import clean_name, co_holders, same_name
 from mediaaudit.licence import Licence
 from mediaaudit.model import MetaFact
 
@@ -37,8 +37,10 @@ def credit_line(lic: Licence, facts: Sequence[MetaFact], holder: str | None) -> 
         who = attribution[0]  # the licensor's own wording, used as given
     elif creators:
         author = ", ".join(creators[:3])
-        others = [n for n in (*credits, holder) if n and not any(
-            same_name(n, c) for c in creators)]
+        # the holder 'Myleen Hollero / Wikimedia Foundation' adds only the foundation
+        others = [" / ".join(rest) for n in (*credits, holder) if n
+                  for rest in [[h for h in co_holders(n)
+                                if not any(same_name(h, c) for c in creators)]] if rest]
         # no '©' before a creator when someone else holds the rights
         who = f"{author} / {others[0]}" if others else f"© {author}"
     elif credits:

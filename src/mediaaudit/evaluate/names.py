@@ -22,7 +22,7 @@ _NOISE = re.compile(
     r"\bfoto\s*(?:door|:)|\bimage\s*(?:by|:)|\bby\s*:|"
     r"(?<![\w.])(?:19|20)\d\d(?:\.\d+|\s*[-–]\s*(?:19|20)?\d\d)?(?![\w.])|\(notice\)|"
     r"\ball\s+rights?\s+reserved\b|\balle\s+rechten\s+voorbehouden\b|\bsome\s+rights\s+reserved\b|"
-    r"\brights\s+reserved\b|"
+    r"\brights\s+reserved\b|\ball\s+rights\s+waived\b[^,;()]*|"
     r"\bcc[\s_-]*(?:by|0|zero)(?:[\s_-]*(?:nc|nd|sa)\b)*(?:[\s_-]*\d\.\d)?"
     r"(?:[\s_-]*(?:international|internationaal|unported|nl)\b)?|"
     r"creative\s*commons[^,;()]*|"
@@ -33,15 +33,18 @@ _NOISE = re.compile(
 )
 # A statement that the work is in the public domain names no holder (it says there is
 # none); the rights evaluation decides what it is worth.
-PUBLIC_DOMAIN = re.compile(r"\bpublic[\s-]+domain\b|\bpubliek\s+domein\b|\bdomaine\s+public\b|"
+PUBLIC_DOMAIN = re.compile(r"\bpublic[\s-]*domain\b|\bpubliek\s+domein\b|\bdomaine\s+public\b|"
                            r"\bgemeinfrei\b|\bno\s+known\s+copyright\s+restrictions\b", re.I)
 # Values that tools write where a name should be: an rdf:Alt language tag, a lone dot,
 # the word left over from 'some rights reserved', placeholders.
 _GARBAGE = {
     "x-default", "some", "none", "unknown", "n/a", "na", "notice", "copyright", "rights",
     "reserved", "all", "null", "undefined", "owner", "author", "photographer", "creator",
-    "anonymous", "onbekend", "geen", "-", "?", "(notice)",
+    "anonymous", "onbekend", "geen", "-", "?", "(notice)", "nobody", "niemand", "[none]",
 }
+# Camera firmware fills Copyright with its own name: 'KODAK DC240 ZOOM DIGITAL CAMERA',
+# '(C) by RDC-5300 User', 'Caplio Pro G3 User'.  Those name no person or organisation.
+_CAMERA_DEFAULT = re.compile(r"\bdigital\s+(?:still\s+)?camera$|^(?:by\s+)?[\w .-]+\s+user$", re.I)
 # Separators between co-holders: 'ANP / Gemeente X', 'A & B', 'A en B', 'A; B'.
 _SPLIT = re.compile(r"\s*(?:/|;|\||&|\+|\band\b|\ben\b|\bi\.?s\.?m\.?\b|"
                     r"\bin\s+samenwerking\s+met\b)\s*", re.I)
@@ -66,7 +69,8 @@ def clean_name(text: str | None) -> str | None:
 def is_placeholder(value: str) -> bool:
     """'unknown', 'n/a', 'x-default', '-': what tools write where nothing is known."""
     v = value.strip().strip(".").strip()
-    return not v or v.casefold() in _GARBAGE or not re.search(r"\w", v)
+    return (not v or v.casefold() in _GARBAGE or not re.search(r"\w", v)
+            or _CAMERA_DEFAULT.search(v) is not None)
 
 
 def co_holders(name: str) -> list[str]:
