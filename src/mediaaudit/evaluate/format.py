@@ -108,12 +108,20 @@ def format_verdict(f: Facts, profile: Profile) -> tuple[FormatVerdict, list[Draf
             return FormatVerdict("unknown"), out
         out.append(draft("MA-FMT-001", "siegfried", format=label, profile=profile.short_name))
         return FormatVerdict("not_listed", via=via), out
+    if via == "mime" and not f.ident.known:
+        # MIME-only (MA-ID-002): the row is shown, but an identification libmagic alone
+        # makes is not a verdict the norm can rest on, so the status stays unknown.
+        return FormatVerdict("unknown", row.name, row.id, via), out
     container = row.status
     codecs: list[CodecVerdict] = []
     if row.container:
         codecs, cdrafts = _codecs(f, row, profile)
         out += cdrafts
         if not codecs and f.media.kind in ("video", "audio"):
+            if f.media.tracks:  # e.g. a timed-text-only MXF: not damaged, not media
+                kinds = ", ".join(sorted({t.kind for t in f.media.tracks}))
+                out.append(draft("MA-ID-004", "mediainfo", format=f"{label} ({kinds})"))
+                return FormatVerdict("unknown", row.name, row.id, via), out
             out.append(draft("MA-IO-004", "mediainfo", reason="no audio or video track found"))
         cond = row.condition
         if cond and container == "preferred":

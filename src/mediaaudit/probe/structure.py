@@ -114,6 +114,7 @@ def jpeg(f: IO[bytes], size: int) -> str | None:
     if w.at(0, 2) != b"\xff\xd8":
         return None
     pos = 2
+    mpf: int | None = None
     for _ in range(_JPEG_STEPS):
         b = w.at(pos, 2)
         if len(b) < 2:
@@ -129,7 +130,7 @@ def jpeg(f: IO[bytes], size: int) -> str | None:
             pos += 1
             continue
         if m == 0xD9:
-            return None
+            return _mpf_images(w, size, mpf)
         if m == 0x01 or 0xD0 <= m <= 0xD7:
             pos += 2
             continue
@@ -141,6 +142,8 @@ def jpeg(f: IO[bytes], size: int) -> str | None:
         n = struct.unpack(">H", ln)[0]
         if n < 2:
             return f"JPEG segment structure is broken at byte {_n(pos)}"
+        if m == 0xE2 and mpf is None and w.at(pos + 4, 4) == b"MPF\x00":
+            mpf = pos + 8  # offsets in the MPF index count from here
         pos += 2 + n
         if pos > size:
             return f"JPEG segment {_jpeg_name(m)} runs past the end of the file"
@@ -150,6 +153,31 @@ def jpeg(f: IO[bytes], size: int) -> str | None:
                 return ("JPEG ends before its end-of-image marker "
                         f"(cut at byte {_n(size)}, inside the image data)")
             pos = end
+    return None
+
+
+def _mpf_images(w: _Window, size: int, base: int | None) -> str | None:
+    """A Multi-Picture (MPF) index lists the other images in the file (phones' depth
+    maps, previews); each must lie inside the file, or the file was cut after the first
+    image (exiftool's sample: Pillow finds 'no data for frame')."""
+    if base is None:
+        return None
+    hdr = w.at(base, 8)
+    bo = "<" if hdr[:2] == b"II" else ">"
+    if len(hdr) < 8 or hdr[:2] not in (b"II", b"MM"):
+        return None
+    ifd = base + struct.unpack(bo + "I", hdr[4:8])[0]
+    count = struct.unpack(bo + "H", w.at(ifd, 2) or b"\0\0")[0]
+    for i in range(min(count, 64)):
+        tag, typ, n, val = struct.unpack(bo + "HHII", w.at(ifd + 2 + 12 * i, 12))
+        if tag != 0xB002 or typ != 7:
+            continue
+        entries = w.at(base + val, min(n, 16 * 64))
+        for j in range(0, len(entries) - 15, 16):
+            _attr, length, offset = struct.unpack(bo + "III", entries[j:j + 12])
+            if offset and base + offset + length > size:
+                return (f"JPEG lists a second image (MPF) of {_n(length)} bytes at byte "
+                        f"{_n(base + offset)}, but the file ends after {_n(size)}")
     return None
 
 
@@ -169,6 +197,8 @@ def png(f: IO[bytes], size: int) -> str | None:
         n, typ = struct.unpack(">I4s", h)
         if not typ.isalpha() or n > 0x7FFFFFFF:
             return f"PNG chunk structure is broken at byte {_n(pos)}"
+        if typ == b"acTL" and n >= 8 and f.read(4) == b"\0\0\0\0":
+            return "animated PNG declares zero frames (acTL)"  # no reader can show it
         pos += 12 + n
         if pos > size:
             return f"PNG chunk {_name(typ)} runs past the end of the file"
@@ -365,7 +395,49 @@ def bmff(f: IO[bytes], size: int) -> str | None:
         return f"{label} has neither a meta nor a moov box"
     if brand.startswith(_MOVIE_BRANDS) and b"moov" not in types:
         return f"{label} has no moov box (the movie index is missing; the file is incomplete)"
+    moov = next((b for b in found if b.typ == b"moov"), None)
+    if moov is not None and b"moof" not in types:
+        media = sum(b.end - b.body for b in found if b.typ == b"mdat")
+        declared = _sample_bytes(f, moov)
+        if declared is not None and declared > media:
+            return (f"{label} indexes {_n(declared)} bytes of samples, but its media data "
+                    f"holds {_n(media)}")
     return None
+
+
+_STSZ_MAX = 8 << 20  # a sample-size table of 2 million samples; larger ones: no opinion
+
+
+def _sample_bytes(f: IO[bytes], moov: Box) -> int | None:
+    """The bytes of every sample the movie's tracks index (``stsz``), so that a movie
+    whose media data is missing or short is seen without reading any of it.  None when
+    a table is too large to read cheaply or a track is not laid out as expected."""
+    total = 0
+    path = (b"trak", b"mdia", b"minf", b"stbl")
+    level = [moov]
+    for typ in path:
+        nxt: list[Box] = []
+        for box in level:
+            inner, why = boxes(f, box.body, box.end, "MP4")
+            if why:
+                return None
+            nxt += [b for b in inner if b.typ == typ]
+        level = nxt
+    for stbl in level:
+        inner, _ = boxes(f, stbl.body, stbl.end, "MP4")
+        stsz = next((b for b in inner if b.typ == b"stsz"), None)
+        if stsz is None or stsz.end - stsz.body > _STSZ_MAX:
+            return None
+        f.seek(stsz.body + 4)
+        fixed, count = struct.unpack(">II", f.read(8))
+        if fixed:
+            total += fixed * count
+            continue
+        table = f.read(4 * count)
+        if len(table) < 4 * count:
+            return None
+        total += sum(struct.unpack(f">{count}I", table))
+    return total
 
 
 # JPEG 2000: jpylyzer's tests that mean "incomplete", not merely "non-conformant".
@@ -381,6 +453,13 @@ _J2K_DAMAGE = {
     "containsImageHeaderBox": "no image header box",
     "foundCODMarker": "no COD marker",
     "foundQCDMarker": "no QCD marker",
+    # the JP2 header must describe the codestream it wraps (fuzzed files break this)
+    "containsColourSpecificationBox": "no colour specification box",
+    "heightConsistentWithSIZ": "the image header contradicts the codestream",
+    "widthConsistentWithSIZ": "the image header contradicts the codestream",
+    "nCConsistentWithSIZ": "the image header contradicts the codestream",
+    "bPCSignConsistentWithSIZ": "the bit depth box contradicts the codestream",
+    "bPCDepthConsistentWithSIZ": "the bit depth box contradicts the codestream",
 }
 
 
@@ -403,8 +482,8 @@ def _jpylyzer(path: str, fmt: str) -> list[str] | None:
     if res.findtext("isValid") == "True":
         return []
     tests = res.find("tests")
-    failed = {e.tag for e in tests.iter()} if tests is not None else set()
-    return [msg for tag, msg in _J2K_DAMAGE.items() if tag in failed]
+    failed = {e.tag for e in tests.iter() if e.text == "False"} if tests is not None else set()
+    return list(dict.fromkeys(msg for tag, msg in _J2K_DAMAGE.items() if tag in failed))
 
 
 def _j2k_tail(f: IO[bytes], end: int) -> bool:
@@ -418,7 +497,7 @@ def jp2(f: IO[bytes], size: int) -> str | None:
     if isinstance(path, str):
         bad = _jpylyzer(path, "jp2")
         if bad is not None:
-            return f"JPEG 2000 is incomplete: {'; '.join(bad)}" if bad else None
+            return f"JPEG 2000 is damaged or incomplete: {'; '.join(bad)}" if bad else None
     found, reason = boxes(f, 0, size, "JPEG 2000")
     if reason:
         return reason
@@ -436,7 +515,8 @@ def j2c(f: IO[bytes], size: int) -> str | None:
     if isinstance(path, str):
         bad = _jpylyzer(path, "j2c")
         if bad is not None:
-            return f"JPEG 2000 codestream is incomplete: {'; '.join(bad)}" if bad else None
+            why = "; ".join(bad)
+            return f"JPEG 2000 codestream is damaged or incomplete: {why}" if bad else None
     ok = _j2k_tail(f, size)
     return None if ok else "JPEG 2000 codestream does not end with its end-of-codestream marker"
 
@@ -590,6 +670,29 @@ def _mxf_rip_last(f: IO[bytes], size: int) -> int:
                 if len(body[i:i + 12]) == 12), default=0)
 
 
+def _mxf_essence(f: IO[bytes], stop: int) -> bool | None:
+    """Is there any essence (picture, sound, data) before the footer?  True at the first
+    non-empty essence element, which comes right after the header metadata, so this
+    stays a few seeks; False when every essence element is empty (exiftool's stub holds
+    a 0-byte sound element); None when it cannot tell."""
+    pos, seen = 0, False
+    for _ in range(20_000):
+        if pos >= stop:
+            return False if seen else None
+        kl = _klv(f, pos)
+        if kl is None or not kl[0].startswith(b"\x06\x0e\x2b\x34"):
+            return None
+        key, end = kl
+        if key[4:8] == b"\x01\x02\x01\x01" and key[10:12] == b"\x03\x01":
+            seen = True
+            f.seek(pos + 16)
+            ber = f.read(1)[0]
+            if end > pos + 17 + (ber & 0x7F if ber >= 0x80 else 0):  # a non-empty value
+                return True
+        pos = end
+    return None
+
+
 def mxf(f: IO[bytes], size: int) -> str | None:
     """The header partition names the footer partition (or a random index pack at the
     end lists it); the footer must be inside the file and every KLV from the footer to
@@ -610,6 +713,8 @@ def mxf(f: IO[bytes], size: int) -> str | None:
     key = f.read(16)
     if not key.startswith(_MXF_PARTITION) or key[13] != 0x04:
         return f"MXF has no footer partition at byte {_n(footer)}"
+    if _mxf_essence(f, footer) is False:
+        return "MXF holds no essence: its essence elements are all empty"
     pos = footer
     for _ in range(100_000):
         if pos >= size:
@@ -765,11 +870,18 @@ def _mp3_declared_bytes(frame: bytes) -> int | None:
 
 
 def adts(f: IO[bytes], size: int) -> str | None:
-    """ADTS AAC: mutagen parses it, then every frame's 13-bit length chains to the end."""
+    """ADTS AAC: every frame's 13-bit length chains to the end.  mutagen is asked only
+    when the stream is long: it needs several frames to sync, and a one-frame file
+    (exiftool's 31-byte sample) is complete when its one frame ends at the end."""
+    start, end = _id3_end(f), _tags_start(f, size)
+    f.seek(start)
+    first = adts_frame_len(f.read(7))
+    if first is not None and start + first == end:
+        return None
     why = _mutagen(f, "AAC")
     if why:
         return why
-    return _frames(f, _id3_end(f), _tags_start(f, size), "AAC", adts_frame_len, 7)
+    return _frames(f, start, end, "AAC", adts_frame_len, 7)
 
 
 def _crc(data: bytes, table: tuple[int, ...], bits: int) -> int:
@@ -928,6 +1040,30 @@ SIGNATURES = (
 _QT_ATOMS = (b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")
 
 
+_SVG_MAX = 16 << 20
+
+
+def svg(f: IO[bytes], size: int) -> str | None:
+    """SVG is XML: a file that is not well-formed XML is not an image any browser shows
+    (exiftool's XMP.svg has an unbound prefix).  Entities are refused unexpanded (no
+    opinion then), so a 'billion laughs' file costs nothing."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
+    if size > _SVG_MAX:
+        return None
+    f.seek(0)
+    try:
+        fromstring(f.read(), forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        return None
+    except ParseError as exc:
+        return f"SVG is not well-formed XML ({exc})"[:160]
+    return None
+
+
 def pick(head: bytes, mime: str | None) -> Check | None:
     """The walker for this file, from its first bytes (libmagic's MIME type only to
     confirm a bare MPEG/ADTS sync or an ftyp-less QuickTime file)."""
@@ -935,6 +1071,8 @@ def pick(head: bytes, mime: str | None) -> Check | None:
         if head[sig.offset:sig.offset + len(sig.magic)] == sig.magic:
             return sig.check
     m = mime or ""
+    if m == "image/svg+xml":
+        return svg
     if m.startswith("audio/") or m in ("", "application/octet-stream"):
         if adts_frame_len(head[:7]) is not None:
             return adts
