@@ -7,7 +7,9 @@ fraction of the cost; ``full=True`` is kept because it carries ``isstreamable``.
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+import struct
+from collections.abc import Iterator
+from typing import IO, Any
 
 from mediaaudit.model import Track
 from mediaaudit.probe.partial import Partial
@@ -59,8 +61,86 @@ def _tags(d: dict[str, Any], ttype: str, part: Partial) -> None:
             part.fact("gps", value, f"{prefix}:{key}")
 
 
+def _boxes(f: IO[bytes], start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+    """(type, payload start, end) of the ISO BMFF boxes in [start, end); bounded."""
+    off = start
+    for _ in range(4096):
+        if off + 8 > end:
+            return
+        f.seek(off)
+        h = f.read(16)
+        if len(h) < 8:
+            return
+        size, typ = struct.unpack(">I4s", h[:8])
+        hl = 8
+        if size == 1 and len(h) == 16:
+            size, hl = struct.unpack(">Q", h[8:16])[0], 16
+        elif size == 0:
+            size = end - off
+        if size < hl:
+            return
+        yield typ, off + hl, min(off + size, end)
+        off += size
+
+
+def _cstring(data: bytes, i: int) -> int:
+    """Index just past a 3GPP string at ``i`` (UTF-8, or UTF-16 with a BOM)."""
+    if data[i:i + 2] in (b"\xfe\xff", b"\xff\xfe"):
+        j = i + 2
+        while j + 1 < len(data) and data[j:j + 2] != b"\0\0":
+            j += 2
+        return j + 2
+    j = data.find(b"\0", i)
+    return len(data) if j < 0 else j + 1
+
+
+def parse_loci(data: bytes) -> tuple[float, float] | None:
+    """(latitude, longitude) of a 3GPP TS 26.244 ``loci`` payload (after the box header):
+    version/flags, language, name, role byte, then 16.16 fixed longitude, latitude."""
+    i = _cstring(data, 6) + 1
+    if i + 8 > len(data):
+        return None
+    lon, lat = struct.unpack(">ii", data[i:i + 8])
+    return lat / 65536, lon / 65536
+
+
+def read_loci(path: str, part: Partial) -> None:
+    """GPS in the 3GPP ``loci`` box (moov/udta, moov/trak/udta, moov[/udta]/meta), which
+    MediaInfo does not report.  0,0 is a default, not a position."""
+    with open(path, "rb") as f:
+        f.seek(0, 2)
+        places: list[tuple[bytes, int, int]] = []
+        for typ, b, e in _boxes(f, 0, f.tell()):
+            if typ != b"moov":
+                continue
+            for t2, b2, e2 in _boxes(f, b, e):
+                if t2 == b"trak":
+                    places += [(t3, b3, e3) for t3, b3, e3 in _boxes(f, b2, e2) if t3 == b"udta"]
+                elif t2 in (b"udta", b"meta"):
+                    places.append((t2, b2, e2))
+        i = 0
+        while i < len(places) and i < 64:
+            kind, b, e = places[i]
+            i += 1
+            # ISO 'meta' is a full box (4 more header bytes); QuickTime's 'meta' is not
+            for start in (b, b + 4) if kind == b"meta" else (b,):
+                for typ, b4, e4 in _boxes(f, start, e):
+                    if typ == b"meta" and kind == b"udta":
+                        places.append((typ, b4, e4))
+                    elif typ == b"loci" and e4 - b4 <= 4096:
+                        f.seek(b4)
+                        pos = parse_loci(f.read(e4 - b4))
+                        if pos and pos != (0, 0):
+                            part.fact("gps", f"{pos[0]:.5f} {pos[1]:.5f}", "video-tag:loci")
+                            return
+
+
 def probe_mediainfo(path: str, part: Partial, tracks_data: list[dict[str, Any]]) -> None:
     """Fill container and track facts (and container tags) from MediaInfo's track dicts."""
+    if any(d.get("track_type") == "General" and d.get("format") in ("MPEG-4", "QuickTime")
+           for d in tracks_data):
+        with contextlib.suppress(OSError, struct.error, IndexError):
+            read_loci(path, part)
     for d in tracks_data:
         ttype = d.get("track_type")
         _tags(d, str(ttype), part)

@@ -13,10 +13,10 @@ from mediaaudit.probe import (
     c2pa_read,
     captions,
     exif,
-    integrity,
     iptc,
     pngtext,
     sidecars,
+    structure,
     xmp,
 )
 from mediaaudit.probe.partial import Partial
@@ -29,9 +29,20 @@ def image_readers() -> list[ImageReader]:
 
 
 def file_readers() -> list[FileReader]:
-    return [integrity.check_end, xmp.read_container_xmp, sidecars.read_sidecars,
-            exif.read_exif_fallback, captions.read_captions, captions.read_alt_text,
-            c2pa.detect, c2pa_read.read_c2pa]
+    """The structure check first and unguarded here: if it cannot run, the file's
+    completeness is unknown, which the probe's guard reports as 'could not audit'.  A
+    metadata reader that fails costs its block only (MA-IO-009): the format verdict still
+    stands, so a readable file fails or passes, it does not become an error."""
+    return [structure.check_structure,
+            guarded_file(xmp.read_container_xmp, "XMP"),
+            guarded_file(sidecars.read_sidecars, "sidecar"),
+            guarded_file(exif.read_exif_fallback, "EXIF"),
+            guarded_file(captions.read_captions, "captions"),
+            guarded_file(captions.read_alt_text, "alt text"),
+            guarded_file(c2pa.detect, "C2PA"),
+            guarded_file(c2pa_read.read_c2pa, "C2PA"),
+            guarded_file(pngtext.read_png_late, "PNG text"),
+            guarded_file(exif.read_flir_gps, "FLIR")]
 
 
 def guarded(read: ImageReader, block: str) -> ImageReader:
@@ -40,6 +51,24 @@ def guarded(read: ImageReader, block: str) -> ImageReader:
     def run(im: Any, part: Partial) -> None:
         try:
             read(im, part)
+        except Exception as exc:
+            part.note("MA-IO-009", block, block=block, reason=type(exc).__name__)
+
+    run.__name__ = getattr(read, "__name__", block)
+    return run
+
+
+def guarded_file(read: FileReader, block: str) -> FileReader:
+    """``guarded`` for file readers; a vanished or unreadable file is still an I/O
+    problem of the whole file, so OSError goes on to the probe's guard."""
+
+    def run(path: str, head: bytes, mime: str | None, part: Partial) -> None:
+        try:
+            read(path, head, mime, part)
+        except OSError as exc:
+            if exc.errno is not None:  # real I/O; a library's parse error has no errno
+                raise
+            part.note("MA-IO-009", block, block=block, reason=type(exc).__name__)
         except Exception as exc:
             part.note("MA-IO-009", block, block=block, reason=type(exc).__name__)
 

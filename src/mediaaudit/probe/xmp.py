@@ -9,6 +9,7 @@ segment/box headers by seeking; they never read image or movie data.
 from __future__ import annotations
 
 import mmap
+import re
 import struct
 from collections.abc import Iterator
 from typing import IO, Any
@@ -116,21 +117,84 @@ def _walk(el: Any, out: dict[tuple[str, str], list[str]], depth: int = 0) -> Non
                 _walk(c, out, depth + 1)
 
 
+_BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+         (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"), (b"\xef\xbb\xbf", "utf-8"))
+# XMP part 3, 1.1.3: without a BOM the first '<' tells the encoding by its zero bytes.
+_WIDE = ("utf-32-be", "utf-32-le", "utf-16-be", "utf-16-le")
+META_NS = b"adobe:ns:meta/"
+
+
+def to_utf8(packet: bytes) -> bytes:
+    """The packet as UTF-8: UTF-16/32 (LE/BE) are found by BOM or by the byte pattern of
+    ``<?xpacket``/``<``; anything else is taken as UTF-8 (XMP's default)."""
+    for bom, enc in _BOMS:
+        if packet.startswith(bom):
+            return _decode(packet[len(bom):], enc)
+    if META_NS in packet or RDF.encode() in packet:
+        return packet
+    for enc in _WIDE:
+        if packet.startswith("<".encode(enc)):
+            return _decode(packet, enc)
+    # Leading junk: the earliest wide '<?xpacket' wins (a UTF-16LE packet also holds the
+    # UTF-16BE pattern one byte later).
+    hits = [(i, enc) for enc in _WIDE if (i := packet.find("<?xpacket".encode(enc))) >= 0]
+    if hits:
+        i, enc = min(hits)
+        return _decode(packet[i:], enc)
+    return packet
+
+
+def _decode(data: bytes, enc: str) -> bytes:
+    if enc == "utf-8":
+        return data
+    unit = 4 if enc.startswith("utf-32") else 2
+    try:
+        return data[: len(data) - len(data) % unit].decode(enc).encode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise XmpRejected(f"not valid {enc.upper()}") from exc
+
+
+def _span(packet: bytes, uri: bytes, locals_: tuple[bytes, ...]) -> tuple[int, int] | None:
+    """Start and end of the element named ``locals_`` in namespace ``uri``, whatever its
+    prefix (found through the xmlns declaration that binds the URI)."""
+    decl = re.compile(rb"xmlns(?::([A-Za-z_][\w.-]*))?\s*=\s*([\"'])" + re.escape(uri) + rb"\2")
+    for m in decl.finditer(packet):
+        qn = m.group(1) + b":" if m.group(1) else b""
+        for local in locals_:
+            tag = b"<" + qn + local
+            s = packet.rfind(tag, 0, m.start())
+            if s < 0 or packet[s + len(tag):s + len(tag) + 1] not in (b" ", b"\t", b"\r",
+                                                                       b"\n"):
+                s = packet.find(tag, m.end())
+            if s < 0:
+                continue
+            # the first closing tag: the root never nests, and junk after the packet
+            # (a second, cut copy in a .NET-written PNG) must not be swallowed
+            e = packet.find(b"</" + qn + local, s)
+            e = packet.find(b">", e) + 1 if e > s else packet.rfind(b">") + 1
+            return s, e
+    return None
+
+
 def parse_xmp(packet: bytes) -> dict[tuple[str, str], list[str]]:
-    """``{(namespace, property): [values]}``; raises XmpRejected for unsafe/bad XML."""
+    """``{(namespace, property): [values]}``; raises XmpRejected for unsafe/bad XML.
+
+    The root is found by namespace URI (``adobe:ns:meta/`` x:xmpmeta or the pre-2002
+    x:xapmeta, else rdf:RDF), whatever the prefixes; UTF-16/32 packets are transcoded."""
     from defusedxml import DefusedXmlException
     from defusedxml import ElementTree as ET
 
     if len(packet) > MAX_PACKET:
         raise XmpRejected(f"packet of {len(packet)} bytes exceeds {MAX_PACKET} bytes")
-    s = packet.find(b"<x:xmpmeta")
-    s = packet.find(b"<rdf:RDF") if s < 0 else s
-    if s < 0:
+    packet = to_utf8(packet)
+    span = (_span(packet, META_NS, (b"xmpmeta", b"xapmeta"))
+            or _span(packet, RDF.encode(), (b"RDF",)))
+    if span is None:
         raise XmpRejected("no x:xmpmeta or rdf:RDF element")
+    s, e = span
     if b"<!DOCTYPE" in packet[:s] or b"<!ENTITY" in packet:
         raise XmpRejected("DOCTYPE/entity declarations are not allowed (XML bomb guard)")
-    e = packet.find(b"</x:xmpmeta>", s)
-    body = packet[s:e + 12] if e >= 0 else packet[s:packet.rfind(b">") + 1]
+    body = packet[s:e]
     out: dict[tuple[str, str], list[str]] = {}
     try:
         root = ET.fromstring(body, forbid_dtd=True)
@@ -140,6 +204,14 @@ def parse_xmp(packet: bytes) -> dict[tuple[str, str], list[str]]:
     return out
 
 
+def _zero_coord(value: str) -> bool:
+    """XMP GPSCoordinate 'DDD,MM,SSk' / 'DDD,MM.mmk' that is exactly zero."""
+    try:
+        return all(float(x) == 0 for x in value.strip().rstrip("NSEWnsew").split(","))
+    except ValueError:
+        return False
+
+
 def add_packet(packet: bytes, part: Partial, origin: str = "xmp") -> None:
     """Parse one packet and record its facts; a bad packet becomes MA-LIC-007."""
     try:
@@ -147,6 +219,11 @@ def add_packet(packet: bytes, part: Partial, origin: str = "xmp") -> None:
     except XmpRejected as exc:
         part.note("MA-LIC-007", origin, reason=str(exc))
         return
+    coords = [v for k in ("GPSLatitude", "GPSLongitude")
+              for v in props.get((_P["exif"], k), [])]
+    if coords and all(_zero_coord(v) for v in coords):  # 0,0 is a default, not a place
+        for k in ("GPSLatitude", "GPSLongitude"):
+            props.pop((_P["exif"], k), None)
     for key, values in props.items():
         fld = _KEYS.get(key)
         if fld is None:
