@@ -16,7 +16,11 @@ PRODUCED_ELSEWHERE = {
     "MA-IO-003": "test_io_edges.py::test_file_vanishing_before_probe_is_an_error_not_a_crash",
     "MA-IO-005": "test_hostile.py::test_hanging_file_is_killed_and_the_scan_goes_on",
     "MA-IO-006": "test_hostile.py::test_crashing_worker_costs_one_file",
-    "MA-AI-002": "test_c2pa.py::test_tampered_file_is_invalid (needs the [c2pa] extra)",
+    "MA-AI-002": "test_c2pa.py and tests/realworld/c2pa (XCA.jpg, E-sig-CA.jpg: hash or "
+                 "signature mismatch)",
+    "MA-LIC-013": "test_rights_rules.py::test_rights_rule[pd_text.jpg ...]",
+    "MA-LIC-014": "test_rights_rules.py::test_rights_rule[creator_only.jpg ...]",
+    "MA-LIC-015": "test_rights_rules.py::test_rights_rule[or_choice.jpg ...]",
 }
 
 

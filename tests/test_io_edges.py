@@ -32,7 +32,7 @@ def run(edges: Path):  # type: ignore[no-untyped-def]
     ("dangling.jpg", "MA-IO-008", "fail"),
     ("loop.jpg", "MA-IO-008", "fail"),
     ("unreadable.png", "MA-IO-002", "error"),
-    ("bare.svg", "MA-ID-002", "pass"),
+    ("bare.svg", "MA-ID-002", "fail"),  # MIME-only: never a pass (issue 12)
     ("slowstart.mp4", "MA-FMT-006", "pass"),
     ("huge.png", "MA-FMT-007", "pass"),
 ])
