@@ -34,8 +34,20 @@ def engines(sample: str) -> dict[str, str | None]:
         "siegfried": identify.siegfried_version(),
         "pronom": pronom_signatures(sample),
         "c2pa": _c2pa_version(),
+        "mutagen": _dist_version("mutagen"),
+        "jpylyzer": _dist_version("jpylyzer"),
         "python": platform.python_version(),
     }
+
+
+def _dist_version(dist: str) -> str | None:
+    """An installed package's version, without importing it."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def _c2pa_version() -> str | None:
@@ -64,7 +76,7 @@ def installed_key() -> str:
 
     parts = [f"mediaaudit={__version__}", f"libmagic={identify.libmagic_version()}"]
     for dist in ("pygfried", "pymediainfo", "pillow", "pillow-heif", "python-magic",
-                 "c2pa-python"):
+                 "c2pa-python", "mutagen", "jpylyzer"):
         try:
             parts.append(f"{dist}={metadata.version(dist)}")
         except metadata.PackageNotFoundError:

@@ -10,7 +10,10 @@ from mediaaudit.engines import engines
 from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
 from mediaaudit.profile import load_profile
 
-REQUIRED = ("libmagic", "mediainfo", "pillow", "siegfried")
+# Every engine a verdict rests on: HEIC metadata, Content Credentials (AI labelling is a
+# legal duty) and the structural checks are not optional, so none may be silently absent.
+REQUIRED = ("libmagic", "mediainfo", "pillow", "pillow_heif", "siegfried", "c2pa", "mutagen",
+            "jpylyzer")
 
 
 @click.command()
@@ -26,12 +29,7 @@ def doctor() -> None:
         click.echo(f"{name:<12} {version or 'not installed'}")
         if name in REQUIRED and not version:
             missing.append(name)
-    if found.get("c2pa") is None:
-        click.echo("note: Content Credentials are detected but not read; "
-                   "pip install 'mediaaudit[c2pa]' to read them (offline)")
-    if found.get("pillow_heif") is None:
-        click.echo("note: HEIC/HEIF images are identified but not opened; "
-                   "pip install 'mediaaudit[heif]' to read them")
     if missing:
-        click.echo(f"missing: {', '.join(missing)}", err=True)
+        click.echo(f"missing: {', '.join(missing)}; reinstall mediaaudit (pip install .) "
+                   "to bring them back", err=True)
         sys.exit(2)
