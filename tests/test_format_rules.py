@@ -107,7 +107,7 @@ def test_placeholder_owner_name_is_not_personal_data(tmp_path: Path) -> None:
 def test_open_licence_beside_a_damaged_file_does_not_make_it_pass(tmp_path: Path) -> None:
     """A derived probe: a real camera JPEG cut at 60 % with a CC0 sidecar next to it.  The
     rights are fine; the file is not."""
-    src = (REAL / "pillow" / "flower.jpg").read_bytes()
+    src = (REAL / "exif-samples" / "DSCN0010.jpg").read_bytes()
     cut = tmp_path / "cut.jpg"
     cut.write_bytes(src[: len(src) * 6 // 10])
     (tmp_path / "cut.jpg.license").write_text("SPDX-License-Identifier: CC0-1.0\n")
