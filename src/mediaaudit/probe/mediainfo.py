@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import struct
-from collections.abc import Iterator
-from typing import IO, Any
+from typing import Any
 
 from mediaaudit.model import Track
 from mediaaudit.probe.partial import Partial
+from mediaaudit.probe.xmp import bmff_boxes
 
 _KINDS = {"Video": "video", "Audio": "audio", "Text": "text", "Image": "image", "Menu": "menu"}
 
@@ -61,28 +61,6 @@ def _tags(d: dict[str, Any], ttype: str, part: Partial) -> None:
             part.fact("gps", value, f"{prefix}:{key}")
 
 
-def _boxes(f: IO[bytes], start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
-    """(type, payload start, end) of the ISO BMFF boxes in [start, end); bounded."""
-    off = start
-    for _ in range(4096):
-        if off + 8 > end:
-            return
-        f.seek(off)
-        h = f.read(16)
-        if len(h) < 8:
-            return
-        size, typ = struct.unpack(">I4s", h[:8])
-        hl = 8
-        if size == 1 and len(h) == 16:
-            size, hl = struct.unpack(">Q", h[8:16])[0], 16
-        elif size == 0:
-            size = end - off
-        if size < hl:
-            return
-        yield typ, off + hl, min(off + size, end)
-        off += size
-
-
 def _cstring(data: bytes, i: int) -> int:
     """Index just past a 3GPP string at ``i`` (UTF-8, or UTF-16 with a BOM)."""
     if data[i:i + 2] in (b"\xfe\xff", b"\xff\xfe"):
@@ -110,12 +88,12 @@ def read_loci(path: str, part: Partial) -> None:
     with open(path, "rb") as f:
         f.seek(0, 2)
         places: list[tuple[bytes, int, int]] = []
-        for typ, b, e in _boxes(f, 0, f.tell()):
+        for typ, b, e in bmff_boxes(f, 0, f.tell()):
             if typ != b"moov":
                 continue
-            for t2, b2, e2 in _boxes(f, b, e):
+            for t2, b2, e2 in bmff_boxes(f, b, e):
                 if t2 == b"trak":
-                    places += [(t3, b3, e3) for t3, b3, e3 in _boxes(f, b2, e2) if t3 == b"udta"]
+                    places += [box for box in bmff_boxes(f, b2, e2) if box[0] == b"udta"]
                 elif t2 in (b"udta", b"meta"):
                     places.append((t2, b2, e2))
         i = 0
@@ -124,7 +102,7 @@ def read_loci(path: str, part: Partial) -> None:
             i += 1
             # ISO 'meta' is a full box (4 more header bytes); QuickTime's 'meta' is not
             for start in (b, b + 4) if kind == b"meta" else (b,):
-                for typ, b4, e4 in _boxes(f, start, e):
+                for typ, b4, e4 in bmff_boxes(f, start, e):
                     if typ == b"meta" and kind == b"udta":
                         places.append((typ, b4, e4))
                     elif typ == b"loci" and e4 - b4 <= 4096:

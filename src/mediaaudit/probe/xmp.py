@@ -291,9 +291,14 @@ def gif_packet(f: IO[bytes]) -> bytes | None:
         return bytes(mm[i + 14:j]) if j > 0 else None
 
 
-def _boxes(f: IO[bytes], start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+def bmff_boxes(f: IO[bytes], start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+    """(type, payload start, end) of the ISO BMFF boxes in [start, end), each clamped to
+    its parent: lenient, for finding metadata (``structure.boxes`` is the strict walk
+    that reports a box running past the end).  Bounded against hostile box counts."""
     off = start
-    while off + 8 <= end:
+    for _ in range(100_000):
+        if off + 8 > end:
+            return
         f.seek(off)
         h = f.read(16)
         if len(h) < 8:
@@ -313,7 +318,7 @@ def _boxes(f: IO[bytes], start: int, end: int) -> Iterator[tuple[bytes, int, int
 def bmff_has_uuid(f: IO[bytes], uuid: bytes) -> bool:
     """Is there a top-level ``uuid`` box with this id (C2PA marks MP4/MOV this way)?"""
     f.seek(0, 2)
-    for typ, b, _ in _boxes(f, 0, f.tell()):
+    for typ, b, _ in bmff_boxes(f, 0, f.tell()):
         if typ == b"uuid":
             f.seek(b)
             if f.read(16) == uuid:
@@ -326,18 +331,18 @@ def bmff_packets(f: IO[bytes]) -> list[bytes]:
     f.seek(0, 2)
     end = f.tell()
     packets: list[bytes] = []
-    for typ, b, e in _boxes(f, 0, end):
+    for typ, b, e in bmff_boxes(f, 0, end):
         if typ == b"uuid":
             f.seek(b)
             if f.read(16) == XMP_UUID and e - b - 16 <= MAX_PACKET:
                 packets.append(f.read(e - b - 16))
         elif typ == b"moov":
-            for t2, b2, e2 in _boxes(f, b, e):
+            for t2, b2, e2 in bmff_boxes(f, b, e):
                 udtas = [(b2, e2)] if t2 == b"udta" else (
-                    [(b3, e3) for t3, b3, e3 in _boxes(f, b2, e2) if t3 == b"udta"]
+                    [(b3, e3) for t3, b3, e3 in bmff_boxes(f, b2, e2) if t3 == b"udta"]
                     if t2 == b"trak" else [])
                 for ub, ue in udtas:
-                    for t4, b4, e4 in _boxes(f, ub, ue):
+                    for t4, b4, e4 in bmff_boxes(f, ub, ue):
                         if t4 == b"XMP_" and e4 - b4 <= MAX_PACKET:
                             f.seek(b4)
                             packets.append(f.read(e4 - b4))
