@@ -29,6 +29,35 @@ class Outcome(StrEnum):
     ERROR = "error"
 
 
+class NvfStatus(StrEnum):
+    """The format gate's answer under the profile (the norm's Voorkeur / Acceptabel)."""
+
+    PREFERRED = "preferred"
+    ACCEPTABLE = "acceptable"
+    NOT_LISTED = "not_listed"
+    UNKNOWN = "unknown"
+
+
+class Via(StrEnum):
+    """How a file was matched to a profile row."""
+
+    PUID = "puid"
+    EQUIVALENT = "equivalent"
+    REFINEMENT = "refinement"
+    MIME = "mime"
+
+
+class RightsStatus(StrEnum):
+    """The rights gate's answer."""
+
+    OPEN = "open"
+    OWNED = "owned"
+    LICENSED = "licensed"
+    RESTRICTED = "restricted"
+    UNKNOWN = "unknown"
+    CONFLICT = "conflict"
+
+
 @dataclass(frozen=True)
 class FileRef:
     """A file found by the walker: where to open it and how to name it in the manifest."""
@@ -141,7 +170,7 @@ class CodecVerdict:
 
     track: str
     codec: str
-    status: str
+    status: NvfStatus
     row: str | None
 
 
@@ -149,11 +178,11 @@ class CodecVerdict:
 class FormatVerdict:
     """The NVF gate: preferred / acceptable / not_listed / unknown, and why."""
 
-    status: str
+    status: NvfStatus
     row: str | None = None
     row_id: str | None = None
-    via: str | None = None
-    container_status: str | None = None
+    via: Via | None = None
+    container_status: NvfStatus | None = None
     codecs: tuple[CodecVerdict, ...] = ()
 
 
@@ -161,7 +190,7 @@ class FormatVerdict:
 class RightsVerdict:
     """The rights gate: open / owned / licensed / restricted / unknown / conflict."""
 
-    status: str
+    status: RightsStatus
     licence: str | None = None
     licence_url: str | None = None
     holder: str | None = None

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-STATUSES = ("preferred", "acceptable")
+from mediaaudit.model import NvfStatus, Via
+
+STATUSES = (NvfStatus.PREFERRED, NvfStatus.ACCEPTABLE)  # what a row of the norm can say
 CATEGORIES = ("raster", "vector", "video", "audio")
 _PUID_RE = re.compile(r"^(?:[A-Za-z]+-)?(x-)?fmt/(\d+)(?:-(\d+))?$")
 
@@ -30,7 +32,7 @@ class Condition:
     """A condition on a row's status (NVF: MKV preferred only with FFV1)."""
 
     video_codecs: tuple[str, ...]
-    otherwise: str
+    otherwise: NvfStatus
     text: str
 
 
@@ -41,7 +43,7 @@ class FormatRow:
     id: str
     category: str
     name: str
-    status: str
+    status: NvfStatus
     puids: tuple[str, ...]
     extensions: tuple[str, ...]
     mime: tuple[str, ...]
@@ -57,7 +59,7 @@ class CodecRow:
     id: str
     track: str
     name: str
-    status: str
+    status: NvfStatus
     mediainfo: tuple[str, ...]
     commercial: tuple[str, ...] = ()
     profiles: tuple[str, ...] = ()
@@ -77,8 +79,8 @@ class Equivalent:
     container_profiles: tuple[str, ...] = ()
 
     @property
-    def via(self) -> str:
-        return "refinement" if self.container_profiles else "equivalent"
+    def via(self) -> Via:
+        return Via.REFINEMENT if self.container_profiles else Via.EQUIVALENT
 
 
 @dataclass(frozen=True)
@@ -141,11 +143,11 @@ def _strlist(entry: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(val)
 
 
-def _status(entry: Mapping[str, Any], where: str, key: str = "status") -> str:
+def _status(entry: Mapping[str, Any], where: str, key: str = "status") -> NvfStatus:
     st = _req(entry, key, where)
     if st not in STATUSES:
         raise ProfileError(f"{where}: '{key}' must be one of {', '.join(STATUSES)}, got {st!r}")
-    return str(st)
+    return NvfStatus(st)
 
 
 def _format_row(i: int, e: Mapping[str, Any]) -> FormatRow:

@@ -9,7 +9,7 @@ from mediaaudit.evaluate.format import format_verdict
 from mediaaudit.evaluate.outcome import decide
 from mediaaudit.evaluate.people import portrait, privacy
 from mediaaudit.evaluate.rights import rights_verdict
-from mediaaudit.model import Facts, FileResult, Finding
+from mediaaudit.model import Facts, FileResult, Finding, NvfStatus
 from mediaaudit.policy import Policy
 from mediaaudit.profile import Profile
 
@@ -39,7 +39,7 @@ def evaluate(facts: Facts, profile: Profile, policy: Policy) -> FileResult:
     fmt, fdrafts = format_verdict(facts, profile)
     drafts += fdrafts
     rights = None
-    if fmt.status != "unknown" or facts.meta:
+    if fmt.status is not NvfStatus.UNKNOWN or facts.meta:
         rights, rdrafts = rights_verdict(facts.meta, policy,
                                          policy.annotation_for_path(facts.ref.path))
         drafts += rdrafts + portrait(facts.meta) + privacy(facts.meta)

@@ -9,15 +9,15 @@ the worst of the container and every audio/video track's codec.  A row's conditi
 from __future__ import annotations
 
 from mediaaudit.evaluate.draft import Draft, draft
-from mediaaudit.model import CodecVerdict, Facts, FormatVerdict, Track
+from mediaaudit.model import CodecVerdict, Facts, FormatVerdict, NvfStatus, Track, Via
 from mediaaudit.profile import CodecRow, FormatRow, Profile
 
-RANK = {"preferred": 0, "acceptable": 1, "not_listed": 2, "unknown": 3}
+RANK = {s: i for i, s in enumerate(NvfStatus)}  # best first: preferred … unknown
 _NO_CONTENT = {"MA-IO-001", "MA-IO-002", "MA-IO-003", "MA-IO-008"}
 LARGE_PIXELS = 50_000_000
 
 
-def worst(*statuses: str) -> str:
+def worst(*statuses: NvfStatus) -> NvfStatus:
     return max(statuses, key=lambda s: RANK[s])
 
 
@@ -45,7 +45,7 @@ def match_codec(track: Track, profile: Profile) -> CodecRow | None:
 _MEDIA_CLASSES = ("image", "video", "audio")
 
 
-def _find_row(f: Facts, profile: Profile) -> tuple[FormatRow | None, str | None, list[Draft]]:
+def _find_row(f: Facts, profile: Profile) -> tuple[FormatRow | None, Via | None, list[Draft]]:
     """PUID, then a labelled equivalent; libmagic's MIME only where PRONOM is silent or
     says something generic (SVG with a DOCTYPE is 'XML' to siegfried).  A specific
     PRONOM media answer (APNG, MXF OP1a) is never overruled by a MIME type."""
@@ -53,7 +53,7 @@ def _find_row(f: Facts, profile: Profile) -> tuple[FormatRow | None, str | None,
     row = profile.by_mime.get((i.mime or "").lower())
     if i.known and i.puid:
         if i.puid in profile.by_puid:
-            return profile.by_puid[i.puid], "puid", []
+            return profile.by_puid[i.puid], Via.PUID, []
         if i.puid in profile.by_equivalent:
             row_eq, eq = profile.by_equivalent[i.puid]
             if not eq.container_profiles or (
@@ -61,11 +61,11 @@ def _find_row(f: Facts, profile: Profile) -> tuple[FormatRow | None, str | None,
                 return row_eq, eq.via, []
         generic = not any(c in (i.pronom_class or "").lower() for c in _MEDIA_CLASSES)
         if row is not None and generic:
-            return row, "mime", [draft("MA-ID-005", "libmagic", format=format_label(f),
+            return row, Via.MIME, [draft("MA-ID-005", "libmagic", format=format_label(f),
                                        mime=i.mime)]
         return None, None, []
     if row is not None:
-        return row, "mime", [draft("MA-ID-002", "libmagic", mime=i.mime)]
+        return row, Via.MIME, [draft("MA-ID-002", "libmagic", mime=i.mime)]
     return None, None, []
 
 
@@ -77,7 +77,7 @@ def _codecs(f: Facts, row: FormatRow, profile: Profile) -> tuple[list[CodecVerdi
         crow = match_codec(t, profile)
         name = t.commercial if t.commercial and t.commercial != t.format else t.format
         codec = name or t.codec_id or "?"
-        status = crow.status if crow else "not_listed"
+        status = crow.status if crow else NvfStatus.NOT_LISTED
         verdicts.append(CodecVerdict(t.kind, codec, status, crow.name if crow else None))
         if crow is None:
             drafts.append(draft("MA-FMT-003", "mediainfo", track=t.kind, codec=codec,
@@ -88,7 +88,7 @@ def _codecs(f: Facts, row: FormatRow, profile: Profile) -> tuple[list[CodecVerdi
 def format_verdict(f: Facts, profile: Profile) -> tuple[FormatVerdict, list[Draft]]:
     """The NVF status and the drafts (findings) that explain it."""
     if f.sha256 is None or any(n.code in _NO_CONTENT for n in f.notes):
-        return FormatVerdict("unknown"), []  # nothing was read: the IO finding says why
+        return FormatVerdict(NvfStatus.UNKNOWN), []  # nothing was read: the IO finding says why
     out: list[Draft] = []
     label = format_label(f)
     ext = f.ref.display.rsplit(".", 1)[-1] if "." in f.ref.display.rsplit("/", 1)[-1] else ""
@@ -97,21 +97,22 @@ def format_verdict(f: Facts, profile: Profile) -> tuple[FormatVerdict, list[Draf
             out.append(draft("MA-ID-004", "siegfried", format=label))
         else:
             out.append(draft("MA-ID-003", None, mime=f.ident.mime or "?"))
-        return FormatVerdict("unknown"), out
+        return FormatVerdict(NvfStatus.UNKNOWN), out
     row, via, extra = _find_row(f, profile)
-    if f.ident.extension_mismatch and not (row and via == "mime" and ext.lower() in row.extensions):
+    by_mime_ext = row is not None and via is Via.MIME and ext.lower() in row.extensions
+    if f.ident.extension_mismatch and not by_mime_ext:
         out.append(draft("MA-ID-001", "siegfried", ext=ext, format=label))
     out += extra
     if row is None:
         if not f.ident.known:
             out.append(draft("MA-ID-003", None, mime=f.ident.mime or "?"))
-            return FormatVerdict("unknown"), out
+            return FormatVerdict(NvfStatus.UNKNOWN), out
         out.append(draft("MA-FMT-001", "siegfried", format=label, profile=profile.short_name))
-        return FormatVerdict("not_listed", via=via), out
-    if via == "mime" and not f.ident.known:
+        return FormatVerdict(NvfStatus.NOT_LISTED, via=via), out
+    if via is Via.MIME and not f.ident.known:
         # MIME-only (MA-ID-002): the row is shown, but an identification libmagic alone
         # makes is not a verdict the norm can rest on, so the status stays unknown.
-        return FormatVerdict("unknown", row.name, row.id, via), out
+        return FormatVerdict(NvfStatus.UNKNOWN, row.name, row.id, via), out
     container = row.status
     codecs: list[CodecVerdict] = []
     if row.container:
@@ -121,16 +122,16 @@ def format_verdict(f: Facts, profile: Profile) -> tuple[FormatVerdict, list[Draf
             if f.media.tracks:  # e.g. a timed-text-only MXF: not damaged, not media
                 kinds = ", ".join(sorted({t.kind for t in f.media.tracks}))
                 out.append(draft("MA-ID-004", "mediainfo", format=f"{label} ({kinds})"))
-                return FormatVerdict("unknown", row.name, row.id, via), out
+                return FormatVerdict(NvfStatus.UNKNOWN, row.name, row.id, via), out
             out.append(draft("MA-IO-004", "mediainfo", reason="no audio or video track found"))
         cond = row.condition
-        if cond and container == "preferred":
+        if cond and container is NvfStatus.PREFERRED:
             video = [(t.format or "").lower() for t in f.media.tracks if t.kind == "video"]
             if not video or any(v not in cond.video_codecs for v in video):
                 container = cond.otherwise
                 out.append(draft("MA-FMT-004", None, format=row.name, condition=cond.text))
     status = worst(container, *(c.status for c in codecs))
-    if status == "acceptable":
+    if status is NvfStatus.ACCEPTABLE:
         out.append(draft("MA-FMT-002", None, format=row.name, profile=profile.short_name))
     out += _posting_checks(f)
     return FormatVerdict(status, row.name, row.id, via, container, tuple(codecs)), out

@@ -24,7 +24,7 @@ from mediaaudit.licence import (
     licence_refs,
     normalise_all,
 )
-from mediaaudit.model import MetaFact, RightsVerdict
+from mediaaudit.model import MetaFact, RightsStatus, RightsVerdict
 from mediaaudit.policy import Annotation, Policy
 
 RIGHTS_FIELDS = ("licence", "web_statement", "usage_terms", "copyright", "owner", "creator",
@@ -130,14 +130,15 @@ def _spdx_verdict(spdx: Sequence[MetaFact], policy: Policy,
     try:
         res = evaluate_expression(text, policy.allowed_licences)
     except ExpressionUnreadable:
-        return replace(base, status="unknown"), [draft("MA-LIC-006", src, value=text[:120])]
+        unread = draft("MA-LIC-006", src, value=text[:120])
+        return replace(base, status=RightsStatus.UNKNOWN), [unread]
     if not res.allowed:
         blocking = res.blocking or text
-        return (replace(base, status="restricted", licence=blocking),
+        return (replace(base, status=RightsStatus.RESTRICTED, licence=blocking),
                 [draft("MA-LIC-011", src, licence=blocking)])
     chosen = " AND ".join(res.chosen)
     opens = list(res.licences)
-    status = "open" if len(opens) == len(res.chosen) else "licensed"
+    status = RightsStatus.OPEN if len(opens) == len(res.chosen) else RightsStatus.LICENSED
     url = opens[0].url if len(res.chosen) == 1 and opens and opens[0].url else None
     out = _open_findings(opens, src)
     attribution, adrafts = _attribute(opens, base.evidence, base.holder, src)
@@ -158,7 +159,7 @@ def rights_verdict(
     evidence = reconcile_iptc(evidence, facts)
     evidence.sort(key=tier)
     if not evidence:
-        return RightsVerdict("unknown"), [draft("MA-LIC-001")]
+        return RightsVerdict(RightsStatus.UNKNOWN), [draft("MA-LIC-001")]
     top = min(tier(f) for f in evidence)
     used = [f for f in evidence if tier(f) == top]
 
@@ -173,7 +174,8 @@ def rights_verdict(
     creator = creators[0] if creators else None
     ours = (all_ours([h for h, _ in holders], policy.organisations) if holders
             else all_ours(creators, policy.organisations))
-    base = RightsVerdict("unknown", holder=holder, creator=creator, evidence=tuple(evidence))
+    base = RightsVerdict(RightsStatus.UNKNOWN, holder=holder, creator=creator,
+                         evidence=tuple(evidence))
 
     spdx = [f for f in used if _is_spdx(f)]
     if spdx:
@@ -202,43 +204,44 @@ def rights_verdict(
     if len(distinct) > 1:
         details = "; ".join(f"{x.fact.source} = {x.licence.id}" for x in distinct.values())
         out.append(draft("MA-LIC-003", None, details=details))
-        return replace(base, status="conflict"), out
+        return replace(base, status=RightsStatus.CONFLICT), out
     if distinct:
         lic = next(iter(distinct.values())).licence
         if reserved and not ours:
             r = reserved[0]
             details = f"{distinct[lic.id].fact.source} = {lic.id}; {r.source} = '{r.value}'"
             out.append(draft("MA-LIC-003", None, details=details))
-            verdict = replace(base, status="conflict", licence=lic.id, licence_url=lic.url or None)
+            verdict = replace(base, status=RightsStatus.CONFLICT, licence=lic.id,
+                              licence_url=lic.url or None)
             return verdict, out
         src = distinct[lic.id].fact.source
         out += _open_findings([lic], src)
         attribution, adrafts = _attribute([lic], evidence, holder, src)
         out += adrafts
-        return replace(base, status="open", licence=lic.id, licence_url=lic.url or None,
+        return replace(base, status=RightsStatus.OPEN, licence=lic.id, licence_url=lic.url or None,
                         attribution=attribution), out
     if refs:
         allowed = [r for r, _ in refs if r in policy.allowed_licences]
         if allowed:
-            return replace(base, status="licensed", licence=allowed[0]), out
+            return replace(base, status=RightsStatus.LICENSED, licence=allowed[0]), out
         out.append(draft("MA-LIC-011", refs[0][1].source, licence=refs[0][0]))
-        return replace(base, status="restricted", licence=refs[0][0]), out
+        return replace(base, status=RightsStatus.RESTRICTED, licence=refs[0][0]), out
     if ours:
-        return replace(base, status="owned", holder=holder or creator), out
+        return replace(base, status=RightsStatus.OWNED, holder=holder or creator), out
     if (holders or reserved) and pd_facts:
         details = f"{pd_facts[0].source} = '{pd_facts[0].value[:60]}'; " + (
             f"{holders[0][1].source} = '{holders[0][1].value[:60]}'" if holders
             else f"{reserved[0].source} = '{reserved[0].value[:60]}'")
         out.append(draft("MA-LIC-003", None, details=details))
-        return replace(base, status="conflict"), out
+        return replace(base, status=RightsStatus.CONFLICT), out
     if holders or reserved:
         name = holder or creator or "?"
         src = holders[0][1].source if holders else reserved[0].source
         out.append(draft("MA-LIC-002", src, holder=name))
-        return replace(base, status="restricted"), out
+        return replace(base, status=RightsStatus.RESTRICTED), out
     if pd_facts:
         out.append(draft("MA-LIC-013", pd_facts[0].source, value=pd_facts[0].value[:120]))
-        return replace(base, status="unknown"), out
+        return replace(base, status=RightsStatus.UNKNOWN), out
     for f in unrecognised:
         out.append(draft("MA-LIC-006", f.source, value=f.value[:120]))
     if not unrecognised:
@@ -248,7 +251,7 @@ def rights_verdict(
             out.append(draft("MA-LIC-014", None, who=", ".join(named[:3])))
         else:
             out.append(draft("MA-LIC-001"))
-    return replace(base, status="unknown"), out
+    return replace(base, status=RightsStatus.UNKNOWN), out
 
 
 def _merge_agreeing(distinct: dict[str, _Found]) -> dict[str, _Found]:
