@@ -65,3 +65,10 @@ def rights_and_edge_dirs(tmp_path):  # type: ignore[no-untyped-def]
     import fixtures_all
 
     return fixtures_all.build(tmp_path)
+
+
+def test_code_names_match_the_table() -> None:
+    """``CodeId`` is what the code uses, the table is what users read: the same codes."""
+    assert {c.value for c in codes.CodeId} == set(codes.CODES)
+    for c in codes.CodeId:
+        assert c.name == codes.CODES[c.value].name.upper().replace("-", "_")

@@ -10,11 +10,66 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from mediaaudit.model import Severity
 
 LANGS = ("nl", "en")
+
+
+class CodeId(StrEnum):
+    """Every finding code by name, so that mypy catches a misspelt code; the value is the
+    code in the manifest.  A test checks it against the table."""
+
+    EXTENSION_MISMATCH = "MA-ID-001"
+    IDENTIFIED_BY_MIME_ONLY = "MA-ID-002"
+    UNKNOWN_FORMAT = "MA-ID-003"
+    NOT_MEDIA = "MA-ID-004"
+    GENERIC_PRONOM_MATCH = "MA-ID-005"
+    NOT_LISTED = "MA-FMT-001"
+    ACCEPTABLE = "MA-FMT-002"
+    CODEC_NOT_LISTED = "MA-FMT-003"
+    CONDITION_NOT_MET = "MA-FMT-004"
+    ANIMATED_GIF = "MA-FMT-005"
+    NOT_FAST_START = "MA-FMT-006"
+    VERY_LARGE_IMAGE = "MA-FMT-007"
+    NO_CAPTIONS = "MA-ACC-001"
+    NO_ALT_TEXT = "MA-ACC-002"
+    CAPTION_FILE_EMPTY = "MA-ACC-003"
+    CAPTIONS_DECLARED = "MA-ACC-004"
+    AI_GENERATED = "MA-AI-001"
+    CONTENT_CREDENTIALS_INVALID = "MA-AI-002"
+    CONTENT_CREDENTIALS_UNVERIFIABLE = "MA-AI-003"
+    EMPTY_FILE = "MA-IO-001"
+    UNREADABLE = "MA-IO-002"
+    CHANGED_DURING_SCAN = "MA-IO-003"
+    DAMAGED = "MA-IO-004"
+    TIMEOUT = "MA-IO-005"
+    PROBE_FAILED = "MA-IO-006"
+    DECOMPRESSION_BOMB = "MA-IO-007"
+    NOT_A_REGULAR_FILE = "MA-IO-008"
+    METADATA_DAMAGED = "MA-IO-009"
+    RIGHTS_UNKNOWN = "MA-LIC-001"
+    RIGHTS_RESTRICTED = "MA-LIC-002"
+    RIGHTS_CONFLICT = "MA-LIC-003"
+    NON_COMMERCIAL = "MA-LIC-004"
+    NO_DERIVATIVES = "MA-LIC-005"
+    LICENCE_UNRECOGNISED = "MA-LIC-006"
+    XMP_REJECTED = "MA-LIC-007"
+    ATTRIBUTION_REQUIRED = "MA-LIC-008"
+    LICENCE_VERSION_MISSING = "MA-LIC-009"
+    SIDECAR_UNREADABLE = "MA-LIC-010"
+    LICENCE_NOT_ALLOWED = "MA-LIC-011"
+    ATTRIBUTION_IMPOSSIBLE = "MA-LIC-012"
+    PUBLIC_DOMAIN_UNCLEAR = "MA-LIC-013"
+    LICENCE_MISSING = "MA-LIC-014"
+    LICENCE_CHOICE = "MA-LIC-015"
+    PEOPLE_WITHOUT_RELEASE = "MA-PRT-001"
+    RELEASE_NONE = "MA-PRT-002"
+    GPS_POSITION = "MA-PRV-001"
+    DEVICE_SERIAL = "MA-PRV-002"
+    OWNER_NAME = "MA-PRV-003"
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from mediaaudit.codes import CodeId
 from mediaaudit.evaluate.draft import Draft, draft
 from mediaaudit.evaluate.vocab import vocab_term
 from mediaaudit.model import Facts, MetaFact
@@ -79,16 +80,16 @@ def accessibility(f: Facts, declared: str | None) -> tuple[dict[str, Any] | None
             if m.field == "caption":
                 info = json.loads(m.value)
                 if info.get("cues", 0) == 0:
-                    out.append(draft("MA-ACC-003", m.source, file=info.get("file")))
+                    out.append(draft(CodeId.CAPTION_FILE_EMPTY, m.source, file=info.get("file")))
                     continue
                 caps.append({"source": "sidecar", **info})
         known = bool(f.media.tracks)
         audio = any(t.kind == "audio" for t in f.media.tracks)
         needed = audio or not known
         if declared:
-            out.append(draft("MA-ACC-004", "config", how=declared))
+            out.append(draft(CodeId.CAPTIONS_DECLARED, "config", how=declared))
         elif not caps and needed:
-            out.append(draft("MA-ACC-001", None))
+            out.append(draft(CodeId.NO_CAPTIONS, None))
         block: dict[str, Any] = {"captions": caps, "captions_declared": declared,
                                  "captions_needed": needed}
         if not needed:
@@ -98,7 +99,7 @@ def accessibility(f: Facts, declared: str | None) -> tuple[dict[str, Any] | None
         alt = _texts(f.meta, "alt_text")
         ext = _texts(f.meta, "ext_description")
         if not alt:
-            out.append(draft("MA-ACC-002", None))
+            out.append(draft(CodeId.NO_ALT_TEXT, None))
         return {"alt_text": alt, "extended_description": ext}, out
     return None, out
 
@@ -113,7 +114,7 @@ def provenance(f: Facts) -> tuple[dict[str, Any] | None, list[Draft]]:
     ai = [(t, d.source) for t, d in zip(terms, dst, strict=True) if t.lower() in AI_TYPES]
     out: list[Draft] = []
     if ai:
-        out.append(draft("MA-AI-001", ai[0][1], value=ai[0][0]))
+        out.append(draft(CodeId.AI_GENERATED, ai[0][1], value=ai[0][0]))
     state = next((m.value for m in f.meta if m.field == "c2pa_state"), None)
     state = state or ("present_unverified" if c2pa else "absent")
     first = {fld: next((m.value for m in f.meta if m.field == fld), None)
@@ -121,9 +122,11 @@ def provenance(f: Facts) -> tuple[dict[str, Any] | None, list[Draft]]:
                          "c2pa_codes")}
     reason = first["c2pa_reason"] or first["c2pa_error"]
     if state == "invalid":
-        out.append(draft("MA-AI-002", "c2pa", reason=reason or "validation failed"))
+        out.append(draft(CodeId.CONTENT_CREDENTIALS_INVALID, "c2pa",
+                         reason=reason or "validation failed"))
     elif state == "unverifiable":
-        out.append(draft("MA-AI-003", "c2pa", reason=reason or "not verified"))
+        out.append(draft(CodeId.CONTENT_CREDENTIALS_UNVERIFIABLE, "c2pa",
+                         reason=reason or "not verified"))
     origins = [json.loads(m.value) for m in f.meta if m.field == "c2pa_ai_origin"]
     block = {
         "digital_source_type": ai[0][0] if ai else (terms[0] if terms else None),

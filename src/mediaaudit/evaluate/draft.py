@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mediaaudit.codes import CodeId
+
 
 @dataclass(frozen=True)
 class Draft:
@@ -14,5 +16,6 @@ class Draft:
     source: str | None = None
 
 
-def draft(code: str, source: str | None = None, **params: Any) -> Draft:
+def draft(code: CodeId, source: str | None = None, **params: Any) -> Draft:
+    """A finding by its checked name: ``draft(CodeId.NOT_LISTED, 'siegfried', ...)``."""
     return Draft(code, params, source)

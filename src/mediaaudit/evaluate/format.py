@@ -8,12 +8,14 @@ the worst of the container and every audio/video track's codec.  A row's conditi
 
 from __future__ import annotations
 
+from mediaaudit.codes import CodeId
 from mediaaudit.evaluate.draft import Draft, draft
 from mediaaudit.model import CodecVerdict, Facts, FormatVerdict, NvfStatus, Track, Via
 from mediaaudit.profile import CodecRow, FormatRow, Profile
 
 RANK = {s: i for i, s in enumerate(NvfStatus)}  # best first: preferred … unknown
-_NO_CONTENT = {"MA-IO-001", "MA-IO-002", "MA-IO-003", "MA-IO-008"}
+_NO_CONTENT = {CodeId.EMPTY_FILE, CodeId.UNREADABLE, CodeId.CHANGED_DURING_SCAN,
+               CodeId.NOT_A_REGULAR_FILE}
 LARGE_PIXELS = 50_000_000
 
 
@@ -61,11 +63,12 @@ def _find_row(f: Facts, profile: Profile) -> tuple[FormatRow | None, Via | None,
                 return row_eq, eq.via, []
         generic = not any(c in (i.pronom_class or "").lower() for c in _MEDIA_CLASSES)
         if row is not None and generic:
-            return row, Via.MIME, [draft("MA-ID-005", "libmagic", format=format_label(f),
-                                       mime=i.mime)]
+            note = draft(CodeId.GENERIC_PRONOM_MATCH, "libmagic", format=format_label(f),
+                         mime=i.mime)
+            return row, Via.MIME, [note]
         return None, None, []
     if row is not None:
-        return row, Via.MIME, [draft("MA-ID-002", "libmagic", mime=i.mime)]
+        return row, Via.MIME, [draft(CodeId.IDENTIFIED_BY_MIME_ONLY, "libmagic", mime=i.mime)]
     return None, None, []
 
 
@@ -80,7 +83,7 @@ def _codecs(f: Facts, row: FormatRow, profile: Profile) -> tuple[list[CodecVerdi
         status = crow.status if crow else NvfStatus.NOT_LISTED
         verdicts.append(CodecVerdict(t.kind, codec, status, crow.name if crow else None))
         if crow is None:
-            drafts.append(draft("MA-FMT-003", "mediainfo", track=t.kind, codec=codec,
+            drafts.append(draft(CodeId.CODEC_NOT_LISTED, "mediainfo", track=t.kind, codec=codec,
                                 profile=profile.short_name))
     return verdicts, drafts
 
@@ -94,20 +97,20 @@ def format_verdict(f: Facts, profile: Profile) -> tuple[FormatVerdict, list[Draf
     ext = f.ref.display.rsplit(".", 1)[-1] if "." in f.ref.display.rsplit("/", 1)[-1] else ""
     if f.media.kind == "other":
         if f.ident.known:
-            out.append(draft("MA-ID-004", "siegfried", format=label))
+            out.append(draft(CodeId.NOT_MEDIA, "siegfried", format=label))
         else:
-            out.append(draft("MA-ID-003", None, mime=f.ident.mime or "?"))
+            out.append(draft(CodeId.UNKNOWN_FORMAT, None, mime=f.ident.mime or "?"))
         return FormatVerdict(NvfStatus.UNKNOWN), out
     row, via, extra = _find_row(f, profile)
     by_mime_ext = row is not None and via is Via.MIME and ext.lower() in row.extensions
     if f.ident.extension_mismatch and not by_mime_ext:
-        out.append(draft("MA-ID-001", "siegfried", ext=ext, format=label))
+        out.append(draft(CodeId.EXTENSION_MISMATCH, "siegfried", ext=ext, format=label))
     out += extra
     if row is None:
         if not f.ident.known:
-            out.append(draft("MA-ID-003", None, mime=f.ident.mime or "?"))
+            out.append(draft(CodeId.UNKNOWN_FORMAT, None, mime=f.ident.mime or "?"))
             return FormatVerdict(NvfStatus.UNKNOWN), out
-        out.append(draft("MA-FMT-001", "siegfried", format=label, profile=profile.short_name))
+        out.append(draft(CodeId.NOT_LISTED, "siegfried", format=label, profile=profile.short_name))
         return FormatVerdict(NvfStatus.NOT_LISTED, via=via), out
     if via is Via.MIME and not f.ident.known:
         # MIME-only (MA-ID-002): the row is shown, but an identification libmagic alone
@@ -121,18 +124,19 @@ def format_verdict(f: Facts, profile: Profile) -> tuple[FormatVerdict, list[Draf
         if not codecs and f.media.kind in ("video", "audio"):
             if f.media.tracks:  # e.g. a timed-text-only MXF: not damaged, not media
                 kinds = ", ".join(sorted({t.kind for t in f.media.tracks}))
-                out.append(draft("MA-ID-004", "mediainfo", format=f"{label} ({kinds})"))
+                out.append(draft(CodeId.NOT_MEDIA, "mediainfo", format=f"{label} ({kinds})"))
                 return FormatVerdict(NvfStatus.UNKNOWN, row.name, row.id, via), out
-            out.append(draft("MA-IO-004", "mediainfo", reason="no audio or video track found"))
+            out.append(draft(CodeId.DAMAGED, "mediainfo", reason="no audio or video track found"))
         cond = row.condition
         if cond and container is NvfStatus.PREFERRED:
             video = [(t.format or "").lower() for t in f.media.tracks if t.kind == "video"]
             if not video or any(v not in cond.video_codecs for v in video):
                 container = cond.otherwise
-                out.append(draft("MA-FMT-004", None, format=row.name, condition=cond.text))
+                out.append(draft(CodeId.CONDITION_NOT_MET, None, format=row.name,
+                                 condition=cond.text))
     status = worst(container, *(c.status for c in codecs))
     if status is NvfStatus.ACCEPTABLE:
-        out.append(draft("MA-FMT-002", None, format=row.name, profile=profile.short_name))
+        out.append(draft(CodeId.ACCEPTABLE, None, format=row.name, profile=profile.short_name))
     out += _posting_checks(f)
     return FormatVerdict(status, row.name, row.id, via, container, tuple(codecs)), out
 
@@ -141,10 +145,11 @@ def _posting_checks(f: Facts) -> list[Draft]:
     """Informational checks about how the file will behave on a platform."""
     m, out = f.media, []
     if m.kind == "image" and (f.ident.mime == "image/gif") and (m.frames or 1) > 1:
-        out.append(draft("MA-FMT-005", "pillow", frames=m.frames))
+        out.append(draft(CodeId.ANIMATED_GIF, "pillow", frames=m.frames))
     if m.container == "MPEG-4" and m.streamable is False and m.kind == "video":
-        out.append(draft("MA-FMT-006", "mediainfo"))
+        out.append(draft(CodeId.NOT_FAST_START, "mediainfo"))
     if m.width and m.height and m.width * m.height >= LARGE_PIXELS:
         mp = round(m.width * m.height / 1e6, 1)
-        out.append(draft("MA-FMT-007", None, width=m.width, height=m.height, megapixels=mp))
+        out.append(draft(CodeId.VERY_LARGE_IMAGE, None, width=m.width, height=m.height,
+                         megapixels=mp))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from mediaaudit.codes import CodeId
 from mediaaudit.evaluate.draft import Draft, draft
 from mediaaudit.evaluate.names import is_placeholder
 from mediaaudit.evaluate.vocab import vocab_term
@@ -25,7 +26,7 @@ def portrait(facts: Sequence[MetaFact]) -> list[Draft]:
     releases = [f for f in facts if f.field == "model_release"]
     for r in releases:
         if _last(r.value) in NO_RELEASE:
-            return [draft("MA-PRT-002", r.source, value=_last(r.value).upper())]
+            return [draft(CodeId.RELEASE_NONE, r.source, value=_last(r.value).upper())]
     depicted = people or ages or faces
     if depicted and not any(_last(r.value) in RELEASED for r in releases):
         if people:
@@ -35,7 +36,7 @@ def portrait(facts: Sequence[MetaFact]) -> list[Draft]:
         else:
             who = "model age given"
         src = (depicted[0].source if isinstance(depicted[0], MetaFact) else None)
-        return [draft("MA-PRT-001", src, people=who)]
+        return [draft(CodeId.PEOPLE_WITHOUT_RELEASE, src, people=who)]
     return []
 
 
@@ -46,13 +47,13 @@ def privacy(facts: Sequence[MetaFact]) -> list[Draft]:
     if gps:
         where = ", ".join(sorted({f"{f.source}: {f.value}"[:80] for f in gps
                                   if f.field != "gps_lon"}))
-        out.append(draft("MA-PRV-001", gps[0].source, where=where or gps[0].source))
+        out.append(draft(CodeId.GPS_POSITION, gps[0].source, where=where or gps[0].source))
     for f in facts:  # 'unknown' or '0000' is a camera's default, not personal data
         if f.field == "serial" and not is_placeholder(f.value) and f.value.strip("0 "):
-            out.append(draft("MA-PRV-002", f.source, value=f.value))
+            out.append(draft(CodeId.DEVICE_SERIAL, f.source, value=f.value))
             break
     for f in facts:
         if f.field == "owner_name" and not is_placeholder(f.value):
-            out.append(draft("MA-PRV-003", f.source, value=f.value))
+            out.append(draft(CodeId.OWNER_NAME, f.source, value=f.value))
             break
     return out

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from mediaaudit.codes import CodeId
 from mediaaudit.evaluate.credit import credit_line
 from mediaaudit.evaluate.draft import Draft, draft
 from mediaaudit.evaluate.names import PUBLIC_DOMAIN, all_ours, clean_name
@@ -98,11 +99,11 @@ def _open_findings(lics: Sequence[Licence], src: str) -> list[Draft]:
     out = []
     for lic in lics:
         if lic.version is None:
-            out.append(draft("MA-LIC-009", src, licence=lic.label))
+            out.append(draft(CodeId.LICENCE_VERSION_MISSING, src, licence=lic.label))
         if lic.non_commercial:
-            out.append(draft("MA-LIC-004", src, licence=lic.label))
+            out.append(draft(CodeId.NON_COMMERCIAL, src, licence=lic.label))
         if lic.no_derivatives:
-            out.append(draft("MA-LIC-005", src, licence=lic.label))
+            out.append(draft(CodeId.NO_DERIVATIVES, src, licence=lic.label))
     return out
 
 
@@ -117,8 +118,8 @@ def _attribute(lics: Sequence[Licence], names: Sequence[MetaFact], holder: str |
         return None, []
     line = credit_line(need[0], names, holder)
     if line is None:
-        return None, [draft("MA-LIC-012", src, licence=need[0].label)]
-    return line, [draft("MA-LIC-008", src, attribution=line)]
+        return None, [draft(CodeId.ATTRIBUTION_IMPOSSIBLE, src, licence=need[0].label)]
+    return line, [draft(CodeId.ATTRIBUTION_REQUIRED, src, attribution=line)]
 
 
 def _spdx_verdict(spdx: Sequence[MetaFact], policy: Policy,
@@ -130,12 +131,12 @@ def _spdx_verdict(spdx: Sequence[MetaFact], policy: Policy,
     try:
         res = evaluate_expression(text, policy.allowed_licences)
     except ExpressionUnreadable:
-        unread = draft("MA-LIC-006", src, value=text[:120])
+        unread = draft(CodeId.LICENCE_UNRECOGNISED, src, value=text[:120])
         return replace(base, status=RightsStatus.UNKNOWN), [unread]
     if not res.allowed:
         blocking = res.blocking or text
         return (replace(base, status=RightsStatus.RESTRICTED, licence=blocking),
-                [draft("MA-LIC-011", src, licence=blocking)])
+                [draft(CodeId.LICENCE_NOT_ALLOWED, src, licence=blocking)])
     chosen = " AND ".join(res.chosen)
     opens = list(res.licences)
     status = RightsStatus.OPEN if len(opens) == len(res.chosen) else RightsStatus.LICENSED
@@ -144,7 +145,7 @@ def _spdx_verdict(spdx: Sequence[MetaFact], policy: Policy,
     attribution, adrafts = _attribute(opens, base.evidence, base.holder, src)
     out += adrafts
     if chosen != text:
-        out.append(draft("MA-LIC-015", src, expression=text, chosen=chosen))
+        out.append(draft(CodeId.LICENCE_CHOICE, src, expression=text, chosen=chosen))
     return replace(base, status=status, licence=chosen, licence_url=url,
                    attribution=attribution), out
 
@@ -159,7 +160,7 @@ def rights_verdict(
     evidence = reconcile_iptc(evidence, facts)
     evidence.sort(key=tier)
     if not evidence:
-        return RightsVerdict(RightsStatus.UNKNOWN), [draft("MA-LIC-001")]
+        return RightsVerdict(RightsStatus.UNKNOWN), [draft(CodeId.RIGHTS_UNKNOWN)]
     top = min(tier(f) for f in evidence)
     used = [f for f in evidence if tier(f) == top]
 
@@ -203,14 +204,14 @@ def rights_verdict(
     distinct = _merge_agreeing({x.licence.id: x for x in found})
     if len(distinct) > 1:
         details = "; ".join(f"{x.fact.source} = {x.licence.id}" for x in distinct.values())
-        out.append(draft("MA-LIC-003", None, details=details))
+        out.append(draft(CodeId.RIGHTS_CONFLICT, None, details=details))
         return replace(base, status=RightsStatus.CONFLICT), out
     if distinct:
         lic = next(iter(distinct.values())).licence
         if reserved and not ours:
             r = reserved[0]
             details = f"{distinct[lic.id].fact.source} = {lic.id}; {r.source} = '{r.value}'"
-            out.append(draft("MA-LIC-003", None, details=details))
+            out.append(draft(CodeId.RIGHTS_CONFLICT, None, details=details))
             verdict = replace(base, status=RightsStatus.CONFLICT, licence=lic.id,
                               licence_url=lic.url or None)
             return verdict, out
@@ -224,7 +225,7 @@ def rights_verdict(
         allowed = [r for r, _ in refs if r in policy.allowed_licences]
         if allowed:
             return replace(base, status=RightsStatus.LICENSED, licence=allowed[0]), out
-        out.append(draft("MA-LIC-011", refs[0][1].source, licence=refs[0][0]))
+        out.append(draft(CodeId.LICENCE_NOT_ALLOWED, refs[0][1].source, licence=refs[0][0]))
         return replace(base, status=RightsStatus.RESTRICTED, licence=refs[0][0]), out
     if ours:
         return replace(base, status=RightsStatus.OWNED, holder=holder or creator), out
@@ -232,25 +233,26 @@ def rights_verdict(
         details = f"{pd_facts[0].source} = '{pd_facts[0].value[:60]}'; " + (
             f"{holders[0][1].source} = '{holders[0][1].value[:60]}'" if holders
             else f"{reserved[0].source} = '{reserved[0].value[:60]}'")
-        out.append(draft("MA-LIC-003", None, details=details))
+        out.append(draft(CodeId.RIGHTS_CONFLICT, None, details=details))
         return replace(base, status=RightsStatus.CONFLICT), out
     if holders or reserved:
         name = holder or creator or "?"
         src = holders[0][1].source if holders else reserved[0].source
-        out.append(draft("MA-LIC-002", src, holder=name))
+        out.append(draft(CodeId.RIGHTS_RESTRICTED, src, holder=name))
         return replace(base, status=RightsStatus.RESTRICTED), out
     if pd_facts:
-        out.append(draft("MA-LIC-013", pd_facts[0].source, value=pd_facts[0].value[:120]))
+        pd = pd_facts[0]
+        out.append(draft(CodeId.PUBLIC_DOMAIN_UNCLEAR, pd.source, value=pd.value[:120]))
         return replace(base, status=RightsStatus.UNKNOWN), out
     for f in unrecognised:
-        out.append(draft("MA-LIC-006", f.source, value=f.value[:120]))
+        out.append(draft(CodeId.LICENCE_UNRECOGNISED, f.source, value=f.value[:120]))
     if not unrecognised:
         credits = [clean_name(f.value) for f in used if f.field == "credit"]
         named = creators or [c for c in credits if c]
         if named:
-            out.append(draft("MA-LIC-014", None, who=", ".join(named[:3])))
+            out.append(draft(CodeId.LICENCE_MISSING, None, who=", ".join(named[:3])))
         else:
-            out.append(draft("MA-LIC-001"))
+            out.append(draft(CodeId.RIGHTS_UNKNOWN))
     return replace(base, status=RightsStatus.UNKNOWN), out
 
 
