@@ -1,4 +1,4 @@
-"""The exit status, decided in one place (design §2).
+"""The exit status, decided in one place.
 
 0  every file passed
 1  at least one file failed

@@ -1,5 +1,7 @@
 """Normalise licence URLs and texts to ids (``CC-BY-4.0``, ``CC-BY-SA-3.0-NL``,
-``CC0-1.0``, ``CC-PDM-1.0``), following reference/rights-metadata.md §6.
+``CC0-1.0``, ``CC-PDM-1.0``): the URL forms (http/https, with or without www, deed
+pages and legal code, ports), the short forms ('CC BY-SA 4.0') and the written-out names
+in English and Dutch that the vectors in tests/test_licence.py cover.
 
 Pure and table-driven.  Anything that is not recognised returns None and is kept raw
 by the caller, so an odd licence is reported rather than silently dropped.

@@ -1,4 +1,4 @@
-"""Build the JSON manifest (design §6) from results: header, one entry per file, summary.
+"""Build the JSON manifest from results: header, one entry per file, summary.
 
 The JSON is canonical; every other rendering is made from it.  Messages are rendered
 here, at output time, in the chosen language, next to the code and params that

@@ -1,6 +1,6 @@
 """The format gate: a file's status under the profile (NVF), and why.
 
-Rules (design §3, issue 3): identify the row by PUID, else by a labelled equivalent,
+Rules: identify the row by PUID, else by a labelled equivalent,
 else (siegfried silent) by libmagic's MIME with a warning.  For containers the status is
 the worst of the container and every audio/video track's codec.  A row's condition
 (MKV only preferred with FFV1) downgrades the container.  Text tracks never count.

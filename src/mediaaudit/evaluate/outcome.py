@@ -1,4 +1,4 @@
-"""One place that turns findings into a per-file outcome (design §3)."""
+"""One place that turns findings into a per-file outcome."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The rights gate (design §3-§4): open / owned / licensed / restricted / unknown / conflict.
+"""The rights gate: open / owned / licensed / restricted / unknown / conflict.
 
-Pure.  Sources are weighed in the design's order of trust: a sidecar next to the file,
+Pure.  Sources are weighed in order of trust: a sidecar next to the file,
 then a folder annotation in the config, then embedded metadata.  The highest tier that
 says anything about rights decides; lower tiers stay in the evidence.  Within a tier,
 two different licences, or an open licence next to an explicit 'all rights reserved',

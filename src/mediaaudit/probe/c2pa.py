@@ -1,6 +1,6 @@
 """Content Credentials (C2PA): is a manifest present?  No library needed.
 
-Markers (reference/rights-metadata.md §7): JPEG APP11 segments carrying JUMBF; PNG
+Markers (C2PA specification, embedding chapter): JPEG APP11 segments carrying JUMBF; PNG
 ``caBX`` chunk; WebP ``C2PA`` chunk; MP4/MOV top-level ``uuid`` D8FEC3D6-…; GIF
 application extension ``C2PA_GIF``; TIFF/DNG tag 52545 (0xCD41) in an IFD of the main
 chain (read from the IFDs, classic TIFF and BigTIFF, both byte orders: the two bytes of

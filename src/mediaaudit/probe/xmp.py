@@ -3,7 +3,8 @@
 Parsing uses defusedxml (a DOCTYPE, entity or external reference is refused, so an
 'XML bomb' costs nothing) and matches on namespace URIs, never prefixes; the pre-2008
 Creative Commons namespace is treated as the current one.  Packet finders walk
-segment/box headers by seeking; they never read image or movie data.
+segment/box headers by seeking and never read image or movie data, except in GIF, whose
+XMP application extension can only be found by searching the (memory-mapped) file.
 """
 
 from __future__ import annotations
