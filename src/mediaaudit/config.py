@@ -1,7 +1,13 @@
-"""Find and read ``mediaaudit.toml`` (I/O edge for ``policy``)."""
+"""Find and read ``mediaaudit.toml`` (I/O edge for ``policy``).
+
+Every problem with the file, from a missing file to a misspelt key, is a
+``PolicyError`` with a message for the user: ``scan`` prints it and exits 2, and a
+long-running ``watch`` can catch that one class on reload and keep its old settings.
+"""
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 
@@ -13,7 +19,7 @@ CONFIG_NAME = "mediaaudit.toml"
 def find_config(paths: list[str]) -> Path | None:
     """The first ``mediaaudit.toml`` in a scanned folder or one of its parents."""
     for p in paths:
-        start = Path(p).resolve()
+        start = Path(os.path.realpath(p))  # Path.resolve raises on a symlink loop
         if not start.is_dir():
             start = start.parent
         for d in (start, *start.parents):
@@ -32,7 +38,7 @@ def load_policy(
     if path is None:
         return build_policy(None, select, ignore)
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        doc = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad writes a BOM
     except OSError as exc:
         raise PolicyError(f"cannot read config {path}: {exc.strerror}") from exc
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -2,7 +2,8 @@
 
 0  every file passed
 1  at least one file failed
-2  a usage/config/profile error, or at least one file could not be audited (error)
+2  a usage/config/profile error, an output that cannot be written, or at least one file
+   could not be audited (error)
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ OK, FAILED, ERROR = 0, 1, 2
 
 HELP = (
     "Exit status: 0 = every file passed; 1 = at least one file failed; "
-    "2 = usage, config or profile error, or a file could not be audited."
+    "2 = usage, config, profile or output error, or a file could not be audited."
 )
 
 

@@ -6,11 +6,12 @@ without files.  ``config`` does the reading.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,17 @@ from mediaaudit import codes
 from mediaaudit.model import Severity
 
 LEVELS = ("error", "warning", "info", "ignore")
+
+SHORTCUTS: Mapping[str, str] = {
+    "non_commercial": "MA-LIC-004", "no_derivatives": "MA-LIC-005",
+    "not_listed": "MA-FMT-001", "privacy": "MA-PRV", "portrait": "MA-PRT",
+    "captions": "MA-ACC-001", "alt_text": "MA-ACC-002", "ai_label": "MA-AI-001"}
+"""``[policy]`` keys that set the level of a finding code or family."""
+
+TABLES = ("policy", "severity", "annotations")
+POLICY_KEYS = ("organisation", "organisations", "allowed_licences", *SHORTCUTS)
+ANNOTATION_KEYS = ("path", "licence", "license", "holder", "creator", "attribution",
+                   "captions")
 
 
 class PolicyError(ValueError):
@@ -116,16 +128,24 @@ class Policy:
         }
 
 
+def _nearest(word: str, choices: Iterable[str]) -> str:
+    """'; did you mean X?' for the closest choice, or '' when none is close."""
+    near = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{near[0]}'?" if near else ""
+
+
 def _level(value: Any, where: str) -> str:
     if value not in LEVELS:
-        raise PolicyError(f"{where}: must be one of {', '.join(LEVELS)}, got {value!r}")
+        raise PolicyError(f"{where}: must be one of {', '.join(LEVELS)}, got {value!r}"
+                          + (_nearest(value, LEVELS) if isinstance(value, str) else ""))
     return str(value)
 
 
 def _check_code_prefix(p: str, where: str) -> str:
     p = p.strip().upper()
     if not p.startswith("MA-") or not any(c.startswith(p) for c in codes.CODES):
-        raise PolicyError(f"{where}: '{p}' matches no finding code (see 'mediaaudit explain')")
+        raise PolicyError(f"{where}: '{p}' matches no finding code (see 'mediaaudit explain')"
+                          + _nearest(p, codes.CODES))
     return p
 
 
@@ -137,6 +157,34 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _check_keys(given: Mapping[str, Any], valid: tuple[str, ...], where: str) -> None:
+    """A misspelt key must not be ignored: ``organisatie`` would leave the organisation
+    empty and fail every own photo as restricted, with nothing said.  Name it and the
+    nearest valid key."""
+    for key in given:
+        if key not in valid:
+            hint = _nearest(str(key), valid) or f" (valid: {', '.join(valid)})"
+            raise PolicyError(f"{where}: unknown key '{key}'{hint}")
+
+
+def _check_tables(doc: Mapping[str, Any]) -> None:
+    for key in doc:
+        if key in TABLES:
+            continue
+        if key in POLICY_KEYS:
+            raise PolicyError(f"'{key}' belongs in the [policy] table (write it below "
+                              "[policy])")
+        hint = _nearest(str(key), TABLES) or " (valid: [policy], [severity], [[annotations]])"
+        raise PolicyError(f"unknown table or key '{key}'{hint}")
+
+
+def _optional_string(a: Mapping[str, Any], key: str, where: str) -> str | None:
+    value = a.get(key)
+    if value is not None and not isinstance(value, str):
+        raise PolicyError(f"{where}: {key} must be a string, got {value!r}")
+    return value
+
+
 def build_policy(
     doc: Mapping[str, Any] | None = None,
     select: tuple[str, ...] = (),
@@ -146,14 +194,15 @@ def build_policy(
 ) -> Policy:
     """Validate a parsed config dict plus command-line selection into a ``Policy``."""
     doc = doc or {}
+    _check_tables(doc)
     pol = doc.get("policy", {})
     if not isinstance(pol, dict):
         raise PolicyError("[policy] must be a table")
+    _check_keys(pol, POLICY_KEYS, "[policy]")
+    if "organisation" in pol and "organisations" in pol:
+        raise PolicyError("[policy]: give organisation or organisations, not both")
     levels: dict[str, str] = {}
-    shortcuts = {"non_commercial": "MA-LIC-004", "no_derivatives": "MA-LIC-005",
-                 "not_listed": "MA-FMT-001", "privacy": "MA-PRV", "portrait": "MA-PRT",
-                 "captions": "MA-ACC-001", "alt_text": "MA-ACC-002", "ai_label": "MA-AI-001"}
-    for key, target in shortcuts.items():
+    for key, target in SHORTCUTS.items():
         if key in pol:
             lvl = _level(pol[key], f"[policy] {key}")
             for c in codes.CODES:
@@ -174,19 +223,19 @@ def build_policy(
         raise PolicyError("annotations must be written as [[annotations]] tables")
     for i, a in enumerate(raw):
         where = f"[[annotations]] #{i + 1}"
+        if isinstance(a, dict):
+            _check_keys(a, ANNOTATION_KEYS, where)
         if not isinstance(a, dict) or not isinstance(a.get("path"), str):
             raise PolicyError(f"{where}: needs a 'path' glob, e.g. path = \"campagne/**\"")
-        unknown = set(a) - {"path", "licence", "license", "holder", "creator", "attribution",
-                            "captions"}
-        if unknown:
-            raise PolicyError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        if "licence" in a and "license" in a:
+            raise PolicyError(f"{where}: give licence or license, not both")
         anns.append(Annotation(
             path=a["path"],
-            licence=a.get("licence", a.get("license")),
-            holder=a.get("holder"),
-            creator=a.get("creator"),
-            attribution=a.get("attribution"),
-            captions=a.get("captions"),
+            licence=_optional_string(a, "licence" if "licence" in a else "license", where),
+            holder=_optional_string(a, "holder", where),
+            creator=_optional_string(a, "creator", where),
+            attribution=_optional_string(a, "attribution", where),
+            captions=_optional_string(a, "captions", where),
         ))
     return Policy(
         levels=levels,

@@ -6,7 +6,14 @@ import click
 
 from mediaaudit.cli.common import fail
 from mediaaudit.cli.load import load_manifest
-from mediaaudit.cli.output import FORMATS, OutputError, check_targets, targets, write_all
+from mediaaudit.cli.output import (
+    FORMATS,
+    OutputError,
+    OutputUnwritable,
+    check_targets,
+    targets,
+    write_all,
+)
 from mediaaudit.writers.common import relang
 
 
@@ -29,9 +36,9 @@ def report(manifest_path: str, output: str | None, fmts: tuple[str, ...], lang: 
     try:
         outs = targets(output, fmts)
         check_targets(outs)
-    except OutputError as exc:
+        write_all(outs, m, base)
+    except (OutputError, OutputUnwritable) as exc:
         fail(str(exc))
-    write_all(outs, m, base)
     for _, path in outs:
         if path:
             click.echo(f"{path}", err=True)

@@ -13,7 +13,16 @@ from mediaaudit import manifest
 from mediaaudit.cache import FactCache
 from mediaaudit.cache import default_path as default_cache_path
 from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, summary_line, text
-from mediaaudit.cli.output import FORMATS, OutputError, atomic, check_targets, targets, write_all
+from mediaaudit.cli.output import (
+    FORMATS,
+    OutputError,
+    OutputUnwritable,
+    Target,
+    atomic,
+    check_targets,
+    targets,
+    write_all,
+)
 from mediaaudit.config import load_policy
 from mediaaudit.engines import cache_version, engines_cached
 from mediaaudit.exitcode import HELP, exit_status
@@ -23,7 +32,6 @@ from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
 from mediaaudit.profile import ProfileError, load_profile
 from mediaaudit.scan import DEFAULT_TIMEOUT, audit, default_jobs
 from mediaaudit.walk import Skipped, walk
-from mediaaudit.writers.json_writer import JsonManifestWriter
 
 
 @click.command(epilog=HELP)
@@ -77,7 +85,7 @@ def scan(
     try:
         outs = targets(output, fmts)
         check_targets(outs)
-    except OutputError as exc:
+    except (OutputError, OutputUnwritable) as exc:
         fail(str(exc))
     try:
         check_libmagic()
@@ -105,27 +113,38 @@ def scan(
     show_progress = not quiet and sys.stderr.isatty() and len(refs) > 1
     results = audit(refs, profile, policy, jobs or default_jobs(), deep, cache, timeout)
     entries = _entries(refs, results, lang, show_progress, summary)
-    streaming = [(f, p) for f, p in outs if f == "json"]
-    if len(outs) == 1 and streaming:
-        with atomic(streaming[0][1]) as out:
-            writer = JsonManifestWriter(out, head)
-            for entry in entries:
-                writer.add(entry)
-            writer.close(summary, manifest.skipped_entries(skipped))
-    else:
-        full = {**head, "files": list(entries), "skipped": manifest.skipped_entries(skipped),
-                "summary": summary}
-        write_all(outs, full)
+    unwritable = None
+    try:
+        _write(outs, {**head, "files": entries, "skipped": manifest.skipped_entries(skipped),
+                      "summary": summary})
+    except OutputUnwritable as exc:
+        unwritable = str(exc)
+    finally:
+        if cache is not None:
+            cache.close()
     if cache is not None:
-        cache.close()
         for w in cache.warnings:
             click.echo(f"mediaaudit: warning: {w}", err=True)
+    if unwritable is not None:
+        fail(unwritable)
     if not quiet:
         click.echo(summary_line(summary, lang), err=True)
         for _, target in outs:
             if target:
                 click.echo(text("written", lang, path=target), err=True)
     sys.exit(exit_status(summary, exit_zero))
+
+
+def _write(outs: list[Target], live: dict[str, Any]) -> None:
+    """Stream the entries straight into a single output that allows it; otherwise
+    collect them (HTML and Markdown need the verdict first, several outputs each read
+    the list) and write every output from the complete manifest."""
+    if len(outs) == 1 and outs[0][0].streams:
+        writer, path = outs[0]
+        with atomic(path) as out:
+            writer.write(live, out, ".")
+        return
+    write_all(outs, {**live, "files": list(live["files"])})
 
 
 def _entries(refs: list[FileRef], results: Iterator[FileResult], lang: str, progress: bool,

@@ -3,16 +3,20 @@ for a reviewer who never opens a terminal.  Prints on A4.
 
 Every string from the manifest is escaped: file names and metadata are untrusted input.
 A Content-Security-Policy forbids scripts and every non-inline resource as a second wall.
+
+Written row by row, each thumbnail made just before its row, so only one preview is
+held at a time.  The verdict and totals come first and failing files lead, so it is
+written after the scan, from the whole list of entries.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
-from typing import Any
+from typing import Any, TextIO
 
-from mediaaudit.writers.common import failing_first, fix_hint
+from mediaaudit.writers.common import failing_first, fix_hint, summary_of
 from mediaaudit.writers.labels import batch_verdict, label
 
 CSS = """
@@ -56,9 +60,13 @@ def _e(v: Any) -> str:
     return escape("" if v is None else str(v), quote=True)
 
 
-def _findings(f: dict[str, Any], lang: str) -> str:
+Thumb = Callable[[Mapping[str, Any]], str | None]
+"""A file entry → its preview as a data: URI, or None."""
+
+
+def _findings(f: Mapping[str, Any], lang: str) -> str:
     items = []
-    for x in f.get("findings", []):
+    for x in f.get("findings") or []:
         sev = x.get("severity", "info")
         fix = fix_hint(x.get("code", ""), lang) if sev != "info" else ""
         fix_html = f'<span class="fix">{_e(label(lang, "how_to_fix"))}: {_e(fix)}</span>' \
@@ -70,14 +78,14 @@ def _findings(f: dict[str, Any], lang: str) -> str:
     return f'<ul class="findings">{"".join(items)}</ul>' if items else label(lang, "none")
 
 
-def _access(f: dict[str, Any], lang: str) -> str:
+def _access(f: Mapping[str, Any], lang: str) -> str:
     """Alt text to paste, captions found, AI label: what the poster needs at hand."""
     acc, prov = f.get("accessibility") or {}, f.get("provenance") or {}
     parts = []
     for a in acc.get("alt_text", []):
         tag = f" ({_e(a['lang'])})" if a.get("lang") else ""
         parts.append(f'<br><b>{_e(label(lang, "alt_text"))}{tag}:</b> '
-                     f'<span class="attr">{_e(a["text"])}</span>')
+                     f'<span class="attr">{_e(a.get("text"))}</span>')
     caps = acc.get("captions") or []
     if caps:
         langs = ", ".join(_e(c.get("language") or "?") for c in caps)
@@ -90,12 +98,11 @@ def _access(f: dict[str, Any], lang: str) -> str:
     return "".join(parts)
 
 
-def _row(f: dict[str, Any], lang: str, thumbs: Mapping[str, str]) -> str:
+def _row(f: Mapping[str, Any], lang: str, thumb: str | None) -> str:
     L = functools.partial(label, lang)
     outcome = f.get("outcome", "error")
-    thumb = thumbs.get(f.get("path", ""))
     img = f'<img class="thumb" alt="" src="{_e(thumb)}">' if thumb else ""
-    fmt, nvf, rights = f.get("format", {}), f.get("nvf", {}), f.get("rights", {})
+    fmt, nvf, rights = f.get("format") or {}, f.get("nvf") or {}, f.get("rights") or {}
     fmt_text = " ".join(p for p in (_e(fmt.get("name") or fmt.get("mime")),
                                     f'<span class="small">{_e(fmt.get("puid"))}</span>'
                                     if fmt.get("puid") else "") if p)
@@ -118,43 +125,55 @@ def _row(f: dict[str, Any], lang: str, thumbs: Mapping[str, str]) -> str:
     )
 
 
-def render_html(m: dict[str, Any], thumbs: Mapping[str, str] | None = None) -> str:
-    """The whole report as one HTML string."""
+def _no_thumb(f: Mapping[str, Any]) -> str | None:
+    return None
+
+
+def write_html(m: Mapping[str, Any], out: TextIO, thumb: Thumb = _no_thumb) -> None:
+    """The whole report, written to ``out`` one file row at a time."""
     lang = m.get("lang", "en")
+    files: Sequence[Mapping[str, Any]] = m.get("files") or []
+    out.write(_head(m, lang, m.get("summary") or summary_of(files)))
+    for f in failing_first(files):
+        out.write(_row(f, lang, thumb(f)))
+    out.write(f"</tbody></table>\n{_skipped(m.get('skipped') or [], lang)}\n</body></html>\n")
+
+
+def _skipped(skipped: Sequence[Mapping[str, Any]], lang: str) -> str:
+    if not skipped:
+        return ""
+    items = "".join(f"<li>{_e(x.get('path'))} <span class='small'>({_e(x.get('reason'))})</span>"
+                    "</li>" for x in skipped)
+    return f"<h2>{_e(label(lang, 'skipped'))}</h2><ul class='small'>{items}</ul>"
+
+
+def _head(m: Mapping[str, Any], lang: str, s: Mapping[str, int]) -> str:
+    """Everything before the first file row: verdict, totals, norm, date, table head."""
     L = functools.partial(label, lang)
-    s = m["summary"]
-    p = m["profile"]
+    p = m.get("profile") or {}
+    pid = p.get("id", "?")
     verdict = batch_verdict(s)
-    rows = "".join(_row(f, lang, thumbs or {}) for f in failing_first(m["files"]))
-    skipped = m.get("skipped") or []
-    skipped_html = ""
-    if skipped:
-        items = "".join(f"<li>{_e(x['path'])} <span class='small'>({_e(x['reason'])})</span></li>"
-                        for x in skipped)
-        skipped_html = f"<h2>{_e(L('skipped'))}</h2><ul class='small'>{items}</ul>"
+    created = m.get("created", "?")
     return f"""<!DOCTYPE html>
 <html lang="{_e(lang)}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(L('title'))} — {_e(m['created'])}</title>
+<title>{_e(L('title'))} — {_e(created)}</title>
 <style>{CSS}</style></head>
 <body>
 <h1>{_e(L('title'))}</h1>
 <div class="verdict v-{verdict}" id="verdict">{_e(L('verdict_' + verdict))}</div>
-<div class="counts"><span>{_e(L('files'))}: {s['files']}</span>
-<span>{_e(L('pass'))}: {s['pass']}</span><span>{_e(L('fail'))}: {s['fail']}</span>
-<span>{_e(L('error'))}: {s['error']}</span></div>
+<div class="counts"><span>{_e(L('files'))}: {s.get('files', 0)}</span>
+<span>{_e(L('pass'))}: {s.get('pass', 0)}</span><span>{_e(L('fail'))}: {s.get('fail', 0)}</span>
+<span>{_e(L('error'))}: {s.get('error', 0)}</span></div>
 <dl class="meta">
-<dt>{_e(L('profile'))}</dt><dd>{_e(p.get('name', p['id']))} ({_e(p['id'])}, version
- {_e(p['version'])}) — sha256 {_e(p.get('sha256'))}</dd>
-<dt>{_e(L('roots'))}</dt><dd>{_e(', '.join(m.get('roots', [])))}</dd>
-<dt>{_e(L('date'))}</dt><dd>{_e(m['created'])}</dd>
-<dt>{_e(L('tool'))}</dt><dd>mediaaudit {_e(m['tool']['version'])}</dd>
+<dt>{_e(L('profile'))}</dt><dd>{_e(p.get('name', pid))} ({_e(pid)}, version
+ {_e(p.get('version', '?'))}) — sha256 {_e(p.get('sha256'))}</dd>
+<dt>{_e(L('roots'))}</dt><dd>{_e(', '.join(m.get('roots') or []))}</dd>
+<dt>{_e(L('date'))}</dt><dd>{_e(created)}</dd>
+<dt>{_e(L('tool'))}</dt><dd>mediaaudit {_e((m.get('tool') or {}).get('version', '?'))}</dd>
 </dl>
 <table><thead><tr><th>{_e(L('preview'))}</th><th>{_e(L('file'))}</th>
 <th>{_e(L('outcome'))}</th><th>{_e(L('format'))} / {_e(L('nvf'))}</th>
 <th>{_e(L('rights'))}</th><th>{_e(L('findings'))}</th></tr></thead>
-<tbody>{rows}</tbody></table>
-{skipped_html}
-</body></html>
-"""
+<tbody>"""

@@ -1,7 +1,9 @@
-"""Stream the JSON manifest: header keys, then files one per line, then summary.
+"""The JSON manifest, streamed: header keys, then files one per line, then summary.
 
 The summary comes last because it is known only at the end; JSON object order does
-not matter to readers, and streaming keeps memory flat for very large folders.
+not matter to readers, and streaming keeps memory flat for very large folders.  A
+scan and a later ``report --format json`` use this one layout, so the same manifest
+always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -10,13 +12,19 @@ import json
 from collections.abc import Mapping
 from typing import Any, TextIO
 
+from mediaaudit.writers.common import summary_of
+
+BODY_KEYS = ("files", "skipped", "summary")
+
 
 class JsonManifestWriter:
+    """Incremental: ``add`` each entry as it is audited, ``close`` with the totals."""
+
     def __init__(self, out: TextIO, header: Mapping[str, Any]) -> None:
         self._out = out
         self._first = True
         body = json.dumps(dict(header), ensure_ascii=False, indent=2)
-        out.write(body[:-2] + ',\n  "files": [')
+        out.write((body[:-2] + ",\n" if header else "{\n") + '  "files": [')
 
     def add(self, entry: Mapping[str, Any]) -> None:
         """One file per line: readable, diff-friendly, and json's fast C encoder."""
@@ -28,3 +36,15 @@ class JsonManifestWriter:
         tail = {"skipped": skipped, "summary": dict(summary)}
         rest = json.dumps(tail, ensure_ascii=False, indent=2)[1:]
         self._out.write(("\n  ]," if not self._first else "],") + rest + "\n")
+
+
+def write_json(m: Mapping[str, Any], out: TextIO, base: str = ".") -> None:
+    """Write manifest ``m``; its ``files`` may be a live iterator (``summary`` is read
+    only after it is exhausted, so a scan can fill it in while the files arrive)."""
+    writer = JsonManifestWriter(out, {k: v for k, v in m.items() if k not in BODY_KEYS})
+    files = m.get("files") or []
+    for entry in files:
+        writer.add(entry)
+    summary = m.get("summary")
+    writer.close(summary_of(files) if summary is None else summary,
+                 list(m.get("skipped") or []))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 LABELS: dict[str, dict[str, str]] = {
     "nl": {
         "title": "Controle media voor publicatie",
@@ -53,7 +55,7 @@ def label(lang: str, key: str) -> str:
     return LABELS.get(lang, LABELS["en"]).get(key, key)
 
 
-def batch_verdict(summary: dict[str, int]) -> str:
+def batch_verdict(summary: Mapping[str, int]) -> str:
     """pass / fail / error / empty for the whole batch."""
     if not summary.get("files"):
         return "empty"

@@ -1,0 +1,68 @@
+"""The output formats: one interface, one table, chosen by format name or file suffix.
+
+Adding a format is one ``Writer`` row here; the CLI never names a format itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from mediaaudit.thumbs import thumbnails
+from mediaaudit.writers.csv_writer import write_csv
+from mediaaudit.writers.html_writer import write_html
+from mediaaudit.writers.json_writer import write_json
+from mediaaudit.writers.md_writer import write_md
+
+WriteFn = Callable[[Mapping[str, Any], TextIO, str], None]
+"""(manifest, stream, base folder of the manifest's paths) → writes the whole output.
+The manifest carries its own language (``lang``)."""
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One output format.
+
+    ``streams``: the writer reads ``files`` once, in order, and ``summary`` and
+    ``skipped`` only after that, so a scan can hand it the entries while they are
+    audited (a live iterator, and a summary filled in as they pass) and never hold the
+    list.  Writers that put the verdict first need the whole list and get it."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    write: WriteFn
+    streams: bool
+
+    @property
+    def suffix(self) -> str:
+        """The suffix given to ``-o BASE`` when several formats are asked for."""
+        return self.suffixes[0]
+
+
+def _html(m: Mapping[str, Any], out: TextIO, base: str) -> None:
+    """HTML with a preview of every image that is still on disk unchanged under ``base``."""
+    write_html(m, out, lambda f: thumbnails([dict(f)], base).get(f.get("path", "")))
+
+
+WRITERS: tuple[Writer, ...] = (
+    Writer("json", (".json",), write_json, streams=True),
+    Writer("csv", (".csv",), write_csv, streams=True),
+    Writer("html", (".html", ".htm"), _html, streams=False),
+    Writer("md", (".md", ".markdown"), write_md, streams=False),
+)
+
+FORMATS: tuple[str, ...] = tuple(w.name for w in WRITERS)
+_BY_NAME = {w.name: w for w in WRITERS}
+_BY_SUFFIX = {s: w for w in WRITERS for s in w.suffixes}
+
+
+def by_name(name: str) -> Writer:
+    """The writer of a ``--format`` value (``KeyError`` for an unknown one)."""
+    return _BY_NAME[name]
+
+
+def by_suffix(path: str) -> Writer | None:
+    """The writer a file name asks for by its suffix (case ignored), or None."""
+    return _BY_SUFFIX.get(os.path.splitext(path)[1].lower())
