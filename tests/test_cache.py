@@ -2,62 +2,255 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
+
+from mediaaudit import fstime
+from mediaaudit.cache import FactCache
+from mediaaudit.engines import cache_version, probe_version, source_digest
+from mediaaudit.scan import probe_one
+from mediaaudit.walk import walk
+
+import factory
+import fixtures_access as fa
 import fixtures_rights as fr
-from conftest import run_cli
+from conftest import Run, run_cli
 
 
-def _swap_keep_stat(path: Path, data: bytes) -> None:
-    """Replace content with same-size bytes and restore mtime: invisible to the cache key."""
+def _settle() -> None:
+    """Wait until files just written are older than the cache's racy window, so a test
+    sees the fingerprint at work rather than the racy-timestamp rule."""
+    time.sleep(fstime.FINE_NS / 1e9 * 1.5)
+
+
+def _scan_no_probe(target: Path, cache: Path, monkeypatch: pytest.MonkeyPatch,
+                   name: str) -> Run:
+    """A scan in which probing ``name`` would hang (fault seam): it passes only if the
+    facts of ``name`` come from the cache."""
+    monkeypatch.setenv("MEDIAAUDIT_TEST_FAULT", f"hang:{name}")
+    try:
+        return run_cli("scan", str(target), "--cache", str(cache), "--timeout", "2")
+    finally:
+        monkeypatch.delenv("MEDIAAUDIT_TEST_FAULT")
+
+
+def _swap_keep_mtime(path: Path, data: bytes) -> None:
+    """Same-size new content with the old mtime put back (``cp -p``, ``exiftool -P``,
+    ``touch -r``): size and mtime alone cannot tell."""
     st = path.stat()
     assert len(data) == st.st_size
     path.write_bytes(data)
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
 
 
-def test_warm_scan_reuses_facts_and_policy_change_reevaluates(tmp_path: Path) -> None:
+def _replace_keep_mtime(path: Path, data: bytes) -> None:
+    """The same, but written beside and renamed over it (a new inode)."""
+    st = path.stat()
+    tmp = path.with_name(path.name + ".new")
+    tmp.write_bytes(data)
+    os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(tmp, path)
+
+
+def _blanked(path: Path, needle: bytes) -> bytes:
+    data = bytearray(path.read_bytes())
+    i = data.find(needle)
+    data[i:i + len(needle)] = b"X" * len(needle)
+    return bytes(data)
+
+
+def test_warm_scan_reuses_facts_and_policy_change_reevaluates(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     d = tmp_path / "d"
     d.mkdir()
-    fr.jpeg(d / "a.jpg", fr.xmp(alt_rights := fr.alt("dc:rights", "© Foto Bureau Q")))
-    del alt_rights
+    fr.jpeg(d / "a.jpg", fr.xmp(fr.alt("dc:rights", "© Foto Bureau Q")))
     cache = tmp_path / "c.sqlite"
+    _settle()
     first = run_cli("scan", str(d), "--cache", str(cache))
     assert first.entry("a.jpg")["rights"]["status"] == "restricted"
     assert cache.is_file()
-    # swap the bytes behind the cache's back: same size, same mtime
-    blank = bytearray((d / "a.jpg").read_bytes())
-    i = blank.find(b"Foto Bureau Q")
-    blank[i:i + 13] = b"XXXXXXXXXXXXX"
-    _swap_keep_stat(d / "a.jpg", bytes(blank))
-    warm = run_cli("scan", str(d), "--cache", str(cache))
-    assert warm.entry("a.jpg")["rights"]["holder"] == "Foto Bureau Q"  # facts from the cache
-    assert warm.entry("a.jpg")["sha256"] == first.entry("a.jpg")["sha256"]
     # a policy change is applied to cached facts, without reading the file again
     (d / "mediaaudit.toml").write_text('[policy]\norganisation = ["Foto Bureau Q"]\n')
-    policy = run_cli("scan", str(d), "--cache", str(cache))
+    policy = _scan_no_probe(d, cache, monkeypatch, "a.jpg")
+    assert "MA-IO-005" not in policy.codes("a.jpg")
     assert policy.entry("a.jpg")["rights"]["status"] == "owned"
-    fresh = run_cli("scan", str(d), "--no-cache")
-    assert fresh.entry("a.jpg")["rights"]["status"] == "restricted"
-    assert fresh.entry("a.jpg")["rights"]["holder"] == "XXXXXXXXXXXXX"
+    assert policy.entry("a.jpg")["sha256"] == first.entry("a.jpg")["sha256"]
+
+
+@pytest.mark.parametrize("edit", [_swap_keep_mtime, _replace_keep_mtime],
+                         ids=["in-place", "renamed-over"])
+def test_same_size_edit_with_mtime_kept_is_probed_again(tmp_path: Path, edit: object) -> None:
+    """Issue 13 item 5: a cache hit must never put the hash of old bytes in the manifest."""
+    d = tmp_path / "d"
+    d.mkdir()
+    fr.jpeg(d / "a.jpg", fr.xmp(fr.alt("dc:rights", "© Foto Bureau Q")))
+    cache = tmp_path / "c.sqlite"
+    _settle()
+    first = run_cli("scan", str(d), "--cache", str(cache))
+    assert first.entry("a.jpg")["rights"]["holder"] == "Foto Bureau Q"
+    new = _blanked(d / "a.jpg", b"Foto Bureau Q")
+    assert callable(edit)
+    edit(d / "a.jpg", new)
+    _settle()
+    again = run_cli("scan", str(d), "--cache", str(cache))
+    assert again.entry("a.jpg")["sha256"] == hashlib.sha256(new).hexdigest()
+    assert again.entry("a.jpg")["sha256"] != first.entry("a.jpg")["sha256"]
+    assert again.entry("a.jpg")["rights"]["holder"] == "XXXXXXXXXXXXX"
+    # and the new facts are cached in their turn
+    assert run_cli("scan", str(d), "--cache", str(cache)).entry("a.jpg")["sha256"] == \
+        hashlib.sha256(new).hexdigest()
+
+
+def _facts_for(path: Path):  # type: ignore[no-untyped-def]
+    refs, _ = walk([str(path)])
+    return refs[0], probe_one(refs[0])
+
+
+def test_file_changed_within_the_timestamp_granularity_is_not_cached(tmp_path: Path) -> None:
+    """Racy timestamps: a change in the same tick as the read would keep every stat field,
+    so facts read within the granularity of the scan's start are neither stored nor
+    trusted."""
+    (tmp_path / "db").mkdir()
+    db = tmp_path / "db" / "c.sqlite"
+    racy = fr.jpeg(tmp_path / "racy.jpg")
+    cache = FactCache(str(db), "v")
+    cache.started_ns = racy.stat().st_ctime_ns  # the scan began as the file was written
+    ref, facts = _facts_for(racy)
+    cache.put(facts)
+    cache.close()
+    _settle()
+    later = FactCache(str(db), "v")
+    assert later.lookup(walk([str(racy)])[0][0]) is None  # never stored
+    # a settled file is stored and found; a scan that starts as it changes does not trust it
+    ref, facts = _facts_for(racy)
+    later.put(facts)
+    later.flush()
+    assert later.lookup(ref) is not None
+    later.started_ns = ref.ctime_ns + 1
+    assert later.lookup(ref) is None
+    later.close()
+
+
+def test_a_file_changed_while_probed_is_not_cached(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite"
+    p = fr.jpeg(tmp_path / "b.jpg")
+    _settle()
+    cache = FactCache(str(db), "v")
+    _, facts = _facts_for(p)
+    p.write_bytes(p.read_bytes() + b"\0")  # grows after the probe read it
+    cache.put(facts)
+    cache.flush()
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM facts").fetchone()[0] == 0
+    cache.close()
+
+
+def _captions(r: Run, name: str) -> list[str]:
+    return [c["file"] for c in (r.entry(name).get("accessibility") or {}).get("captions", [])]
+
+
+def _alt(r: Run, name: str) -> list[str]:
+    return [a["text"] for a in (r.entry(name).get("accessibility") or {}).get("alt_text", [])]
+
+
+def _licence(r: Run, name: str) -> str | None:
+    licence = r.entry(name)["rights"].get("licence")
+    return None if licence is None else str(licence)
+
+
+SIDECAR_CASES = [
+    ("clip.mp4", "clip.nl.vtt", fa.VTT, lambda r: _captions(r, "clip.mp4"), ["clip.nl.vtt"]),
+    ("clip.mp4", "clip.mp4.en.srt", fa.SRT, lambda r: _captions(r, "clip.mp4"),
+     ["clip.mp4.en.srt"]),
+    ("photo.jpg", "photo.alt.txt", "Een fietser op de brug\n", lambda r: _alt(r, "photo.jpg"),
+     ["Een fietser op de brug"]),
+    ("photo.jpg", "photo.jpg.license", "SPDX-License-Identifier: CC0-1.0\n",
+     lambda r: _licence(r, "photo.jpg"), "CC0-1.0"),
+    ("photo.jpg", "photo.xmp", fr.xmp(f'<cc:license rdf:resource="{fr.CC_BY}"/>').decode(),
+     lambda r: _licence(r, "photo.jpg"), "CC-BY-4.0"),
+]
+
+
+@pytest.mark.parametrize(("media", "sidecar", "content", "seen", "expected"), SIDECAR_CASES,
+                         ids=[c[1] for c in SIDECAR_CASES])
+def test_sidecar_added_or_removed_after_a_cached_scan_is_seen(
+        tmp_path: Path, media: str, sidecar: str, content: str, seen: object,
+        expected: object) -> None:
+    """Issue 13 item 4: every sidecar ``sidecars_of`` knows is in the fingerprint."""
+    assert callable(seen)
+    d = tmp_path / "d"
+    d.mkdir()
+    if media.endswith(".mp4"):
+        factory.video(d / media, "mp4", "libx264", "aac", faststart=True)
+    else:
+        fr.jpeg(d / media)
+    cache = tmp_path / "c.sqlite"
+    _settle()
+    before = seen(run_cli("scan", str(d), "--cache", str(cache)))
+    assert before != expected and not before
+    (d / sidecar).write_text(content)
+    _settle()
+    assert seen(run_cli("scan", str(d), "--cache", str(cache))) == expected
+    (d / sidecar).write_text(content + " ")  # changed
+    _settle()
+    assert seen(run_cli("scan", str(d), "--cache", str(cache))) == expected
+    (d / sidecar).unlink()
+    _settle()
+    assert seen(run_cli("scan", str(d), "--cache", str(cache))) == before
 
 
 def test_changed_file_or_sidecar_is_probed_again(tmp_path: Path) -> None:
-    fr.jpeg(tmp_path / "b.jpg")
+    d = tmp_path / "d"
+    d.mkdir()
+    fr.jpeg(d / "b.jpg")
     cache = tmp_path / "c.sqlite"
-    assert run_cli("scan", str(tmp_path / "b.jpg"), "--cache", str(cache)).entry(
+    _settle()
+    assert run_cli("scan", str(d / "b.jpg"), "--cache", str(cache)).entry(
         "b.jpg")["rights"]["status"] == "unknown"
-    (tmp_path / "b.jpg.license").write_text("SPDX-License-Identifier: CC0-1.0\n")
-    r = run_cli("scan", str(tmp_path / "b.jpg"), "--cache", str(cache))
+    (d / "b.jpg.license").write_text("SPDX-License-Identifier: CC0-1.0\n")
+    _settle()
+    r = run_cli("scan", str(d / "b.jpg"), "--cache", str(cache))
     assert r.entry("b.jpg")["rights"]["status"] == "open"
-    fr.jpeg(tmp_path / "b.jpg", fr.xmp(f'<cc:license rdf:resource="{fr.CC_BY}"/>'))
-    (tmp_path / "b.jpg.license").unlink()
-    r = run_cli("scan", str(tmp_path / "b.jpg"), "--cache", str(cache))
+    fr.jpeg(d / "b.jpg", fr.xmp(f'<cc:license rdf:resource="{fr.CC_BY}"/>'))
+    (d / "b.jpg.license").unlink()
+    _settle()
+    r = run_cli("scan", str(d / "b.jpg"), "--cache", str(cache))
     assert r.entry("b.jpg")["rights"]["licence"] == "CC-BY-4.0"
+
+
+def test_probe_version_follows_the_probe_source(tmp_path: Path) -> None:
+    """Issue 13 item 5: no hand-bumped constant; an edit to a probe module is a new
+    version (tested on a copy of the package, never by editing it)."""
+    import mediaaudit.probe as probe_pkg
+
+    src = Path(probe_pkg.__file__).parent
+    copy = tmp_path / "probe"
+    shutil.copytree(src, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    extra = tmp_path / "factcodec.py"
+    extra.write_text("X = 1\n")
+    base = source_digest(str(copy), [str(extra)])
+    assert source_digest(str(copy), [str(extra)]) == base  # stable
+    assert base == source_digest(str(src), [str(extra)])  # a copy has the same version
+    exif = copy / "exif.py"
+    exif.write_text(exif.read_text() + "\n# a changed reader\n")
+    assert source_digest(str(copy), [str(extra)]) != base
+    exif.write_text((src / "exif.py").read_text())
+    assert source_digest(str(copy), [str(extra)]) == base
+    (copy / "newreader.py").write_text("")  # a new module counts too
+    assert source_digest(str(copy), [str(extra)]) != base
+    (copy / "newreader.py").unlink()
+    extra.write_text("X = 2\n")  # and the codec beside the package
+    assert source_digest(str(copy), [str(extra)]) != base
+    assert f"probe={probe_version()}" in cache_version({})
+    assert probe_version() == probe_version()  # computed once per process
 
 
 def test_corrupt_cache_is_rebuilt_with_a_warning(tmp_path: Path) -> None:
@@ -91,6 +284,7 @@ def test_locked_cache_is_skipped_not_fatal(tmp_path: Path) -> None:
 
 def test_two_scans_at_once_share_a_cache(corpus: Path, tmp_path: Path) -> None:
     cache = tmp_path / "shared.sqlite"
+    _settle()  # files written within the racy window are (rightly) not cached
     cmd = [sys.executable, "-m", "mediaaudit", "scan", str(corpus), "-q", "-j", "1",
            "--cache", str(cache)]
     procs = [subprocess.Popen([*cmd, "-o", str(tmp_path / f"m{i}.json")]) for i in range(2)]

@@ -1,10 +1,19 @@
 """Incremental cache of probe facts (SQLite, embedded).
 
-Facts, not verdicts, are stored, keyed by the file's real path plus a fingerprint of
-its size, mtime_ns and its sidecars' stats, and by a version string covering mediaaudit
-and the engines.  A profile or policy change therefore re-evaluates from cached facts;
-a changed file or sidecar is probed again.  Like black and rsync, an unchanged size and
-mtime is trusted to mean unchanged content (``--no-cache`` or ``verify`` re-read).
+Facts, not verdicts, are stored, keyed by the file's real path plus a fingerprint, and
+by a version string covering mediaaudit, the probe code (a hash of its source) and the
+engines.  A profile or policy change therefore re-evaluates from cached facts; a changed
+file or sidecar is probed again.
+
+The fingerprint is what git's index compares: size, mtime, ctime and inode, of the file
+and of every sidecar ``mediaaudit.sidecars`` finds for it, so a sidecar added, removed or
+changed is a different fingerprint.  No user can set ctime, so a same-size edit that
+keeps the mtime (``cp -p``, ``exiftool -P``, ``touch -r``) still changes it, and a file
+replaced by a rename has another inode.  What a stat cannot show is a second change within
+one timestamp tick (``fstime``): facts are not stored when the file or a sidecar changed
+within that granularity of the scan's start (or a sidecar read vanished meanwhile), nor
+trusted from the cache for such a file, so the manifest never states a hash of bytes
+that were not audited.  ``--no-cache`` and ``verify`` read every byte again.
 
 Never fatal: a corrupt cache is moved aside and rebuilt, a locked one (another scan is
 writing) is skipped for this run; both with a warning.  WAL mode lets two scans share it.
@@ -13,15 +22,17 @@ writing) is skipped for this run; both with a warning.  WAL mode lets two scans 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import time
+from collections.abc import Collection
 
-from mediaaudit import factcodec
+from mediaaudit import factcodec, fstime
 from mediaaudit.model import Facts, FileRef
-from mediaaudit.probe.sidecars import candidates
+from mediaaudit.sidecars import sidecars_of
 
-SCHEMA = 1
+SCHEMA = 2  # 2: fingerprints with ctime and inode, of every sidecar
 # Notes that describe a moment, not the file: never cached, so the next scan tries again.
 TRANSIENT = {"MA-IO-002", "MA-IO-003", "MA-IO-005", "MA-IO-006"}
 
@@ -32,16 +43,49 @@ def default_path() -> str:
     return os.path.join(base, "facts.sqlite")
 
 
-def fingerprint(ref: FileRef) -> str:
-    """size:mtime of the file and of every sidecar that belongs to it."""
-    parts = [f"{ref.size}:{ref.mtime_ns}"]
-    for kind, side in candidates(ref.path):
+def _stamp(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _file_stat(ref: FileRef, fresh: bool) -> list[int] | None:
+    """The file's stamp: the walker's stat when it has one (no second stat on a warm
+    scan), else a new stat that must agree with ``ref`` (else it changed meanwhile)."""
+    if not fresh and ref.ctime_ns and ref.inode:
+        return [ref.size, ref.mtime_ns, ref.ctime_ns, ref.inode]
+    try:
+        st = os.stat(ref.path)
+    except OSError:
+        return None
+    if (st.st_size, st.st_mtime_ns) != (ref.size, ref.mtime_ns):
+        return None
+    return _stamp(st)
+
+
+def fingerprint(ref: FileRef, since_ns: int, read: Collection[str] | None = None) -> str | None:
+    """The file's and its sidecars' stamps as one string, or None when they cannot vouch
+    for the content: the file is gone or changed since ``ref`` was taken, or a timestamp
+    is within the filesystem's granularity of ``since_ns`` (the scan's start).
+
+    ``read`` (when storing): the names of the sidecars the probe read.  The file is then
+    stat'ed again, and every one of them must still be there, so a sidecar removed while
+    the file was probed cannot leave facts that mention it (one added is racy)."""
+    stamp = _file_stat(ref, fresh=read is not None)
+    if stamp is None or any(fstime.is_racy(t, since_ns) for t in stamp[1:3]):
+        return None
+    parts: list[list[int | str]] = [list(stamp)]
+    names = set()
+    for side in sidecars_of(ref.path):
         try:
-            st = os.stat(side)
+            st = os.stat(side.path)
         except OSError:
-            continue
-        parts.append(f"{kind}{len(side)}:{st.st_size}:{st.st_mtime_ns}")
-    return "|".join(parts)
+            continue  # gone since the listing: as if it had not been there
+        if fstime.stat_is_racy(st, since_ns):
+            return None
+        parts.append([str(side.kind), side.name, *_stamp(st)])
+        names.add(side.name)
+    if read is not None and not names.issuperset(read):
+        return None
+    return json.dumps(parts, ensure_ascii=True, separators=(",", ":"))
 
 
 class FactCache:
@@ -51,9 +95,16 @@ class FactCache:
         self.path = path
         self.version = version
         self.warnings: list[str] = []
+        self.started_ns = time.time_ns()
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[bytes, str, str, str, float]] = []
         self._open()
+
+    def begin(self) -> None:
+        """Mark the start of a pass (a scan, or one round of a long-running ``watch``):
+        files changed since are not trusted from the cache nor stored in it.  Called by
+        the constructor; a process that keeps the cache open calls it before each pass."""
+        self.started_ns = time.time_ns()
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
@@ -106,10 +157,13 @@ class FactCache:
         """The stored facts (JSON) for an unchanged file, or None."""
         if self._db is None or ref.problem is not None:
             return None
+        fp = fingerprint(ref, self.started_ns)
+        if fp is None:
+            return None
         try:
             row = self._db.execute(
                 "SELECT data FROM facts WHERE key=? AND fp=? AND version=?",
-                (self.key(ref), fingerprint(ref), self.version)).fetchone()
+                (self.key(ref), fp, self.version)).fetchone()
         except sqlite3.DatabaseError as exc:
             self._disable(exc)
             return None
@@ -127,8 +181,11 @@ class FactCache:
             return
         if facts.sha256 is None:
             return
-        self._pending.append((self.key(facts.ref), fingerprint(facts.ref), self.version,
-                              factcodec.dumps(facts), time.time()))
+        fp = fingerprint(facts.ref, self.started_ns, read=facts.sidecars)
+        if fp is None:  # changed during or just before the scan: let the next one store it
+            return
+        self._pending.append((self.key(facts.ref), fp, self.version, factcodec.dumps(facts),
+                              time.time()))
         if len(self._pending) >= 500:
             self.flush()
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import platform
+from collections.abc import Sequence
 from typing import Any
 
 import PIL
@@ -89,7 +92,6 @@ def engines_cached(sample: str, store: str) -> dict[str, str | None]:
     siegfried's signatures just to print their version costs ~0.1 s and ~80 MB of memory
     in the main process, which otherwise never needs siegfried when workers probe."""
     import json
-    import os
 
     key = installed_key()
     try:
@@ -112,13 +114,40 @@ def engines_cached(sample: str, store: str) -> dict[str, str | None]:
 
 
 def cache_version(found: dict[str, str | None]) -> str:
-    """What cached facts depend on: mediaaudit and every engine's version."""
+    """What cached facts depend on: mediaaudit, the probe code and every engine's version."""
     from mediaaudit import __version__
 
-    parts = [f"mediaaudit={__version__}", f"probe={PROBE_VERSION}"]
+    parts = [f"mediaaudit={__version__}", f"probe={probe_version()}"]
     parts += [f"{k}={v}" for k, v in sorted(found.items()) if k != "python"]
     return ";".join(parts)
 
 
-# Bump when a probe starts extracting different facts, so old cache entries are ignored.
-PROBE_VERSION = 2
+def source_digest(package_dir: str, extra: Sequence[str] = ()) -> str:
+    """SHA-256 (first 16 hex digits) of every ``*.py`` in ``package_dir`` and of the
+    ``extra`` files: names and contents, in a fixed order.  A file that cannot be read
+    (an install without sources) counts by its name only."""
+    files = sorted(os.path.join(package_dir, n) for n in os.listdir(package_dir)
+                   if n.endswith(".py"))
+    h = hashlib.sha256()
+    for path in [*files, *extra]:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            data = b"<unreadable>"
+        name = os.path.basename(path).encode("utf-8", "surrogateescape")
+        h.update(b"%d:%s:%d:" % (len(name), name, len(data)) + data)
+    return h.hexdigest()[:16]
+
+
+@functools.cache
+def probe_version() -> str:
+    """What the cached facts were extracted by: the source of the probe package, of the
+    sidecar rules and of the facts model and codec (~130 KB hashed once per process, under
+    a millisecond).  Any edit there ignores old cache entries, without anyone having to
+    remember to bump a constant (it replaces the hand-bumped ``PROBE_VERSION``)."""
+    from mediaaudit import factcodec, model, probe, sidecars
+
+    here = os.path.dirname(os.path.abspath(probe.__file__))
+    extra = [os.path.abspath(str(m.__file__)) for m in (factcodec, model, sidecars)]
+    return source_digest(here, extra)

@@ -58,6 +58,18 @@ class RightsStatus(StrEnum):
     CONFLICT = "conflict"
 
 
+class C2paState(StrEnum):
+    """What the Content Credentials of a file amount to.  Only INVALID (a hash or signature
+    mismatch) may say 'changed after signing'."""
+
+    ABSENT = "absent"
+    PRESENT_UNVERIFIED = "present_unverified"  # a marker, but the reader could not run
+    VALID_UNTRUSTED = "valid_untrusted"
+    TRUSTED = "trusted"
+    UNVERIFIABLE = "unverifiable"
+    INVALID = "invalid"
+
+
 @dataclass(frozen=True)
 class FileRef:
     """A file found by the walker: where to open it and how to name it in the manifest."""
@@ -67,6 +79,10 @@ class FileRef:
     size: int
     mtime_ns: int
     problem: ProbeNote | None = None
+    # The rest of the walker's stat, for the cache fingerprint (0 = not known: the cache
+    # then stats the file itself).
+    ctime_ns: int = 0
+    inode: int = 0
 
 
 @dataclass(frozen=True)

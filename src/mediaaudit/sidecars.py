@@ -5,16 +5,22 @@ A sidecar is evidence about a media file kept beside it: a REUSE licence
 (``clip.srt``, ``clip.nl.vtt``, ``clip.mp4.en.srt``) and alt text (``photo.alt.txt``,
 ``photo.jpg.alt.txt``).  The walker leaves them out of the audit, the readers read them,
 the cache fingerprints them and ``watch`` moves them with their media file: all through
-this module, so a new kind of sidecar is one entry here.
+this module, so a new kind of sidecar is one entry here and no two places can disagree.
+
+Name endings are matched without regard to case (the walker skips ``X.JPG.LICENSE`` as a
+sidecar, so it must also be read as one); the media file's own name is matched exactly.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import re
+import threading
+import time
 from dataclasses import dataclass
 from enum import StrEnum
+
+from mediaaudit import fstime
 
 
 class SidecarKind(StrEnum):
@@ -32,6 +38,7 @@ class Sidecar:
     path: str
     lang: str | None = None  # captions: 'nl' in clip.nl.vtt
     fmt: str | None = None  # captions: 'srt' or 'vtt'
+    full_name: bool = True  # named after 'photo.jpg' (preferred) rather than 'photo'
 
     @property
     def name(self) -> str:
@@ -42,6 +49,11 @@ class Sidecar:
 SUFFIXES = (".license", ".xmp", ".srt", ".vtt", ".alt.txt")
 _CAPTION_EXT = (".srt", ".vtt")
 _LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$", re.I)
+# Ending (lower case) → kind, for endings that follow the media file's name or its stem.
+_AFTER_NAME = {".license": SidecarKind.LICENSE, ".xmp": SidecarKind.XMP,
+               ".alt.txt": SidecarKind.ALT_TEXT}
+_AFTER_STEM = {".xmp": SidecarKind.XMP, ".alt.txt": SidecarKind.ALT_TEXT}
+_KIND_ORDER = {k: i for i, k in enumerate(SidecarKind)}
 
 
 def is_sidecar_name(name: str) -> bool:
@@ -49,62 +61,71 @@ def is_sidecar_name(name: str) -> bool:
     return name.lower().endswith(SUFFIXES)
 
 
-@functools.lru_cache(maxsize=64)
-def _listing(directory: str, mtime_ns: int) -> tuple[str, ...]:
-    """Directory entries, cached per directory version (its mtime changes on add/remove)."""
-    del mtime_ns
-    try:
-        return tuple(sorted(os.listdir(directory)))
-    except OSError:
-        return ()
+_MAX_LISTINGS = 64
+_listings: dict[str, tuple[int, tuple[str, ...]]] = {}
+_lock = threading.Lock()
 
 
 def siblings(path: str) -> tuple[str, ...]:
-    """The names in the directory holding ``path`` (cheap on repeated calls)."""
+    """The sorted names in the directory holding ``path``.
+
+    Listings are reused while the directory's mtime is unchanged (adding or removing an
+    entry changes it), which keeps a folder of thousands of files from being listed once
+    per file.  A listing taken within the mtime's granularity is not kept: an entry added
+    in the same tick would leave the mtime unchanged and never be seen (a sidecar missed
+    for good by a long-running ``watch``)."""
     directory = os.path.dirname(path) or "."
     try:
         mtime = os.stat(directory).st_mtime_ns
     except OSError:
         return ()
-    return _listing(directory, mtime)
+    with _lock:
+        hit = _listings.get(directory)
+    if hit is not None and hit[0] == mtime:
+        return hit[1]
+    listed_at = time.time_ns()
+    try:
+        names = tuple(sorted(os.listdir(directory)))
+    except OSError:
+        return ()
+    if not fstime.is_racy(mtime, listed_at):
+        with _lock:
+            if len(_listings) >= _MAX_LISTINGS:
+                _listings.pop(next(iter(_listings)))
+            _listings[directory] = (mtime, names)
+    return names
 
 
-def _caption(sib: str, name: str, stem: str) -> tuple[str | None, str] | None:
-    """(language, format) when ``sib`` is a caption file for ``name``/``stem``."""
-    low = sib.lower()
-    if not low.endswith(_CAPTION_EXT):
+def _match(sib: str, prefix: str, full_name: bool) -> Sidecar | None:
+    """The sidecar ``sib`` is for a media file named (or stemmed) ``prefix``, if any."""
+    if len(sib) <= len(prefix) or not sib.startswith(prefix) or sib[len(prefix)] != ".":
         return None
-    base, fmt = sib[:-4], low[-3:]
-    for prefix in (name, stem):
-        if base == prefix:
-            return None, fmt
-        if base.startswith(prefix + ".") and _LANG.match(base[len(prefix) + 1:]):
-            return base[len(prefix) + 1:].lower(), fmt
+    rest = sib[len(prefix):].lower()
+    kind = (_AFTER_NAME if full_name else _AFTER_STEM).get(rest)
+    if kind is not None:
+        return Sidecar(kind, sib, full_name=full_name)
+    if rest.endswith(_CAPTION_EXT):
+        middle = rest[:-4]  # '' in clip.vtt, '.nl' in clip.nl.vtt
+        if not middle:
+            return Sidecar(SidecarKind.CAPTION, sib, None, rest[-3:], full_name)
+        if _LANG.match(middle[1:]):
+            return Sidecar(SidecarKind.CAPTION, sib, middle[1:], rest[-3:], full_name)
     return None
 
 
 def sidecars_of(path: str) -> list[Sidecar]:
-    """Every sidecar that exists next to ``path``, in a stable order (kind, name)."""
+    """Every sidecar that exists next to ``path``, in a stable order: by kind, the ones
+    named after the full file name (``photo.jpg.xmp``) before those named after its stem
+    (``photo.xmp``), then by name."""
     directory = os.path.dirname(path)
     name = os.path.basename(path)
     stem = os.path.splitext(name)[0]
-    wanted = {
-        name + ".license": SidecarKind.LICENSE,
-        name + ".xmp": SidecarKind.XMP,
-        stem + ".xmp": SidecarKind.XMP,
-        name + ".alt.txt": SidecarKind.ALT_TEXT,
-        stem + ".alt.txt": SidecarKind.ALT_TEXT,
-    }
     out: list[Sidecar] = []
     for sib in siblings(path):
         if sib == name:
             continue
-        full = os.path.join(directory, sib)
-        kind = wanted.get(sib)
-        if kind is not None:
-            out.append(Sidecar(kind, full))
-            continue
-        cap = _caption(sib, name, stem)
-        if cap is not None:
-            out.append(Sidecar(SidecarKind.CAPTION, full, cap[0], cap[1]))
-    return sorted(out, key=lambda s: (list(SidecarKind).index(s.kind), s.name))
+        found = _match(sib, name, True) or (_match(sib, stem, False) if stem != name else None)
+        if found is not None:
+            out.append(Sidecar(found.kind, os.path.join(directory, sib), found.lang, found.fmt,
+                               found.full_name))
+    return sorted(out, key=lambda s: (_KIND_ORDER[s.kind], not s.full_name, s.name))

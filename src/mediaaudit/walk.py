@@ -1,20 +1,26 @@
 """Turn the paths a user gave into the files to audit, in a stable order.
 
 Never follows a symlinked directory (no loops); records what it leaves out
-(sidecars, the config file, temp and system files) so every entry in the folder is
-accounted for in the manifest, either as an audited file or as a skipped one.
+(sidecars, the config file, temp and system files, mediaaudit's own earlier manifests and
+reports) so every entry in the folder is accounted for in the manifest, either as an
+audited file or as a skipped one.
 """
 
 from __future__ import annotations
 
+import csv
 import os
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from mediaaudit.model import FileRef, ProbeNote
+from mediaaudit.sidecars import is_sidecar_name
+from mediaaudit.writers.csv_writer import COLUMNS as CSV_COLUMNS
+from mediaaudit.writers.html_writer import CSP as HTML_CSP
+from mediaaudit.writers.labels import LABELS
 
-SIDECAR_SUFFIXES = (".license", ".xmp", ".srt", ".vtt", ".alt.txt")  # evidence, not media
 TEMP_SUFFIXES = (".part", ".crdownload", ".tmp", ".partial", ".download", ".swp")
 SYSTEM_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 CONFIG_NAME = "mediaaudit.toml"
@@ -33,7 +39,7 @@ def skip_reason(name: str) -> str | None:
     low = name.lower()
     if low == CONFIG_NAME:
         return "config"
-    if low.endswith(SIDECAR_SUFFIXES):
+    if is_sidecar_name(low):
         return "sidecar"
     if low in SYSTEM_NAMES:
         return "system"
@@ -42,6 +48,60 @@ def skip_reason(name: str) -> str | None:
     if name.startswith("."):
         return "hidden"
     return None
+
+
+OUTPUT_REASON = "mediaaudit output"
+# Extensions an earlier manifest or report can have; only these are opened during the walk.
+OUTPUT_SUFFIXES = (".json", ".html", ".htm", ".csv", ".md")
+HEAD_BYTES = 4096
+_JSON_TOOL = re.compile(rb'"tool"\s*:\s*\{\s*"name"\s*:\s*"mediaaudit"')
+_TITLES = tuple(v["title"] for v in LABELS.values())
+
+
+def is_own_output(path: str, name: str) -> bool:
+    """Is this regular file a manifest or report that mediaaudit wrote (an earlier scan's
+    ``-o`` in the scanned folder)?  Decided by content, so a renamed report is still
+    recognised and a user's own ``manifest.json`` is still audited; only files with an
+    output extension are opened, and only their first ``HEAD_BYTES``."""
+    low = name.lower()
+    if not low.endswith(OUTPUT_SUFFIXES):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except OSError:
+        return False
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    if low.endswith(".json"):
+        return head.lstrip().startswith(b"{") and b'"schema_version"' in head[:1024] \
+            and _JSON_TOOL.search(head[:1024]) is not None
+    text = head.decode("utf-8", "replace")
+    if low.endswith((".html", ".htm")):
+        return _html_is_ours(text)
+    if low.endswith(".csv"):
+        first = next(csv.reader([text.partition("\n")[0].rstrip("\r")]), [])
+        return first[:3] == list(CSV_COLUMNS[:3]) and "sha256" in first
+    return _md_is_ours(text)
+
+
+def _html_is_ours(text: str) -> bool:
+    """The generator tag, or (reports written before it) the writer's exact
+    Content-Security-Policy with a report title in any language."""
+    if '<meta name="generator" content="mediaaudit' in text:
+        return True
+    csp = f'<meta http-equiv="Content-Security-Policy" content="{HTML_CSP}">'
+    return csp in text and any(f"<title>{t} — " in text for t in _TITLES)
+
+
+def _md_is_ours(text: str) -> bool:
+    """A report title in any language on the first line, and the 'checked with
+    mediaaudit' line of the same language within the first lines."""
+    lines = text.splitlines()
+    for labels in LABELS.values():
+        if lines[:1] == [f"## {labels['title']}"] and any(
+                f"{labels['tool']}: mediaaudit " in line for line in lines[1:8]):
+            return True
+    return False
 
 
 def printable(name: str) -> str:
@@ -99,11 +159,22 @@ def walk_tree(
                 yield Skipped(disp, reason)
                 continue
             try:
-                st = e.stat(follow_symlinks=False)
-                size, mtime = st.st_size, st.st_mtime_ns
+                st: os.stat_result | None = e.stat(follow_symlinks=False)
             except OSError:
-                size, mtime = 0, 0
-            yield FileRef(e.path, disp, size, mtime)
+                st = None
+            if st is not None and stat.S_ISREG(st.st_mode) and is_own_output(e.path, e.name):
+                yield Skipped(disp, OUTPUT_REASON)
+                continue
+            yield file_ref(e.path, disp, st)
+
+
+def file_ref(path: str, display: str, st: os.stat_result | None) -> FileRef:
+    """A FileRef carrying the whole stat the cache compares (size, mtime, ctime, inode),
+    so a warm scan needs no second stat per file."""
+    if st is None:
+        return FileRef(path, display, 0, 0)
+    return FileRef(path, display, st.st_size, st.st_mtime_ns, ctime_ns=st.st_ctime_ns,
+                   inode=st.st_ino)
 
 
 def walk(paths: list[str]) -> tuple[list[FileRef], list[Skipped]]:
@@ -119,8 +190,7 @@ def walk(paths: list[str]) -> tuple[list[FileRef], list[Skipped]]:
         if st is not None and stat.S_ISDIR(st.st_mode):
             items: Iterator[FileRef | Skipped] = walk_tree(p, display_root)
         else:
-            items = iter([FileRef(p, printable(os.path.normpath(p)), st.st_size if st else 0,
-                                  st.st_mtime_ns if st else 0)])
+            items = iter([file_ref(p, printable(os.path.normpath(p)), st)])
         for item in items:
             if isinstance(item, Skipped):
                 skipped.append(item)

@@ -39,7 +39,7 @@ from typing import Any
 from mediaaudit.codes import CodeId
 from mediaaudit.evaluate.draft import Draft, draft
 from mediaaudit.evaluate.vocab import vocab_term
-from mediaaudit.model import Facts, MetaFact
+from mediaaudit.model import C2paState, Facts, MetaFact
 
 AI_TYPES = {"trainedalgorithmicmedia", "compositewithtrainedalgorithmicmedia",
             "compositesynthetic"}
@@ -115,16 +115,17 @@ def provenance(f: Facts) -> tuple[dict[str, Any] | None, list[Draft]]:
     out: list[Draft] = []
     if ai:
         out.append(draft(CodeId.AI_GENERATED, ai[0][1], value=ai[0][0]))
-    state = next((m.value for m in f.meta if m.field == "c2pa_state"), None)
-    state = state or ("present_unverified" if c2pa else "absent")
+    found = next((m.value for m in f.meta if m.field == "c2pa_state"), None)
+    state = C2paState(found) if found in set(C2paState) else (
+        C2paState.PRESENT_UNVERIFIED if c2pa else C2paState.ABSENT)
     first = {fld: next((m.value for m in f.meta if m.field == fld), None)
              for fld in ("c2pa_signer", "c2pa_generator", "c2pa_error", "c2pa_reason",
                          "c2pa_codes")}
     reason = first["c2pa_reason"] or first["c2pa_error"]
-    if state == "invalid":
+    if state is C2paState.INVALID:
         out.append(draft(CodeId.CONTENT_CREDENTIALS_INVALID, "c2pa",
                          reason=reason or "validation failed"))
-    elif state == "unverifiable":
+    elif state is C2paState.UNVERIFIABLE:
         out.append(draft(CodeId.CONTENT_CREDENTIALS_UNVERIFIABLE, "c2pa",
                          reason=reason or "not verified"))
     origins = [json.loads(m.value) for m in f.meta if m.field == "c2pa_ai_origin"]
@@ -134,7 +135,8 @@ def provenance(f: Facts) -> tuple[dict[str, Any] | None, list[Draft]]:
         "ai_system": systems[0] if systems else None,
         "c2pa": {"state": state, "where": c2pa[0].source if c2pa else None,
                  "signer": first["c2pa_signer"], "claim_generator": first["c2pa_generator"],
-                 "reason": reason if state in ("invalid", "unverifiable") else None,
+                 "reason": reason if state in (C2paState.INVALID, C2paState.UNVERIFIABLE)
+                 else None,
                  "codes": json.loads(first["c2pa_codes"]) if first["c2pa_codes"] else [],
                  "ai_origin": [{**o, "digital_source_type": vocab_term(o["digital_source_type"]),
                                 "ai": vocab_term(o["digital_source_type"]).lower() in AI_TYPES}

@@ -38,6 +38,7 @@ import json
 import os
 from typing import Any
 
+from mediaaudit.model import C2paState
 from mediaaudit.probe.partial import Partial
 
 INTEGRITY = frozenset({
@@ -111,35 +112,37 @@ def failures(store: dict[str, Any]) -> tuple[list[str], list[str]]:
     return _codes(store.get("validation_status")), []
 
 
-def classify(validation_state: str, store: dict[str, Any]) -> tuple[str, str | None, list[str]]:
+def classify(validation_state: str, store: dict[str, Any]
+             ) -> tuple[C2paState, str | None, list[str]]:
     """(state, reason, failure codes) for a manifest store that the reader could read."""
     active, deltas = failures(store)
     codes = list(dict.fromkeys(active + deltas))
     broken = [c for c in codes if c in INTEGRITY]
     if broken:
-        return "invalid", ", ".join(broken), codes
+        return C2paState.INVALID, ", ".join(broken), codes
     other = [c for c in dict.fromkeys(active) if c not in UNTRUSTED]
     if other:
-        return "unverifiable", "; ".join(_reason(c) for c in other), codes
+        return C2paState.UNVERIFIABLE, "; ".join(_reason(c) for c in other), codes
     if validation_state == "Invalid":  # c2pa-rs says invalid without a failure code
-        return "unverifiable", "validation failed without a status code", codes
-    return ("trusted" if validation_state == "Trusted" else "valid_untrusted"), None, codes
+        return C2paState.UNVERIFIABLE, "validation failed without a status code", codes
+    trusted = validation_state == "Trusted"
+    return (C2paState.TRUSTED if trusted else C2paState.VALID_UNTRUSTED), None, codes
 
 
-def classify_error(exc: BaseException, where: str) -> tuple[str, str]:
+def classify_error(exc: BaseException, where: str) -> tuple[C2paState, str]:
     """(state, reason) when the reader raised instead of returning a manifest store."""
     text = f"{type(exc).__name__}: {exc}".replace("\n", " ")
     low = text.lower()
     hit = [c for c in INTEGRITY if c.lower() in low]
     if hit or "hashmismatch" in low:
-        return "invalid", (hit[0] if hit else "hash mismatch")
+        return C2paState.INVALID, (hit[0] if hit else "hash mismatch")
     if where.startswith("remote:") or "remote" in low:
-        return "unverifiable", "a remote manifest was not fetched (offline)"
+        return C2paState.UNVERIFIABLE, "a remote manifest was not fetched (offline)"
     if "prerelease" in low:
-        return "unverifiable", "a pre-C2PA (prerelease) manifest [com.adobe.prerelease]"
+        return C2paState.UNVERIFIABLE, "a pre-C2PA (prerelease) manifest [com.adobe.prerelease]"
     if "manifestnotfound" in low.replace(" ", "") or "no jumbf" in low:
-        return "unverifiable", "a C2PA marker but no readable manifest"
-    return "unverifiable", f"the manifest could not be read ({text[:160]})"
+        return C2paState.UNVERIFIABLE, "a C2PA marker but no readable manifest"
+    return C2paState.UNVERIFIABLE, f"the manifest could not be read ({text[:160]})"
 
 
 def _label(store: dict[str, Any]) -> dict[str, list[str]]:

@@ -1,63 +1,32 @@
-"""Caption and alt-text sidecars next to a media file (WCAG 1.2.2 and 1.1.1).
+"""Reading caption and alt-text sidecars next to a media file (WCAG 1.2.2 and 1.1.1).
 
 Captions: ``clip.srt``, ``clip.vtt``, ``clip.nl.vtt``, ``clip.en.srt`` (also with the full
 name: ``clip.mp4.nl.vtt``).  Parsed just enough to know it is a caption file with cues,
 and in which language.  Alt text: ``photo.alt.txt`` or ``photo.jpg.alt.txt``.
-Each becomes a fact whose value is a small JSON object.
+Each becomes a fact whose value is a small JSON object.  Which files those are is decided
+by ``mediaaudit.sidecars`` alone; this module only parses them.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import os
 import re
 
 from mediaaudit.probe.partial import Partial
+from mediaaudit.sidecars import SidecarKind, sidecars_of
 
 MAX_CAPTION = 4 << 20
 _TIME = rb"(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{3}"
 _CUE = re.compile(rb"^\s*" + _TIME + rb"\s+-->\s+" + _TIME, re.MULTILINE)
-_LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$", re.I)
-
-
-@functools.lru_cache(maxsize=64)
-def _listing(directory: str, mtime_ns: int) -> tuple[str, ...]:
-    """Directory entries, cached per directory version (its mtime changes on add/remove)."""
-    del mtime_ns
-    try:
-        return tuple(os.listdir(directory))
-    except OSError:
-        return ()
-
-
-def siblings(path: str) -> tuple[str, ...]:
-    directory = os.path.dirname(path) or "."
-    try:
-        mtime = os.stat(directory).st_mtime_ns
-    except OSError:
-        return ()
-    return _listing(directory, mtime)
 
 
 def caption_files(path: str) -> list[tuple[str, str | None, str]]:
-    """(file name, language or None, format) of caption sidecars belonging to ``path``."""
-    name = os.path.basename(path)
-    stem = os.path.splitext(name)[0]
-    out: list[tuple[str, str | None, str]] = []
-    for sib in siblings(path):
-        low = sib.lower()
-        if not low.endswith((".srt", ".vtt")):
-            continue
-        base, fmt = sib[:-4], low[-3:]
-        for prefix in (name, stem):
-            if base == prefix:
-                out.append((sib, None, fmt))
-                break
-            if base.startswith(prefix + ".") and _LANG.match(base[len(prefix) + 1:]):
-                out.append((sib, base[len(prefix) + 1:].lower(), fmt))
-                break
-    return sorted(set(out))
+    """(file name, language or None, format) of caption sidecars belonging to ``path``.
+
+    Compatibility only: ``watch/service.py`` still calls it; use
+    ``mediaaudit.sidecars.sidecars_of`` instead.  Remove once nothing imports it."""
+    return sorted({(s.name, s.lang, s.fmt or "") for s in sidecars_of(path)
+                   if s.kind is SidecarKind.CAPTION}, key=lambda c: (c[0], c[1] or "", c[2]))
 
 
 def parse_caption(data: bytes, fmt: str) -> tuple[int, str | None]:
@@ -76,10 +45,12 @@ def read_captions(path: str, head: bytes, mime: str | None, part: Partial) -> No
     """File reader (video only): caption sidecars as 'caption' facts."""
     if part.kind != "video":
         return
-    for name, lang, fmt in caption_files(path):
-        full = os.path.join(os.path.dirname(path), name)
+    for side in sidecars_of(path):
+        if side.kind is not SidecarKind.CAPTION:
+            continue
+        name, lang, fmt = side.name, side.lang, side.fmt or ""
         try:
-            with open(full, "rb") as fh:
+            with open(side.path, "rb") as fh:
                 data = fh.read(MAX_CAPTION + 1)
         except OSError:
             data = b""
@@ -94,17 +65,15 @@ def read_alt_text(path: str, head: bytes, mime: str | None, part: Partial) -> No
     """File reader (images): ``photo.alt.txt`` / ``photo.jpg.alt.txt``."""
     if part.kind not in ("image", "vector"):
         return
-    stem = os.path.splitext(path)[0]
-    for cand in (path + ".alt.txt", stem + ".alt.txt"):
-        if not os.path.isfile(cand):
+    for side in sidecars_of(path):  # photo.jpg.alt.txt before photo.alt.txt
+        if side.kind is not SidecarKind.ALT_TEXT:
             continue
         try:
-            with open(cand, "rb") as fh:
+            with open(side.path, "rb") as fh:
                 text = fh.read(64 * 1024).decode("utf-8").strip()
         except (OSError, UnicodeDecodeError):
             continue
         if text:
-            name = os.path.basename(cand)
-            part.sidecars.append(name)
-            part.fact("alt_text", text, f"sidecar:{name}")
+            part.sidecars.append(side.name)
+            part.fact("alt_text", text, f"sidecar:{side.name}")
         return

@@ -1,5 +1,6 @@
-"""Sidecars next to a media file: REUSE-style ``NAME.license`` and XMP ``NAME.xmp`` /
-``NAME.EXT.xmp``.  They are evidence for the file, never audited as media themselves."""
+"""Reading licence and XMP sidecars: REUSE-style ``NAME.license`` and XMP ``NAME.xmp`` /
+``NAME.EXT.xmp``.  Which files those are is decided by ``mediaaudit.sidecars`` alone (the
+walker, the cache and ``watch`` ask the same module); this module only reads them."""
 
 from __future__ import annotations
 
@@ -8,16 +9,20 @@ import re
 
 from mediaaudit.probe import xmp
 from mediaaudit.probe.partial import Partial
+from mediaaudit.sidecars import SidecarKind, sidecars_of
 
 MAX_SIDECAR = 1 << 20
 _SPDX = re.compile(r"^\s*(?:#\s*)?SPDX-(FileCopyrightText|License-Identifier)\s*:\s*(.+?)\s*$",
                    re.MULTILINE)
+_KINDS = (SidecarKind.LICENSE, SidecarKind.XMP)
 
 
 def candidates(path: str) -> list[tuple[str, str]]:
-    """(kind, sidecar path) pairs that may belong to ``path``."""
-    stem, _ = os.path.splitext(path)
-    return [("license", path + ".license"), ("xmp", path + ".xmp"), ("xmp", stem + ".xmp")]
+    """(kind, path) of the licence and XMP sidecars next to ``path``.
+
+    Compatibility only: ``watch/service.py`` still calls it; use
+    ``mediaaudit.sidecars.sidecars_of`` instead.  Remove once nothing imports it."""
+    return [(str(s.kind), s.path) for s in sidecars_of(path) if s.kind in _KINDS]
 
 
 def _read(path: str, limit: int) -> bytes | None:
@@ -49,18 +54,18 @@ def read_license_text(data: bytes, name: str, part: Partial) -> None:
 
 
 def read_sidecars(path: str, head: bytes, mime: str | None, part: Partial) -> None:
-    seen = set()
-    for kind, cand in candidates(path):
-        if cand in seen or not os.path.isfile(cand):
+    """File reader: the licence and XMP sidecars of ``path`` as rights facts."""
+    for side in sidecars_of(path):
+        if side.kind not in _KINDS or not os.path.isfile(side.path):
             continue
-        seen.add(cand)
-        limit = MAX_SIDECAR if kind == "license" else xmp.MAX_PACKET
-        data = _read(cand, limit)
-        name = os.path.basename(cand)
+        licence = side.kind is SidecarKind.LICENSE
+        limit = MAX_SIDECAR if licence else xmp.MAX_PACKET
+        data = _read(side.path, limit)
+        name = side.name
         part.sidecars.append(name)
         if data is None:
             part.note("MA-LIC-010", f"sidecar:{name}", sidecar=name)
-        elif kind == "license":
+        elif licence:
             read_license_text(data, name, part)
         elif len(data) > limit:
             part.note("MA-LIC-007", f"sidecar:{name}",
