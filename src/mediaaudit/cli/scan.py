@@ -62,7 +62,8 @@ from mediaaudit.walk import Skipped, walk
               help="Cache of extracted facts (SQLite). Default: under the user's cache "
               "folder ($XDG_CACHE_HOME/mediaaudit, or $MEDIAAUDIT_CACHE_DIR).")
 @click.option("--no-cache", is_flag=True,
-              help="Read every file again (the cache trusts unchanged size+mtime).")
+              help="Read every file again (the cache trusts a file whose size, mtime, ctime, "
+                   "inode and sidecars are unchanged).")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0 (for dashboards).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
 def scan(

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import Any, TextIO
 
+from mediaaudit import __version__
 from mediaaudit.writers.common import failing_first, fix_hint, summary_of
 from mediaaudit.writers.labels import batch_verdict, label
 
@@ -158,6 +159,7 @@ def _head(m: Mapping[str, Any], lang: str, s: Mapping[str, int]) -> str:
 <html lang="{_e(lang)}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="mediaaudit {_e(__version__)}">
 <title>{_e(L('title'))} — {_e(created)}</title>
 <style>{CSS}</style></head>
 <body>

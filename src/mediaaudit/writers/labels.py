@@ -17,7 +17,8 @@ LABELS: dict[str, dict[str, str]] = {
         "file": "Bestand", "outcome": "Uitslag", "format": "Formaat", "nvf": "NVF-status",
         "rights": "Rechten", "licence": "Licentie", "attribution": "Naamsvermelding",
         "findings": "Bevindingen en oplossing", "preview": "Voorbeeld", "none": "—",
-        "skipped": "Niet gecontroleerd (sidecars, configuratie, tijdelijke bestanden)",
+        "skipped": ("Niet gecontroleerd (sidecars, configuratie, eerdere rapporten, "
+                    "tijdelijke bestanden)"),
         "how_to_fix": "Zo los je het op",
         "preferred": "voorkeur", "acceptable": "acceptabel", "not_listed": "niet in de norm",
         "unknown": "onbekend", "open": "open licentie", "owned": "eigen materiaal",
@@ -38,7 +39,7 @@ LABELS: dict[str, dict[str, str]] = {
         "file": "File", "outcome": "Outcome", "format": "Format", "nvf": "NVF status",
         "rights": "Rights", "licence": "Licence", "attribution": "Credit line",
         "findings": "Findings and how to fix them", "preview": "Preview", "none": "—",
-        "skipped": "Not audited (sidecars, configuration, temporary files)",
+        "skipped": "Not audited (sidecars, configuration, earlier reports, temporary files)",
         "how_to_fix": "How to fix",
         "preferred": "preferred", "acceptable": "acceptable", "not_listed": "not in the norm",
         "unknown": "unknown", "open": "open licence", "owned": "own material",
