@@ -29,12 +29,13 @@ import time
 from collections.abc import Collection
 
 from mediaaudit import factcodec, fstime
+from mediaaudit.codes import CodeId
 from mediaaudit.model import Facts, FileRef
 from mediaaudit.sidecars import sidecars_of
 
 SCHEMA = 2  # 2: fingerprints with ctime and inode, of every sidecar
 # Notes that describe a moment, not the file: never cached, so the next scan tries again.
-TRANSIENT = {"MA-IO-002", "MA-IO-003", "MA-IO-005", "MA-IO-006"}
+TRANSIENT = {CodeId.UNREADABLE, CodeId.CHANGED_DURING_SCAN, CodeId.TIMEOUT, CodeId.PROBE_FAILED}
 
 
 def default_path() -> str:

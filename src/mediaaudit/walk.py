@@ -15,6 +15,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from mediaaudit.codes import CodeId
 from mediaaudit.model import FileRef, ProbeNote
 from mediaaudit.sidecars import is_sidecar_name
 from mediaaudit.writers.csv_writer import COLUMNS as CSV_COLUMNS
@@ -132,7 +133,7 @@ def walk_tree(
             entries = list(os.scandir(abs_dir))
         except OSError as exc:
             disp = _join(display_root, rel_dir) or abs_dir
-            note = ProbeNote("MA-IO-002", {"reason": f"cannot list folder: {exc.strerror}"})
+            note = ProbeNote(CodeId.UNREADABLE, {"reason": f"cannot list folder: {exc.strerror}"})
             yield FileRef(abs_dir, disp, 0, 0, problem=note)
             continue
         for e in entries:

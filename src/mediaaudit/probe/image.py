@@ -15,6 +15,7 @@ from typing import Any
 
 from PIL import Image
 
+from mediaaudit.codes import CodeId
 from mediaaudit.probe.partial import Partial
 
 _HEIF_TRIED = False
@@ -59,7 +60,7 @@ def _probe_image(
         im = Image.open(path)
     except Image.DecompressionBombError as exc:
         m = re.search(r"\((\d+) pixels\)", str(exc))
-        part.note("MA-IO-007", "pillow", pixels=int(m.group(1)) if m else "?")
+        part.note(CodeId.DECOMPRESSION_BOMB, "pillow", pixels=int(m.group(1)) if m else "?")
         return True
     except Exception as exc:  # e.g. a TypeError in a Pillow plugin on a Canon CR2
         # Pillow not opening a file is a fact about the file, not a failed audit: the
@@ -71,7 +72,7 @@ def _probe_image(
         part.props["pillow_format"] = im.format
         short = _data_beyond_eof(im, os.path.getsize(path))
         if short:
-            part.note("MA-IO-004", "pillow", reason=short)
+            part.note(CodeId.DAMAGED, "pillow", reason=short)
         try:  # counting frames seeks every IFD: a CR2's raw IFD has no dimensions
             frames = getattr(im, "n_frames", 1)
         except Exception:
@@ -116,4 +117,4 @@ def _deep_check(path: str, im: Any, part: Partial) -> None:
             fresh.verify()
         im.load()
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        part.note("MA-IO-004", "pillow", reason=f"decode: {exc}"[:200])
+        part.note(CodeId.DAMAGED, "pillow", reason=f"decode: {exc}"[:200])

@@ -16,6 +16,7 @@ import hashlib
 import struct
 from typing import Any
 
+from mediaaudit.codes import CodeId
 from mediaaudit.probe.partial import Partial
 
 DATASETS = {
@@ -59,7 +60,7 @@ def parse_iim(data: bytes, part: Partial | None = None) -> list[tuple[int, int, 
 
 def _damaged(part: Partial | None, reason: str) -> None:
     if part is not None:
-        part.note("MA-IO-009", "IPTC", block="IPTC", reason=reason)
+        part.note(CodeId.METADATA_DAMAGED, "IPTC", block="IPTC", reason=reason)
 
 
 def parse_irb(data: bytes) -> dict[int, bytes]:

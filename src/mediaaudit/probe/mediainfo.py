@@ -10,6 +10,7 @@ import contextlib
 import struct
 from typing import Any
 
+from mediaaudit.codes import CodeId
 from mediaaudit.model import Track
 from mediaaudit.probe.partial import Partial
 from mediaaudit.probe.xmp import bmff_boxes
@@ -130,7 +131,7 @@ def probe_mediainfo(path: str, part: Partial, tracks_data: list[dict[str, Any]])
             if s is not None:
                 part.props["streamable"] = str(s).lower() == "yes"
             if str(d.get("istruncated", "")).lower() == "yes":
-                part.note("MA-IO-004", "mediainfo", reason="MediaInfo: truncated")
+                part.note(CodeId.DAMAGED, "mediainfo", reason="MediaInfo: truncated")
             dur = d.get("duration")
             if dur is not None:
                 with contextlib.suppress(TypeError, ValueError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from mediaaudit.codes import CodeId
 from mediaaudit.model import MetaFact, ProbeNote, Track
 
 
@@ -19,7 +20,7 @@ class Partial:
     notes: list[ProbeNote] = field(default_factory=list)
     sidecars: list[str] = field(default_factory=list)
 
-    def note(self, code: str, source: str | None = None, **params: Any) -> None:
+    def note(self, code: CodeId, source: str | None = None, **params: Any) -> None:
         self.notes.append(ProbeNote(code, params, source))
 
     def fact(self, field_: str, value: object, source: str) -> None:

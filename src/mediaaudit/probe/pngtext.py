@@ -16,6 +16,7 @@ import struct
 import zlib
 from typing import Any
 
+from mediaaudit.codes import CodeId
 from mediaaudit.probe import exif, iptc, xmp
 from mediaaudit.probe.partial import Partial
 
@@ -64,7 +65,7 @@ def text_facts(items: list[tuple[str, bytes, bool]], part: Partial, where: str) 
             try:
                 raw.setdefault(key[len(RAW):].lower(), unhex_profile(value))
             except ValueError as exc:
-                part.note("MA-IO-009", where, block=key, reason=str(exc)[:80])
+                part.note(CodeId.METADATA_DAMAGED, where, block=key, reason=str(exc)[:80])
     profile_facts(raw, part)
 
 
@@ -163,7 +164,7 @@ def read_png_late(path: str, head: bytes, mime: str | None, part: Partial) -> No
                 try:
                     item = _chunk_text(typ, mm[off + 8:off + 8 + n])
                 except (ValueError, zlib.error) as exc:
-                    part.note("MA-IO-009", "PNG text", block=typ.decode(),
+                    part.note(CodeId.METADATA_DAMAGED, "PNG text", block=typ.decode(),
                               reason=str(exc)[:80])
                     item = None
                 if item:
@@ -178,4 +179,4 @@ def read_png_late(path: str, head: bytes, mime: str | None, part: Partial) -> No
         try:
             exif.read_exif_bytes(late_exif, part)
         except Exception as exc:  # a damaged block costs that block, not the audit
-            part.note("MA-IO-009", "EXIF", block="EXIF", reason=type(exc).__name__)
+            part.note(CodeId.METADATA_DAMAGED, "EXIF", block="EXIF", reason=type(exc).__name__)

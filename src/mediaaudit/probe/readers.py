@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mediaaudit.codes import CodeId
 from mediaaudit.probe import (
     c2pa,
     c2pa_read,
@@ -52,7 +53,7 @@ def guarded(read: ImageReader, block: str) -> ImageReader:
         try:
             read(im, part)
         except Exception as exc:
-            part.note("MA-IO-009", block, block=block, reason=type(exc).__name__)
+            part.note(CodeId.METADATA_DAMAGED, block, block=block, reason=type(exc).__name__)
 
     run.__name__ = getattr(read, "__name__", block)
     return run
@@ -68,9 +69,9 @@ def guarded_file(read: FileReader, block: str) -> FileReader:
         except OSError as exc:
             if exc.errno is not None:  # real I/O; a library's parse error has no errno
                 raise
-            part.note("MA-IO-009", block, block=block, reason=type(exc).__name__)
+            part.note(CodeId.METADATA_DAMAGED, block, block=block, reason=type(exc).__name__)
         except Exception as exc:
-            part.note("MA-IO-009", block, block=block, reason=type(exc).__name__)
+            part.note(CodeId.METADATA_DAMAGED, block, block=block, reason=type(exc).__name__)
 
     run.__name__ = getattr(read, "__name__", block)
     return run

@@ -17,6 +17,7 @@ from typing import Any
 
 from PIL import Image
 
+from mediaaudit.codes import CodeId
 from mediaaudit.model import Facts, FileRef, Identification, MediaProps, ProbeNote
 from mediaaudit.probe import identify, image, mediainfo
 from mediaaudit.probe.partial import Partial
@@ -77,7 +78,7 @@ def _pillow_mimes() -> set[str]:
     return {m.lower() for m in Image.MIME.values()}
 
 
-def _unaudited(ref: FileRef, code: str, **params: Any) -> Facts:
+def _unaudited(ref: FileRef, code: CodeId, **params: Any) -> Facts:
     return Facts(ref=ref, notes=(ProbeNote(code, params, None),))
 
 
@@ -86,16 +87,16 @@ def _guard(part: Partial, step: str, fn: Callable[[], Any]) -> Any:
     try:
         return fn()
     except FileNotFoundError:
-        part.note("MA-IO-003", step)
+        part.note(CodeId.CHANGED_DURING_SCAN, step)
     except OSError as exc:
         if exc.errno is None:  # a library's parse error dressed as OSError, not real I/O
-            part.note("MA-IO-004", step, reason=f"{step}: {exc}"[:200])
+            part.note(CodeId.DAMAGED, step, reason=f"{step}: {exc}"[:200])
         else:
-            part.note("MA-IO-002", step, reason=exc.strerror or type(exc).__name__)
+            part.note(CodeId.UNREADABLE, step, reason=exc.strerror or type(exc).__name__)
     except identify.LibmagicMissing:
         raise
     except Exception as exc:
-        part.note("MA-IO-006", step, reason=f"{step}: {type(exc).__name__}")
+        part.note(CodeId.PROBE_FAILED, step, reason=f"{step}: {type(exc).__name__}")
     return None
 
 
@@ -110,24 +111,24 @@ def probe_file(
         st0 = os.stat(ref.path)
     except FileNotFoundError:
         if os.path.islink(ref.path):
-            return _unaudited(ref, "MA-IO-008", kind="broken symlink")
-        return _unaudited(ref, "MA-IO-003")
+            return _unaudited(ref, CodeId.NOT_A_REGULAR_FILE, kind="broken symlink")
+        return _unaudited(ref, CodeId.CHANGED_DURING_SCAN)
     except OSError as exc:
         if exc.errno == 40:  # ELOOP: a symlink loop
-            return _unaudited(ref, "MA-IO-008", kind="symlink loop")
-        return _unaudited(ref, "MA-IO-002", reason=exc.strerror or str(exc))
+            return _unaudited(ref, CodeId.NOT_A_REGULAR_FILE, kind="symlink loop")
+        return _unaudited(ref, CodeId.UNREADABLE, reason=exc.strerror or str(exc))
     if not stat.S_ISREG(st0.st_mode):
-        return _unaudited(ref, "MA-IO-008", kind=_file_kind(st0.st_mode))
+        return _unaudited(ref, CodeId.NOT_A_REGULAR_FILE, kind=_file_kind(st0.st_mode))
     ref = FileRef(ref.path, ref.display, st0.st_size, st0.st_mtime_ns)
     try:
         sha, head = _hash_and_head(ref.path)
     except FileNotFoundError:
-        return _unaudited(ref, "MA-IO-003")
+        return _unaudited(ref, CodeId.CHANGED_DURING_SCAN)
     except OSError as exc:
-        return _unaudited(ref, "MA-IO-002", reason=exc.strerror or str(exc))
+        return _unaudited(ref, CodeId.UNREADABLE, reason=exc.strerror or str(exc))
     part = Partial()
     if not head:
-        part.note("MA-IO-001")
+        part.note(CodeId.EMPTY_FILE)
         return _finish(ref, sha, Identification(mime="inode/x-empty"), part, st0)
 
     sniffed = _guard(part, "libmagic", lambda: identify.sniff(head)) or (None, None)
@@ -144,7 +145,7 @@ def probe_file(
         if opened is False:
             if (ident.mime or "").lower() in _pillow_mimes():
                 reason = str(part.props.get("pillow_error", "Pillow cannot open it"))
-                part.note("MA-IO-004", "pillow", reason=reason)
+                part.note(CodeId.DAMAGED, "pillow", reason=reason)
             else:
                 need_mediainfo = True  # e.g. HEIC without the heif extra
     if need_mediainfo:
@@ -167,9 +168,9 @@ def _finish(
     try:
         st1 = os.stat(ref.path)
         if (st1.st_size, st1.st_mtime_ns) != (st0.st_size, st0.st_mtime_ns):
-            part.note("MA-IO-003")
+            part.note(CodeId.CHANGED_DURING_SCAN)
     except OSError:
-        part.note("MA-IO-003")
+        part.note(CodeId.CHANGED_DURING_SCAN)
     p = part.props
     media = MediaProps(
         kind=part.kind or "other",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 
+from mediaaudit.codes import CodeId
 from mediaaudit.probe import xmp
 from mediaaudit.probe.partial import Partial
 from mediaaudit.sidecars import SidecarKind, sidecars_of
@@ -37,10 +38,10 @@ def read_license_text(data: bytes, name: str, part: Partial) -> None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        part.note("MA-LIC-010", f"sidecar:{name}", sidecar=name)
+        part.note(CodeId.SIDECAR_UNREADABLE, f"sidecar:{name}", sidecar=name)
         return
     if "\x00" in text or len(data) > MAX_SIDECAR:
-        part.note("MA-LIC-010", f"sidecar:{name}", sidecar=name)
+        part.note(CodeId.SIDECAR_UNREADABLE, f"sidecar:{name}", sidecar=name)
         return
     found = False
     for key, value in _SPDX.findall(text):
@@ -64,11 +65,11 @@ def read_sidecars(path: str, head: bytes, mime: str | None, part: Partial) -> No
         name = side.name
         part.sidecars.append(name)
         if data is None:
-            part.note("MA-LIC-010", f"sidecar:{name}", sidecar=name)
+            part.note(CodeId.SIDECAR_UNREADABLE, f"sidecar:{name}", sidecar=name)
         elif licence:
             read_license_text(data, name, part)
         elif len(data) > limit:
-            part.note("MA-LIC-007", f"sidecar:{name}",
+            part.note(CodeId.XMP_REJECTED, f"sidecar:{name}",
                       reason=f"sidecar larger than {limit} bytes")
         else:
             xmp.add_packet(data, part, f"sidecar:{name}")

@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
+from mediaaudit.codes import CodeId
 from mediaaudit.probe.partial import Partial
 
 CHUNK = 1 << 20
@@ -1099,4 +1100,4 @@ def check_structure(path: str, head: bytes, mime: str | None, part: Partial) -> 
         except (struct.error, IndexError, ValueError, OverflowError, KeyError):
             reason = None
     if reason:
-        part.note("MA-IO-004", "structure", reason=reason)
+        part.note(CodeId.DAMAGED, "structure", reason=reason)

@@ -15,6 +15,7 @@ import struct
 from collections.abc import Iterator
 from typing import IO, Any
 
+from mediaaudit.codes import CodeId
 from mediaaudit.probe.partial import Partial
 
 MAX_PACKET = 4 << 20
@@ -218,7 +219,7 @@ def add_packet(packet: bytes, part: Partial, origin: str = "xmp") -> None:
     try:
         props = parse_xmp(packet)
     except XmpRejected as exc:
-        part.note("MA-LIC-007", origin, reason=str(exc))
+        part.note(CodeId.XMP_REJECTED, origin, reason=str(exc))
         return
     coords = [v for k in ("GPSLatitude", "GPSLongitude")
               for v in props.get((_P["exif"], k), [])]
