@@ -6,6 +6,8 @@ the path, the first bytes and libmagic's MIME type, for what Pillow does not exp
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from mediaaudit.codes import CodeId
@@ -24,9 +26,64 @@ from mediaaudit.probe.partial import Partial
 from mediaaudit.probe.run import FileReader, ImageReader
 
 
+@dataclass(frozen=True)
+class Reader:
+    """One metadata reader and its contract with the others.
+
+    Readers share one ``Partial``; some read what an earlier step put there (C2PA reading
+    needs the marker that detection found; the FLIR reader needs the EXIF Make).  Saying so
+    here lets ``check_order`` prove the order instead of a comment remembering it.
+    ``needs``/``gives`` name Partial facts (``fact:c2pa``), props (``prop:exif_make``) or
+    the kind (``kind``)."""
+
+    run: Callable[..., None]
+    block: str
+    needs: frozenset[str] = frozenset()
+    gives: frozenset[str] = frozenset()
+
+
+# What the probe core sets before any reader runs (identification, Pillow, MediaInfo).
+CORE = frozenset({"kind", "prop:pillow_error", "prop:width", "tracks"})
+
+IMAGE_READERS = (
+    Reader(exif.read_exif, "EXIF", gives=frozenset({"fact:exif", "prop:exif_make"})),
+    Reader(iptc.read_iptc, "IPTC"),
+    Reader(pngtext.read_png_text, "PNG text"),
+    Reader(xmp.read_image_xmp, "XMP"),
+)
+FILE_READERS = (
+    Reader(structure.check_structure, "structure"),
+    Reader(xmp.read_container_xmp, "XMP"),
+    Reader(sidecars.read_sidecars, "sidecar"),
+    Reader(exif.read_exif_fallback, "EXIF", needs=frozenset({"kind", "prop:pillow_error"}),
+           gives=frozenset({"fact:exif"})),
+    Reader(captions.read_captions, "captions", needs=frozenset({"kind"})),
+    Reader(captions.read_alt_text, "alt text", needs=frozenset({"kind"})),
+    Reader(c2pa.detect, "C2PA", gives=frozenset({"fact:c2pa"})),
+    Reader(c2pa_read.read_c2pa, "C2PA", needs=frozenset({"fact:c2pa"})),
+    Reader(pngtext.read_png_late, "PNG text", needs=frozenset({"fact:exif"})),
+    Reader(exif.read_flir_gps, "FLIR", needs=frozenset({"prop:exif_make"})),
+)
+
+
+def check_order(readers: Sequence[Reader], given: frozenset[str] = CORE) -> None:
+    """Raise when a reader needs something that no earlier step gives."""
+    have = set(given)
+    for r in readers:
+        missing = r.needs - have
+        if missing:
+            name = getattr(r.run, "__name__", r.block)
+            raise RuntimeError(f"reader {name} runs before what it needs: {sorted(missing)}")
+        have |= r.gives
+
+
+check_order((*IMAGE_READERS, *FILE_READERS))  # image readers run first (probe.run)
+
+
 def image_readers() -> list[ImageReader]:
-    return [guarded(exif.read_exif, "EXIF"), guarded(iptc.read_iptc, "IPTC"),
-            guarded(pngtext.read_png_text, "PNG text"), xmp.read_image_xmp]
+    """Image readers get the open Pillow image; the structure-free ones are guarded."""
+    return [r.run if r.run is xmp.read_image_xmp else guarded(r.run, r.block)
+            for r in IMAGE_READERS]
 
 
 def file_readers() -> list[FileReader]:
@@ -34,16 +91,8 @@ def file_readers() -> list[FileReader]:
     completeness is unknown, which the probe's guard reports as 'could not audit'.  A
     metadata reader that fails costs its block only (MA-IO-009): the format verdict still
     stands, so a readable file fails or passes, it does not become an error."""
-    return [structure.check_structure,
-            guarded_file(xmp.read_container_xmp, "XMP"),
-            guarded_file(sidecars.read_sidecars, "sidecar"),
-            guarded_file(exif.read_exif_fallback, "EXIF"),
-            guarded_file(captions.read_captions, "captions"),
-            guarded_file(captions.read_alt_text, "alt text"),
-            guarded_file(c2pa.detect, "C2PA"),
-            guarded_file(c2pa_read.read_c2pa, "C2PA"),
-            guarded_file(pngtext.read_png_late, "PNG text"),
-            guarded_file(exif.read_flir_gps, "FLIR")]
+    return [r.run if r.run is structure.check_structure else guarded_file(r.run, r.block)
+            for r in FILE_READERS]
 
 
 def guarded(read: ImageReader, block: str) -> ImageReader:
