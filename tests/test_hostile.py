@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -180,3 +181,55 @@ def test_unlistable_folder_and_unreadable_file(tmp_path: Path) -> None:
     finally:
         os.chmod(base / "closed", 0o755)
         shutil.rmtree(base, ignore_errors=True)
+
+
+def _scan_subprocess(d: Path, *args: str, fault: str) -> tuple[int, dict[str, Any], str]:
+    """A scan in its own process: before issue 13 a crash here took the process down."""
+    import json
+
+    env = {**os.environ, "MEDIAAUDIT_TEST_FAULT": fault}
+    proc = subprocess.run([sys.executable, "-m", "mediaaudit", "scan", str(d), "--no-cache",
+                           *args], capture_output=True, text=True, timeout=120, env=env)
+    manifest = json.loads(proc.stdout) if proc.stdout.startswith("{") else {}
+    return proc.returncode, manifest, proc.stderr
+
+
+def test_two_file_scan_with_a_crash_still_writes_its_manifest(tmp_path: Path) -> None:
+    d = _folder_with(2, tmp_path)
+    code, m, err = _scan_subprocess(d, fault="crash:f000.png")
+    assert code == 2 and "Traceback" not in err, err
+    assert [Path(f["path"]).name for f in m["files"]] == ["f000.png", "f001.png"]
+    assert [x["code"] for x in m["files"][0]["findings"]] == ["MA-IO-006"]
+    assert m["files"][1]["format"]["puid"] == "fmt/11"
+
+
+@pytest.mark.parametrize("fault", ["crash:f003.png", "hang:f003.png"])
+def test_jobs_1_is_supervised_too(tmp_path: Path, fault: str) -> None:
+    d = _folder_with(8, tmp_path)
+    code, m, err = _scan_subprocess(d, "-j", "1", "--timeout", "2", fault=fault)
+    assert code == 2, err
+    names = [Path(f["path"]).name for f in m["files"]]
+    assert names == sorted(names) and len(names) == 8  # order kept, every file once
+    bad = [f for f in m["files"] if f["outcome"] == "error"]
+    assert [Path(f["path"]).name for f in bad] == ["f003.png"]
+    assert bad[0]["findings"][0]["code"] == ("MA-IO-006" if "crash" in fault else "MA-IO-005")
+
+
+def test_manifest_order_does_not_depend_on_crashes_or_jobs(tmp_path: Path) -> None:
+    d = _folder_with(40, tmp_path)
+    fault = "crash:f00[13].png,slow:f01*.png,crash:f025.png"
+    runs = [_scan_subprocess(d, "-j", j, fault=fault)[1] for j in ("1", "2")]
+    strip = [[(f["path"], f["outcome"]) for f in m["files"]] for m in runs]
+    assert strip[0] == strip[1] and len(strip[0]) == 40
+    assert [p for p, o in strip[0] if o == "error"] == [str(d / n) for n in
+                                                       ("f001.png", "f003.png", "f025.png")]
+
+
+def test_probes_never_run_in_the_scanning_process(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process (as the tests call the CLI): a crash fault would kill pytest itself."""
+    d = _folder_with(1, tmp_path)
+    monkeypatch.setenv("MEDIAAUDIT_TEST_FAULT", "crash:f000.png")
+    run = run_cli("scan", str(d), "-j", "1", "--no-cache")
+    assert run.exit_code == 2
+    assert run.entry("f000.png")["findings"][0]["code"] == "MA-IO-006"

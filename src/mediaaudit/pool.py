@@ -1,35 +1,83 @@
 """A supervised process pool: ordered results, a per-file time limit, crash isolation.
 
-``concurrent.futures`` cannot kill one hung task, and one segfaulting worker breaks
-the whole pool.  Here each worker has its own pipe; results come back one file at a
-time, so the supervisor always knows which file a worker is on.  A worker that takes
-longer than the limit on one file is killed and replaced (the file gets MA-IO-005); a
-worker that dies (a crash in a native library) costs that one file (MA-IO-006).  The
-rest of its chunk is handed to the replacement.  Workers are spawned, not forked:
-siegfried runs a Go runtime, which does not survive ``fork``.
+Every probe runs in a worker process, never in the caller: a decoder that segfaults or
+spins in native code can only be stopped from outside, and one file must never cost the
+scan (or the watch service).  ``concurrent.futures`` cannot kill one hung task, and one
+segfaulting worker breaks the whole pool.  Here each worker has its own pipe; results
+come back one file at a time, so the supervisor always knows which file a worker is on.
+A worker that takes longer than the limit on one file is killed and replaced (the file
+gets MA-IO-005); a worker that dies (a crash in a native library) costs that one file
+(MA-IO-006).  The rest of its chunk is handed to the replacement.
+
+The pool stays warm between ``run`` calls (``watch`` feeds it file by file for months)
+until ``close``.  Workers are forked when that is safe, because it costs milliseconds
+where a fresh interpreter costs a tenth of a second: safe means this process has one
+thread and no Go runtime (siegfried's, which does not survive ``fork``) loaded.
+Otherwise they come from a fork server, a clean single-threaded process started once.
 """
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
+import sys
+import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from types import TracebackType
 from typing import Any
 
 from mediaaudit.model import Facts, FileRef, ProbeNote
 
 ProbeFn = Callable[[FileRef], Facts]
 
+# Modules whose native runtime does not survive fork(): once loaded here, fork no more.
+_FORK_UNSAFE_MODULES = ("pygfried",)
+# What the fork server imports once, so the workers it forks start warm.
+_PRELOAD = ["mediaaudit.scan"]
 
-def _worker(conn: Connection, fn: ProbeFn) -> None:
+
+def _thread_count() -> int:
+    """Native threads of this process (Python's own count misses threads started by C
+    libraries); when unknown, assume more than one."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 2 if threading.active_count() == 1 else threading.active_count()
+
+
+def start_method() -> str:
+    """fork when it is safe here and now, else a fork server, else spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    if ("fork" in methods and sys.platform.startswith("linux") and _thread_count() == 1
+            and not any(m in sys.modules for m in _FORK_UNSAFE_MODULES)):
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def _worker(conn: Connection, fn: ProbeFn, env: Mapping[str, str]) -> None:
+    """Probe what arrives until told to stop, the pipe closes or the supervisor is gone.
+
+    The environment is the supervisor's as it was when this worker was started (a fork
+    server's would be older), so settings and the test fault seam reach every probe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor handles Ctrl-C
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # forked: not the watcher's reload
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # forked: not the watcher's handler
+    os.environ.clear()
+    os.environ.update(env)
+    parent = os.getppid()  # the supervisor, or the fork server (which dies with it)
     while True:
         try:
+            if not conn.poll(1.0):
+                if os.getppid() != parent:  # orphaned: a forked sibling may hold our pipe
+                    return
+                continue
             batch = conn.recv()
         except (EOFError, OSError):
             return
@@ -58,6 +106,8 @@ def crash_facts(ref: FileRef, exitcode: int | None) -> Facts:
 
 
 class SupervisedPool:
+    """Up to ``jobs`` workers, started on first use and kept until ``close``."""
+
     # A worker is replaced after this many files, so slow growth (allocator
     # fragmentation, the Go heap behind siegfried) cannot add up over a huge folder.
     RECYCLE_AFTER = 5000
@@ -70,17 +120,32 @@ class SupervisedPool:
         self.jobs = max(1, jobs)
         self.timeout = timeout
         self.chunk = max(1, chunk)
-        self.ctx = multiprocessing.get_context("spawn")
         self.slots: list[_Slot] = []
+        self.started = 0  # workers started so far (replacements included)
+        self.replaced = 0  # workers killed because of a crash or a time-out
+
+    def __enter__(self) -> SupervisedPool:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
 
     def _start(self) -> _Slot:
-        parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(target=_worker, args=(child, self.fn), daemon=True)
+        method = start_method()
+        ctx: Any = multiprocessing.get_context(method)  # typeshed: BaseContext has no Process
+        if method == "forkserver":
+            ctx.set_forkserver_preload(_PRELOAD)
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_worker, args=(child, self.fn, dict(os.environ)),
+                           daemon=True)
         proc.start()
         child.close()
+        self.started += 1
         return _Slot(proc, parent)
 
-    def _kill(self, slot: _Slot) -> None:
+    @staticmethod
+    def _kill(slot: _Slot) -> None:
         if slot.proc.is_alive():
             slot.proc.kill()
         slot.proc.join(5)
@@ -110,6 +175,7 @@ class SupervisedPool:
         self._kill(old)
         pending.extendleft(reversed(old.todo))
         self.slots[i] = self._start()
+        self.replaced += 1
 
     @staticmethod
     def _drain(s: _Slot, done: dict[int, Facts]) -> None:
@@ -124,11 +190,28 @@ class SupervisedPool:
         except (EOFError, OSError):
             pass
 
+    def _ready_slots(self, n: int) -> None:
+        """Enough live, idle workers for ``n`` files (never more than ``jobs``)."""
+        for i, s in enumerate(self.slots):
+            if not s.proc.is_alive() or s.served >= self.RECYCLE_AFTER:
+                self._retire(s)  # died while idle (OOM killer, an operator) or worn out
+                self.slots[i] = self._start()
+        while len(self.slots) < min(self.jobs, max(1, n)):
+            self.slots.append(self._start())
+
+    def warm(self) -> None:
+        """Start every worker now, so the first file does not wait for one."""
+        self._ready_slots(self.jobs)
+
     def run(self, refs: list[FileRef]) -> Iterator[Facts]:
+        """Facts for every ref, in order.  Stopping early kills the busy workers (their
+        results would otherwise arrive during the next run)."""
+        if not refs:
+            return
         pending: deque[tuple[int, FileRef]] = deque(enumerate(refs))
         done: dict[int, Facts] = {}
         nxt = 0
-        self.slots = [self._start() for _ in range(min(self.jobs, len(refs)) or 1)]
+        self._ready_slots(len(refs))
         try:
             while nxt < len(refs):
                 for i, s in enumerate(self.slots):
@@ -164,45 +247,18 @@ class SupervisedPool:
                     yield done.pop(nxt)
                     nxt += 1
         finally:
-            for s in self.slots:
-                with contextlib.suppress(OSError, ValueError):
-                    s.conn.send(None)
-            deadline = time.monotonic() + 2
-            for s in self.slots:
-                s.proc.join(max(0.0, deadline - time.monotonic()))
+            busy = [s for s in self.slots if s.todo]
+            for s in busy:
                 self._kill(s)
+            self.slots = [s for s in self.slots if not s.todo]
 
-
-def run_inline(fn: ProbeFn, refs: list[FileRef], timeout: float) -> Iterator[Facts]:
-    """In-process probing (``--jobs 1``, small batches).  The time limit is enforced with
-    SIGALRM, which interrupts Python code; a hang inside native code or a crash cannot be
-    contained in-process, which is why larger runs use worker processes."""
-    use_alarm = hasattr(signal, "SIGALRM")
-    for ref in refs:
-        if not use_alarm or timeout <= 0:
-            yield fn(ref)
-            continue
-        yield _with_alarm(fn, ref, timeout)
-
-
-class _Timeout(BaseException):
-    """BaseException, so the probes' own ``except Exception`` guards let it through."""
-
-
-def _raise_timeout(signum: int, frame: Any) -> None:
-    raise _Timeout()
-
-
-def _with_alarm(fn: ProbeFn, ref: FileRef, timeout: float) -> Facts:
-    try:
-        old = signal.signal(signal.SIGALRM, _raise_timeout)
-    except ValueError:  # not the main thread: no alarm available
-        return fn(ref)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
-    try:
-        return fn(ref)
-    except _Timeout:
-        return timeout_facts(ref, timeout)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+    def close(self) -> None:
+        """Stop every worker: politely, then for good."""
+        for s in self.slots:
+            with contextlib.suppress(OSError, ValueError):
+                s.conn.send(None)
+        deadline = time.monotonic() + 2
+        for s in self.slots:
+            s.proc.join(max(0.0, deadline - time.monotonic()))
+            self._kill(s)
+        self.slots = []

@@ -1,9 +1,11 @@
-"""The scan pipeline: walk → probe (parallel, ordered) → evaluate.
+"""The scan pipeline: walk → probe (parallel, ordered, supervised) → evaluate.
 
-Probing is the only expensive part, so it alone runs in worker processes (``pool``),
-which return results in input order; the input is sorted, so the manifest order never
-depends on ``--jobs``.  Every file gets a time limit; a hung or crashed worker costs one
-file, not the scan.
+Probing is the only expensive part and the only one that parses untrusted bytes with
+native code, so it always runs in worker processes (``pool``), even for one file: a
+hung or crashed decoder then costs one file (MA-IO-005 / MA-IO-006), never the scan or
+the watch service.  Workers return results in input order; the input is sorted, so the
+manifest order never depends on ``--jobs``.  ``watch`` goes through ``audit`` too, with
+a pool it keeps warm between files.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from mediaaudit.cache import FactCache
 from mediaaudit.evaluate import evaluate
 from mediaaudit.model import Facts, FileRef, FileResult
 from mediaaudit.policy import Policy
-from mediaaudit.pool import SupervisedPool, run_inline
+from mediaaudit.pool import SupervisedPool
 from mediaaudit.probe import probe_file
 from mediaaudit.probe.readers import file_readers, image_readers
 from mediaaudit.profile import Profile
 
+# Fewer files than this are probed by one worker: a second one would cost more to start
+# and to feed than it saves.
 MIN_FILES_FOR_POOL = 24
 DEFAULT_TIMEOUT = 60.0
 
@@ -32,60 +36,83 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _injected_fault(ref: FileRef) -> None:
-    """Test seam: MEDIAAUDIT_TEST_FAULT="hang:GLOB,crash:GLOB,slow:GLOB" makes the probe
-    of a matching file name hang, die by SIGSEGV or take 0.2 s, so the supervision of real hangs and
-    native crashes can be tested end to end.  Unset in normal use."""
+def _injected_faults(ref: FileRef) -> frozenset[str]:
+    """Test seam: MEDIAAUDIT_TEST_FAULT="hang:GLOB,crash:GLOB,slow:GLOB,late:GLOB" makes
+    the probe of a matching file name hang, die by SIGSEGV, take 0.2 s longer, or (late)
+    pause 3 s after reading the file, so the supervision of real hangs and native crashes,
+    and changes between an audit and its use, can be tested end to end.  It runs where
+    the probe runs: in a worker.  Unset in normal use."""
     spec = os.environ.get("MEDIAAUDIT_TEST_FAULT")
     if not spec:
-        return
+        return frozenset()
     name = os.path.basename(ref.path)
-    for item in spec.split(","):
-        kind, _, pattern = item.partition(":")
-        if pattern and fnmatch.fnmatchcase(name, pattern):
-            if kind == "hang":
-                time.sleep(3600)
-            elif kind == "slow":
-                time.sleep(0.2)
-            elif kind == "crash":
-                os.kill(os.getpid(), signal.SIGSEGV)
+    return frozenset(kind for kind, _, pattern in (i.partition(":") for i in spec.split(","))
+                     if pattern and fnmatch.fnmatchcase(name, pattern))
 
 
 def probe_one(ref: FileRef, deep: bool = False) -> Facts:
     """Top-level (picklable) probe with the standard readers."""
     if ref.problem is not None:
         return Facts(ref=ref, notes=(ref.problem,))
-    _injected_fault(ref)
-    return probe_file(ref, image_readers(), file_readers(), deep=deep)
+    faults = _injected_faults(ref)
+    if "crash" in faults:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if "hang" in faults:
+        time.sleep(3600)
+    if "slow" in faults:
+        time.sleep(0.2)
+    facts = probe_file(ref, image_readers(), file_readers(), deep=deep)
+    if "late" in faults:
+        time.sleep(3)
+    return facts
+
+
+def new_pool(jobs: int, timeout: float = DEFAULT_TIMEOUT, deep: bool = False,
+             chunk: int = 1) -> SupervisedPool:
+    """A pool of workers running ``probe_one``, for callers that keep it warm (watch)."""
+    return SupervisedPool(functools.partial(probe_one, deep=deep), jobs, timeout, chunk)
+
+
+def _supervised(refs: list[FileRef], jobs: int, deep: bool, timeout: float,
+                pool: SupervisedPool | None) -> Iterator[Facts]:
+    if pool is not None:
+        yield from pool.run(refs)
+        return
+    jobs = 1 if len(refs) < MIN_FILES_FOR_POOL else jobs
+    chunk = max(1, min(32, len(refs) // (jobs * 8)))
+    with new_pool(jobs, timeout, deep, chunk) as own:
+        yield from own.run(refs)
 
 
 def probe_all(
-    refs: list[FileRef], jobs: int, deep: bool = False, timeout: float = DEFAULT_TIMEOUT
+    refs: list[FileRef], jobs: int, deep: bool = False, timeout: float = DEFAULT_TIMEOUT,
+    pool: SupervisedPool | None = None,
 ) -> Iterator[Facts]:
-    """Facts for every ref, in the order given, each within ``timeout`` seconds."""
-    fn = functools.partial(probe_one, deep=deep)
-    if jobs <= 1 or len(refs) < MIN_FILES_FOR_POOL:
-        yield from run_inline(fn, refs, timeout)
-        return
-    chunk = max(1, min(32, len(refs) // (jobs * 8)))
-    yield from SupervisedPool(fn, jobs, timeout, chunk).run(refs)
+    """Facts for every ref, in the order given, each within ``timeout`` seconds, each
+    probed in a worker process (``pool`` if given, else one started for this call).
+    Refs the walker could not even stat carry their problem already: no worker needed."""
+    probed = _supervised([r for r in refs if r.problem is None], jobs, deep, timeout, pool)
+    for ref in refs:
+        yield Facts(ref=ref, notes=(ref.problem,)) if ref.problem is not None else next(probed)
 
 
 def cached_facts(
     refs: list[FileRef], jobs: int, deep: bool, cache: FactCache | None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float = DEFAULT_TIMEOUT, pool: SupervisedPool | None = None,
 ) -> Iterator[Facts]:
     """Facts in ref order: cache hits straight from SQLite, misses probed (in parallel)."""
     if cache is None or deep:
-        yield from probe_all(refs, jobs, deep, timeout)
+        yield from probe_all(refs, jobs, deep, timeout, pool)
         return
     raw = [cache.lookup(r) for r in refs]  # JSON strings: compact until needed
     probed = probe_all([r for r, h in zip(refs, raw, strict=True) if h is None], jobs, deep,
-                       timeout)
+                       timeout, pool)
     for ref, hit in zip(refs, raw, strict=True):
         facts = cache.decode(hit, ref) if hit is not None else None
         if facts is None:
-            facts = next(probed) if hit is None else probe_one(ref, deep)
+            # An entry that no longer decodes (rare) is probed on its own: ``pool`` may be
+            # busy with the misses, and a probe never runs in this process.
+            facts = next(probed) if hit is None else next(probe_all([ref], 1, deep, timeout))
             cache.put(facts)
         yield facts
     cache.flush()
@@ -94,7 +121,9 @@ def cached_facts(
 def audit(
     refs: list[FileRef], profile: Profile, policy: Policy, jobs: int, deep: bool = False,
     cache: FactCache | None = None, timeout: float = DEFAULT_TIMEOUT,
+    pool: SupervisedPool | None = None,
 ) -> Iterator[FileResult]:
-    """Results for every ref, in order; evaluation runs in this process (it is cheap)."""
-    for facts in cached_facts(refs, jobs, deep, cache, timeout):
+    """Results for every ref, in order; evaluation runs in this process (it is cheap and
+    reads only the facts, never the file)."""
+    for facts in cached_facts(refs, jobs, deep, cache, timeout, pool):
         yield evaluate(facts, profile, policy)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 
 import click
 
+from mediaaudit.cache import default_path as default_cache_path
 from mediaaudit.cli.common import LANG_OPTION, default_lang, fail
 from mediaaudit.policy import PolicyError
 from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
 from mediaaudit.profile import ProfileError
 from mediaaudit.scan import DEFAULT_TIMEOUT
+from mediaaudit.watch.results import ResultsError, check_writable
 from mediaaudit.watch.service import Options, Watcher
 
 
@@ -35,25 +38,29 @@ from mediaaudit.watch.service import Options, Watcher
 @LANG_OPTION
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT,
               show_default=True, metavar="SECONDS", help="Time limit per file.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes kept ready for probing (each file is probed in one).")
+@click.option("--cache", "cache_path", metavar="FILE", default=None,
+              help="Cache of extracted facts (as for scan).")
+@click.option("--no-cache", is_flag=True, help="Read every file, never the fact cache.")
 @click.option("--json-log", is_flag=True, help="Log JSON lines on stderr instead of text.")
 def watch(drop_dir: str, approved: str | None, rejected: str | None, manifest_dir: str | None,
           state_path: str | None, poll: float | None, settle: float, once: bool, rescan: bool,
           profile_spec: str, config: str | None, lang: str | None, timeout: float,
-          json_log: bool) -> None:
-    """Watch DROP_DIR: audit each file once it is complete (size and mtime unchanged for
-    --settle seconds) and log the result; with --approved and --rejected, move it there.
+          jobs: int, cache_path: str | None, no_cache: bool, json_log: bool) -> None:
+    """Watch DROP_DIR: audit each file once it is complete (closed by its writer, and size
+    and mtime unchanged for --settle seconds) and log the result; with --approved and
+    --rejected, move it there (after checking its SHA-256 is still the audited one).
 
     Moves never overwrite (a second 'foto.jpg' becomes 'foto (1).jpg') and never delete.
     Temporary files (.part, .crdownload, .tmp, ~$…) and hidden files wait until renamed.
+    Symlinks are not followed: reported once as skipped, never moved.
     SIGTERM/SIGINT stop cleanly; SIGHUP (or editing the config or profile) reloads them.
     """
     if not os.path.isdir(drop_dir):
         fail(f"drop folder does not exist: {drop_dir}")
     if bool(approved) != bool(rejected):
         fail("--approved and --rejected go together")
-    for d in (approved, rejected):
-        if d:
-            os.makedirs(d, exist_ok=True)
     base = os.path.join(drop_dir, ".mediaaudit")
     opts = Options(
         drop=os.path.abspath(drop_dir), approved=os.path.abspath(approved) if approved else None,
@@ -61,13 +68,25 @@ def watch(drop_dir: str, approved: str | None, rejected: str | None, manifest_di
         manifest_dir=os.path.abspath(manifest_dir or os.path.join(base, "manifests")),
         state_path=os.path.abspath(state_path or os.path.join(base, "state.sqlite")),
         poll=poll, settle=settle, once=once, rescan_state=rescan, lang=lang or default_lang(),
-        profile_spec=profile_spec, config=config, timeout=timeout, json_log=json_log)
+        profile_spec=profile_spec, config=config, timeout=timeout, json_log=json_log,
+        jobs=jobs, cache_path=None if no_cache else (cache_path or default_cache_path()))
     try:
+        for d in (opts.approved, opts.rejected, os.path.dirname(opts.state_path)):
+            if d:
+                os.makedirs(d, exist_ok=True)
+        check_writable(opts.manifest_dir)
         check_libmagic()
         watcher = Watcher(opts, lambda line: click.echo(line, err=True))
     except LibmagicMissing as exc:
         fail(f"libmagic is missing ({exc}); install it: sudo apt-get install libmagic1")
-    except (ProfileError, PolicyError) as exc:
+    except (ProfileError, PolicyError, ResultsError) as exc:
         fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot create {exc.filename or 'a folder'}: {exc.strerror or exc}")
     watcher.install_signals()
-    watcher.run()
+    try:
+        watcher.run()
+    except ResultsError as exc:
+        fail(str(exc))
+    except sqlite3.Error as exc:
+        fail(f"cannot use the state database {opts.state_path}: {exc}")

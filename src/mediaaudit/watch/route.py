@@ -78,3 +78,54 @@ def _copy_move(src: str, directory: str, name: str, sha256: str | None) -> str:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+def sidecar_name(sidecar: str, old: str, new: str) -> str:
+    """The sidecar's name after its media file ``old`` became ``new``: ``foto.jpg.license``
+    follows ``foto (1).jpg`` as ``foto (1).jpg.license``, ``foto.xmp`` as ``foto (1).xmp``."""
+    sname = os.path.basename(sidecar)
+    if sname.startswith(old):
+        return new + sname[len(old):]
+    old_stem, new_stem = os.path.splitext(old)[0], os.path.splitext(new)[0]
+    return new_stem + sname[len(old_stem):]
+
+
+def move_with_sidecars(src: str, directory: str, sidecars: list[str], sha256: str | None
+                       ) -> tuple[str, list[tuple[str, OSError]]]:
+    """Move a media file, then its sidecars renamed with it; return the target and the
+    sidecars that could not be moved (they stay where they were)."""
+    target = move(src, directory, os.path.basename(src), sha256)
+    failed: list[tuple[str, OSError]] = []
+    for side in dict.fromkeys(sidecars):
+        try:
+            move(side, directory, sidecar_name(side, os.path.basename(src),
+                                               os.path.basename(target)))
+        except OSError as exc:
+            failed.append((side, exc))
+    return target, failed
+
+
+def find_moved(directory: str, name: str, size: int, mtime_ns: int, sha256: str | None,
+               taken: set[str]) -> str | None:
+    """Where an earlier run moved ``name`` when it stopped before recording it: a file
+    ``name`` or ``name (n)`` with the same size, mtime (a link or copystat keeps it) and
+    hash that no other record claims.  The newest such name, or None."""
+    base, ext = os.path.splitext(name)
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return None
+    found = None
+    for cand in sorted(names, key=lambda n: (len(n), n)):
+        if cand != name and not (cand.startswith(base + " (") and cand.endswith(")" + ext)):
+            continue
+        full = os.path.join(directory, cand)
+        try:
+            st = os.lstat(full)
+        except OSError:
+            continue
+        if full in taken or (st.st_size, st.st_mtime_ns) != (size, mtime_ns):
+            continue
+        if sha256 is None or _sha256(full) == sha256:
+            found = full
+    return found

@@ -1,39 +1,54 @@
-"""The watch loop: notice files, wait until they are complete, audit, log, route.
+"""The watch loop: notice files, wait until they are complete, audit, route, log.
 
 watchdog (inotify, or its polling observer for SMB/NFS shares) only wakes the loop; the
 loop itself lists the drop folder (on events and every ``rescan`` seconds as a safety
-net against lost events) and uses the settle tracker to decide completeness.  Every
-state change is committed before the next step, so SIGKILL at any moment loses nothing
-and a restart repeats nothing (see ``state``).
+net against lost events) and uses the settle tracker, and in inotify mode close-write
+events, to decide completeness.  Audits go through the scan pipeline (``scan.audit``:
+the fact cache, then a supervised worker pool kept warm between files), so a file that
+crashes or hangs its decoder costs that file, never the service.  Every state change
+is committed before the next step, so SIGKILL at any moment loses nothing and a restart
+repeats nothing (see ``state``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
+import hashlib
 import os
 import signal
+import stat
+import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from mediaaudit import manifest
+from mediaaudit.cache import FactCache
 from mediaaudit.config import load_policy
-from mediaaudit.engines import engines_cached
-from mediaaudit.evaluate import evaluate
-from mediaaudit.model import FileRef
+from mediaaudit.engines import cache_version, engines_cached
+from mediaaudit.model import FileRef, FileResult
 from mediaaudit.policy import Policy
-from mediaaudit.pool import run_inline
-from mediaaudit.probe import sidecars
-from mediaaudit.probe.captions import caption_files
 from mediaaudit.profile import Profile, load_profile
-from mediaaudit.scan import probe_one
-from mediaaudit.walk import printable, walk_tree
-from mediaaudit.watch.route import RouteError, move
+from mediaaudit.scan import audit, new_pool
+from mediaaudit.sidecars import sidecars_of
+from mediaaudit.walk import Skipped, printable, walk_tree
+from mediaaudit.watch import results
+from mediaaudit.watch.messages import Log, now
+from mediaaudit.watch.openfiles import OpenFiles
+from mediaaudit.watch.route import RouteError, find_moved, move_with_sidecars
 from mediaaudit.watch.state import Row, State
 from mediaaudit.watch.tracker import Tracker
+
+# Codes that mean "not audited"; when the service is stopping they are an artefact of
+# the stop (workers get SIGTERM too), not of the file, and are not recorded.
+UNAUDITED = frozenset({"MA-IO-005", "MA-IO-006"})
+# A symlink in a drop folder is not followed: routing would move the link, not what it
+# points to, and its target may be anywhere.  The same words as the walker uses.
+SYMLINK = "symlink (not followed)"
+# At most this many files per audit round, so reloads and signals are not kept waiting.
+BATCH = 64
 
 
 @dataclass(frozen=True)
@@ -53,30 +68,43 @@ class Options:
     timeout: float
     json_log: bool
     rescan_every: float = 60.0
+    jobs: int = 1
+    cache_path: str | None = None  # None: no fact cache
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+def _sha256(path: str) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 class Watcher:
     def __init__(self, opts: Options, emit: Callable[[str], None]) -> None:
         self.o = opts
         self.emit = emit
+        self.log = Log(opts.json_log)
         self.stop = threading.Event()
         self.wake = threading.Event()
         self.reload = threading.Event()
         self.dirty = True
         self.tracker = Tracker(opts.settle)
+        # Close-write events exist only with inotify; elsewhere every file counts as closed.
+        self.close_events = opts.poll is None and not opts.once and sys.platform == "linux"
+        self.opened = OpenFiles()
         self.own = frozenset(os.path.abspath(p) for p in (
             opts.approved, opts.rejected, opts.manifest_dir, os.path.dirname(opts.state_path))
             if p)
         self.paths: dict[str, str] = {}  # printable name → real path
+        self.fresh: set[str] = set()  # changed after an audit: next audit bypasses the cache
+        self.counts: Counter[str] = Counter()
+        self.pool = new_pool(opts.jobs, opts.timeout)
         self.profile, self.policy, self._config_sig = self._load()
 
     # --- configuration ---------------------------------------------------------------
-    def _config_signature(self) -> tuple[Any, ...]:
+    def _config_signature(self, policy: Policy | None = None) -> tuple[Any, ...]:
         paths = [self.o.config or os.path.join(self.o.drop, "mediaaudit.toml")]
+        source = (policy or getattr(self, "policy", None) or Policy()).source
+        if source and source not in paths:
+            paths.append(source)  # a mediaaudit.toml found above the drop folder
         if os.path.isfile(self.o.profile_spec):
             paths.append(self.o.profile_spec)
         sig: list[tuple[str, int | None, int | None]] = []
@@ -89,8 +117,9 @@ class Watcher:
         return tuple(sig)
 
     def _load(self) -> tuple[Profile, Policy, tuple[Any, ...]]:
-        return (load_profile(self.o.profile_spec), load_policy(self.o.config, [self.o.drop]),
-                self._config_signature())
+        profile = load_profile(self.o.profile_spec)
+        policy = load_policy(self.o.config, [self.o.drop])
+        return profile, policy, self._config_signature(policy)
 
     def _maybe_reload(self) -> None:
         sig = self._config_signature()
@@ -99,127 +128,142 @@ class Watcher:
         self.reload.clear()
         try:
             self.profile, self.policy, self._config_sig = self._load()
-            self.emit(self._line("reload", "-", "configuration and profile reloaded"))
-        except ValueError as exc:  # keep running with the last good configuration
+            self.emit(self.log.line("reload", "-", "configuration and profile reloaded"))
+        except Exception as exc:  # any bad config: keep running with the last good one
             self._config_sig = sig
-            self.emit(self._line("error", "-", f"reload failed, keeping the old settings: {exc}"))
+            self.emit(self.log.line("error", "-",
+                                    f"reload failed, keeping the old settings: {exc}"))
 
     # --- listing ---------------------------------------------------------------------
     def _list(self) -> dict[str, tuple[int, int]]:
-        """Printable name → (size, mtime) of every auditable file; real paths remembered."""
+        """Printable name → (size, mtime) of every auditable file; real paths remembered;
+        symlinks reported (once) and left alone."""
         out: dict[str, tuple[int, int]] = {}
         paths: dict[str, str] = {}
         for item in walk_tree(self.o.drop, ".", self.own):
-            if isinstance(item, FileRef) and item.problem is None:
-                out[item.display] = (item.size, item.mtime_ns)
-                paths[item.display] = item.path
+            if isinstance(item, Skipped):
+                if "symlink" in item.reason:  # the walker's own words for links
+                    rel = item.display.rstrip("/")
+                    self._skip_link(rel, os.path.join(self.o.drop, rel))
+                continue
+            if item.problem is not None:
+                continue
+            if os.path.islink(item.path):
+                self._skip_link(item.display, item.path)
+                continue
+            out[item.display] = (item.size, item.mtime_ns)
+            paths[item.display] = item.path
         self.paths = paths  # rebuilt each time: gone files leave no trace
         return out
 
-    # --- one file --------------------------------------------------------------------
-    def _line(self, outcome: str, rel: str, detail: str) -> str:
-        if self.o.json_log:
-            return json.dumps({"time": _now(), "outcome": outcome, "path": rel,
-                               "detail": detail}, ensure_ascii=False)
-        return f"{_now()} {outcome.upper():<6} {rel}  {detail}"
-
-    def process(self, rel: str, path: str, size: int, mtime_ns: int) -> None:
-        ref = FileRef(path, rel, size, mtime_ns)
-        facts = next(run_inline(probe_one, [ref], self.o.timeout))
-        if any(n.code == "MA-IO-003" for n in facts.notes) or (
-                facts.ref.size, facts.ref.mtime_ns) != (size, mtime_ns):
-            self.tracker.forget(rel)  # still changing: audit again once it settles
-            self.dirty = True
+    def _skip_link(self, rel: str, path: str) -> None:
+        try:
+            st = os.lstat(path)
+            size, mtime = st.st_size, st.st_mtime_ns
+        except OSError:
+            size, mtime = 0, 0
+        if self.state.known(rel, size, mtime):
             return
-        result = evaluate(facts, self.profile, self.policy)
+        self.state.skip(rel, path, size, mtime, SYMLINK)
+        self.counts["skipped"] += 1
+        self.emit(self.log.line("skipped", rel, SYMLINK))
+
+    # --- one round of audits -----------------------------------------------------------
+    def _audit(self, ready: list[str]) -> None:
+        refs: list[FileRef] = []
+        for rel in ready:
+            size, mtime, _ = self.tracker.seen[rel]
+            self.tracker.forget(rel)
+            path = self.paths.pop(rel, None)
+            if path is not None and os.path.lexists(path) and not os.path.islink(path):
+                refs.append(FileRef(path, rel, size, mtime))
+        fresh = [r for r in refs if r.display in self.fresh]
+        cached = [r for r in refs if r.display not in self.fresh]
+        for group, cache in ((cached, self.cache), (fresh, None)):
+            found = audit(group, self.profile, self.policy, self.o.jobs, cache=cache,
+                          timeout=self.o.timeout, pool=self.pool)
+            try:
+                for ref, result in zip(group, found, strict=True):
+                    if self.stop.is_set() and UNAUDITED & {n.code for n in result.facts.notes}:
+                        break  # killed by the stop, not by the file: audit it next time
+                    self._record(ref, result)
+                    if self.stop.is_set():
+                        break
+            finally:
+                if hasattr(found, "close"):
+                    found.close()
+
+    def _record(self, ref: FileRef, result: FileResult) -> None:
+        facts = result.facts
+        if any(n.code == "MA-IO-003" for n in facts.notes) or (
+                facts.ref.size, facts.ref.mtime_ns) != (ref.size, ref.mtime_ns):
+            self.dirty = True  # still changing: audit again once it settles
+            return
         entry = manifest.file_entry(result, self.o.lang)
-        entry["audited_at"] = _now()
-        row_id = self.state.add(rel, path, size, mtime_ns, facts.sha256, result.outcome.value,
-                                entry)
-        self.finish(row_id, Row(rel, path, size, mtime_ns, facts.sha256, result.outcome.value,
-                                "audited", entry, None))
+        entry["audited_at"] = now()
+        row_id = self.state.add(ref.display, ref.path, ref.size, ref.mtime_ns, facts.sha256,
+                                result.outcome.value, entry)
+        self.finish(row_id, Row(ref.display, ref.path, ref.size, ref.mtime_ns, facts.sha256,
+                                result.outcome.value, "audited", entry, None))
+
+    def _changed(self, row: Row) -> bool:
+        """Is the file no longer exactly what was audited?  Size and mtime, still open for
+        writing (inotify), and the SHA-256: a same-size edit with the mtime kept, or a
+        stale cache entry, shows only in the bytes."""
+        try:
+            st = os.lstat(row.path)
+        except OSError:
+            return True
+        if stat.S_ISLNK(st.st_mode) or (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
+            return True
+        if self.close_events and self.opened.is_open(row.path):
+            return True
+        try:
+            return row.sha256 is not None and _sha256(row.path) != row.sha256
+        except OSError:
+            return True
+
+    def _dest(self, row: Row) -> str | None:
+        if not (self.o.approved and self.o.rejected):
+            return None
+        dest = self.o.approved if row.outcome == "pass" else self.o.rejected
+        return os.path.join(dest, os.path.dirname(os.path.relpath(row.path, self.o.drop)))
 
     def finish(self, row_id: int, row: Row) -> None:
-        """Log then route; each step committed, so it can be resumed after a crash."""
-        if row.status == "audited":
-            self._write_results(row_id, row)
-            self.state.mark(row_id, "logged")
-        target = None
-        path = row.path
-        if self.o.approved and self.o.rejected and os.path.lexists(path):
-            try:
-                st = os.lstat(path)
-            except OSError:
-                st = None
-            if st is None or (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
-                self.state.drop(row_id)  # changed since its audit: never route a stale verdict
-                self.dirty = True
-                return
-            dest = self.o.approved if row.outcome == "pass" else self.o.rejected
-            try:
-                rel_dir = os.path.dirname(os.path.relpath(path, self.o.drop))
-                target = self._route(path, os.path.join(dest, rel_dir), row.sha256)
-            except RouteError as exc:
-                self.emit(self._line("error", row.rel, f"not moved: {exc}"))
-                return
-        target = printable(target) if target else None
+        """Check, route, then log; each step committed, so it can be resumed after a crash."""
+        target = row.routed_to
+        dest = self._dest(row)
+        if row.status in ("audited", "logged"):
+            if os.path.lexists(row.path):
+                if self._changed(row):  # never route (or log) a stale verdict
+                    self.state.drop(row_id)
+                    self.fresh.add(row.rel)
+                    self.dirty = True
+                    return
+                if dest is not None:
+                    try:
+                        moved, failed = move_with_sidecars(
+                            row.path, dest, [s.path for s in sidecars_of(row.path)], row.sha256)
+                    except RouteError as exc:
+                        self.emit(self.log.line("error", row.rel, f"not moved: {exc}"))
+                        return
+                    target = printable(moved)
+                    for side, why in failed:
+                        self.emit(self.log.line("error", printable(side),
+                                                f"sidecar not moved: {why}"))
+            elif dest is not None:  # moved by a run that stopped before recording it
+                found = find_moved(dest, os.path.basename(row.path), row.size, row.mtime_ns,
+                                   row.sha256, self.state.targets())
+                target = printable(found) if found else None
+            self.state.mark(row_id, "routed", target)
+        if row.status != "logged":
+            head = manifest.header([self.o.drop], self.profile, self.policy, self.engines,
+                                   self.o.lang)
+            results.write(self.o.manifest_dir, row_id, row.rel, row.entry, target, head)
         self.state.mark(row_id, "done", target)
-        reasons = [x["message"] for x in row.entry.get("findings", [])
-                   if x.get("severity") == "error"]
-        detail = (f"→ {target}" if target else "") + (f"  ({reasons[0]})" if reasons else "")
-        self.emit(self._line(row.outcome, row.rel, detail.strip()))
-
-    def _route(self, path: str, dest: str, sha256: str | None) -> str:
-        name = os.path.basename(path)
-        side = [s for _, s in sidecars.candidates(path) if os.path.isfile(s)]
-        side += [os.path.join(os.path.dirname(path), n) for n, _, _ in caption_files(path)]
-        stem = os.path.splitext(path)[0]
-        side += [s for s in (path + ".alt.txt", stem + ".alt.txt") if os.path.isfile(s)]
-        target = move(path, dest, name, sha256)
-        new_name, old_stem = os.path.basename(target), os.path.splitext(name)[0]
-        new_stem = os.path.splitext(new_name)[0]
-        for s in dict.fromkeys(side):
-            sname = os.path.basename(s)
-            renamed = (new_name + sname[len(name):] if sname.startswith(name)
-                       else new_stem + sname[len(old_stem):])
-            try:
-                move(s, dest, renamed)
-            except (RouteError, OSError) as exc:
-                self.emit(self._line("error", sname, f"sidecar not moved: {exc}"))
-        return target
-
-    def _write_results(self, row_id: int, row: Row) -> None:
-        os.makedirs(self.o.manifest_dir, exist_ok=True)
-        log = os.path.join(self.o.manifest_dir, "audit-log.jsonl")
-        line = json.dumps({"id": row_id, **row.entry}, ensure_ascii=False)
-        if not self._logged(log, row_id):
-            with open(log, "a", encoding="utf-8") as fh:
-                fh.write(line + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-        head = manifest.header([self.o.drop], self.profile, self.policy, self.engines,
-                               self.o.lang)
-        outcome = row.outcome
-        doc = {**head, "files": [row.entry], "skipped": [],
-               "summary": {"files": 1, "pass": int(outcome == "pass"),
-                           "fail": int(outcome == "fail"), "error": int(outcome == "error")}}
-        safe = row.rel.replace(os.sep, "__")
-        out = os.path.join(self.o.manifest_dir, f"{safe}.{(row.sha256 or 'none')[:12]}.json")
-        tmp = out + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, ensure_ascii=False, indent=2)
-        os.replace(tmp, out)
-
-    @staticmethod
-    def _logged(log: str, row_id: int) -> bool:
-        """Was this row's line already appended (a crash right after the append)?"""
-        try:
-            with open(log, "rb") as fh:
-                fh.seek(max(0, fh.seek(0, os.SEEK_END) - (256 << 10)))
-                tail = fh.read()
-        except OSError:
-            return False
-        return f'{{"id": {row_id},'.encode() in tail
+        self.counts[row.outcome] += 1
+        self.fresh.discard(row.rel)
+        self.emit(self.log.result(row.entry, row.rel, target))
 
     # --- the loop --------------------------------------------------------------------
     def _observer(self) -> Any:
@@ -228,9 +272,16 @@ class Watcher:
         from watchdog.observers.polling import PollingObserver
 
         watcher = self
+        quiet = {"opened", "closed_no_write"}  # our own reads: nothing changed
 
         class Handler(FileSystemEventHandler):
             def on_any_event(self, event: Any) -> None:
+                if event.event_type in quiet:
+                    return
+                if watcher.close_events and not event.is_directory:
+                    dest = getattr(event, "dest_path", None) or None
+                    watcher.opened.event(event.event_type, os.fsdecode(event.src_path),
+                                         os.fsdecode(dest) if dest else None)
                 watcher.dirty = True
                 watcher.wake.set()
 
@@ -239,54 +290,77 @@ class Watcher:
         obs.start()
         return obs
 
+    def mode(self) -> str:
+        if self.o.once:
+            return "once"
+        if self.o.poll:
+            return f"poll every {self.o.poll:g} s"
+        return "inotify (close-write)" if self.close_events else "inotify"
+
     def run(self) -> None:
         self.state = State(self.o.state_path)
         self.engines = engines_cached(self.profile.source,
                                       os.path.join(os.path.dirname(self.o.state_path),
                                                    "engines.json"))
-        if self.o.rescan_state:
-            self.state.reset()
-        for row_id, row in self.state.pending():
-            self.finish(row_id, row)
-        obs = None if self.o.once else self._observer()
-        last_full = 0.0
+        self.cache = (FactCache(self.o.cache_path, cache_version(self.engines))
+                      if self.o.cache_path else None)
+        self.emit(self.log.start(self.o.drop, self.mode(),
+                                 f"{self.profile.id} {self.profile.version}",
+                                 self.policy.source, (self.o.approved, self.o.rejected),
+                                 self.o.jobs))
+        obs = None
         try:
-            while not self.stop.is_set():
-                self._maybe_reload()
-                now = time.monotonic()
-                if self.dirty or now - last_full >= self.o.rescan_every:
-                    self.dirty = False
-                    last_full = now
-                    listing = self._list()
-                    self.tracker.keep_only(set(listing))
-                else:
-                    listing = {}
-                    for rel in list(self.tracker.seen):
-                        try:
-                            st = os.lstat(self.paths[rel])
-                            listing[rel] = (st.st_size, st.st_mtime_ns)
-                        except (OSError, KeyError):
-                            self.tracker.forget(rel)
-                for rel, (size, mtime) in listing.items():
-                    if not self.state.known(rel, size, mtime):
-                        self.tracker.observe(rel, size, mtime, now)
-                for rel in self.tracker.ready(time.monotonic()):
-                    if self.stop.is_set():
-                        break
-                    size, mtime, _ = self.tracker.seen[rel]
-                    self.tracker.forget(rel)
-                    path = self.paths.pop(rel, None)
-                    if path is not None and os.path.lexists(path):
-                        self.process(rel, path, size, mtime)
-                if self.o.once and not self.tracker.seen and not self.dirty:
-                    break
-                self.wake.wait(min(0.25, max(0.05, self.o.settle / 4)))
-                self.wake.clear()
+            if self.o.rescan_state:
+                self.state.reset()
+            for row_id, row in self.state.pending():
+                self.finish(row_id, row)
+            self.pool.warm()  # before the observer's threads: workers can still be forked
+            obs = None if self.o.once else self._observer()
+            self._loop()
         finally:
             if obs is not None:
                 obs.stop()
                 obs.join(5)
+            self.pool.close()
+            if self.cache is not None:
+                self.cache.close()
+                for w in self.cache.warnings:
+                    self.emit(self.log.line("warning", "-", w))
             self.state.close()
+            self.emit(self.log.stop(self.o.drop, self.counts))
+
+    def _loop(self) -> None:
+        last_full = 0.0
+        while not self.stop.is_set():
+            self._maybe_reload()
+            now = time.monotonic()
+            if self.dirty or now - last_full >= self.o.rescan_every:
+                self.dirty = False
+                last_full = now
+                listing = self._list()
+                self.tracker.keep_only(set(listing))
+            else:
+                listing = {}
+                for rel in list(self.tracker.seen):
+                    try:
+                        st = os.lstat(self.paths[rel])
+                        listing[rel] = (st.st_size, st.st_mtime_ns)
+                    except (OSError, KeyError):
+                        self.tracker.forget(rel)
+            for rel, (size, mtime) in listing.items():
+                if not self.state.known(rel, size, mtime):
+                    self.tracker.observe(rel, size, mtime, now)
+            ready = [rel for rel in self.tracker.ready(time.monotonic())
+                     if not (self.close_events and rel in self.paths
+                             and self.opened.is_open(self.paths[rel]))]
+            for i in range(0, len(ready), BATCH):
+                if self.stop.is_set():
+                    break
+                self._audit(ready[i:i + BATCH])
+            if self.o.once and not self.tracker.seen and not self.dirty:
+                break
+            self.wake.wait(min(0.25, max(0.05, self.o.settle / 4)))
+            self.wake.clear()
 
     def install_signals(self) -> None:
         def _stop(signum: int, frame: Any) -> None:

@@ -1,8 +1,11 @@
 """Watcher state in SQLite, so a restart neither loses nor repeats work.
 
-Each file moves through: ``audited`` (result stored) → ``logged`` (written to the
-results) → ``done`` (routed, or left in place when there is no routing).  A restart
-resumes every row from where it stopped instead of auditing again.
+Each file moves through: ``audited`` (result stored) → ``routed`` (moved, or left in
+place when there is no routing; where to is stored) → ``done`` (written to the results,
+with where it went).  A restart resumes every row from where it stopped instead of
+auditing again.  (``logged`` rows, from versions that logged before routing, are
+routed and done.)  Entries the watcher skips (symlinks) are stored as ``done`` rows
+with outcome ``skipped``, so they are reported once, not on every listing or restart.
 """
 
 from __future__ import annotations
@@ -69,6 +72,19 @@ class State:
             (rel, os.fsencode(path), size, mtime_ns, sha256, outcome, json.dumps(entry),
              time.time()))
         return int(cur.lastrowid or 0)
+
+    def skip(self, rel: str, path: str, size: int, mtime_ns: int, reason: str) -> None:
+        cur = self.db.execute(
+            "INSERT INTO files (rel, path, size, mtime_ns, sha256, outcome, status, entry, at) "
+            "VALUES (?, ?, ?, ?, NULL, 'skipped', 'done', ?, ?)",
+            (rel, os.fsencode(path), size, mtime_ns,
+             json.dumps({"path": rel, "reason": reason}), time.time()))
+        del cur
+
+    def targets(self) -> set[str]:
+        """Every path a row says its file was moved to."""
+        cur = self.db.execute("SELECT routed_to FROM files WHERE routed_to IS NOT NULL")
+        return {str(r[0]) for r in cur.fetchall()}
 
     def mark(self, row_id: int, status: str, routed_to: str | None = None) -> None:
         self.db.execute("UPDATE files SET status=?, routed_to=COALESCE(?, routed_to) WHERE id=?",

@@ -1,0 +1,80 @@
+"""The watch service's lines on stderr (text or JSON) and what counts as an action.
+
+A pass is not always the end of it: an AI label, a credit line or stripping a GPS
+position is work for whoever posts the file.  Those passes are told apart from clean
+ones, so the log shows at a glance which approved files need something done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mediaaudit.codes import CodeId
+
+# Info findings that ask the poster to do something (every warning does).
+ACTION_INFO = frozenset({CodeId.ATTRIBUTION_REQUIRED, CodeId.VERY_LARGE_IMAGE})
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def actions(entry: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The findings of a manifest entry that are a task for the poster."""
+    return [f for f in entry.get("findings", [])
+            if f.get("severity") == "warning"
+            or (f.get("severity") == "info" and f.get("code") in ACTION_INFO)]
+
+
+@dataclass(frozen=True)
+class Log:
+    """Formats lines; ``json`` is ``--json-log``."""
+
+    json: bool
+
+    def line(self, outcome: str, rel: str, detail: str, **extra: Any) -> str:
+        detail = " ".join(detail.split())  # one line, whatever an error message holds
+        if self.json:
+            return json.dumps({"time": now(), "outcome": outcome, "path": rel,
+                               "detail": detail, **extra}, ensure_ascii=False)
+        return f"{now()} {outcome.upper():<6} {rel}  {detail}".rstrip()
+
+    def result(self, entry: Mapping[str, Any], rel: str, moved_to: str | None) -> str:
+        """The line for one audited file: outcome, where it went, why or what to do."""
+        outcome = str(entry.get("outcome"))
+        todo = actions(entry) if outcome == "pass" else []
+        errors = [str(f.get("message")) for f in entry.get("findings", [])
+                  if f.get("severity") == "error"]
+        parts: list[str] = []
+        if todo:
+            parts.append("(with actions: " + "; ".join(
+                f"{f.get('code')} {f.get('message')}" for f in todo) + ")")
+        if moved_to:
+            parts.append(f"→ {moved_to}")
+        if errors:
+            parts.append(f"({errors[0]})")
+        return self.line(outcome, rel, "  ".join(parts), moved_to=moved_to,
+                         actions=[str(f.get("code")) for f in todo])
+
+    def start(self, drop: str, mode: str, profile: str, policy: str | None,
+              routes: Sequence[str | None], jobs: int) -> str:
+        approved, rejected = routes
+        where = (f"; approved → {approved}; rejected → {rejected}" if approved and rejected
+                 else "; files stay in place")
+        return self.line("start", drop,
+                         f"watching {drop}: {mode}; profile {profile}; "
+                         f"policy {policy or 'built-in defaults'}{where}; "
+                         f"{jobs} worker{'s' if jobs != 1 else ''}",
+                         mode=mode, profile=profile, policy=policy)
+
+    def stop(self, drop: str, counts: Mapping[str, int]) -> str:
+        audited = sum(counts.get(k, 0) for k in ("pass", "fail", "error"))
+        return self.line("stop", drop,
+                         f"stopped: {audited} audited ({counts.get('pass', 0)} pass, "
+                         f"{counts.get('fail', 0)} fail, {counts.get('error', 0)} error), "
+                         f"{counts.get('skipped', 0)} skipped",
+                         **{k: counts.get(k, 0) for k in ("pass", "fail", "error", "skipped")})
