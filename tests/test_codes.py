@@ -18,6 +18,7 @@ PRODUCED_ELSEWHERE = {
     "MA-IO-006": "test_hostile.py::test_crashing_worker_costs_one_file",
     "MA-AI-002": "test_c2pa.py and tests/realworld/c2pa (XCA.jpg, E-sig-CA.jpg: hash or "
                  "signature mismatch)",
+    "MA-IO-002": "test_io_edges.py::test_a_file_whose_reads_fail_is_an_error",
     "MA-LIC-013": "test_rights_rules.py::test_rights_rule[pd_text.jpg ...]",
     "MA-LIC-014": "test_rights_rules.py::test_rights_rule[creator_only.jpg ...]",
     "MA-LIC-015": "test_rights_rules.py::test_rights_rule[or_choice.jpg ...]",

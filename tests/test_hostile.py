@@ -28,6 +28,9 @@ def _check(run: Run, d: Path) -> None:
     skipped = {Path(s["path"]).name for s in run.manifest["skipped"]}
     on_disk = {os.fsdecode(n) for n in os.listdir(os.fsencode(d))}
     assert len(names) + len(skipped) == len(on_disk)  # everything accounted for, once
+    reasons = {Path(s["path"]).name: s["reason"] for s in run.manifest["skipped"]}
+    for name, reason in build.SKIPPED.items():
+        assert reasons.get(name) == reason, (name, reasons.get(name))
     for name, code in build.EXPECT.items():
         f = names[name]
         assert f["outcome"] in ("fail", "error"), (name, f["outcome"])

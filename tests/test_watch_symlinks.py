@@ -65,8 +65,6 @@ def test_daemon_watch_does_not_rehash_a_symlink(tmp_path: Path) -> None:
     assert [e["path"] for e in log_entries(drop)] == ["real.png"]
 
 
-@pytest.mark.xfail(strict=True, reason="needs the walker to skip symlinked files as it does "
-                   "symlinked folders (walk.py, not owned here; see issue 13 item 2)")
 def test_scan_skips_symlinked_files_with_the_same_reason(tmp_path: Path) -> None:
     drop = _drop_with_links(tmp_path)
     run = run_cli("scan", str(drop), "--no-cache", "-j", "1")

@@ -35,6 +35,9 @@ class Skipped:
     reason: str
 
 
+SYMLINK_REASON = "symlink (not followed)"
+
+
 def skip_reason(name: str) -> str | None:
     """Why a directory entry is not audited as media, or None if it is."""
     low = name.lower()
@@ -154,6 +157,11 @@ def walk_tree(
                 continue
             if is_link and os.path.isdir(e.path):
                 yield Skipped(disp + "/", "symlinked folder (not followed)")
+                continue
+            if is_link:  # a file, a device, a loop or nothing: the folder holds a pointer,
+                # not the upload (watch cannot tell when a target is complete, and the
+                # target may lie outside the shared folder); named paths are followed
+                yield Skipped(disp, SYMLINK_REASON)
                 continue
             reason = skip_reason(e.name)
             if reason:

@@ -48,7 +48,7 @@ from mediaaudit.walk import Skipped, walk
               help="Policy file (default: mediaaudit.toml in the scanned folder or a parent).")
 @LANG_OPTION
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: CPU count); 1 = in-process.")
+              help="Worker processes (default: CPU count); 1 = one worker process.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT,
               show_default=True, metavar="SECONDS",
               help="Time limit per file; a file that takes longer gets an MA-IO-005 error.")
