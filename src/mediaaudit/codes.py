@@ -159,12 +159,14 @@ _TABLE: tuple[Code, ...] = (
        "{format} is not listed in {profile}.",
        "Wat: het formaat komt niet voor in de Norm Voorkeursformaten (NVF). Waarom: de "
        "Archiefwet vraagt duurzame formaten; wat niet in de norm staat, is niet getoetst op "
-       "duurzaamheid. Oplossen: exporteer foto's als PNG of JPEG, video als MP4 met H.264 en "
-       "AAC (of MKV met FFV1 voor een archiefmaster).",
+       "duurzaamheid. Oplossen: 'mediaaudit fix BESTAND --out MAP' maakt een afgeleide in PNG "
+       "of JPEG (video: MP4 met H.264 en AAC; --master: TIFF of MKV met FFV1) met behoud "
+       "van licentie, naamsvermelding, alt-tekst en ondertitels; of exporteer zelf opnieuw.",
        "What: the format does not appear in the Norm Voorkeursformaten (NVF). Why: the Dutch "
        "Archives Act asks for durable formats; what is not in the norm has not been assessed "
-       "for durability. Fix: export photos as PNG or JPEG, video as MP4 with H.264 and AAC "
-       "(or MKV with FFV1 for an archival master)."),
+       "for durability. Fix: 'mediaaudit fix FILE --out DIR' makes a PNG or JPEG derivative "
+       "(video: MP4 with H.264 and AAC; --master: TIFF or MKV with FFV1) that keeps licence, "
+       "credit, alt text and captions; or export again yourself."),
     _c("MA-FMT-002", "acceptable", INFO,
        "{format} is acceptabel, maar niet het voorkeursformaat volgens {profile}.",
        "{format} is acceptable, but not a preferred format under {profile}.",
@@ -181,10 +183,12 @@ _TABLE: tuple[Code, ...] = (
        "The {track} codec {codec} is not listed in {profile}.",
        "Wat: de container is bekend, maar de codec van een spoor niet (bijv. HEVC, VP9, "
        "Opus). Waarom: de NVF beoordeelt video op container én codec; het slechtste deel "
-       "bepaalt de status. Oplossen: exporteer opnieuw met H.264-video en AAC-audio.",
+       "bepaalt de status. Oplossen: 'mediaaudit fix BESTAND --out MAP' maakt een MP4 met H.264 en "
+       "AAC (ondertitels en rechtenmetadata blijven behouden), of exporteer opnieuw.",
        "What: the container is known, but a track's codec is not (e.g. HEVC, VP9, Opus). Why: "
-       "the NVF judges video by container and codec; the worst part decides. Fix: export "
-       "again with H.264 video and AAC audio."),
+       "the NVF judges video by container and codec; the worst part decides. Fix: "
+       "'mediaaudit fix FILE --out DIR' makes an MP4 with H.264 and AAC (captions and "
+       "rights metadata kept), or export again."),
     _c("MA-FMT-004", "condition-not-met", INFO,
        "{format} is alleen voorkeur onder een voorwaarde die hier niet geldt: {condition}.",
        "{format} is preferred only under a condition not met here: {condition}.",
@@ -563,29 +567,33 @@ _TABLE: tuple[Code, ...] = (
        "Het bestand bevat een GPS-positie ({where}).",
        "The file contains a GPS position ({where}).",
        "Wat: de opnamelocatie staat in de metadata. Waarom: de AVG vraagt dataminimalisatie; "
-       "een locatie kan een woonadres of persoon verraden. Oplossen: verwijder de "
-       "locatiegegevens, bijv. 'exiftool -gps:all= -xmp:gps*= BESTAND' of 'Locatie "
-       "verwijderen' bij het exporteren.",
+       "een locatie kan een woonadres of persoon verraden. Oplossen: 'mediaaudit fix "
+       "BESTAND --out MAP --strip-location' (een kopie zonder locatie), 'exiftool -gps:all= "
+       "-xmp:gps*= BESTAND' of 'Locatie verwijderen' bij het exporteren.",
        "What: the capture location is in the metadata. Why: the GDPR asks for data "
-       "minimisation; a location can reveal a home address or a person. Fix: strip location "
-       "data, e.g. 'exiftool -gps:all= -xmp:gps*= FILE' or 'remove location' on export."),
+       "minimisation; a location can reveal a home address or a person. Fix: 'mediaaudit fix "
+       "FILE --out DIR --strip-location' (a copy without location), 'exiftool -gps:all= "
+       "-xmp:gps*= FILE' or 'remove location' on export."),
     _c("MA-PRV-002", "device-serial", W,
        "Het bestand bevat een serienummer van camera of telefoon ({value}).",
        "The file contains a camera or phone serial number ({value}).",
        "Wat: een serienummer van het toestel staat in de metadata. Waarom: het koppelt "
-       "foto's aan een persoon of toestel (AVG). Oplossen: 'exiftool -SerialNumber= "
-       "-InternalSerialNumber= -LensSerialNumber= BESTAND'.",
+       "foto's aan een persoon of toestel (AVG). Oplossen: 'mediaaudit fix BESTAND "
+       "--out MAP --strip-location' of 'exiftool -SerialNumber= -InternalSerialNumber= "
+       "-LensSerialNumber= BESTAND'.",
        "What: a device serial number is in the metadata. Why: it links photos to a person or "
-       "device (GDPR). Fix: 'exiftool -SerialNumber= -InternalSerialNumber= "
-       "-LensSerialNumber= FILE'."),
+       "device (GDPR). Fix: 'mediaaudit fix FILE --out DIR --strip-location' or 'exiftool "
+       "-SerialNumber= -InternalSerialNumber= -LensSerialNumber= FILE'."),
     _c("MA-PRV-003", "owner-name", W,
        "Het bestand bevat de naam van de eigenaar van het toestel ({value}).",
        "The file contains the device owner's name ({value}).",
        "Wat: de naam van de eigenaar van camera of telefoon staat in de metadata. Waarom: een "
-       "persoonsgegeven dat niet nodig is voor plaatsing (AVG). Oplossen: 'exiftool "
-       "-OwnerName= -CameraOwnerName= BESTAND'.",
+       "persoonsgegeven dat niet nodig is voor plaatsing (AVG). Oplossen: 'mediaaudit "
+       "fix BESTAND --out MAP --strip-location' of 'exiftool -OwnerName= -CameraOwnerName= "
+       "BESTAND'.",
        "What: the camera or phone owner's name is in the metadata. Why: personal data not "
-       "needed for posting (GDPR). Fix: 'exiftool -OwnerName= -CameraOwnerName= FILE'."),
+       "needed for posting (GDPR). Fix: 'mediaaudit fix FILE --out DIR --strip-location' or "
+       "'exiftool -OwnerName= -CameraOwnerName= FILE'."),
 )
 
 CODES: Mapping[str, Code] = {c.code: c for c in _TABLE}

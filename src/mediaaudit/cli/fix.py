@@ -1,0 +1,340 @@
+"""``mediaaudit fix``: NVF-conforming derivatives of files rejected on format.
+
+Audits the originals with the profile and policy a ``scan`` would use, lets
+``fix.plan`` decide what a conversion can repair, converts each fixable file in a
+supervised child (``fix.run``), places the derivative and its sidecars under ``--out``
+without overwriting anything, audits every derivative again and writes the fix
+manifest.  Originals are opened for reading only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from mediaaudit import manifest
+from mediaaudit.cache import default_path as default_cache_path
+from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, text
+from mediaaudit.config import load_policy
+from mediaaudit.engines import engines_cached
+from mediaaudit.exitcode import FAILED, OK
+from mediaaudit.fix import provenance
+from mediaaudit.fix.plan import EXTENSIONS, IMAGE_FORMATS, Action, Options, Plan, plan, video_copy
+from mediaaudit.fix.run import Done, Job, cleanup, run, sha256
+from mediaaudit.model import FileRef, FileResult
+from mediaaudit.policy import Policy, PolicyError
+from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
+from mediaaudit.profile import Profile, ProfileError, load_profile
+from mediaaudit.scan import DEFAULT_TIMEOUT, audit, default_jobs
+from mediaaudit.sidecars import SidecarKind, sidecars_of
+from mediaaudit.walk import walk
+from mediaaudit.writers.atomic import OutputUnwritable
+
+FIX_TIMEOUT = 300.0
+HELP = ("Exit status: 0 = every derivative passes the audit; 1 = some file could not be "
+        "fixed or a derivative still fails; 2 = usage, config, profile or output error.")
+
+
+class Unsafe(Exception):
+    """A target that would land outside --out or on top of an existing file."""
+
+
+@dataclass(frozen=True)
+class Original:
+    """A file to consider: its walk entry, its path relative to the root it was found
+    under (kept under --out), and its audit."""
+
+    ref: FileRef
+    rel: str
+    result: FileResult
+
+
+@click.command(epilog=HELP)
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out_dir", required=True, metavar="DIR",
+              help="Folder for the derivatives (same relative paths, new extension).")
+@click.option("--master", is_flag=True,
+              help="Archival masters in preferred formats: TIFF for images, Matroska with "
+              "FFV1 + FLAC for video.")
+@click.option("--strip-location", is_flag=True,
+              help="Also remove GPS positions, device serial numbers and owner names "
+              "(MA-PRV-*), in a copy when the format is already fine.")
+@click.option("--dry-run", is_flag=True, help="Say what would be done; write nothing.")
+@click.option("--image-format", type=click.Choice(IMAGE_FORMATS), default=None,
+              help="Override the rule (photographs → JPEG, graphics, transparency and "
+              "lossless sources → PNG).")
+@click.option("--manifest", "manifest_path", metavar="FILE", default=None,
+              help="Fix manifest (JSON). Default: DIR/mediaaudit-fix-<time>.json.")
+@click.option("--profile", "profile_spec", default="nvf-2024", show_default=True,
+              metavar="ID|FILE", help="Format profile: a built-in id or a profile TOML file.")
+@click.option("--config", metavar="FILE",
+              help="Policy file (default: mediaaudit.toml beside the originals or above).")
+@LANG_OPTION
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the audits (default: CPU count).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=FIX_TIMEOUT,
+              show_default=True, metavar="SECONDS",
+              help="Time limit per file for a conversion (audits: the scan default).")
+@click.option("--quiet", "-q", is_flag=True, help="Only the lines about files not fixed.")
+def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool,
+        dry_run: bool, image_format: str | None, manifest_path: str | None,
+        profile_spec: str, config: str | None, lang: str | None, jobs: int | None,
+        timeout: float, quiet: bool) -> None:
+    """Make NVF-conforming derivatives of the files in PATHS that fail on format.
+
+    Only what a conversion can fix is fixed: the format gate (MA-FMT-001/003) and, with
+    --strip-location, location, serial numbers and owner names (MA-PRV-*).  Files that
+    fail on rights, damage or anything else are reported as 'cannot be fixed by
+    conversion', with the reason.  Licence, holder, credit, alt text and captions are
+    carried over; every derivative is audited again; the fix manifest records where
+    each came from.  Originals are never changed.
+    """
+    lang = lang or default_lang()
+    opts = Options(master=master, strip_location=strip_location, image_format=image_format)
+    for p in paths:
+        if not os.path.lexists(p):
+            fail(text("no_path", lang, path=p))
+    real_out = _prepare_out(out_dir, dry_run)
+    try:
+        check_libmagic()
+        profile = load_profile(profile_spec)
+        policy = load_policy(config, list(paths))
+    except LibmagicMissing as exc:
+        fail(text("libmagic", lang, err=exc))
+    except (ProfileError, PolicyError) as exc:
+        fail(str(exc))
+    engines_file = os.path.join(os.path.dirname(os.path.abspath(default_cache_path())),
+                                "engines.json")
+    engines = engines_cached(profile.source, engines_file)
+    workers = jobs or default_jobs()
+    originals = _originals(paths, real_out, profile, policy, workers)
+    plans = [(o, plan(o.result, opts, lang)) for o in originals]
+    if dry_run:
+        sys.exit(_dry_run(plans, out_dir))
+    derivatives: list[dict[str, Any]] = []
+    not_fixed: list[dict[str, Any]] = []
+    unchanged: list[dict[str, Any]] = []
+    placed: list[tuple[Original, Plan, Done, str, str, list[str]]] = []
+    for o, pl in plans:
+        if pl.action is Action.NOTHING:
+            unchanged.append({"path": o.ref.display, "reason": pl.reason})
+            continue
+        if pl.action is Action.REFUSE:
+            _not_fixed(not_fixed, o, pl.reason or "", pl.blocking)
+            continue
+        try:
+            done, final, display, sides = _convert(o, pl, opts, real_out, out_dir, timeout)
+        except Unsafe as exc:
+            _not_fixed(not_fixed, o, str(exc), ())
+            continue
+        if not done.ok:
+            _not_fixed(not_fixed, o, done.error or "conversion failed", ())
+            continue
+        placed.append((o, pl, done, final, display, sides))
+    audits = _reaudit([(final, display) for *_, final, display, _ in placed], profile, policy,
+                      workers)
+    for (o, pl, done, _final, display, sides), res in zip(placed, audits, strict=True):
+        entry = manifest.file_entry(res, lang)
+        derivatives.append(provenance.derivative_entry(
+            {"path": o.ref.display, "sha256": o.result.facts.sha256, "size": o.ref.size,
+             "outcome": o.result.outcome.value,
+             "findings": [f.code for f in o.result.findings]},
+            {"path": display, "sha256": res.facts.sha256, "size": res.facts.ref.size},
+            {"action": pl.action.value, "conversion": done.settings,
+             "metadata": done.metadata, "strip_location": strip_location},
+            sides, entry, provenance.content_credentials(o.result)))
+        if not quiet:
+            click.echo(f"{o.ref.display} → {display}: {res.outcome.value}", err=True)
+    head = manifest.header([os.path.normpath(p) for p in paths], profile, policy, engines, lang)
+    doc = provenance.document(head, os.path.normpath(out_dir),
+                              {"master": master, "strip_location": strip_location,
+                               "image_format": image_format}, derivatives, not_fixed, unchanged)
+    target = manifest_path or os.path.join(
+        out_dir, "mediaaudit-fix-" + manifest.now_utc().replace(":", "").replace("-", "")
+        + ".json")
+    try:
+        provenance.write(target, doc)
+    except OutputUnwritable as exc:
+        fail(str(exc))
+    s = doc["summary"]
+    if not quiet:
+        click.echo(f"{s['originals']} files: {s['derivatives']} derivatives "
+                   f"({s['derivatives_pass']} pass), {s['not_fixed']} not fixed, "
+                   f"{s['unchanged']} unchanged; manifest: {target}", err=True)
+    ok = not not_fixed and s["derivatives_pass"] == s["derivatives"]
+    sys.exit(OK if ok else FAILED)
+
+
+def _prepare_out(out_dir: str, dry_run: bool) -> str:
+    """The real path of --out, created if needed; a symlink or a file there is refused
+    (a link could send the derivatives anywhere)."""
+    if os.path.islink(out_dir):
+        fail(f"--out must not be a symlink: {out_dir}")
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+        fail(f"--out is not a folder: {out_dir}")
+    if not dry_run:
+        try:
+            os.makedirs(out_dir, exist_ok=True)
+        except OSError as exc:
+            fail(f"cannot create {out_dir}: {exc.strerror}")
+    return os.path.realpath(out_dir)
+
+
+def _originals(paths: tuple[str, ...], real_out: str, profile: Profile, policy: Policy,
+               jobs: int) -> list[Original]:
+    """Every file under PATHS (not under --out), with its path relative to its root."""
+    found: dict[str, tuple[FileRef, str]] = {}
+    for p in paths:
+        refs, _ = walk([p])
+        is_dir = os.path.isdir(p)
+        for r in refs:
+            real = os.path.realpath(r.path)
+            if real == real_out or real.startswith(real_out + os.sep):
+                continue
+            rel = os.path.relpath(r.path, p) if is_dir else os.path.basename(r.path)
+            found.setdefault(r.display, (r, rel))
+    items = sorted(found.values(), key=lambda x: x[0].display)
+    refs = [r for r, _ in items]
+    results = audit(refs, profile, policy, jobs)
+    return [Original(r, rel, res) for (r, rel), res in zip(items, results, strict=True)]
+
+
+def _not_fixed(into: list[dict[str, Any]], o: Original, reason: str,
+               blocking: tuple[str, ...]) -> None:
+    into.append({"path": o.ref.display, "sha256": o.result.facts.sha256,
+                 "outcome": o.result.outcome.value, "reason": reason,
+                 "blocking": list(blocking)})
+    click.echo(f"mediaaudit: {o.ref.display}: cannot be fixed by conversion: {reason}",
+               err=True)
+
+
+def _target_dir(real_out: str, rel_dir: str, create: bool) -> str:
+    """The folder under --out for a relative folder; never leaves --out: '..' and
+    absolute parts are refused, and so is any existing component that is a symlink."""
+    parts = [c for c in rel_dir.split(os.sep) if c not in ("", ".")]
+    if os.path.isabs(rel_dir) or ".." in parts:
+        raise Unsafe(f"refusing a path outside --out: {rel_dir}")
+    cur = real_out
+    for part in parts:
+        cur = os.path.join(cur, part)
+        if os.path.islink(cur):
+            raise Unsafe(f"refusing to write through a symlink: {cur}")
+        if create and not os.path.isdir(cur):
+            os.mkdir(cur)
+    return cur
+
+
+def _place(tmp: str, final: str) -> None:
+    """Give the finished temporary file its name without ever replacing a file: a hard
+    link fails on an existing name (no race); where links are not supported, a checked
+    rename."""
+    try:
+        os.link(tmp, final)
+    except FileExistsError as exc:
+        raise Unsafe(f"{final} exists; not overwritten") from exc
+    except OSError:
+        if os.path.lexists(final):
+            raise Unsafe(f"{final} exists; not overwritten") from None
+        os.rename(tmp, final)
+        return
+    os.unlink(tmp)
+
+
+def _convert(o: Original, pl: Plan, opts: Options, real_out: str, out_dir: str,
+             timeout: float) -> tuple[Done, str, str, list[str]]:
+    """Run the job, place the derivative and its sidecars; (done, path, display, sidecars)."""
+    rel_dir, name = os.path.split(o.rel)
+    folder = _target_dir(real_out, rel_dir, create=True)
+    prefix = os.path.join(folder, f".mediaaudit-fix-{uuid.uuid4().hex}")
+    stem = os.path.splitext(name)[0]
+    if pl.target is not None and os.path.lexists(os.path.join(folder, stem + EXTENSIONS[
+            pl.target])):
+        raise Unsafe(f"{os.path.join(out_dir, rel_dir, stem + EXTENSIONS[pl.target])} "
+                     "exists; not overwritten")
+    cv, ca = video_copy(o.result, pl.target or "")
+    job = Job(o.ref.path, prefix, pl.action, pl.target, opts, cv, ca)
+    done = run(job, timeout)
+    if not done.ok or done.tmp is None or done.target is None:
+        return done, "", "", []
+    new_name = stem + EXTENSIONS[done.target]
+    final = os.path.join(folder, new_name)
+    try:
+        if o.result.facts.sha256 and sha256(o.ref.path) != o.result.facts.sha256:
+            raise Unsafe("the original changed during the fix; derivative discarded")
+        _place(done.tmp, final)
+        sides = _sidecars(o, name, new_name, folder, done, opts)
+    except Unsafe:
+        cleanup(prefix)
+        raise
+    cleanup(prefix)
+    return done, final, os.path.join(os.path.normpath(out_dir), rel_dir, new_name), sides
+
+
+def _sidecars(o: Original, name: str, new_name: str, folder: str, done: Done,
+              opts: Options) -> list[str]:
+    """Copy the original's sidecars under the derivative's name (``photo.heic.license``
+    → ``photo.jpg.license``; stem-named ones keep their name).  XMP sidecars lose their
+    privacy properties with --strip-location.  An existing file is never replaced."""
+    from mediaaudit.fix.metadata import clean_xmp
+
+    copied: list[str] = []
+    has_xmp = False
+    for side in sidecars_of(o.ref.path):
+        new = new_name + side.name[len(name):] if side.full_name else side.name
+        with open(side.path, "rb") as f:
+            data = f.read()
+        if side.kind is SidecarKind.XMP:
+            has_xmp = True
+            with contextlib.suppress(Exception):
+                data = clean_xmp(data, opts.strip_location)[0]
+        _write_new(os.path.join(folder, new), data)
+        copied.append(new)
+    embedded = (done.tmp or "") + ".xmp"
+    if os.path.exists(embedded) and not has_xmp:
+        _place(embedded, os.path.join(folder, new_name + ".xmp"))
+        copied.append(new_name + ".xmp")
+    return copied
+
+
+def _write_new(path: str, data: bytes) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                     0o666)
+    except FileExistsError as exc:
+        raise Unsafe(f"{path} exists; not overwritten") from exc
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
+def _reaudit(items: list[tuple[str, str]], profile: Profile, policy: Policy,
+             jobs: int) -> list[FileResult]:
+    """The derivatives' audits, with the same profile and policy as the originals."""
+    refs = []
+    for path, display in items:
+        st = os.stat(path)
+        refs.append(FileRef(path, display, st.st_size, st.st_mtime_ns, ctime_ns=st.st_ctime_ns,
+                            inode=st.st_ino))
+    return list(audit(refs, profile, policy, jobs, timeout=DEFAULT_TIMEOUT))
+
+
+def _dry_run(plans: list[tuple[Original, Plan]], out_dir: str) -> int:
+    """One line per original on stdout; 1 when some file could not be fixed."""
+    refused = False
+    for o, pl in plans:
+        if pl.action is Action.REFUSE:
+            refused = True
+            click.echo(f"{o.ref.display}: cannot be fixed by conversion: {pl.reason}")
+        elif pl.action is Action.NOTHING:
+            click.echo(f"{o.ref.display}: {pl.reason}")
+        else:
+            stem = os.path.splitext(o.rel)[0]
+            ext = EXTENSIONS[pl.target] if pl.target else ".jpg|.png"
+            click.echo(f"{o.ref.display}: {pl.action.value} → "
+                       f"{os.path.join(os.path.normpath(out_dir), stem + ext)}")
+    return FAILED if refused else OK

@@ -1,0 +1,139 @@
+"""Decide, from an original's own audit, whether a conversion can fix it and how.
+
+Only what a conversion really repairs is fixed: the format gate (MA-FMT-001/003, and
+the extension or fast-start remarks a re-export fixes with it) and, when asked, the
+privacy findings (MA-PRV-*).  Anything else that fails a file (rights, damage, an
+unknown format, portrait rights) would still fail the derivative, and converting it
+would only launder the file, so it is refused with the findings that block it.
+Pure: no I/O, so ``--dry-run`` and the real run decide alike.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from enum import StrEnum
+
+from mediaaudit import codes
+from mediaaudit.codes import CodeId
+from mediaaudit.model import FileResult, Outcome, Severity
+
+# Findings a new export removes by itself.
+FORMAT_CODES = frozenset({CodeId.NOT_LISTED, CodeId.CODEC_NOT_LISTED,
+                          CodeId.EXTENSION_MISMATCH, CodeId.NOT_FAST_START})
+PRIVACY_CODES = frozenset({CodeId.GPS_POSITION, CodeId.DEVICE_SERIAL, CodeId.OWNER_NAME})
+IMAGE_FORMATS = ("jpeg", "png", "tiff")
+EXTENSIONS = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "mp4": ".mp4", "mkv": ".mkv"}
+# Video codecs (MediaInfo names) an MP4 derivative can carry without re-encoding.
+MP4_VIDEO_COPY = frozenset({"AVC"})
+MP4_AUDIO_COPY = frozenset({"AAC"})
+
+
+class Action(StrEnum):
+    CONVERT_IMAGE = "convert_image"
+    CONVERT_VIDEO = "convert_video"
+    STRIP_ONLY = "strip_only"  # format already fine: metadata removed in a copy
+    NOTHING = "nothing"  # passes already
+    REFUSE = "refuse"  # cannot be fixed by conversion
+
+
+@dataclass(frozen=True)
+class Options:
+    master: bool = False
+    strip_location: bool = False
+    image_format: str | None = None  # jpeg | png | tiff: overrides the rule
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What will happen to one original.  ``target`` is a key of EXTENSIONS, or None
+    for an image whose JPEG/PNG choice needs its pixels (decided by ``image_target``
+    in the worker, which opens the file anyway)."""
+
+    action: Action
+    target: str | None = None
+    reason: str | None = None
+    blocking: tuple[str, ...] = ()  # codes that make the file unfixable
+
+
+def image_target(opts: Options, has_alpha: bool, lossless: bool) -> str:
+    """The documented rule: ``--master`` → TIFF (preferred); ``--image-format`` wins
+    otherwise; transparency or a lossless source (BMP, GIF, lossless WebP, palette
+    images: graphics, screenshots, logos) → PNG, so nothing is lost and edges stay
+    sharp; every other source (HEIC, AVIF, lossy WebP: photographs) → JPEG, which
+    keeps the file small and is what every platform takes."""
+    if opts.image_format:
+        return opts.image_format
+    if opts.master:
+        return "tiff"
+    return "png" if has_alpha or lossless else "jpeg"
+
+
+def _errors(result: FileResult) -> list[str]:
+    return [f.code for f in result.findings if f.severity is Severity.ERROR]
+
+
+def _reason(result: FileResult, blocking: list[str], lang: str) -> str:
+    msgs = [f"{f.code} {codes.render(f.code, f.params, lang)}" for f in result.findings
+            if f.code in blocking]
+    return "; ".join(dict.fromkeys(msgs)) or "could not be audited"
+
+
+def plan(result: FileResult, opts: Options, lang: str = "en") -> Plan:
+    """The plan for one original, from its audit under the user's profile and policy."""
+    kind = result.facts.media.kind
+    privacy = [f.code for f in result.findings if f.code in PRIVACY_CODES]
+    if result.outcome is Outcome.ERROR:
+        blocking = _errors(result)
+        return Plan(Action.REFUSE, reason=_reason(result, blocking, lang),
+                    blocking=tuple(blocking))
+    errors = _errors(result)
+    fixable = FORMAT_CODES | (PRIVACY_CODES if opts.strip_location else frozenset())
+    blocking = [c for c in errors if c not in fixable]
+    if blocking:
+        hint = " (use --strip-location)" if set(blocking) <= PRIVACY_CODES else ""
+        return Plan(Action.REFUSE, reason=_reason(result, blocking, lang) + hint,
+                    blocking=tuple(dict.fromkeys(blocking)))
+    format_fail = any(c in (CodeId.NOT_LISTED, CodeId.CODEC_NOT_LISTED) for c in errors)
+    if not format_fail:
+        if opts.strip_location and privacy:
+            return _strip_only(result)
+        return Plan(Action.NOTHING, reason="passes already")
+    if kind == "image":
+        if (result.facts.media.frames or 1) > 1:
+            return Plan(Action.REFUSE, reason="animated image: a still format would drop "
+                        "frames; export it as MP4 (H.264)", blocking=(CodeId.NOT_LISTED,))
+        forced = opts.image_format or ("tiff" if opts.master else None)
+        return Plan(Action.CONVERT_IMAGE, target=forced)
+    if kind == "video":
+        return Plan(Action.CONVERT_VIDEO, target="mkv" if opts.master else "mp4")
+    return Plan(Action.REFUSE, reason=f"no conversion for {kind} files",
+                blocking=(CodeId.NOT_LISTED,))
+
+
+def _strip_only(result: FileResult) -> Plan:
+    """Location removed in a copy of a file whose format already passes: same
+    container, no re-encoding."""
+    media = result.facts.media
+    ext = os.path.splitext(result.facts.ref.path)[1].lower()
+    if media.kind == "image":
+        target = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".tif": "tiff",
+                  ".tiff": "tiff"}.get(ext)
+        if target:
+            return Plan(Action.STRIP_ONLY, target=target)
+    if media.kind == "video" and media.container in ("MPEG-4", "Matroska"):
+        return Plan(Action.STRIP_ONLY, target="mp4" if media.container == "MPEG-4" else "mkv")
+    return Plan(Action.REFUSE, reason=f"cannot remove location from {media.container or ext} "
+                "without converting it", blocking=tuple(PRIVACY_CODES))
+
+
+def video_copy(result: FileResult, target: str) -> tuple[bool, bool]:
+    """(copy video, copy audio) for an MP4 target: H.264 and AAC are re-muxed as they are
+    (no generation loss, seconds instead of minutes); anything else is re-encoded."""
+    if target != "mp4":
+        return False, False
+    tracks = result.facts.media.tracks
+    vids = [t.format for t in tracks if t.kind == "video"]
+    auds = [t.format for t in tracks if t.kind == "audio"]
+    return (all(v in MP4_VIDEO_COPY for v in vids),
+            all(a in MP4_AUDIO_COPY for a in auds))
