@@ -26,14 +26,41 @@ SHORTCUTS: Mapping[str, str] = {
     "captions": "MA-ACC-001", "alt_text": "MA-ACC-002", "ai_label": "MA-AI-001"}
 """``[policy]`` keys that set the level of a finding code or family."""
 
-TABLES = ("policy", "severity", "annotations")
+TABLES = ("policy", "severity", "annotations", "archive")
 POLICY_KEYS = ("organisation", "organisations", "allowed_licences", *SHORTCUTS)
 ANNOTATION_KEYS = ("path", "licence", "license", "holder", "creator", "attribution",
                    "captions")
+ARCHIVE_KEYS = ("archiefvormer", "archiefvormer_id", "archiefvormer_id_source", "waardering",
+                "bewaartermijn", "identificatiebron", "contact_name", "contact_email")
+"""``[archive]`` keys, read by ``mediaaudit archive`` (MDTO metadata and bag-info.txt)."""
+
+WAARDERINGEN: Mapping[str, tuple[str, str]] = {
+    "B": ("B", "Blijvend te bewaren"), "blijvend te bewaren": ("B", "Blijvend te bewaren"),
+    "V": ("V", "Tijdelijk te bewaren"), "tijdelijk te bewaren": ("V", "Tijdelijk te bewaren")}
+"""MDTO 'Begrippenlijst Waarderingen': the code or the label (any case) → (code, label)."""
+
+_DURATION = re.compile(r"P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?")
 
 
 class PolicyError(ValueError):
     """A configuration value that cannot be used; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class ArchiveSettings:
+    """The ``[archive]`` table as written (validated, not yet completed): what
+    ``mediaaudit archive`` puts in MDTO and bag-info.txt.  Which values are required is
+    decided when a package is made (``archive.records.require``), so ``scan`` does not ask
+    for archive settings it does not use."""
+
+    archiefvormer: str | None = None
+    archiefvormer_id: str | None = None
+    archiefvormer_id_source: str | None = None
+    waardering: tuple[str, str] | None = None  # (code, label)
+    bewaartermijn: str | None = None  # ISO 8601 duration, e.g. P10Y
+    identificatiebron: str | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +115,7 @@ class Policy:
     annotations: tuple[Annotation, ...] = ()
     source: str | None = None
     base: str | None = None
+    archive: ArchiveSettings = field(default_factory=ArchiveSettings)
 
     def level(self, code: str) -> str:
         """error / warning / info / ignore for ``code`` after overrides and selection."""
@@ -174,7 +202,8 @@ def _check_tables(doc: Mapping[str, Any]) -> None:
         if key in POLICY_KEYS:
             raise PolicyError(f"'{key}' belongs in the [policy] table (write it below "
                               "[policy])")
-        hint = _nearest(str(key), TABLES) or " (valid: [policy], [severity], [[annotations]])"
+        hint = _nearest(str(key), TABLES) or (" (valid: [policy], [severity], [[annotations]])"
+                                              " or [archive] for 'mediaaudit archive'")
         raise PolicyError(f"unknown table or key '{key}'{hint}")
 
 
@@ -183,6 +212,47 @@ def _optional_string(a: Mapping[str, Any], key: str, where: str) -> str | None:
     if value is not None and not isinstance(value, str):
         raise PolicyError(f"{where}: {key} must be a string, got {value!r}")
     return value
+
+
+def _text(a: Mapping[str, Any], key: str, where: str) -> str | None:
+    """A string value that must hold text (MDTO refuses empty values)."""
+    value = _optional_string(a, key, where)
+    if value is not None and (not value.strip() or any(c in value for c in "\r\n")):
+        raise PolicyError(f"{where}: {key} must be one line of text, got {value!r}")
+    return value.strip() if value is not None else None
+
+
+def build_archive(raw: Any) -> ArchiveSettings:
+    """Validate the ``[archive]`` table: known keys, strings, a known waardering, an
+    ISO 8601 bewaartermijn."""
+    if not isinstance(raw, dict):
+        raise PolicyError("[archive] must be a table")
+    where = "[archive]"
+    _check_keys(raw, ARCHIVE_KEYS, where)
+    waardering = None
+    w = _text(raw, "waardering", where)
+    if w is not None:
+        waardering = WAARDERINGEN.get(w.upper()) or WAARDERINGEN.get(w.lower())
+        if waardering is None:
+            raise PolicyError(f"{where} waardering: must be \"B\" (blijvend te bewaren) or "
+                              f"\"V\" (tijdelijk te bewaren), got {w!r}")
+    term = _text(raw, "bewaartermijn", where)
+    if term is not None and not _DURATION.fullmatch(term):
+        raise PolicyError(f"{where} bewaartermijn: must be an ISO 8601 period such as "
+                          f"\"P10Y\" (10 years) or \"P6M\", got {term!r}")
+    email = _text(raw, "contact_email", where)
+    if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", email):
+        raise PolicyError(f"{where} contact_email: not an e-mail address: {email!r}")
+    return ArchiveSettings(
+        archiefvormer=_text(raw, "archiefvormer", where),
+        archiefvormer_id=_text(raw, "archiefvormer_id", where),
+        archiefvormer_id_source=_text(raw, "archiefvormer_id_source", where),
+        waardering=waardering,
+        bewaartermijn=term,
+        identificatiebron=_text(raw, "identificatiebron", where),
+        contact_name=_text(raw, "contact_name", where),
+        contact_email=email,
+    )
 
 
 def build_policy(
@@ -247,4 +317,5 @@ def build_policy(
         annotations=tuple(anns),
         source=source,
         base=base,
+        archive=build_archive(doc.get("archive", {})),
     )

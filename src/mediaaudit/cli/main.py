@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from mediaaudit import __version__
+from mediaaudit.cli.archive import archive
 from mediaaudit.cli.doctor import doctor
 from mediaaudit.cli.explain import explain
+from mediaaudit.cli.fix import fix
 from mediaaudit.cli.profiles import profiles
 from mediaaudit.cli.report import report
 from mediaaudit.cli.scan import scan
@@ -32,6 +34,8 @@ cli.add_command(doctor)
 cli.add_command(report)
 cli.add_command(verify)
 cli.add_command(watch)
+cli.add_command(archive)
+cli.add_command(fix)
 
 
 def main() -> None:

@@ -5,17 +5,19 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+from typing import NoReturn
 
 import click
 
+from mediaaudit.archive.check import NotABag, check_bag, is_bag
 from mediaaudit.cli.common import fail
 from mediaaudit.cli.load import load_manifest
 from mediaaudit.verify import compare, remap
 from mediaaudit.walk import walk
 
 HELP = ("Exit status: 0 = every listed file is present and unchanged and no file was added; "
-        "1 = something changed, is missing or was added; 2 = the manifest or ROOT cannot be "
-        "used.")
+        "1 = something changed, is missing or was added (for a bag also: an MDTO record is "
+        "not valid); 2 = the manifest, the bag or ROOT cannot be used.")
 
 
 def _sha256(path: str) -> str | None:
@@ -26,15 +28,44 @@ def _sha256(path: str) -> str | None:
         return None
 
 
+def _verify_bag(path: str, quiet: bool) -> NoReturn:
+    if not is_bag(path):
+        fail(f"{path} is a folder without bagit.txt: not a bag (give a manifest or a bag)")
+    try:
+        res = check_bag(path)
+    except NotABag as exc:
+        fail(str(exc))
+    for label, paths in (("changed", res.changed), ("missing", res.missing),
+                         ("added", res.extra_files), ("invalid", res.invalid),
+                         ("invalid", res.other)):
+        for p in paths:
+            click.echo(f"{label:<9} {p}")
+    if not quiet and res.ok:
+        click.echo(f"{'valid':<9} {path}")
+    click.echo(f"bag: {res.payload} payload files, {res.records} MDTO records; "
+               f"{len(res.changed)} changed, {len(res.missing)} missing, "
+               f"{len(res.extra_files)} added, {len(res.invalid) + len(res.other)} invalid",
+               err=True)
+    sys.exit(0 if res.ok else 1)
+
+
 @click.command(epilog=HELP)
-@click.argument("manifest_path", metavar="MANIFEST", type=click.Path(dir_okay=False))
+@click.argument("manifest_path", metavar="MANIFEST|BAG_DIR", type=click.Path())
 @click.argument("root", required=False, type=click.Path(file_okay=False))
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems and the summary.")
 def verify(manifest_path: str, root: str | None, quiet: bool) -> None:
     """Re-hash the files MANIFEST lists and report unchanged, changed, missing and added files.
 
     Paths are resolved as they were scanned (relative to the current folder); give ROOT
-    when the scanned folder has moved (ROOT replaces it)."""
+    when the scanned folder has moved (ROOT replaces it).
+
+    Given a bag written by 'mediaaudit archive' (BAG_DIR), check the bag instead: every
+    checksum in its manifests, that no file is missing or added, every MDTO record
+    against the MDTO 1.0.2 schema, and each bestand record against its file."""
+    if os.path.isdir(manifest_path):
+        if root is not None:
+            fail("ROOT cannot be given with a bag")
+        _verify_bag(manifest_path, quiet)
     m = load_manifest(manifest_path)
     roots = [str(r) for r in m.get("roots", [])]
     if root is not None and len(roots) != 1:
