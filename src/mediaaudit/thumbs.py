@@ -7,7 +7,6 @@ the decompression limit; a file that is gone or changed simply gets no thumbnail
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
 import os
 import warnings
@@ -15,6 +14,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from PIL import Image
+
+from mediaaudit.digest import sha256_file
 
 SIZE = (96, 96)
 _SKIP = ("MA-IO-",)
@@ -40,8 +41,7 @@ def _unchanged(path: str, f: dict[str, Any]) -> bool:
     try:
         if os.path.getsize(path) != f.get("size"):
             return False
-        with open(path, "rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest() == f.get("sha256")
+        return sha256_file(path) == f.get("sha256")
     except OSError:
         return False
 

@@ -4,7 +4,6 @@ metadata, for the archive or e-depot."""
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import io
 import sys
 
@@ -17,6 +16,7 @@ from mediaaudit.archive.records import require
 from mediaaudit.cli.common import fail
 from mediaaudit.cli.load import load_manifest
 from mediaaudit.config import find_config, load_policy
+from mediaaudit.digest import sha256_or_none
 from mediaaudit.exitcode import FAILED
 from mediaaudit.policy import PolicyError
 from mediaaudit.verify import compare
@@ -27,14 +27,6 @@ HELP = ("Exit status: 0 = the bag was written; 1 = a file that passed has change
         "missing since the audit, or no file passed (nothing is written); 2 = the manifest, "
         "the configuration or BAG_DIR cannot be used, or the manifest lists a path outside "
         "the folder it audited (nothing is written).")
-
-
-def _sha256(path: str) -> str | None:
-    try:
-        with open(path, "rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
-    except OSError:
-        return None
 
 
 def _one_line(value: str | None, option: str) -> str | None:
@@ -98,7 +90,7 @@ def archive(manifest_path: str, out: str, config: str | None, request_id: str | 
                    "archive", err=True)
         sys.exit(FAILED)
     expected = {it.path: it.sha256 for it in plan.items}
-    res = compare(expected, {it.path: _sha256(it.disk) for it in plan.items}, [])
+    res = compare(expected, {it.path: sha256_or_none(it.disk) for it in plan.items}, [])
     if not res.ok:
         _changed(res.changed, res.missing)
     html = io.StringIO()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from typing import NoReturn
@@ -12,20 +11,13 @@ import click
 from mediaaudit.archive.check import NotABag, check_bag, is_bag
 from mediaaudit.cli.common import fail
 from mediaaudit.cli.load import load_manifest
+from mediaaudit.digest import sha256_or_none
 from mediaaudit.verify import compare, remap
 from mediaaudit.walk import walk
 
 HELP = ("Exit status: 0 = every listed file is present and unchanged and no file was added; "
         "1 = something changed, is missing or was added (for a bag also: an MDTO record is "
         "not valid); 2 = the manifest, the bag or ROOT cannot be used.")
-
-
-def _sha256(path: str) -> str | None:
-    try:
-        with open(path, "rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
-    except OSError:
-        return None
 
 
 def _verify_bag(path: str, quiet: bool) -> NoReturn:
@@ -74,7 +66,7 @@ def verify(manifest_path: str, root: str | None, quiet: bool) -> None:
         fail(f"ROOT {root} is not a folder")
     where = {f["path"]: remap(f["path"], roots, root) for f in m["files"]}
     expected = {f["path"]: f.get("sha256") for f in m["files"]}
-    actual = {p: _sha256(disk) for p, disk in where.items()}
+    actual = {p: sha256_or_none(disk) for p, disk in where.items()}
     scan_roots = [root] if root is not None else [r for r in roots if os.path.isdir(r)]
     refs, _ = walk(scan_roots)
     manifest_abs = os.path.realpath(manifest_path)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import shutil
+
+from mediaaudit.digest import sha256_file
 
 
 class RouteError(OSError):
@@ -28,11 +29,6 @@ def unique_target(directory: str, name: str) -> str:
         cand = os.path.join(directory, f"{base} ({n}){ext}")
         n += 1
     return cand
-
-
-def _sha256(path: str) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def move(src: str, directory: str, name: str, sha256: str | None = None) -> str:
@@ -61,8 +57,8 @@ def _copy_move(src: str, directory: str, name: str, sha256: str | None) -> str:
             fout.flush()
             os.fsync(fout.fileno())
         shutil.copystat(src, tmp)
-        expected = sha256 or _sha256(src)
-        if _sha256(tmp) != expected:
+        expected = sha256 or sha256_file(src)
+        if sha256_file(tmp) != expected:
             raise RouteError(errno.EIO, f"copy of {src} does not match its hash; not moved")
         for _ in range(100):
             target = unique_target(directory, name)
@@ -126,6 +122,6 @@ def find_moved(directory: str, name: str, size: int, mtime_ns: int, sha256: str 
             continue
         if full in taken or (st.st_size, st.st_mtime_ns) != (size, mtime_ns):
             continue
-        if sha256 is None or _sha256(full) == sha256:
+        if sha256 is None or sha256_file(full) == sha256:
             found = full
     return found

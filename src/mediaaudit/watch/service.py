@@ -12,7 +12,6 @@ repeats nothing (see ``state``).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import stat
@@ -27,6 +26,7 @@ from typing import Any
 from mediaaudit import manifest
 from mediaaudit.cache import FactCache
 from mediaaudit.config import load_policy
+from mediaaudit.digest import sha256_file
 from mediaaudit.engines import cache_version, engines_cached
 from mediaaudit.model import FileRef, FileResult
 from mediaaudit.policy import Policy
@@ -70,11 +70,6 @@ class Options:
     rescan_every: float = 60.0
     jobs: int = 1
     cache_path: str | None = None  # None: no fact cache
-
-
-def _sha256(path: str) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 class Watcher:
@@ -219,7 +214,7 @@ class Watcher:
         if self.close_events and self.opened.is_open(row.path):
             return True
         try:
-            return row.sha256 is not None and _sha256(row.path) != row.sha256
+            return row.sha256 is not None and sha256_file(row.path) != row.sha256
         except OSError:
             return True
 
