@@ -36,6 +36,25 @@ holder = "Gemeente Voorbeeld"
 """
 
 
+def iphone_photo(path: Path) -> None:
+    """An iPhone-style HEIC (the most common upload): HEVC still image made with
+    pillow-heif, EXIF as a phone writes it (make, model, software, time, GPS) plus the
+    organisation as artist and copyright holder, so only the format (and the GPS position)
+    stand between it and posting.  ``mediaaudit fix`` turns it into a JPEG."""
+    import pillow_heif
+
+    ex = Image.Exif()
+    ex[0x010F], ex[0x0110], ex[0x0131] = "Apple", "iPhone 15", "17.4"
+    ex[0x013B] = "Gemeente Voorbeeld"  # Artist
+    ex[0x8298] = "Copyright 2026 Gemeente Voorbeeld"  # EXIF is ASCII: no (c) sign
+    ex.get_ifd(0x8769)[0x9003] = "2026:05:12 10:41:07"
+    gps = ex.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", (52.0, 4.0, 42.0), "E", (4.0, 17.0, 36.0)
+    pillow_heif.register_heif_opener()
+    factory.picture(96, 72, seed=40).save(path, format="HEIF", quality=60,
+                                          exif=ex.tobytes())
+
+
 def main() -> None:
     if OUT.exists():
         shutil.rmtree(OUT)
@@ -81,6 +100,7 @@ def main() -> None:
     fr.jpeg(OUT / "campagne.jpg")
     (OUT / "campagne.jpg.license").write_text(
         "SPDX-FileCopyrightText: 2026 Studio Y\nSPDX-License-Identifier: CC-BY-SA-4.0\n")
+    iphone_photo(OUT / "IMG_4521.HEIC")
     (OUT / "leeg.jpg").write_bytes(b"")
     (OUT / "notities.txt").write_text("Dit is geen afbeelding maar een tekstbestand.\n")
     for p in sorted(OUT.iterdir()):

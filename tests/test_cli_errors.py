@@ -66,7 +66,7 @@ def test_scan_output_unwritable(kind: str, plain: Path, corpus: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", sorted(UNWRITABLE))
-@pytest.mark.parametrize("fmt", ["json", "csv", "html", "md"])
+@pytest.mark.parametrize("fmt", ["json", "csv", "html", "md", "pdf"])
 def test_report_output_unwritable(kind: str, fmt: str, plain: Path, stored: Path) -> None:
     target = UNWRITABLE[kind](plain)
     run = run_cli("report", str(stored), "-o", target, "--format", fmt)

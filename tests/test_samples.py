@@ -10,6 +10,7 @@ from conftest import Run, run_cli
 
 ROOT = Path(__file__).parents[1]
 EXPECT = {
+    "IMG_4521.HEIC": ("fail", "not_listed", "owned"),
     "animatie.gif": ("pass", "acceptable", "open"),
     "archief.mkv": ("pass", "preferred", "open"),
     "banner.webp": ("fail", "not_listed", "open"),

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from mediaaudit.sidecars import is_report_name
+
 import factory
 import fixtures_rights as fr
 
@@ -53,7 +55,12 @@ def wait_for(cond: Callable[[], bool], seconds: float = 90) -> None:
 
 def routed(out: Path) -> list[Path]:
     return sorted(p for d in ("approved", "rejected") if (out / d).exists()
-                  for p in (out / d).rglob("*") if p.is_file())
+                  for p in (out / d).rglob("*") if p.is_file() and not is_report_name(p.name))
+
+
+def files_in(d: Path) -> list[Path]:
+    """A destination folder's files, without watch's reports and overview pages."""
+    return [p for p in d.iterdir() if not is_report_name(p.name)]
 
 
 def log_entries(drop: Path) -> list[dict[str, object]]:
@@ -115,7 +122,7 @@ def test_fifty_files_some_written_slowly(tmp_path: Path, mode: list[str]) -> Non
     assert sorted(str(e["path"]) for e in entries) == sorted(files)  # each exactly once
     for e in entries:  # audited after it was complete: the logged hash is the final one
         assert e["sha256"] == hashlib.sha256(files[str(e["path"])]).hexdigest()
-    approved = {p.name for p in (out / "approved").iterdir()}
+    approved = {p.name for p in files_in(out / "approved")}
     assert approved == {n for i, n in enumerate(files) if i % 2 == 0}
     assert len([ln for ln in err.splitlines() if '"outcome": "pass"' in ln]) == 25
 
@@ -252,5 +259,6 @@ def test_name_that_is_not_utf8_is_routed_not_a_crash(tmp_path: Path) -> None:
          "--approved", str(out / "approved"), "--rejected", str(out / "rejected")],
         capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
-    assert os.listdir(os.fsencode(out / "approved")) == [b"bad-\xff.jpg"]
+    assert [n for n in os.listdir(os.fsencode(out / "approved"))
+            if not is_report_name(os.fsdecode(n))] == [b"bad-\xff.jpg"]
     assert [e["path"] for e in log_entries(drop)] == ["bad-\\xff.jpg"]

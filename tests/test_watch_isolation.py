@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from test_watch import log_entries, routed, stop, wait_for
+from test_watch import files_in, log_entries, routed, stop, wait_for
 
 CC0 = '[[annotations]]\npath = "**"\nlicence = "CC0-1.0"\nholder = "mediaaudit tests"\n'
 
@@ -49,8 +49,8 @@ def test_watch_once_survives_a_crash_and_a_hang_and_never_retries_them(tmp_path:
     assert set(by) == {"f0.png", "f1.png", "f2.png", "f3.png"}
     assert [f["code"] for f in by["f0.png"]["findings"]] == ["MA-IO-006"]  # type: ignore[index]
     assert [f["code"] for f in by["f2.png"]["findings"]] == ["MA-IO-005"]  # type: ignore[index]
-    assert {p.name for p in (out / "rejected").iterdir()} == {"f0.png", "f2.png"}
-    assert {p.name for p in (out / "approved").iterdir()} == {"f1.png", "f3.png"}
+    assert {p.name for p in files_in(out / "rejected")} == {"f0.png", "f2.png"}
+    assert {p.name for p in files_in(out / "approved")} == {"f1.png", "f3.png"}
     again = watch_once(drop, out, "--timeout", "2", fault="crash:f0.png,hang:f2.png")
     assert again.returncode == 0 and len(log_entries(drop)) == 4  # recorded: not retried
 
@@ -86,8 +86,8 @@ def test_daemon_watch_replaces_a_crashed_worker_and_goes_on(tmp_path: Path) -> N
         assert proc.poll() is None  # still serving
     finally:
         err = stop(proc)
-    assert {p.name for p in (out / "rejected").iterdir()} == {f"boom{k}.png" for k in range(3)}
-    assert {p.name for p in (out / "approved").iterdir()} == {f"good{k}.png" for k in range(3)}
+    assert {p.name for p in files_in(out / "rejected")} == {f"boom{k}.png" for k in range(3)}
+    assert {p.name for p in files_in(out / "approved")} == {f"good{k}.png" for k in range(3)}
     assert "Traceback" not in err
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from test_watch import log_entries
+from test_watch import files_in, log_entries
 from test_watch_isolation import CC0, watch_once
 
 SOAK = pytest.mark.skipif(os.environ.get("MEDIAAUDIT_SOAK") != "1",
@@ -53,8 +53,8 @@ def test_soak_crashes_hangs_and_symlinks(tmp_path: Path, n: int) -> None:
     assert all(by[g]["outcome"] == "pass" for g in good)
     assert {by[c]["findings"][0]["code"] for c in crash} == {"MA-IO-006"}  # type: ignore[index]
     assert {by[h]["findings"][0]["code"] for h in hang} == {"MA-IO-005"}  # type: ignore[index]
-    assert sorted(p.name for p in (out / "approved").iterdir()) == sorted(good)
-    assert sorted(p.name for p in (out / "rejected").iterdir()) == sorted(crash + hang)
+    assert sorted(p.name for p in files_in(out / "approved")) == sorted(good)
+    assert sorted(p.name for p in files_in(out / "rejected")) == sorted(crash + hang)
     lines = [json.loads(ln) for ln in run.stderr.splitlines() if ln.startswith("{")]
     skipped = Counter(str(ln["path"]) for ln in lines if ln["outcome"] == "skipped")
     assert skipped == Counter(links)  # each symlink reported once

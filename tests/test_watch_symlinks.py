@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from test_watch import log_entries
+from test_watch import files_in, log_entries
 from test_watch_isolation import CC0, tiny_png, watch_once
 
 from conftest import run_cli
@@ -39,8 +39,8 @@ def test_watch_once_skips_symlinks_once_and_ends(tmp_path: Path) -> None:
     skipped = [ln for ln in run.stderr.splitlines() if '"outcome": "skipped"' in ln]
     assert len(skipped) == 4 and all("symlink (not followed)" in ln for ln in skipped)
     assert [e["path"] for e in log_entries(drop)] == ["real.png"]
-    assert [p.name for p in (out / "approved").iterdir()] == ["real.png"]
-    assert not (out / "rejected").exists() or not list((out / "rejected").iterdir())
+    assert [p.name for p in files_in(out / "approved")] == ["real.png"]
+    assert not (out / "rejected").exists() or not files_in(out / "rejected")
     links = {"link.png", "outside.png", "dangling.png", "loop.png"}
     assert links <= {p.name for p in drop.iterdir()}  # left alone
     assert (tmp_path / "elsewhere.png").exists()

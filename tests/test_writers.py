@@ -37,7 +37,7 @@ def stored(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 # --- the table -------------------------------------------------------------------------
 
 def test_one_table_selects_by_name_and_suffix() -> None:
-    assert FORMATS == ("json", "csv", "html", "md")
+    assert FORMATS == ("json", "csv", "html", "md", "pdf")
     assert {w.name for w in WRITERS} == set(FORMATS)
     for w in WRITERS:
         assert by_name(w.name) is w
@@ -158,6 +158,9 @@ def test_a_manifest_with_missing_keys_still_renders(fmt: str, tmp_path: Path) ->
     out = tmp_path / f"r.{fmt}"
     run = run_cli("report", str(src), "-o", str(out))
     assert run.exit_code == 0, run.stderr
+    if fmt == "pdf":  # the text is checked in test_pdf; here: it rendered
+        assert out.read_bytes().startswith(b"%PDF-")
+        return
     text = out.read_text(encoding="utf-8-sig")
     assert all(name in text for name in ("a.jpg", "b.png", "c.mp4"))
     if fmt == "json":
@@ -170,8 +173,8 @@ def _report_under_umask(stored: Path, out: Path, mask: int) -> None:
     def setup() -> None:
         os.umask(mask)
     subprocess.run([sys.executable, "-m", "mediaaudit", "report", str(stored), "-o", str(out),
-                    "--format", "json", "--format", "csv", "--format", "html", "--format",
-                    "md"], check=True, capture_output=True, preexec_fn=setup, timeout=120)
+                    *(a for f in FORMATS for a in ("--format", f))], check=True,
+                   capture_output=True, preexec_fn=setup, timeout=120)
 
 
 @pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)])

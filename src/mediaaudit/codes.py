@@ -7,6 +7,7 @@ matching ``mediaaudit explain`` entry.  Codes are never renumbered or reused.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -487,7 +488,7 @@ _TABLE: tuple[Code, ...] = (
        "The licence {licence} is not in the list of allowed licences.",
        "Wat: het bestand noemt een licentie (een eigen LicenseRef-… of een licentie die niet "
        "voor media bedoeld is) die de configuratie niet toestaat; in een SPDX-expressie met "
-       "AND moet elk deel toegestaan zijn. Waarom: alleen vooraf goedgekeurde licenties "
+       "'AND' moet elk deel toegestaan zijn. Waarom: alleen vooraf goedgekeurde licenties "
        "(bijv. een gekochte stocklicentie) tellen. Oplossen: voeg de licentie toe aan "
        "allowed_licences in mediaaudit.toml als die echt is afgesloten.",
        "What: the file names a licence (a custom LicenseRef-… or one not meant for media) "
@@ -609,10 +610,171 @@ class _SafeDict(dict[str, Any]):
         return "{" + key + "}"
 
 
+# --- engine texts inside messages -----------------------------------------------------
+# Some parameters carry a text written by an engine or a library, in English ("JPEG ends
+# before its end-of-image marker (cut at byte 1,234)", "Permission denied").  Decision
+# (issue 15, item 7): the finding's sentence is always in the user's language; the most
+# common structural reasons have a reason code with a Dutch and an English form
+# (``REASONS``: probe/structure.py builds its English text with ``reason()``, and a
+# Dutch rendering recognises that text again, so stored and cached manifests are
+# translated too); any other engine text is kept verbatim as a quoted technical detail
+# (“…”), marked as such in Dutch, never mixed into a Dutch sentence as if it were one.
+
+ENGINE_PARAMS = ("reason", "details", "condition", "kind")
+"""Parameters whose value may be engine text in English."""
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One structural reason: a code, its English form (what structure.py writes into the
+    manifest) and its Dutch form, with the same ``{fields}``."""
+
+    code: str
+    en: str
+    nl: str
+
+
+_REASONS: tuple[Reason, ...] = (
+    Reason("jpeg-no-eoi", "JPEG ends before its end-of-image marker (cut at byte {at})",
+           "de JPEG houdt op vóór de eindmarkering van het beeld (afgebroken bij byte {at})"),
+    Reason("jpeg-no-eoi-data",
+           "JPEG ends before its end-of-image marker (cut at byte {at}, inside the image data)",
+           "de JPEG houdt op vóór de eindmarkering van het beeld (afgebroken bij byte {at}, "
+           "midden in de beeldgegevens)"),
+    Reason("jpeg-broken", "JPEG segment structure is broken at byte {at}",
+           "de opbouw van de JPEG-segmenten klopt niet bij byte {at}"),
+    Reason("jpeg-segment-past-end", "JPEG segment {name} runs past the end of the file",
+           "JPEG-segment {name} loopt door tot voorbij het einde van het bestand"),
+    Reason("jpeg-header-cut", "JPEG ends inside a segment header (cut at byte {at})",
+           "de JPEG houdt op midden in een segmentkop (afgebroken bij byte {at})"),
+    Reason("png-no-iend", "PNG ends without its IEND chunk",
+           "de PNG houdt op zonder het afsluitende IEND-blok"),
+    Reason("png-chunk-past-end", "PNG chunk {name} runs past the end of the file",
+           "PNG-blok {name} loopt door tot voorbij het einde van het bestand"),
+    Reason("gif-no-trailer", "GIF ends before its trailer byte (cut at byte {at})",
+           "de GIF houdt op vóór de afsluitende byte (afgebroken bij byte {at})"),
+    Reason("tiff-data-past-end",
+           "TIFF {what} data runs past the end of the file (needs byte {need}, "
+           "the file has {size})",
+           "de TIFF-beeldgegevens ({what}) lopen door tot voorbij het einde van het bestand "
+           "(nodig tot byte {need}, het bestand heeft er {size})"),
+    Reason("box-claims", "{fmt} box {name} claims {claimed} bytes, but the file ends after {left}",
+           "{fmt}-box {name} zou {claimed} bytes bevatten, maar het bestand houdt op na {left}"),
+    Reason("no-moov",
+           "{fmt} has no moov box (the movie index is missing; the file is incomplete)",
+           "{fmt} heeft geen moov-box (de index van de film ontbreekt; het bestand is "
+           "onvolledig)"),
+    Reason("samples-missing", "{fmt} indexes {declared} bytes of samples, but its media data "
+           "holds {media}",
+           "{fmt} verwijst naar {declared} bytes aan mediagegevens, maar bevat er {media}"),
+    Reason("segment-claims",
+           "{fmt} Segment claims {claimed} bytes, but the file ends after {left}",
+           "{fmt}-segment zou {claimed} bytes bevatten, maar het bestand houdt op na {left}"),
+    Reason("riff-claims", "{fmt} claims {claimed} bytes (RIFF header), the file has {size}",
+           "{fmt} zou {claimed} bytes bevatten (RIFF-kop), het bestand heeft er {size}"),
+    Reason("mxf-no-footer", "MXF has no footer partition (the file was not finished)",
+           "de MXF heeft geen afsluitende partitie (het bestand is niet afgemaakt)"),
+    Reason("mp3-early", "MP3 ends early: its header declares {declared} bytes of audio, "
+           "the file has {size}",
+           "de MP3 houdt te vroeg op: de kop meldt {declared} bytes audio, het bestand "
+           "heeft er {size}"),
+    Reason("flac-early", "FLAC ends early: its last frame ends at sample {got} of {total}",
+           "de FLAC houdt te vroeg op: het laatste frame eindigt bij sample {got} van {total}"),
+    Reason("ogg-no-eos",
+           "Ogg stream ends without its end-of-stream page (the file is incomplete)",
+           "de Ogg-stroom houdt op zonder slotpagina (het bestand is onvolledig)"),
+    Reason("mediainfo-truncated", "MediaInfo: truncated", "MediaInfo: afgebroken"),
+    Reason("no-track", "no audio or video track found", "geen audio- of videospoor gevonden"),
+)
+REASONS: Mapping[str, Reason] = {r.code: r for r in _REASONS}
+
+# Short engine values with a fixed meaning (``kind`` of MA-IO-008 and the like).
+_VALUES: Mapping[str, Mapping[str, str]] = {
+    "broken symlink": {"nl": "kapotte snelkoppeling"},
+    "symlink loop": {"nl": "snelkoppeling in een kringloop"},
+    "fifo": {"nl": "pipe"}, "named pipe": {"nl": "pipe"},
+    "socket": {"nl": "socket"}, "device": {"nl": "apparaat"},
+    "character device": {"nl": "apparaat"}, "block device": {"nl": "apparaat"},
+    "directory": {"nl": "map"},
+}
+
+
+def reason(code: str, **args: Any) -> str:
+    """The English text of a structural reason (what is stored in the manifest)."""
+    return REASONS[code].en.format(**args)
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", template)
+    rx = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+    return re.compile(rx)
+
+
+# The most specific template first: "… (cut at byte {at}, inside the image data)" must not
+# be read as "… (cut at byte {at})" with a long {at}.
+_PATTERNS = tuple((_pattern(r.en), r) for r in sorted(
+    _REASONS, key=lambda r: -len(re.sub(r"\{\w+\}", "", r.en))))
+
+
+def reason_code(text: str) -> str | None:
+    """The reason code of an English engine text, if it is one of ``REASONS``."""
+    for rx, r in _PATTERNS:
+        if rx.fullmatch(text):
+            return r.code
+    return None
+
+
+def _dutch_number(v: str) -> str:
+    """'2,650' → '2.650' (Dutch groups thousands with a dot)."""
+    return v.replace(",", ".") if re.fullmatch(r"\d{1,3}(,\d{3})+", v) else v
+
+
+def localise(text: str, lang: str) -> str:
+    """An engine text in ``lang``: the translation of a known reason or value, else the
+    text verbatim as a quoted technical detail (marked as such outside English)."""
+    if lang == "en" or not text:
+        return text
+    for rx, r in _PATTERNS:
+        m = rx.fullmatch(text)
+        if m:
+            args = {k: _dutch_number(v) for k, v in m.groupdict().items()}
+            return getattr(r, lang, r.en).format(**args)
+    value = _VALUES.get(text.strip().lower(), {}).get(lang)
+    if value is not None:
+        return value
+    return {"nl": "technische melding: “{t}”"}.get(lang, "“{t}”").format(t=text)
+
+
 def render(code: str, params: Mapping[str, Any], lang: str) -> str:
-    """The message for a finding in ``lang``; a missing parameter is shown as ``{name}``."""
+    """The message for a finding in ``lang``; a missing parameter is shown as ``{name}``.
+    Engine texts in ``ENGINE_PARAMS`` are translated or quoted (see ``localise``)."""
     template = CODES[code].message.get(lang) or CODES[code].message["en"]
-    return string.Formatter().vformat(template, (), _SafeDict(params))
+    shown = dict(params)
+    for key in ENGINE_PARAMS:
+        if isinstance(shown.get(key), str):
+            shown[key] = localise(shown[key], lang)
+    return string.Formatter().vformat(template, (), _SafeDict(shown))
+
+
+def explain_parts(code: str, lang: str) -> list[tuple[str, str]]:
+    """The explanation split into (heading, text) for What / Why / How to fix."""
+    text = explain(code, lang)
+    markers = {"nl": ("Wat:", "Waarom:", "Oplossen:"), "en": ("What:", "Why:", "Fix:")}
+    heads = {"nl": ("Wat", "Waarom", "Oplossen"), "en": ("What", "Why", "How to fix")}
+    ms, hs = markers.get(lang, markers["en"]), heads.get(lang, heads["en"])
+    out: list[tuple[str, str]] = []
+    rest = text
+    for i, marker in enumerate(ms):
+        if marker not in rest:
+            continue
+        before, rest = rest.split(marker, 1)
+        if out:
+            out[-1] = (out[-1][0], before.strip())
+        out.append((hs[i], ""))
+    if out:
+        out[-1] = (out[-1][0], rest.strip())
+        return out
+    return [("", text.strip())]
 
 
 def explain(code: str, lang: str) -> str:

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mediaaudit import __version__, codes
-from mediaaudit.model import FileResult, MetaFact
+from mediaaudit.evaluate import actions as _actions
+from mediaaudit.model import Action, FileResult, MetaFact
 from mediaaudit.policy import Policy
 from mediaaudit.profile import Profile
 from mediaaudit.walk import Skipped
@@ -53,6 +54,18 @@ def header(
 
 def _evidence(m: MetaFact) -> dict[str, str]:
     return {"field": m.field, "value": m.value, "source": m.source}
+
+
+def action_entry(a: Action, lang: str) -> dict[str, Any]:
+    """One action as JSON: code, the sentence in ``lang``, the text to paste (if any),
+    the finding that asked for it and the params the text is rendered from."""
+    out: dict[str, Any] = {"code": a.code, "text": _actions.render(a.code, a.params, lang)}
+    value = _actions.paste(a.code, a.params, lang)
+    if value:
+        out["paste"] = value
+    out["finding"] = a.finding
+    out["params"] = dict(a.params)
+    return out
 
 
 def file_entry(r: FileResult, lang: str) -> dict[str, Any]:
@@ -110,6 +123,7 @@ def file_entry(r: FileResult, lang: str) -> dict[str, Any]:
              "params": {k: v for k, v in x.params.items()}, "source": x.source}
             for x in r.findings
         ],
+        "actions": [action_entry(a, lang) for a in r.actions],
     }
     if r.accessibility is not None:
         entry["accessibility"] = dict(r.accessibility)
@@ -126,4 +140,15 @@ def skipped_entries(skipped: Iterable[Skipped]) -> list[dict[str, str]]:
 
 
 def empty_summary() -> dict[str, int]:
-    return {"files": 0, "pass": 0, "fail": 0, "error": 0}
+    return {"files": 0, "pass": 0, "fail": 0, "error": 0, "pass_with_actions": 0}
+
+
+def tally(summary: dict[str, int], entry: Mapping[str, Any]) -> None:
+    """Count one file entry into ``summary``: its outcome, and ``pass_with_actions`` (a
+    subset of ``pass``) when a passing file has actions for the poster."""
+    summary["files"] = summary.get("files", 0) + 1
+    outcome = str(entry.get("outcome"))
+    key = outcome if outcome in ("pass", "fail", "error") else "error"
+    summary[key] = summary.get(key, 0) + 1
+    if key == "pass" and entry.get("actions"):
+        summary["pass_with_actions"] = summary.get("pass_with_actions", 0) + 1

@@ -216,6 +216,16 @@ class RightsVerdict:
 
 
 @dataclass(frozen=True)
+class Action:
+    """Something the poster must do when posting a passing file: an action code (see
+    ``evaluate.actions``), its params, and the finding that asked for it (if any)."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    finding: str | None = None
+
+
+@dataclass(frozen=True)
 class FileResult:
     """Facts plus the verdicts and findings evaluated from them."""
 
@@ -226,3 +236,4 @@ class FileResult:
     findings: tuple[Finding, ...]
     accessibility: Mapping[str, Any] | None = None
     provenance: Mapping[str, Any] | None = None
+    actions: tuple[Action, ...] = ()

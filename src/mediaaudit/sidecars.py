@@ -3,7 +3,11 @@
 A sidecar is evidence about a media file kept beside it: a REUSE licence
 (``photo.jpg.license``), an XMP sidecar (``photo.xmp``, ``photo.jpg.xmp``), captions
 (``clip.srt``, ``clip.nl.vtt``, ``clip.mp4.en.srt``) and alt text (``photo.alt.txt``,
-``photo.jpg.alt.txt``).  The walker leaves them out of the audit, the readers read them,
+``photo.jpg.alt.txt``).  ``watch`` adds one kind of its own: the file's report
+(``photo.jpg.mediaaudit.html``), written beside a routed file; it is not evidence (no
+reader reads it) but it travels with its file like any sidecar and is never audited.
+
+The walker leaves them out of the audit, the readers read them,
 the cache fingerprints them and ``watch`` moves them with their media file: all through
 this module, so a new kind of sidecar is one entry here and no two places can disagree.
 
@@ -28,6 +32,7 @@ class SidecarKind(StrEnum):
     XMP = "xmp"
     CAPTION = "caption"
     ALT_TEXT = "alt_text"
+    REPORT = "report"  # watch's per-file report; never read as evidence
 
 
 @dataclass(frozen=True)
@@ -45,15 +50,28 @@ class Sidecar:
         return os.path.basename(self.path)
 
 
+# The ending of watch's per-file report (``foto.jpg.mediaaudit.html``) and of its daily
+# overview page (``overzicht-2026-05-04.mediaaudit.html``): both are skipped by the walker.
+REPORT_SUFFIX = ".mediaaudit.html"
 # Name endings that mark a sidecar whatever media file it belongs to (the walker's test).
-SUFFIXES = (".license", ".xmp", ".srt", ".vtt", ".alt.txt")
+SUFFIXES = (".license", ".xmp", ".srt", ".vtt", ".alt.txt", REPORT_SUFFIX)
 _CAPTION_EXT = (".srt", ".vtt")
 _LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$", re.I)
 # Ending (lower case) → kind, for endings that follow the media file's name or its stem.
 _AFTER_NAME = {".license": SidecarKind.LICENSE, ".xmp": SidecarKind.XMP,
-               ".alt.txt": SidecarKind.ALT_TEXT}
+               ".alt.txt": SidecarKind.ALT_TEXT, REPORT_SUFFIX: SidecarKind.REPORT}
 _AFTER_STEM = {".xmp": SidecarKind.XMP, ".alt.txt": SidecarKind.ALT_TEXT}
 _KIND_ORDER = {k: i for i, k in enumerate(SidecarKind)}
+
+
+def report_name(media_name: str) -> str:
+    """The name of the report that belongs beside ``media_name``."""
+    return media_name + REPORT_SUFFIX
+
+
+def is_report_name(name: str) -> bool:
+    """Is this a report or overview page written by ``watch``?"""
+    return name.lower().endswith(REPORT_SUFFIX)
 
 
 def is_sidecar_name(name: str) -> bool:

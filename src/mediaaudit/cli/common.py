@@ -23,7 +23,51 @@ TEXT = {
         "en": "libmagic is missing ({err}). Install it: sudo apt-get install libmagic1",
     },
     "scanning": {"nl": "Controleren", "en": "Auditing"},
+    "unknown_code": {
+        "nl": "onbekende bevindingscode '{code}'; 'mediaaudit explain' toont de lijst",
+        "en": "unknown finding code '{code}'; run 'mediaaudit explain' for the list",
+    },
+    "default_severity": {"nl": "standaard ernst: {severity}",
+                         "en": "default severity: {severity}"},
+    "set_organisation": {
+        "nl": "tip: {n} van de {files} bestanden zijn afgekeurd als 'beperkt' of 'onbekend' "
+              "en er is geen organisatie ingesteld. Is het eigen materiaal? Zet de naam van "
+              "uw organisatie in mediaaudit.toml: [policy] organisation = [\"Gemeente "
+              "Voorbeeld\"]",
+        "en": "hint: {n} of {files} files fail as 'restricted' or 'unknown' and no "
+              "organisation is configured. Your own material? Put your organisation's name "
+              "in mediaaudit.toml: [policy] organisation = [\"Gemeente Voorbeeld\"]",
+    },
+    "verify_elsewhere": {
+        "nl": "{n} van de {files} bestanden zijn niet te vinden vanuit {cwd}; de map is "
+              "gescand vanuit een andere map of verplaatst: geef de gescande map op als "
+              "ROOT: mediaaudit verify {manifest} {root}",
+        "en": "{n} of {files} files cannot be found from {cwd}; the folder was scanned from "
+              "another folder or has moved: give the scanned folder as ROOT: "
+              "mediaaudit verify {manifest} {root}",
+    },
+    "verify_counts": {
+        "nl": "{unchanged} ongewijzigd, {changed} gewijzigd, {missing} ontbreekt, "
+              "{added} toegevoegd",
+        "en": "{unchanged} unchanged, {changed} changed, {missing} missing, {added} added",
+    },
+    "watch_not_dir": {"nl": "de uploadmap is geen map maar een bestand: {path} (geef een map)",
+                      "en": "the drop folder is a file, not a folder: {path} (give a folder)"},
+    "watch_no_dir": {"nl": "uploadmap bestaat niet: {path}",
+                     "en": "drop folder does not exist: {path}"},
+    "watch_pair": {"nl": "--approved en --rejected horen bij elkaar",
+                   "en": "--approved and --rejected go together"},
 }
+
+# Words for a finding's severity, as the reports use them.
+SEVERITY = {
+    "nl": {"error": "fout", "warning": "waarschuwing", "info": "info"},
+    "en": {"error": "error", "warning": "warning", "info": "info"},
+}
+
+
+def severity_word(severity: str, lang: str) -> str:
+    return SEVERITY.get(lang, SEVERITY["en"]).get(severity, severity)
 
 
 def default_lang() -> str:
@@ -59,3 +103,29 @@ LANG_OPTION = click.option(
     default=None,
     help="Language of messages (default: nl if the locale is Dutch, else en).",
 )
+
+
+def locate_base(manifest_path: str, paths: list[str], roots: list[str]) -> str | None:
+    """The folder a manifest's relative paths resolve against when run from elsewhere.
+
+    A manifest records its paths and roots as they were given, relative to the folder
+    the scan ran in, which it does not record.  Candidates, in order: the current folder,
+    the manifest's own folder and up to three of its parents (``-o`` is usually written
+    in or under the folder the scan ran in).  The first in which the roots (or, without
+    them, most of the listed files) exist wins; None if none does."""
+    here = os.path.dirname(os.path.abspath(manifest_path))
+    cands = [os.getcwd(), here]
+    for _ in range(3):
+        up = os.path.dirname(cands[-1])
+        if up == cands[-1]:
+            break
+        cands.append(up)
+    probes = [r for r in roots if r and not os.path.isabs(r)] or \
+        [p for p in paths if not os.path.isabs(p)][:20]
+    if not probes:
+        return None
+    for c in dict.fromkeys(cands):
+        found = sum(os.path.exists(os.path.join(c, p)) for p in probes)
+        if found * 2 > len(probes):
+            return c
+    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from mediaaudit import codes
-from mediaaudit.cli.common import LANG_OPTION, default_lang, fail
+from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, severity_word, text
 
 
 @click.command()
@@ -17,12 +17,21 @@ def explain(code: str | None, lang: str | None) -> None:
     CODE is an id such as MA-FMT-001 or its short name; without CODE, list all codes."""
     lang = lang or default_lang()
     if code is None:
-        for c in codes.CODES.values():
-            click.echo(f"{c.code}  {c.severity.value:<7}  {c.name}")
+        rows = [(c.code, severity_word(c.severity.value, lang), c.name)
+                for c in codes.CODES.values()]
+        w_code = max(len(r[0]) for r in rows)
+        w_sev = max(len(r[1]) for r in rows)
+        for cid, sev, name in rows:
+            click.echo(f"{cid:<{w_code}}  {sev:<{w_sev}}  {name}")
         return
     found = codes.lookup(code)
     if found is None:
-        fail(f"unknown finding code '{code}'; run 'mediaaudit explain' for the list")
-    click.echo(f"{found.code} ({found.name}) — default severity: {found.severity.value}")
+        fail(text("unknown_code", lang, code=code))
+    severity = severity_word(found.severity.value, lang)
+    click.echo(f"{found.code} ({found.name}) — "
+               f"{text('default_severity', lang, severity=severity)}")
     click.echo("")
-    click.echo(codes.explain(found.code, lang))
+    parts = codes.explain_parts(found.code, lang)
+    width = max(len(h) for h, _ in parts) + 1
+    for head, body in parts:
+        click.echo(f"{head + ':':<{width}} {body}" if head else body)

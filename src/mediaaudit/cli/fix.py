@@ -164,7 +164,8 @@ def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool
         fail(str(exc))
     s = doc["summary"]
     if not quiet:
-        click.echo(f"{s['originals']} files: {s['derivatives']} derivatives "
+        files = "file" if s["originals"] == 1 else "files"
+        click.echo(f"{s['originals']} {files}: {s['derivatives']} derivatives "
                    f"({s['derivatives_pass']} pass), {s['not_fixed']} not fixed, "
                    f"{s['unchanged']} unchanged; manifest: {target}", err=True)
     ok = not not_fixed and s["derivatives_pass"] == s["derivatives"]

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from mediaaudit.writers.atomic import OutputUnwritable, atomic_text, check_writable
-from mediaaudit.writers.table import FORMATS, Writer, by_name, by_suffix
+from mediaaudit.writers.table import FORMATS, WRITERS, Writer, by_name, by_suffix
 
 __all__ = ["FORMATS", "OutputError", "OutputUnwritable", "Target", "atomic", "check_targets",
            "targets", "write_all"]
@@ -32,13 +32,18 @@ def targets(output: str | None, formats: tuple[str, ...]) -> list[Target]:
     if output in (None, "-"):
         if len(formats) > 1:
             raise OutputError("several --format values need -o FILE (used as the base name)")
-        return [(by_name(formats[0] if formats else "json"), None)]
+        writer = by_name(formats[0] if formats else "json")
+        if writer.binary and sys.stdout.isatty():
+            raise OutputError(f"{writer.name.upper()} is not for a terminal: use -o FILE"
+                              f"{writer.suffix} or redirect the output")
+        return [(writer, None)]
     assert output is not None
     implied = by_suffix(output)
     if not formats:
         if implied is None:
-            raise OutputError(f"cannot tell the format from '{output}': use .json, .csv, "
-                              ".html or .md, or --format")
+            names = [w.suffix for w in WRITERS]
+            raise OutputError(f"cannot tell the format from '{output}': use "
+                              f"{', '.join(names[:-1])} or {names[-1]}, or --format")
         return [(implied, output)]
     if len(formats) == 1:
         return [(by_name(formats[0]), output)]
@@ -47,8 +52,12 @@ def targets(output: str | None, formats: tuple[str, ...]) -> list[Target]:
 
 
 def check_targets(pairs: list[Target]) -> None:
-    """Refuse, before any work, an output that can never be written (OutputUnwritable)."""
-    for _, path in pairs:
+    """Refuse, before any work, an output that can never be written (OutputUnwritable):
+    a folder that does not take the file, or a format this machine cannot make."""
+    for writer, path in pairs:
+        reason = writer.missing()
+        if reason:
+            raise OutputUnwritable(path or "-", reason)
         if path:
             check_writable(path)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mediaaudit.cli.common import fail
+from mediaaudit.cli.common import fail, locate_base
 from mediaaudit.cli.load import load_manifest
 from mediaaudit.cli.output import (
     FORMATS,
@@ -24,15 +24,20 @@ from mediaaudit.writers.common import relang
               help="Output format (repeatable; with several, -o is the base name).")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
               help="Re-render messages in this language (default: the manifest's).")
-@click.option("--base", default=".", show_default=True, metavar="DIR",
-              help="Folder the manifest's paths are relative to (for HTML thumbnails).")
+@click.option("--base", default=None, metavar="DIR",
+              help="Folder the manifest's paths are relative to (for HTML thumbnails). "
+              "Default: found from the manifest's roots (the current folder, the "
+              "manifest's folder or one of its parents).")
 def report(manifest_path: str, output: str | None, fmts: tuple[str, ...], lang: str | None,
-           base: str) -> None:
+           base: str | None) -> None:
     """Render MANIFEST (JSON) as HTML, CSV or Markdown (or JSON in another language)."""
     m = load_manifest(manifest_path)
     if lang:
         m = relang(m, lang)
     m.setdefault("lang", "en")
+    if base is None:
+        base = locate_base(manifest_path, [str(f.get("path", "")) for f in m["files"]],
+                           [str(r) for r in m.get("roots") or []]) or "."
     try:
         outs = targets(output, fmts)
         check_targets(outs)

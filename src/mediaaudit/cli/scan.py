@@ -113,7 +113,8 @@ def scan(
     summary = manifest.empty_summary()
     show_progress = not quiet and sys.stderr.isatty() and len(refs) > 1
     results = audit(refs, profile, policy, jobs or default_jobs(), deep, cache, timeout)
-    entries = _entries(refs, results, lang, show_progress, summary)
+    rights_fails: dict[str, int] = {}
+    entries = _entries(refs, results, lang, show_progress, summary, rights_fails)
     unwritable = None
     try:
         _write(outs, {**head, "files": entries, "skipped": manifest.skipped_entries(skipped),
@@ -130,6 +131,9 @@ def scan(
         fail(unwritable)
     if not quiet:
         click.echo(summary_line(summary, lang), err=True)
+        hint = organisation_hint(summary, rights_fails, policy.organisations, lang)
+        if hint:
+            click.echo(hint, err=True)
         for _, target in outs:
             if target:
                 click.echo(text("written", lang, path=target), err=True)
@@ -148,18 +152,33 @@ def _write(outs: list[Target], live: dict[str, Any]) -> None:
     write_all(outs, {**live, "files": list(live["files"])})
 
 
+def organisation_hint(summary: dict[str, int], rights_fails: dict[str, int],
+                      organisations: tuple[str, ...], lang: str) -> str | None:
+    """One line telling a first-time user how to name their organisation, when most files
+    fail as 'restricted' or 'unknown' and no organisation is configured (their own
+    photos then look like someone else's)."""
+    n = rights_fails.get("restricted", 0) + rights_fails.get("unknown", 0)
+    if organisations or not summary.get("files") or n * 2 <= summary["files"]:
+        return None
+    return text("set_organisation", lang, n=n, files=summary["files"])
+
+
 def _entries(refs: list[FileRef], results: Iterator[FileResult], lang: str, progress: bool,
-             summary: dict[str, int]) -> Iterator[dict[str, Any]]:
+             summary: dict[str, int], rights_fails: dict[str, int] | None = None
+             ) -> Iterator[dict[str, Any]]:
     """Manifest entries as results arrive, counting outcomes, with a progress bar on a TTY."""
     bar = click.progressbar(length=len(refs), label=text("scanning", lang), file=sys.stderr) \
         if progress else None
     try:
         for r in results:
-            summary["files"] += 1
-            summary[r.outcome.value] += 1
             if bar is not None:
                 bar.update(1)
-            yield manifest.file_entry(r, lang)
+            entry = manifest.file_entry(r, lang)
+            manifest.tally(summary, entry)
+            if rights_fails is not None and entry.get("outcome") == "fail":
+                status = str((entry.get("rights") or {}).get("status"))
+                rights_fails[status] = rights_fails.get(status, 0) + 1
+            yield entry
     finally:
         if bar is not None:
             bar.render_finish()

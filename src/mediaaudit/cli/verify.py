@@ -9,7 +9,7 @@ from typing import NoReturn
 import click
 
 from mediaaudit.archive.check import NotABag, check_bag, is_bag
-from mediaaudit.cli.common import fail
+from mediaaudit.cli.common import default_lang, fail, locate_base, text
 from mediaaudit.cli.load import load_manifest
 from mediaaudit.digest import sha256_or_none
 from mediaaudit.verify import compare, remap
@@ -71,9 +71,10 @@ def verify(manifest_path: str, root: str | None, quiet: bool) -> None:
     refs, _ = walk(scan_roots)
     manifest_abs = os.path.realpath(manifest_path)
     back = {os.path.realpath(d): p for p, d in where.items()}
-    present = [back.get(os.path.realpath(r.path), r.display) for r in refs
-               if os.path.realpath(r.path) != manifest_abs]
+    present = [back.get(os.path.realpath(r.path)) or _as_listed(r.path, roots, root)
+               for r in refs if os.path.realpath(r.path) != manifest_abs]
     res = compare(expected, actual, present)
+    lang = default_lang()
     for label, paths in (("changed", res.changed), ("missing", res.missing),
                          ("added", res.extra)):
         for p in paths:
@@ -81,6 +82,22 @@ def verify(manifest_path: str, root: str | None, quiet: bool) -> None:
     if not quiet:
         for p in res.unchanged:
             click.echo(f"{'unchanged':<9} {p}")
-    click.echo(f"{len(res.unchanged)} unchanged, {len(res.changed)} changed, "
-               f"{len(res.missing)} missing, {len(res.extra)} added", err=True)
+    click.echo(text("verify_counts", lang, unchanged=len(res.unchanged),
+                    changed=len(res.changed), missing=len(res.missing),
+                    added=len(res.extra)), err=True)
+    if root is None and expected and len(res.missing) * 2 > len(expected):
+        found = locate_base(manifest_path, list(expected), roots)
+        hint = os.path.join(found, roots[0]) if found and len(roots) == 1 else None
+        click.echo(text("verify_elsewhere", lang, n=len(res.missing), files=len(expected),
+                        cwd=os.getcwd(), manifest=manifest_path,
+                        root=hint or {"nl": "MAP"}.get(lang, "DIR")), err=True)
     sys.exit(0 if res.ok else 1)
+
+
+def _as_listed(path: str, roots: list[str], root: str | None) -> str:
+    """A file found on disk, named as the manifest would name it: relative, under the
+    scanned root's name (never the absolute ROOT given on the command line)."""
+    if root is not None and len(roots) == 1:
+        rel = os.path.relpath(path, root)
+        return rel if roots[0] in ("", ".") else os.path.join(roots[0], rel)
+    return path  # walked from the root as the manifest gives it, so named the same way

@@ -8,7 +8,7 @@ import sqlite3
 import click
 
 from mediaaudit.cache import default_path as default_cache_path
-from mediaaudit.cli.common import LANG_OPTION, default_lang, fail
+from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, text
 from mediaaudit.policy import PolicyError
 from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
 from mediaaudit.profile import ProfileError
@@ -17,8 +17,9 @@ from mediaaudit.watch.results import ResultsError, check_writable
 from mediaaudit.watch.service import Options, Watcher
 
 
-@click.command()
-@click.argument("drop_dir", type=click.Path(file_okay=False))
+@click.command(short_help="Watch DROP_DIR: audit each file dropped there once it is "
+               "complete, log it and move it to --approved or --rejected with a report.")
+@click.argument("drop_dir", type=click.Path())
 @click.option("--approved", metavar="DIR", help="Move files that pass here (with sidecars).")
 @click.option("--rejected", metavar="DIR", help="Move files that fail or error here.")
 @click.option("--manifest-dir", metavar="DIR",
@@ -57,17 +58,20 @@ def watch(drop_dir: str, approved: str | None, rejected: str | None, manifest_di
     Symlinks are not followed: reported once as skipped, never moved.
     SIGTERM/SIGINT stop cleanly; SIGHUP (or editing the config or profile) reloads them.
     """
+    lang = lang or default_lang()
+    if os.path.lexists(drop_dir) and not os.path.isdir(drop_dir):
+        fail(text("watch_not_dir", lang, path=drop_dir))
     if not os.path.isdir(drop_dir):
-        fail(f"drop folder does not exist: {drop_dir}")
+        fail(text("watch_no_dir", lang, path=drop_dir))
     if bool(approved) != bool(rejected):
-        fail("--approved and --rejected go together")
+        fail(text("watch_pair", lang))
     base = os.path.join(drop_dir, ".mediaaudit")
     opts = Options(
         drop=os.path.abspath(drop_dir), approved=os.path.abspath(approved) if approved else None,
         rejected=os.path.abspath(rejected) if rejected else None,
         manifest_dir=os.path.abspath(manifest_dir or os.path.join(base, "manifests")),
         state_path=os.path.abspath(state_path or os.path.join(base, "state.sqlite")),
-        poll=poll, settle=settle, once=once, rescan_state=rescan, lang=lang or default_lang(),
+        poll=poll, settle=settle, once=once, rescan_state=rescan, lang=lang,
         profile_spec=profile_spec, config=config, timeout=timeout, json_log=json_log,
         jobs=jobs, cache_path=None if no_cache else (cache_path or default_cache_path()))
     try:

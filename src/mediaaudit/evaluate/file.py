@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mediaaudit import codes
 from mediaaudit.evaluate.access import accessibility, provenance
+from mediaaudit.evaluate.actions import actions
 from mediaaudit.evaluate.draft import Draft
 from mediaaudit.evaluate.format import format_verdict
 from mediaaudit.evaluate.outcome import decide
@@ -49,4 +50,5 @@ def evaluate(facts: Facts, profile: Profile, policy: Policy) -> FileResult:
     drafts += adrafts + pdrafts
     findings, unaudited = _apply(drafts, policy)
     outcome = decide(findings, fmt.status, unaudited)
-    return FileResult(facts, outcome, fmt, rights, tuple(findings), acc, prov)
+    todo = actions(outcome, findings, rights, acc, prov)
+    return FileResult(facts, outcome, fmt, rights, tuple(findings), acc, prov, todo)

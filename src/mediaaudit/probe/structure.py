@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from mediaaudit.codes import CodeId
+from mediaaudit.codes import reason as _why
 from mediaaudit.probe.partial import Partial
 
 CHUNK = 1 << 20
@@ -119,11 +120,11 @@ def jpeg(f: IO[bytes], size: int) -> str | None:
     for _ in range(_JPEG_STEPS):
         b = w.at(pos, 2)
         if len(b) < 2:
-            return f"JPEG ends before its end-of-image marker (cut at byte {_n(size)})"
+            return _why("jpeg-no-eoi", at=_n(size))
         if b[0] != 0xFF:  # extraneous bytes before a marker: libjpeg skips them (a
             nxt = _entropy_end(f, pos)  # warning, not an error), so do we
             if nxt is None:
-                return f"JPEG ends before its end-of-image marker (cut at byte {_n(size)})"
+                return _why("jpeg-no-eoi", at=_n(size))
             pos = nxt
             continue
         m = b[1]
@@ -136,23 +137,22 @@ def jpeg(f: IO[bytes], size: int) -> str | None:
             pos += 2
             continue
         if m in (0x00, 0xD8):
-            return f"JPEG segment structure is broken at byte {_n(pos)}"
+            return _why("jpeg-broken", at=_n(pos))
         ln = w.at(pos + 2, 2)
         if len(ln) < 2:
-            return f"JPEG ends inside a segment header (cut at byte {_n(size)})"
+            return _why("jpeg-header-cut", at=_n(size))
         n = struct.unpack(">H", ln)[0]
         if n < 2:
-            return f"JPEG segment structure is broken at byte {_n(pos)}"
+            return _why("jpeg-broken", at=_n(pos))
         if m == 0xE2 and mpf is None and w.at(pos + 4, 4) == b"MPF\x00":
             mpf = pos + 8  # offsets in the MPF index count from here
         pos += 2 + n
         if pos > size:
-            return f"JPEG segment {_jpeg_name(m)} runs past the end of the file"
+            return _why("jpeg-segment-past-end", name=_jpeg_name(m))
         if m == 0xDA:
             end = _entropy_end(f, pos)
             if end is None:
-                return ("JPEG ends before its end-of-image marker "
-                        f"(cut at byte {_n(size)}, inside the image data)")
+                return _why("jpeg-no-eoi-data", at=_n(size))
             pos = end
     return None
 
@@ -190,7 +190,7 @@ def png(f: IO[bytes], size: int) -> str | None:
     pos = 8
     for _ in range(1_000_000):
         if pos >= size:
-            return "PNG ends without its IEND chunk"
+            return _why("png-no-iend")
         f.seek(pos)
         h = f.read(8)
         if len(h) < 8:
@@ -202,7 +202,7 @@ def png(f: IO[bytes], size: int) -> str | None:
             return "animated PNG declares zero frames (acTL)"  # no reader can show it
         pos += 12 + n
         if pos > size:
-            return f"PNG chunk {_name(typ)} runs past the end of the file"
+            return _why("png-chunk-past-end", name=_name(typ))
         if typ == b"IEND":
             return None
     return None
@@ -212,7 +212,7 @@ def gif(f: IO[bytes], size: int) -> str | None:
     """Header, colour tables, then image and extension blocks with their sub-blocks, to
     the trailer byte 3B.  An unknown block byte gets no opinion (decoders skip junk)."""
     w = _Window(f)
-    cut = f"GIF ends before its trailer byte (cut at byte {_n(size)})"
+    cut = _why("gif-no-trailer", at=_n(size))
     hdr = w.at(0, 13)
     if len(hdr) < 13:
         return cut
@@ -323,8 +323,7 @@ def tiff(f: IO[bytes], size: int) -> str | None:
                 continue
             need = max((o + n for o, n in zip(offs, lens, strict=False)), default=0)
             if need > size:
-                return (f"TIFF {what} data runs past the end of the file (needs byte "
-                        f"{_n(need)}, the file has {_n(size)})")
+                return _why("tiff-data-past-end", what=what, need=_n(need), size=_n(size))
         off = struct.unpack(bo + nxt_fmt, body[-nxt_len:])[0]
     return None
 
@@ -361,8 +360,8 @@ def boxes(f: IO[bytes], start: int, end: int, label: str) -> tuple[list[Box], st
         if size < hl:
             return out, f"{label} box structure is broken at byte {_n(off)}"
         if off + size > end:
-            return out, (f"{label} box {_name(typ)} claims {_n(size)} bytes, "
-                         f"but the file ends after {_n(end - off)}")
+            return out, _why("box-claims", fmt=label, name=_name(typ), claimed=_n(size),
+                                left=_n(end - off))
         out.append(Box(typ, off, off + hl, off + size))
         off += size
     return out, None
@@ -395,14 +394,13 @@ def bmff(f: IO[bytes], size: int) -> str | None:
     if brand in _SEQ_BRANDS and not types & {b"meta", b"moov"}:
         return f"{label} has neither a meta nor a moov box"
     if brand.startswith(_MOVIE_BRANDS) and b"moov" not in types:
-        return f"{label} has no moov box (the movie index is missing; the file is incomplete)"
+        return _why("no-moov", fmt=label)
     moov = next((b for b in found if b.typ == b"moov"), None)
     if moov is not None and b"moof" not in types:
         media = sum(b.end - b.body for b in found if b.typ == b"mdat")
         declared = _sample_bytes(f, moov)
         if declared is not None and declared > media:
-            return (f"{label} indexes {_n(declared)} bytes of samples, but its media data "
-                    f"holds {_n(media)}")
+            return _why("samples-missing", fmt=label, declared=_n(declared), media=_n(media))
     return None
 
 
@@ -576,8 +574,8 @@ def ebml(f: IO[bytes], size: int) -> str | None:
     if seg.size is not None:
         seg_end = seg.body + seg.size
         if seg_end > size:
-            return (f"{label} Segment claims {_n(seg.size)} bytes, "
-                    f"but the file ends after {_n(size - seg.body)}")
+            return _why("segment-claims", fmt=label, claimed=_n(seg.size),
+                          left=_n(size - seg.body))
     pos = seg.body
     for _ in range(200_000):
         if pos >= seg_end:
@@ -614,7 +612,7 @@ def riff(f: IO[bytes], size: int) -> str | None:
         return None
     end = 8 + n
     if end > size + 1:
-        return f"{label} claims {_n(end)} bytes (RIFF header), the file has {_n(size)}"
+        return _why("riff-claims", fmt=label, claimed=_n(end), size=_n(size))
     limit = min(end, size)
     pos, last_odd_end = 12, -1
     for _ in range(100_000):
@@ -630,7 +628,7 @@ def riff(f: IO[bytes], size: int) -> str | None:
         last_odd_end = cend if cn & 1 else -1
         pos = cend + (cn & 1)
     if end == size + 1 and last_odd_end != size:
-        return f"{label} claims {_n(end)} bytes (RIFF header), the file has {_n(size)}"
+        return _why("riff-claims", fmt=label, claimed=_n(end), size=_n(size))
     return None
 
 
@@ -707,7 +705,7 @@ def mxf(f: IO[bytes], size: int) -> str | None:
     if footer == 0:  # open header: the random index pack at the end, if any, lists it
         footer = _mxf_rip_last(f, size)
         if footer == 0:
-            return "MXF has no footer partition (the file was not finished)"
+            return _why("mxf-no-footer")
     if footer >= size:
         return f"MXF footer partition is at byte {_n(footer)}, past the end of the file"
     f.seek(footer)
@@ -850,8 +848,7 @@ def mp3(f: IO[bytes], size: int) -> str | None:
     declared = _mp3_declared_bytes(data[i:])
     if declared is not None and declared > end:  # counted from the first frame, or (some
         # encoders) from the start of the file: comparing with the absolute end is safe
-        return (f"MP3 ends early: its header declares {_n(declared)} bytes of audio, "
-                f"the file has {_n(end)}")
+        return _why("mp3-early", declared=_n(declared), size=_n(end))
     return _frames(f, start + i, end, "MP3", mp3_frame_len, 4)
 
 
@@ -974,7 +971,7 @@ def flac(f: IO[bytes], size: int) -> str | None:
             return None
         if total and fr.first_sample + fr.samples < total:
             got = fr.first_sample + fr.samples
-            return f"FLAC ends early: its last frame ends at sample {_n(got)} of {_n(total)}"
+            return _why("flac-early", got=_n(got), total=_n(total))
     return "FLAC ends inside its last audio frame"
 
 
@@ -1002,7 +999,7 @@ def ogg(f: IO[bytes], size: int) -> str | None:
             return f"Ogg page at byte {_n(pos)} runs past the end of the file"
         pos, flags = end, h[5]
     if not flags & 0x04:
-        return "Ogg stream ends without its end-of-stream page (the file is incomplete)"
+        return _why("ogg-no-eos")
     return None
 
 

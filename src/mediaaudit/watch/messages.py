@@ -1,8 +1,10 @@
-"""The watch service's lines on stderr (text or JSON) and what counts as an action.
+"""The watch service's lines on stderr (text or JSON).
 
 A pass is not always the end of it: an AI label, a credit line or stripping a GPS
 position is work for whoever posts the file.  Those passes are told apart from clean
-ones, so the log shows at a glance which approved files need something done.
+ones, so the log shows at a glance which approved files need something done.  What counts
+as an action is decided once, in ``evaluate.actions``; the log shows the manifest entry's
+``actions`` list, the same one the reports show.
 """
 
 from __future__ import annotations
@@ -13,21 +15,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mediaaudit.codes import CodeId
-
-# Info findings that ask the poster to do something (every warning does).
-ACTION_INFO = frozenset({CodeId.ATTRIBUTION_REQUIRED, CodeId.VERY_LARGE_IMAGE})
-
 
 def now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def actions(entry: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The findings of a manifest entry that are a task for the poster."""
-    return [f for f in entry.get("findings", [])
-            if f.get("severity") == "warning"
-            or (f.get("severity") == "info" and f.get("code") in ACTION_INFO)]
+    """The manifest entry's actions: what the poster must do when posting it."""
+    return list(entry.get("actions") or [])
 
 
 @dataclass(frozen=True)
@@ -52,13 +47,13 @@ class Log:
         parts: list[str] = []
         if todo:
             parts.append("(with actions: " + "; ".join(
-                f"{f.get('code')} {f.get('message')}" for f in todo) + ")")
+                f"{a.get('code')}: {a.get('text')}" for a in todo) + ")")
         if moved_to:
             parts.append(f"→ {moved_to}")
         if errors:
             parts.append(f"({errors[0]})")
         return self.line(outcome, rel, "  ".join(parts), moved_to=moved_to,
-                         actions=[str(f.get("code")) for f in todo])
+                         actions=[str(a.get("code")) for a in todo])
 
     def start(self, drop: str, mode: str, profile: str, policy: str | None,
               routes: Sequence[str | None], jobs: int) -> str:

@@ -1,12 +1,20 @@
 """The watch results: ``audit-log.jsonl`` (one line per file, append-only, fsynced) and
-one manifest per file, each written once per state row even across crashes."""
+one manifest per file, each written once per state row even across crashes; and the
+HTML reports people see: one beside each routed file and one overview page per day in
+each destination folder (``write_reports``)."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
 import os
 from collections.abc import Mapping
 from typing import Any
+
+from mediaaudit.sidecars import REPORT_SUFFIX, report_name
+from mediaaudit.walk import printable
+from mediaaudit.writers.table import by_name
 
 LOG_NAME = "audit-log.jsonl"
 # Fields of a log line that are not part of a manifest entry.
@@ -69,3 +77,92 @@ def write(directory: str, row_id: int, rel: str, entry: Mapping[str, Any],
         raise ResultsError(exc.errno, f"cannot write results to {directory}: "
                            f"{exc.strerror or exc}") from exc
 
+
+
+# --- reports people can see (issue 15, item 9) ---------------------------------------
+# Beside each routed file its report (``foto.jpg.mediaaudit.html``, a sidecar kind, so it
+# moves and is renamed with the file and is never audited), and in each destination
+# folder one overview page per day listing every file routed there that day.  Both are
+# rendered by the same HTML writer as ``scan`` (the writer table), in the watch's
+# language.  The day's entries are kept in ``DAYS/<date>.jsonl`` in the results folder, so
+# the overview is rebuilt from a small file, whatever the age of the service.
+
+DAYS = "days"
+OVERVIEW = {"nl": "overzicht", "en": "overview"}
+
+
+def overview_name(day: str, lang: str) -> str:
+    """``overzicht-2026-05-04.mediaaudit.html`` (nl) / ``overview-…`` (en)."""
+    return f"{OVERVIEW.get(lang, OVERVIEW['en'])}-{day}{REPORT_SUFFIX}"
+
+
+def _summary(files: list[Mapping[str, Any]]) -> dict[str, int]:
+    out = {"files": 0, "pass": 0, "fail": 0, "error": 0}
+    for f in files:
+        out["files"] += 1
+        o = str(f.get("outcome"))
+        out[o if o in out else "error"] += 1
+    return out
+
+
+def _render(doc: Mapping[str, Any], out: str, base: str) -> None:
+    """Write ``doc`` as HTML to ``out`` atomically (a stale report is replaced)."""
+    tmp = os.path.join(os.path.dirname(out), f".{os.path.basename(out)}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            by_name("html").write(doc, fh, base)
+        os.replace(tmp, out)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def write_reports(directory: str, row_id: int, entry: Mapping[str, Any], target: str,
+                  dest_root: str, head: Mapping[str, Any], day: str | None = None
+                  ) -> list[str]:
+    """The report beside ``target`` (the routed file) and the day's overview page in
+    ``dest_root``; return the paths written.  Safe to repeat (a resumed row)."""
+    pure = {k: v for k, v in entry.items() if k not in LOG_ONLY}
+    lang = str(head.get("lang") or "en")
+    day = day or dt.date.today().isoformat()
+    here = os.path.dirname(target)
+    one = {**pure, "path": printable(os.path.basename(target))}
+    report = os.path.join(here, report_name(os.path.basename(target)))
+    _render({**head, "roots": [printable(here)], "files": [one], "skipped": [],
+             "summary": _summary([one])}, report, here)
+    rel = printable(os.path.relpath(target, dest_root))
+    index = os.path.join(directory, DAYS, f"{day}.jsonl")
+    os.makedirs(os.path.dirname(index), exist_ok=True)
+    rows = _day_rows(index)
+    if not any(r.get("id") == row_id and r.get("dest") == dest_root for r in rows):
+        line = {"id": row_id, "dest": dest_root, "entry": {**pure, "path": rel}}
+        with open(index, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        rows.append(line)
+    files: dict[int, Mapping[str, Any]] = {}
+    for r in rows:
+        if r.get("dest") == dest_root and isinstance(r.get("entry"), dict):
+            files[int(r.get("id", 0))] = r["entry"]
+    listed = [files[k] for k in sorted(files)]
+    overview = os.path.join(dest_root, overview_name(day, lang))
+    _render({**head, "roots": [printable(dest_root)], "files": listed, "skipped": [],
+             "summary": _summary(listed)}, overview, dest_root)
+    return [report, overview]
+
+
+def _day_rows(index: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    try:
+        with open(index, encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # a line cut by a crash: the next write repeats it
+                if isinstance(row, dict):
+                    rows.append(row)
+    except FileNotFoundError:
+        pass
+    return rows

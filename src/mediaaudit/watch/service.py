@@ -49,6 +49,18 @@ UNAUDITED = frozenset({"MA-IO-005", "MA-IO-006"})
 SYMLINK = "symlink (not followed)"
 # At most this many files per audit round, so reloads and signals are not kept waiting.
 BATCH = 64
+# The service's own lines, in the watch's language (--lang).
+TEXT: dict[str, dict[str, str]] = {
+    "reloaded": {"nl": "configuratie en profiel opnieuw geladen",
+                 "en": "configuration and profile reloaded"},
+    "reload_failed": {"nl": "opnieuw laden mislukt, de oude instellingen blijven gelden: {why}",
+                      "en": "reload failed, keeping the old settings: {why}"},
+    "not_moved": {"nl": "niet verplaatst: {why}", "en": "not moved: {why}"},
+    "sidecar_not_moved": {"nl": "bijbehorend bestand niet verplaatst: {why}",
+                          "en": "sidecar not moved: {why}"},
+    "report_failed": {"nl": "rapport niet geschreven: {why}", "en": "report not written: {why}"},
+}
+TAGS: dict[str, dict[str, str]] = {"nl": {"reload": "herladen"}}
 
 
 @dataclass(frozen=True)
@@ -123,11 +135,10 @@ class Watcher:
         self.reload.clear()
         try:
             self.profile, self.policy, self._config_sig = self._load()
-            self.emit(self.log.line("reload", "-", "configuration and profile reloaded"))
+            self.emit(self.log.line(self._tag("reload"), "-", self._t("reloaded")))
         except Exception as exc:  # any bad config: keep running with the last good one
             self._config_sig = sig
-            self.emit(self.log.line("error", "-",
-                                    f"reload failed, keeping the old settings: {exc}"))
+            self.emit(self.log.line("error", "-", self._t("reload_failed", why=exc)))
 
     # --- listing ---------------------------------------------------------------------
     def _list(self) -> dict[str, tuple[int, int]]:
@@ -227,6 +238,7 @@ class Watcher:
     def finish(self, row_id: int, row: Row) -> None:
         """Check, route, then log; each step committed, so it can be resumed after a crash."""
         target = row.routed_to
+        real_target = target
         dest = self._dest(row)
         if row.status in ("audited", "logged"):
             if os.path.lexists(row.path):
@@ -240,25 +252,53 @@ class Watcher:
                         moved, failed = move_with_sidecars(
                             row.path, dest, [s.path for s in sidecars_of(row.path)], row.sha256)
                     except RouteError as exc:
-                        self.emit(self.log.line("error", row.rel, f"not moved: {exc}"))
+                        self.emit(self.log.line("error", row.rel,
+                                                self._t("not_moved", why=exc)))
                         return
-                    target = printable(moved)
+                    target, real_target = printable(moved), moved
                     for side, why in failed:
                         self.emit(self.log.line("error", printable(side),
-                                                f"sidecar not moved: {why}"))
+                                                self._t("sidecar_not_moved", why=why)))
             elif dest is not None:  # moved by a run that stopped before recording it
                 found = find_moved(dest, os.path.basename(row.path), row.size, row.mtime_ns,
                                    row.sha256, self.state.targets())
                 target = printable(found) if found else None
+                real_target = found
             self.state.mark(row_id, "routed", target)
         if row.status != "logged":
             head = manifest.header([self.o.drop], self.profile, self.policy, self.engines,
                                    self.o.lang)
             results.write(self.o.manifest_dir, row_id, row.rel, row.entry, target, head)
+            self._reports(row_id, row, real_target, head)
         self.state.mark(row_id, "done", target)
         self.counts[row.outcome] += 1
         self.fresh.discard(row.rel)
         self.emit(self.log.result(row.entry, row.rel, target))
+
+    def _reports(self, row_id: int, row: Row, target: str | None,
+                 head: dict[str, Any]) -> None:
+        """The report beside the routed file and the day's overview page in its
+        destination folder.  A failure is logged, never fatal: the file is routed and
+        its result recorded already."""
+        if target is None or not (self.o.approved and self.o.rejected):
+            return
+        root = self.o.approved if row.outcome == "pass" else self.o.rejected
+        try:
+            results.write_reports(self.o.manifest_dir, row_id, row.entry, target, root, head)
+        except (OSError, ValueError) as exc:  # ValueError: a name no encoding can hold
+            why = getattr(exc, "strerror", None) or exc
+            self.emit(self.log.line("error", row.rel, self._t("report_failed", why=why)))
+
+    def _t(self, key: str, **params: Any) -> str:
+        texts = TEXT[key]
+        return texts.get(self.o.lang, texts["en"]).format(**params)
+
+    def _tag(self, tag: str) -> str:
+        """The word in front of a text line (upper-cased by the log); JSON keeps the
+        English keyword, which tools read."""
+        if self.log.json:
+            return tag
+        return TAGS.get(self.o.lang, {}).get(tag, tag)
 
     # --- the loop --------------------------------------------------------------------
     def _observer(self) -> Any:

@@ -11,22 +11,44 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mediaaudit import codes
+from mediaaudit.evaluate import actions as _actions
 
 OUTCOME_ORDER = {"error": 0, "fail": 1, "pass": 2}
 
+# The four states people see.  ``pass_actions`` is a pass with something to do when posting
+# (the manifest's ``actions``); ``error`` is "could not be checked".
+STATES = ("error", "fail", "pass_actions", "pass")
+STATE_ORDER = {s: i for i, s in enumerate(STATES)}
+
+
+def state_of(f: Mapping[str, Any]) -> str:
+    outcome = f.get("outcome", "error")
+    if outcome == "pass":
+        return "pass_actions" if f.get("actions") else "pass"
+    return outcome if outcome in ("fail", "error") else "error"
+
 
 def failing_first(files: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    return sorted(files, key=lambda f: (OUTCOME_ORDER.get(f.get("outcome", ""), 3),
-                                        f.get("path", "")))
+    """Could not be checked, failed, passed with actions, passed; by path within each."""
+    return sorted(files, key=lambda f: (STATE_ORDER.get(state_of(f), 4), f.get("path", "")))
 
 
 def summary_of(files: Iterable[Mapping[str, Any]]) -> dict[str, int]:
-    """Totals counted from the entries, for a manifest that has no ``summary``."""
+    """Totals counted from the entries, for a manifest that has no ``summary`` (the four
+    states people see are counted by ``states_of``)."""
     out = {"files": 0, "pass": 0, "fail": 0, "error": 0}
     for f in files:
         out["files"] += 1
         outcome = f.get("outcome", "error")
         out[outcome if outcome in out else "error"] += 1
+    return out
+
+
+def states_of(files: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """How many files are in each of the four states (counted from the entries)."""
+    out = dict.fromkeys(STATES, 0)
+    for f in files:
+        out[state_of(f)] += 1
     return out
 
 
@@ -38,6 +60,13 @@ def relang(manifest: dict[str, Any], lang: str) -> dict[str, Any]:
         for x in f.get("findings", []):
             if x.get("code") in codes.CODES:
                 x["message"] = codes.render(x["code"], x.get("params") or {}, lang)
+        for a in f.get("actions", []):
+            if a.get("code") in set(_actions.ActionId):
+                params = a.get("params") or {}
+                a["text"] = _actions.render(a["code"], params, lang)
+                value = _actions.paste(a["code"], params, lang)
+                if value:
+                    a["paste"] = value
     return m
 
 
@@ -50,3 +79,79 @@ def fix_hint(code: str, lang: str) -> str:
         if marker in text:
             return text.split(marker, 1)[1].strip()
     return ""
+
+
+_CODECS = {"AVC": "H.264", "HEVC": "H.265", "MPEG Audio": "MP3", "AV1": "AV1", "VP8": "VP8",
+           "VP9": "VP9", "AAC": "AAC", "FFV1": "FFV1", "FLAC": "FLAC", "Opus": "Opus",
+           "Vorbis": "Vorbis", "PCM": "PCM"}
+_IMAGE = {"png": "PNG", "jpeg": "JPEG", "gif": "GIF", "webp": "WebP", "svg+xml": "SVG",
+          "heic": "HEIC", "heif": "HEIF", "avif": "AVIF", "tiff": "TIFF", "bmp": "BMP",
+          "jp2": "JPEG 2000"}
+_WORDS = {"nl": {"video": "video", "image": "afbeelding", "vector": "vectorafbeelding",
+                 "audio": "audio", "frames": "{n} beelden", "file": "bestand",
+                 "empty": "leeg bestand"},
+          "en": {"video": "video", "image": "image", "vector": "vector image",
+                 "audio": "audio", "frames": "{n} frames", "file": "file",
+                 "empty": "empty file"}}
+
+
+def _duration(ms: int) -> str:
+    secs = max(1, round(ms / 1000)) if ms > 0 else 0
+    h, rest = divmod(secs, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
+
+
+def _container(media: Mapping[str, Any], fmt: Mapping[str, Any]) -> str | None:
+    c, prof = media.get("container") or "", media.get("container_profile") or ""
+    if prof == "QuickTime" or (fmt.get("mime") or "").endswith("quicktime"):
+        return "QuickTime (MOV)"
+    return {"MPEG-4": "MP4", "Matroska": "MKV", "WebM": "WebM", "AVI": "AVI",
+            "MPEG-TS": "MPEG-TS", "Ogg": "Ogg"}.get(c, c or None)
+
+
+def describe(f: Mapping[str, Any], lang: str) -> str:
+    """The file in plain words: 'MP4 video, H.264 + AAC, 0:42, 1920×1080'."""
+    w = _WORDS.get(lang, _WORDS["en"])
+    media, fmt = f.get("media") or {}, f.get("format") or {}
+    kind = media.get("kind", "other")
+    size = (f"{media['width']}×{media['height']}"
+            if media.get("width") and media.get("height") else None)
+    if not f.get("size"):
+        return w["empty"]
+    if kind in ("video", "audio"):
+        name = _container(media, fmt) or (fmt.get("name") or w["file"])
+        codecs = [_CODECS.get(t.get("format", ""), t.get("format", ""))
+                  for t in media.get("tracks") or [] if t.get("kind") in ("video", "audio")
+                  and t.get("format")]
+        parts = [f"{name}-{w[kind]}" if lang == "nl" else f"{name} {w[kind]}"]
+        if codecs:
+            parts.append(" + ".join(codecs))
+        if media.get("duration_ms") is not None:
+            parts.append(_duration(int(media["duration_ms"])))
+        if size:
+            parts.append(size)
+        return ", ".join(parts)
+    mime = str(fmt.get("mime") or "")
+    sub = mime.split("/", 1)[1] if mime.startswith("image/") else ""
+    short = _IMAGE.get(sub) or (sub.upper() if sub else None)
+    if kind in ("image", "vector"):
+        name = f"{short}-{w[kind]}" if lang == "nl" and short else \
+            f"{short} {w[kind]}" if short else w[kind]
+        parts = [name]
+        if size:
+            parts.append(size)
+        if (media.get("frames") or 1) > 1:
+            parts.append(w["frames"].format(n=media["frames"]))
+        return ", ".join(parts)
+    return str(fmt.get("name") or fmt.get("mime") or w["file"])
+
+
+def human_size(n: int | None) -> str:
+    if n is None:
+        return "?"
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"

@@ -1,5 +1,8 @@
 """CSV rendering: a fixed column set, one row per file, UTF-8 with BOM (spreadsheets).
 
+Columns are only ever added at the end: ``state`` (pass, pass_actions, fail, error),
+``action_codes`` and ``actions`` (the manifest's actions, the text to paste included).
+
 Streamed: each row is written as its entry arrives, so a scan needs no list of files.
 
 Cells that a spreadsheet would run as a formula (=, +, -, @ first) get a leading
@@ -13,9 +16,13 @@ import io
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
+from mediaaudit.writers.common import state_of
+from mediaaudit.writers.labels import label
+
 COLUMNS = ("path", "outcome", "nvf_status", "nvf_row", "puid", "format_name", "mime",
            "rights_status", "licence", "holder", "attribution", "alt_text", "captions",
-           "ai_generated", "finding_codes", "findings", "size", "sha256")
+           "ai_generated", "finding_codes", "findings", "size", "sha256",
+           "state", "action_codes", "actions")
 
 
 def _safe(v: Any) -> str:
@@ -24,7 +31,12 @@ def _safe(v: Any) -> str:
     return "'" + s if s[:1] in ("=", "+", "-", "@", "\t") else s
 
 
-def row(f: Mapping[str, Any]) -> list[str]:
+def _severity(sev: Any, lang: str) -> str:
+    """The severity word in the report's language (the findings cell is for people)."""
+    return label(lang, "error_sev" if sev == "error" else str(sev))
+
+
+def row(f: Mapping[str, Any], lang: str = "en") -> list[str]:
     fmt, nvf, rights = f.get("format") or {}, f.get("nvf") or {}, f.get("rights") or {}
     acc, prov = f.get("accessibility") or {}, f.get("provenance") or {}
     findings = f.get("findings") or []
@@ -40,24 +52,27 @@ def row(f: Mapping[str, Any]) -> list[str]:
         "ai_generated": {True: "yes", False: "no"}.get(bool(prov["ai_generated"]))
         if "ai_generated" in prov else None,
         "finding_codes": " ".join(x.get("code", "") for x in findings),
-        "findings": " | ".join(f"{x.get('code')} ({x.get('severity')}): {x.get('message')}"
-                               for x in findings),
+        "findings": " | ".join(f"{x.get('code')} ({_severity(x.get('severity'), lang)}): "
+                               f"{x.get('message')}" for x in findings),
         "size": f.get("size"), "sha256": f.get("sha256"),
+        "state": state_of(f),
+        "action_codes": " ".join(str(a.get("code", "")) for a in f.get("actions") or []),
+        "actions": " | ".join(str(a.get("text", "")) for a in f.get("actions") or []),
     }
     return [_safe(values[c]) for c in COLUMNS]
 
 
 def write_csv(m: Mapping[str, Any], out: TextIO, base: str = ".") -> None:
     """Header and one row per entry of ``m["files"]`` (which may be a live iterator)."""
-    write_rows(m.get("files") or [], out)
+    write_rows(m.get("files") or [], out, str(m.get("lang") or "en"))
 
 
-def write_rows(files: Iterable[Mapping[str, Any]], out: TextIO) -> None:
+def write_rows(files: Iterable[Mapping[str, Any]], out: TextIO, lang: str = "en") -> None:
     out.write("\ufeff")
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(COLUMNS)
     for f in files:
-        w.writerow(row(f))
+        w.writerow(row(f, lang))
 
 
 def render_csv(files: Iterable[Mapping[str, Any]]) -> str:

@@ -1,10 +1,19 @@
 """HTML rendering: one self-contained page (inline CSS, no scripts, no fetched assets)
-for a reviewer who never opens a terminal.  Prints on A4.
+for a reviewer who never opens a terminal.  Prints on A4 (two columns of cards).
+
+The page answers the poster's question first: the banner says in words how many files
+may be posted and how many need an action when posting; then one card per file (could not
+be checked, failed, passed with actions, passed): a preview, the verdict in plain words,
+the actions as a checklist, the findings that explain a failure with how to fix them, and
+info notes folded into one quiet ``<details>`` line (no scripts needed).  A sign-off block
+ties the printed page to the canonical record (the SHA-256 of the JSON manifest), and a
+footer gives the archivist the norm's checksum, engine versions, the effective policy and
+the full SHA-256 of every file.
 
 Every string from the manifest is escaped: file names and metadata are untrusted input.
 A Content-Security-Policy forbids scripts and every non-inline resource as a second wall.
 
-Written row by row, each thumbnail made just before its row, so only one preview is
+Written card by card, each preview made just before its card, so only one preview is
 held at a time.  The verdict and totals come first and failing files lead, so it is
 written after the scan, from the whole list of entries.
 """
@@ -12,45 +21,130 @@ written after the scan, from the whole list of entries.
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import Any, TextIO
 
 from mediaaudit import __version__
-from mediaaudit.writers.common import failing_first, fix_hint, summary_of
-from mediaaudit.writers.labels import batch_verdict, label
+from mediaaudit.evaluate import actions as _actions
+from mediaaudit.writers.common import (
+    describe,
+    failing_first,
+    fix_hint,
+    human_size,
+    state_of,
+    states_of,
+    summary_of,
+)
+from mediaaudit.writers.json_writer import write_json
+from mediaaudit.writers.labels import banner, batch_verdict, label
 
 CSS = """
-@page { size: A4; margin: 14mm 12mm; }
+@page { size: A4; margin: 10mm 10mm 11mm; }
 * { box-sizing: border-box; }
 body { font: 10.5pt/1.4 "Segoe UI", "DejaVu Sans", Arial, sans-serif; color: #1a1a1a;
-       margin: 0 auto; max-width: 1100px; padding: 16px; }
-h1 { font-size: 17pt; margin: 0 0 8px; color: #154273; }
-.verdict { padding: 12px 16px; border-radius: 6px; font-weight: 700; font-size: 13pt;
-           margin: 8px 0 12px; }
+       margin: 0 auto; max-width: 1180px; padding: 16px; hyphens: manual;
+       overflow-wrap: break-word; }
+h1 { font-size: 17pt; margin: 0 0 6px; color: #154273; }
+h2 { font-size: 12pt; color: #154273; margin: 18px 0 6px; }
+.verdict { padding: 10px 14px; border-radius: 6px; margin: 6px 0 10px; }
+.verdict strong { display: block; font-size: 13pt; }
+.verdict .words { font-size: 11.5pt; }
 .v-pass { background: #e3f4e5; border-left: 8px solid #2e7d32; }
 .v-fail { background: #fdecea; border-left: 8px solid #c62828; }
 .v-error, .v-empty { background: #fff4e0; border-left: 8px solid #ef6c00; }
-.counts span { display: inline-block; margin-right: 14px; font-weight: 600; }
-dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px;
-          font-size: 9pt; color: #444; margin: 8px 0 16px; }
-dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; word-break: break-all; }
-table { border-collapse: collapse; width: 100%; font-size: 9.5pt; }
-th, td { border-bottom: 1px solid #ccc; padding: 6px 5px; vertical-align: top;
-         text-align: left; overflow-wrap: anywhere; }
-th { background: #f0f3f7; overflow-wrap: normal; white-space: nowrap; }
-tr { page-break-inside: avoid; }
-td.name { overflow-wrap: anywhere; font-weight: 600; min-width: 170px; max-width: 260px; }
-.badge { display: inline-block; padding: 1px 7px; border-radius: 10px; font-weight: 700;
-         font-size: 8.5pt; text-transform: uppercase; white-space: nowrap; }
-.b-pass { background: #2e7d32; color: #fff; } .b-fail { background: #c62828; color: #fff; }
-.b-error { background: #ef6c00; color: #fff; }
-.thumb { max-width: 72px; max-height: 72px; border: 1px solid #ddd; }
-ul.findings { margin: 0; padding-left: 16px; } ul.findings li { margin-bottom: 3px; }
-.sev-error { color: #b71c1c; } .sev-warning { color: #8a5300; } .sev-info { color: #555; }
+.counts { margin: 0 0 8px; }
+.counts span { display: inline-block; margin: 0 10px 4px 0; padding: 1px 9px;
+               border-radius: 10px; font-weight: 600; font-size: 9.5pt; }
+.counts span.zero { opacity: .45; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 1px 12px;
+          font-size: 8.5pt; color: #444; margin: 6px 0 12px; }
+dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(500px, 1fr));
+         gap: 10px; }
+.card { display: flex; gap: 10px; border: 1px solid #cfd6de; border-left-width: 7px;
+        border-radius: 6px; padding: 8px 10px; break-inside: avoid;
+        page-break-inside: avoid; background: #fff; }
+.pv { flex: 0 0 112px; }
+.pv img { display: block; max-width: 112px; max-height: 112px; border: 1px solid #ddd; }
+.pv .none { width: 112px; height: 64px; border: 1px dashed #bbb; color: #888;
+            font-size: 8pt; display: flex; align-items: center; justify-content: center;
+            text-align: center; }
+.body { flex: 1 1 auto; min-width: 0; }
+.name { font-size: 11pt; margin: 0; font-weight: 700; }
+.what { margin: 1px 0 3px; font-size: 9pt; color: #333; }
+.arch { font-size: 7.5pt; color: #777; white-space: nowrap; }
+.say { margin: 3px 0; }
+.badge { display: inline-block; padding: 0 7px; border-radius: 10px; font-weight: 700;
+         font-size: 8.5pt; white-space: nowrap; margin-right: 4px; color: #fff; }
+.s-pass { border-left-color: #2e7d32; } .s-pass .badge, .c-pass { background: #2e7d32;
+  color: #fff; }
+.s-pass_actions { border-left-color: #1565c0; } .s-pass_actions .badge,
+.c-pass_actions { background: #1565c0; color: #fff; }
+.s-fail { border-left-color: #c62828; } .s-fail .badge, .c-fail { background: #c62828;
+  color: #fff; }
+.s-error { border-left-color: #ef6c00; } .s-error .badge, .c-error { background: #ef6c00;
+  color: #fff; }
+ul.todo { list-style: none; margin: 2px 0 4px; padding: 0; }
+ul.todo li { margin: 2px 0; padding-left: 20px; position: relative; }
+ul.todo li::before { content: ""; position: absolute; left: 0; top: 2px; width: 11px;
+                     height: 11px; border: 1.5px solid #1565c0; border-radius: 2px; }
+.paste { display: block; background: #eef4fb; border: 1px solid #d3e0ef; padding: 1px 5px;
+         margin-top: 1px; font-size: 9pt; }
+ul.why { margin: 2px 0 4px; padding-left: 16px; } ul.why li { margin-bottom: 3px; }
+.sev-error { color: #b71c1c; } .sev-warning { color: #8a5300; }
 .fix { display: block; color: #333; font-size: 8.5pt; }
-.small { font-size: 8pt; color: #666; overflow-wrap: anywhere; }
-.attr { background: #f5f8fc; padding: 2px 4px; }
+.rights { font-size: 8.5pt; color: #444; margin: 2px 0; }
+details.notes { font-size: 8pt; color: #666; margin-top: 2px; }
+details.notes summary { cursor: pointer; }
+details.notes ul { margin: 2px 0; padding-left: 16px; }
+.code { font-size: 7.5pt; color: #888; white-space: nowrap; }
+.signoff { margin-top: 16px; border: 1.5px solid #154273; border-radius: 6px;
+           padding: 8px 12px; break-inside: avoid; page-break-inside: avoid; }
+.signoff h2 { margin-top: 0; }
+.signoff table { width: 100%; border-collapse: collapse; }
+.signoff td { padding: 6px 4px; vertical-align: bottom; }
+.signoff td.line { border-bottom: 1px solid #999; width: 38%; }
+.opt { display: inline-block; margin-right: 14px; white-space: nowrap; }
+.opt::before { content: ""; display: inline-block; width: 10px; height: 10px;
+               border: 1.5px solid #444; margin-right: 4px; vertical-align: -1px; }
+.hash { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 8pt;
+        white-space: nowrap; }
+footer.archivist { margin-top: 16px; font-size: 8pt; color: #333; }
+footer.archivist dl { display: grid; grid-template-columns: max-content 1fr;
+                      gap: 1px 10px; margin: 4px 0 8px; }
+footer.archivist dt { font-weight: 600; } footer.archivist dd { margin: 0; }
+footer.archivist table { border-collapse: collapse; width: 100%; }
+footer.archivist th, footer.archivist td { text-align: left; padding: 1px 6px 1px 0;
+  border-bottom: 1px solid #e3e3e3; vertical-align: top; }
+footer.archivist .hash { font-size: 7pt; }
+.url { overflow-wrap: anywhere; }
+.small { font-size: 8pt; color: #666; }
+@media print {
+  body { font-size: 8pt; line-height: 1.2; padding: 0; max-width: none; }
+  h1 { font-size: 13pt; margin-bottom: 2px; } h2 { font-size: 10pt; margin: 8px 0 4px; }
+  .verdict { padding: 5px 9px; margin: 3px 0 5px; border-left-width: 6px; }
+  .verdict strong { font-size: 10.5pt; } .verdict .words { font-size: 9.5pt; }
+  .counts span { font-size: 7.5pt; margin-bottom: 1px; }
+  dl.meta { font-size: 7pt; margin: 3px 0 6px; }
+  .cards { grid-template-columns: 1fr 1fr; gap: 2.5mm; }
+  .card { padding: 4px 6px; gap: 6px; border-left-width: 5px; }
+  .pv { flex-basis: 18mm; } .pv img { max-width: 18mm; max-height: 18mm; }
+  .pv .none { width: 18mm; height: 12mm; font-size: 6.5pt; }
+  .name { font-size: 8.5pt; } .what { font-size: 7pt; margin: 0 0 1px; }
+  .badge { font-size: 7pt; } .say { margin: 1px 0; }
+  .rights, .paste { font-size: 7pt; } .fix { font-size: 6.5pt; }
+  ul.why li { margin-bottom: 1px; } details.notes { font-size: 6.5pt; }
+  details.notes > ul { display: none; }  /* the quiet line only, also where details open */
+  ul.todo li::before { width: 8px; height: 8px; top: 1px; } ul.todo li { padding-left: 13px; }
+  .signoff { margin-top: 6px; padding: 4px 8px; } .signoff td { padding: 5px 4px; }
+  footer.archivist { font-size: 6.5pt; margin-top: 6px; }
+  footer.archivist .hash { font-size: 6pt; } .hash { font-size: 6.5pt; }
+  footer.archivist { line-height: 1.1; } footer.archivist td { padding-top: 0; padding-bottom: 0; }
+  a { color: inherit; text-decoration: none; }
+}
 """
 
 CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
@@ -61,68 +155,114 @@ def _e(v: Any) -> str:
     return escape("" if v is None else str(v), quote=True)
 
 
+def _path(v: Any) -> str:
+    """An escaped path that may wrap after a slash, never inside a name."""
+    return "/<wbr>".join(_e(part) for part in str(v or "").split("/"))
+
+
 Thumb = Callable[[Mapping[str, Any]], str | None]
 """A file entry → its preview as a data: URI, or None."""
 
 
-def _findings(f: Mapping[str, Any], lang: str) -> str:
-    items = []
-    for x in f.get("findings") or []:
-        sev = x.get("severity", "info")
-        fix = fix_hint(x.get("code", ""), lang) if sev != "info" else ""
-        fix_html = f'<span class="fix">{_e(label(lang, "how_to_fix"))}: {_e(fix)}</span>' \
-            if fix else ""
-        word = label(lang, "error_sev" if sev == "error" else sev)
-        items.append(f'<li class="sev-{_e(sev)}"><b>{_e(word)}</b> '
-                     f'{_e(x.get("message"))} <span class="small">[{_e(x.get("code"))}]</span>'
-                     f"{fix_html}</li>")
-    return f'<ul class="findings">{"".join(items)}</ul>' if items else label(lang, "none")
+class _Hasher(io.TextIOBase):
+    """A text sink that keeps only the SHA-256 of the UTF-8 it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.h = hashlib.sha256()
+
+    def write(self, s: str) -> int:
+        self.h.update(s.encode("utf-8"))
+        return len(s)
 
 
-def _access(f: Mapping[str, Any], lang: str) -> str:
-    """Alt text to paste, captions found, AI label: what the poster needs at hand."""
-    acc, prov = f.get("accessibility") or {}, f.get("provenance") or {}
-    parts = []
-    for a in acc.get("alt_text", []):
-        tag = f" ({_e(a['lang'])})" if a.get("lang") else ""
-        parts.append(f'<br><b>{_e(label(lang, "alt_text"))}{tag}:</b> '
-                     f'<span class="attr">{_e(a.get("text"))}</span>')
-    caps = acc.get("captions") or []
-    if caps:
-        langs = ", ".join(_e(c.get("language") or "?") for c in caps)
-        parts.append(f'<br><b>{_e(label(lang, "captions"))}:</b> {langs}')
-    if prov.get("ai_generated"):
-        parts.append(f'<br><b class="sev-warning">{_e(label(lang, "ai_label"))}</b>')
-    if (prov.get("c2pa") or {}).get("state", "absent") != "absent":
-        parts.append(f'<br><span class="small">Content Credentials: '
-                     f'{_e(prov["c2pa"]["state"])}</span>')
-    return "".join(parts)
+def manifest_sha256(m: Mapping[str, Any]) -> str:
+    """The SHA-256 of the JSON manifest as ``write_json`` writes it (the canonical bytes)."""
+    sink = _Hasher()
+    write_json(m, sink)  # type: ignore[arg-type]
+    return sink.h.hexdigest()
 
 
-def _row(f: Mapping[str, Any], lang: str, thumb: str | None) -> str:
+def _finding(x: Mapping[str, Any], lang: str, with_fix: bool) -> str:
+    sev = x.get("severity", "info")
+    fix = fix_hint(x.get("code", ""), lang) if with_fix else ""
+    fix_html = (f'<span class="fix">{_e(label(lang, "how_to_fix"))}: {_e(fix)}</span>'
+                if fix else "")
+    return (f'<li class="sev-{_e(sev)}">{_e(x.get("message"))} '
+            f'<span class="code">{_e(x.get("code"))}</span>{fix_html}</li>')
+
+
+def _action(a: Mapping[str, Any], lang: str) -> str:
+    code, params = str(a.get("code", "")), a.get("params") or {}
+    if code in set(_actions.ActionId):
+        text = _actions.lead(code, params, lang)
+        value = _actions.paste(code, params, lang) or a.get("paste")
+    else:  # an action this version does not know: its stored text
+        text, value = str(a.get("text", code)), None
+    paste = f'<span class="paste">{_e(value)}</span>' if value else ""
+    return f"<li>{_e(text)}{':' if value else ''}{paste}</li>"
+
+
+def _notes(f: Mapping[str, Any], lang: str) -> str:
+    """Info findings and quiet facts, folded into one line."""
+    items = [_finding(x, lang, False) for x in f.get("findings") or []
+             if x.get("severity") == "info"]
+    c2pa = ((f.get("provenance") or {}).get("c2pa") or {}).get("state", "absent")
+    if c2pa != "absent":
+        items.append(f"<li>Content Credentials: {_e(c2pa)}</li>")
+    if not items:
+        return ""
+    n = len(items)
+    head = label(lang, "notes_one") if n == 1 else label(lang, "notes").format(n=n)
+    return f'<details class="notes"><summary>{_e(head)}</summary><ul>{"".join(items)}</ul>' \
+        "</details>"
+
+
+def _rights(f: Mapping[str, Any], lang: str, state: str) -> str:
     L = functools.partial(label, lang)
-    outcome = f.get("outcome", "error")
-    img = f'<img class="thumb" alt="" src="{_e(thumb)}">' if thumb else ""
-    fmt, nvf, rights = f.get("format") or {}, f.get("nvf") or {}, f.get("rights") or {}
-    fmt_text = " ".join(p for p in (_e(fmt.get("name") or fmt.get("mime")),
-                                    f'<span class="small">{_e(fmt.get("puid"))}</span>'
-                                    if fmt.get("puid") else "") if p)
-    lic = f"<br>{_e(rights.get('licence'))}" if rights.get("licence") else ""
-    holder = f"<br><span class='small'>{_e(rights.get('holder'))}</span>" \
-        if rights.get("holder") else ""
-    attr = f'<br><span class="attr">{_e(rights.get("attribution"))}</span>' \
-        if rights.get("attribution") else ""
-    attr += _access(f, lang)
+    rights = f.get("rights") or {}
+    status = rights.get("status", "not_checked")
+    if status == "not_checked":
+        return ""
+    parts = [f"{_e(L('rights'))}: {_e(L(status))}"]
+    if rights.get("licence"):
+        parts.append(_e(rights["licence"]))
+    if rights.get("holder"):
+        parts.append(f"© {_e(rights['holder'])}")
+    text = " · ".join(parts)
+    if rights.get("attribution") and state != "pass_actions":
+        text += f' · {_e(L("attribution"))}: {_e(rights["attribution"])}'
+    return f'<p class="rights">{text}</p>'
+
+
+def _card(f: Mapping[str, Any], lang: str, thumb: str | None) -> str:
+    L = functools.partial(label, lang)
+    state = state_of(f)
+    fmt, acc = f.get("format") or {}, f.get("accessibility") or {}
+    preview = (f'<img class="thumb" alt="" src="{_e(thumb)}">' if thumb
+               else f'<div class="none">{_e(L("no_preview"))}</div>')
+    what = [_e(describe(f, lang)), _e(human_size(f.get("size")))]
+    caps = [c.get("language") or "?" for c in acc.get("captions") or []]
+    if caps:
+        what.append(f"{_e(L('captions'))}: {_e(', '.join(caps))}")
+    arch = " · ".join(_e(v) for v in (fmt.get("puid"), fmt.get("mime")) if v)
+    body = []
+    if state == "pass_actions":
+        body.append('<ul class="todo">' + "".join(_action(a, lang) for a in f["actions"])
+                    + "</ul>")
+    elif state in ("fail", "error"):
+        shown = [x for x in f.get("findings") or [] if x.get("severity") != "info"]
+        body.append('<ul class="why">' + "".join(
+            _finding(x, lang, True) for x in shown) + "</ul>" if shown else "")
     return (
-        "<tr>"
-        f"<td>{img}</td>"
-        f'<td class="name">{_e(f.get("path"))}<br><span class="small">'
-        f'{_e(label(lang, "checksum"))} {_e((f.get("sha256") or "")[:16])}…</span></td>'
-        f'<td><span class="badge b-{_e(outcome)}">{_e(L(outcome))}</span></td>'
-        f"<td>{fmt_text}<br>{_e(L(nvf.get('status', 'unknown')))}</td>"
-        f"<td>{_e(L(rights.get('status', 'not_checked')))}{lic}{holder}{attr}</td>"
-        f"<td>{_findings(f, lang)}</td>"
-        "</tr>"
+        f'<article class="card s-{_e(state)}"><div class="pv">{preview}</div>'
+        f'<div class="body"><h3 class="name">{_path(f.get("path"))}</h3>'
+        f'<p class="what">{" · ".join(what)}'
+        + (f' <span class="arch">{arch}</span>' if arch else "") + "</p>"
+        f'<p class="say"><span class="badge">{_e(L("state_" + state))}</span>'
+        f'{_e(L("say_" + state))}</p>'
+        + "".join(body) + _rights(f, lang, state) + _notes(f, lang)
+        + "</div></article>\n"
     )
 
 
@@ -131,30 +271,88 @@ def _no_thumb(f: Mapping[str, Any]) -> str | None:
 
 
 def write_html(m: Mapping[str, Any], out: TextIO, thumb: Thumb = _no_thumb) -> None:
-    """The whole report, written to ``out`` one file row at a time."""
+    """The whole report, written to ``out`` one file card at a time."""
     lang = m.get("lang", "en")
     files: Sequence[Mapping[str, Any]] = m.get("files") or []
-    out.write(_head(m, lang, m.get("summary") or summary_of(files)))
+    out.write(_head(m, lang, files))
     for f in failing_first(files):
-        out.write(_row(f, lang, thumb(f)))
-    out.write(f"</tbody></table>\n{_skipped(m.get('skipped') or [], lang)}\n</body></html>\n")
+        out.write(_card(f, lang, thumb(f)))
+    out.write("</section>\n")
+    out.write(_signoff(m, lang))
+    out.write(_archivist(m, lang, files))
+    out.write("</body></html>\n")
 
 
-def _skipped(skipped: Sequence[Mapping[str, Any]], lang: str) -> str:
-    if not skipped:
-        return ""
-    items = "".join(f"<li>{_e(x.get('path'))} <span class='small'>({_e(x.get('reason'))})</span>"
-                    "</li>" for x in skipped)
-    return f"<h2>{_e(label(lang, 'skipped'))}</h2><ul class='small'>{items}</ul>"
-
-
-def _head(m: Mapping[str, Any], lang: str, s: Mapping[str, int]) -> str:
-    """Everything before the first file row: verdict, totals, norm, date, table head."""
+def _signoff(m: Mapping[str, Any], lang: str) -> str:
     L = functools.partial(label, lang)
+    opts = "".join(f'<span class="opt">{_e(L(k))}</span>'
+                   for k in ("decide_post", "decide_post_actions", "decide_no"))
+    return f"""<section class="signoff" id="signoff"><h2>{_e(L('signoff'))}</h2>
+<table><tr><td>{_e(L('reviewer'))}</td><td class="line"></td>
+<td>{_e(L('date'))}</td><td class="line"></td></tr>
+<tr><td>{_e(L('decision'))}</td><td colspan="3">{opts}</td></tr>
+<tr><td>{_e(L('signature'))}</td><td class="line"></td><td></td><td></td></tr></table>
+<p class="small">{_e(L('manifest_sha'))}: <span class="hash" id="manifest-sha256">\
+{_e(manifest_sha256(m))}</span><br>{_e(L('manifest_sha_note').format(lang=lang))}</p></section>
+"""
+
+
+def _archivist(m: Mapping[str, Any], lang: str, files: Sequence[Mapping[str, Any]]) -> str:
+    L = functools.partial(label, lang)
+    p, pol = m.get("profile") or {}, m.get("policy") or {}
+    engines = " · ".join(f"{_e(k)} {_e(v)}" for k, v in (m.get("engines") or {}).items()
+                         if v)
+    rows = [(L("profile"), f"{_e(p.get('name', p.get('id')))} ({_e(p.get('id'))}, "
+                           f"{_e(L('version'))} {_e(p.get('version'))})"),
+            (L("profile_sha"), f'<span class="hash">{_e(p.get("sha256"))}</span>')]
+    if p.get("source_url"):
+        rows.append((L("source"), f'<span class="url">{_e(p["source_url"])}</span>'))
+        if p.get("source_sha256"):
+            rows.append((f"{L('source')} SHA-256",
+                         f'<span class="hash">{_e(p["source_sha256"])}</span>'))
+    rows.append((L("engines"), engines or "—"))
+    rows.append((L("policy_file"), _e(pol.get("source") or L("builtin"))))
+    sev = pol.get("severity_overrides") or {}
+    for key, value in (("organisations", ", ".join(pol.get("organisations") or [])),
+                       ("severities", ", ".join(f"{k} → {v}" for k, v in sev.items())),
+                       ("select", ", ".join(pol.get("select") or [])),
+                       ("ignore", ", ".join(pol.get("ignore") or [])),
+                       ("allowed_licences", ", ".join(pol.get("allowed_licences") or [])),
+                       ("annotations", str(pol.get("annotations") or ""))):
+        if value:
+            rows.append((L(key), _e(value)))
+    dl = "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in rows)
+    table = "".join(
+        f"<tr><td>{_path(f.get('path'))}</td><td>{_e((f.get('format') or {}).get('puid'))}</td>"
+        f"<td>{_e(f.get('size'))}</td><td class='hash'>{_e(f.get('sha256') or '—')}</td></tr>"
+        for f in sorted(files, key=lambda f: str(f.get("path", ""))))
+    skipped = m.get("skipped") or []
+    skip = ""
+    if skipped:
+        items = ", ".join(f"{_path(x.get('path'))} ({_e(x.get('reason'))})" for x in skipped)
+        skip = f"<p><b>{_e(L('skipped'))}:</b> {items}</p>"
+    return f"""<footer class="archivist" id="archivist"><h2>{_e(L('archivist'))}</h2>
+<dl>{dl}</dl>
+<table><thead><tr><th>{_e(L('file'))}</th><th>PUID</th><th>{_e(L('size'))} (bytes)</th>
+<th>{_e(L('per_file'))}</th></tr></thead><tbody>{table}</tbody></table>{skip}</footer>
+"""
+
+
+def _head(m: Mapping[str, Any], lang: str, files: Sequence[Mapping[str, Any]]) -> str:
+    """Everything before the first card: verdict in words, counts, norm, date."""
+    L = functools.partial(label, lang)
+    s = m.get("summary") or summary_of(files)
+    states = states_of(files) if files else {"pass": s.get("pass", 0), "pass_actions": 0,
+                                              "fail": s.get("fail", 0),
+                                              "error": s.get("error", 0)}
     p = m.get("profile") or {}
     pid = p.get("id", "?")
     verdict = batch_verdict(s)
     created = m.get("created", "?")
+    words = banner(lang, states) if s.get("files") else ""
+    counts = "".join(f'<span class="c-{st}{"" if states.get(st) else " zero"}">'
+                     f'{_e(L("state_" + st))}: {states.get(st, 0)}</span>'
+                     for st in ("pass", "pass_actions", "fail", "error"))
     return f"""<!DOCTYPE html>
 <html lang="{_e(lang)}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
@@ -164,18 +362,15 @@ def _head(m: Mapping[str, Any], lang: str, s: Mapping[str, int]) -> str:
 <style>{CSS}</style></head>
 <body>
 <h1>{_e(L('title'))}</h1>
-<div class="verdict v-{verdict}" id="verdict">{_e(L('verdict_' + verdict))}</div>
-<div class="counts"><span>{_e(L('files'))}: {s.get('files', 0)}</span>
-<span>{_e(L('pass'))}: {s.get('pass', 0)}</span><span>{_e(L('fail'))}: {s.get('fail', 0)}</span>
-<span>{_e(L('error'))}: {s.get('error', 0)}</span></div>
+<div class="verdict v-{verdict}" id="verdict"><strong>{_e(L('verdict_' + verdict))}</strong>
+<span class="words" id="banner">{_e(words)}</span></div>
+<div class="counts">{counts}</div>
 <dl class="meta">
-<dt>{_e(L('profile'))}</dt><dd>{_e(p.get('name', pid))} ({_e(pid)}, version
- {_e(p.get('version', '?'))}) — sha256 {_e(p.get('sha256'))}</dd>
+<dt>{_e(L('profile'))}</dt><dd>{_e(p.get('name', pid))} ({_e(pid)}, {_e(L('version'))}
+ {_e(p.get('version', '?'))})</dd>
 <dt>{_e(L('roots'))}</dt><dd>{_e(', '.join(m.get('roots') or []))}</dd>
 <dt>{_e(L('date'))}</dt><dd>{_e(created)}</dd>
 <dt>{_e(L('tool'))}</dt><dd>mediaaudit {_e((m.get('tool') or {}).get('version', '?'))}</dd>
 </dl>
-<table><thead><tr><th>{_e(L('preview'))}</th><th>{_e(L('file'))}</th>
-<th>{_e(L('outcome'))}</th><th>{_e(L('format'))} / {_e(L('nvf'))}</th>
-<th>{_e(L('rights'))}</th><th>{_e(L('findings'))}</th></tr></thead>
-<tbody>"""
+<section class="cards" id="files">
+"""

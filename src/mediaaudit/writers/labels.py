@@ -65,3 +65,88 @@ def batch_verdict(summary: Mapping[str, int]) -> str:
     if summary.get("fail"):
         return "fail"
     return "pass"
+
+
+# Issue 15: the four states, the banner in words, the cards, sign-off and archivist footer.
+LABELS["nl"].update({
+    "state_pass": "Goedgekeurd", "state_pass_actions": "Goedgekeurd, met acties",
+    "state_fail": "Afgekeurd", "state_error": "Niet te controleren",
+    "say_pass": "Mag geplaatst worden.",
+    "say_pass_actions": "Mag geplaatst worden. Doe dit bij het plaatsen:",
+    "say_fail": "Mag niet geplaatst worden. Waarom, en hoe je het oplost:",
+    "say_error": "Kon niet gecontroleerd worden en mag dus nog niet geplaatst worden:",
+    "banner_ok": "{ok} van de {n} bestanden mogen geplaatst worden",
+    "banner_ok_one": "{ok} van de {n} bestanden mag geplaatst worden",
+    "banner_ok_single": "{ok} van {n} bestand mag geplaatst worden",
+    "banner_act": "bij {k} daarvan moet je iets doen bij het plaatsen",
+    "banner_act_none": "bij geen daarvan hoef je iets te doen bij het plaatsen",
+    "banner_fail": "{k} afgekeurd", "banner_error": "{k} niet te controleren",
+    "notes_one": "1 opmerking", "notes": "{n} opmerkingen",
+    "no_preview": "geen voorbeeld",
+    "signoff": "Akkoord voor publicatie", "reviewer": "Beoordelaar", "decision": "Besluit",
+    "decide_post": "plaatsen", "decide_post_actions": "plaatsen na de acties",
+    "decide_no": "niet plaatsen", "signature": "Handtekening",
+    "manifest_sha": "SHA-256 van het JSON-manifest",
+    "manifest_sha_note": ("dit rapport is gemaakt uit dat manifest; 'mediaaudit report "
+                          "MANIFEST --format json --lang {lang}' geeft dezelfde bytes"),
+    "version": "versie",
+    "archivist": "Voor de archivaris", "engines": "Versies van de controlesoftware",
+    "policy": "Geldend beleid", "policy_file": "Beleidsbestand",
+    "builtin": "ingebouwde standaard", "organisations": "Eigen organisatie",
+    "severities": "Gewijzigde zwaarte", "select": "Alleen deze controles",
+    "ignore": "Genegeerde controles", "allowed_licences": "Toegestane licenties",
+    "annotations": "Map-annotaties", "per_file": "SHA-256 per bestand", "size": "Grootte",
+    "profile_sha": "Controlegetal norm (SHA-256)", "source": "Bron",
+})
+LABELS["en"].update({
+    "state_pass": "Passed", "state_pass_actions": "Passed with actions",
+    "state_fail": "Failed", "state_error": "Could not be checked",
+    "say_pass": "May be posted.",
+    "say_pass_actions": "May be posted. When posting, do this:",
+    "say_fail": "May not be posted. Why, and how to fix it:",
+    "say_error": "Could not be checked, so it may not be posted yet:",
+    "banner_ok": "{ok} of {n} files may be posted",
+    "banner_ok_one": "{ok} of {n} files may be posted",
+    "banner_ok_single": "{ok} of {n} file may be posted",
+    "banner_act": "{k} of them need an action when posting",
+    "banner_act_one": "{k} of them needs an action when posting",
+    "banner_act_none": "none of them needs an action when posting",
+    "banner_fail": "{k} failed", "banner_error": "{k} could not be checked",
+    "notes_one": "1 note", "notes": "{n} notes",
+    "no_preview": "no preview",
+    "signoff": "Sign-off for publication", "reviewer": "Reviewer", "decision": "Decision",
+    "decide_post": "post", "decide_post_actions": "post after the actions",
+    "decide_no": "do not post", "signature": "Signature",
+    "manifest_sha": "SHA-256 of the JSON manifest",
+    "manifest_sha_note": ("this report was rendered from that manifest; 'mediaaudit report "
+                          "MANIFEST --format json --lang {lang}' gives the same bytes"),
+    "version": "version",
+    "archivist": "For the archivist", "engines": "Engine versions",
+    "policy": "Effective policy", "policy_file": "Policy file",
+    "builtin": "built-in defaults", "organisations": "Own organisation",
+    "severities": "Severity changes", "select": "Only these checks",
+    "ignore": "Ignored checks", "allowed_licences": "Allowed licences",
+    "annotations": "Folder annotations", "per_file": "SHA-256 per file", "size": "Size",
+    "profile_sha": "Norm checksum (SHA-256)", "source": "Source",
+})
+
+
+def banner(lang: str, states: Mapping[str, int]) -> str:
+    """'8 of 14 files may be posted; 3 of them need an action when posting. 6 failed.'"""
+    n = sum(states.values())
+    ok = states.get("pass", 0) + states.get("pass_actions", 0)
+    act = states.get("pass_actions", 0)
+    key = "banner_ok_single" if n == 1 else "banner_ok_one" if ok == 1 else "banner_ok"
+    text = label(lang, key).format(ok=ok, n=n)
+    if ok:
+        akey = "banner_act_none" if not act else \
+            "banner_act_one" if act == 1 and "banner_act_one" in LABELS.get(lang, {}) \
+            else "banner_act"
+        text += "; " + label(lang, akey).format(k=act)
+    rest = [label(lang, f"banner_{s}").format(k=states[s]) for s in ("fail", "error")
+            if states.get(s)]
+    return (text + ". " + (", ".join(rest) + "." if rest else "")).strip()
+
+# Issue 15, item 7: the word before the profile's version ("nvf-2024, versie 2024").
+LABELS["nl"]["version"] = "versie"
+LABELS["en"]["version"] = "version"

@@ -15,6 +15,7 @@ from mediaaudit.writers.csv_writer import write_csv
 from mediaaudit.writers.html_writer import write_html
 from mediaaudit.writers.json_writer import write_json
 from mediaaudit.writers.md_writer import write_md
+from mediaaudit.writers.pdf_writer import pdf_missing, write_pdf
 
 WriteFn = Callable[[Mapping[str, Any], TextIO, str], None]
 """(manifest, stream, base folder of the manifest's paths) → writes the whole output.
@@ -28,12 +29,18 @@ class Writer:
     ``streams``: the writer reads ``files`` once, in order, and ``summary`` and
     ``skipped`` only after that, so a scan can hand it the entries while they are
     audited (a live iterator, and a summary filled in as they pass) and never hold the
-    list.  Writers that put the verdict first need the whole list and get it."""
+    list.  Writers that put the verdict first need the whole list and get it.
+
+    ``binary``: the output is bytes (written to the stream's ``buffer``), never sent to a
+    terminal.  ``missing``: what the format still needs on this machine (a sentence for
+    the user), or None; asked before any work is done."""
 
     name: str
     suffixes: tuple[str, ...]
     write: WriteFn
     streams: bool
+    binary: bool = False
+    missing: Callable[[], str | None] = lambda: None
 
     @property
     def suffix(self) -> str:
@@ -46,11 +53,17 @@ def _html(m: Mapping[str, Any], out: TextIO, base: str) -> None:
     write_html(m, out, lambda f: thumbnails([dict(f)], base).get(f.get("path", "")))
 
 
+def _pdf(m: Mapping[str, Any], out: TextIO, base: str) -> None:
+    """PDF/A: the HTML report above, previews included, laid out on A4."""
+    write_pdf(m, out, base, _html)
+
+
 WRITERS: tuple[Writer, ...] = (
     Writer("json", (".json",), write_json, streams=True),
     Writer("csv", (".csv",), write_csv, streams=True),
     Writer("html", (".html", ".htm"), _html, streams=False),
     Writer("md", (".md", ".markdown"), write_md, streams=False),
+    Writer("pdf", (".pdf",), _pdf, streams=False, binary=True, missing=pdf_missing),
 )
 
 FORMATS: tuple[str, ...] = tuple(w.name for w in WRITERS)
