@@ -106,3 +106,17 @@ def test_bad_config_on_reload_keeps_the_old_settings(tmp_path: Path) -> None:
     failed = [json.loads(ln) for ln in err.splitlines() if "reload failed" in ln]
     assert len(failed) == 2, err  # one line each, naming the problem
     assert "polcy" in str(failed[0]["detail"]) and "Traceback" not in err
+
+
+def test_watch_summary_lines_follow_the_language() -> None:
+    from mediaaudit.watch.messages import Log
+
+    nl = Log(False, "nl")
+    start = nl.start("/drop", "inotify", "nvf-2024", None, ("/ok", "/nee"), 1)
+    assert "bewaakt /drop" in start and "goedgekeurd → /ok" in start and "watching" not in start
+    stop = nl.stop("/drop", {"pass": 2, "fail": 1, "error": 0, "skipped": 1})
+    assert "gestopt: 3 gecontroleerd (2 goedgekeurd, 1 afgekeurd, 0 fout)" in stop
+    line = nl.result({"outcome": "pass", "actions": [{"code": "credit", "text": "Plak"}]},
+                     "a.jpg", None)
+    assert "(met acties: credit: Plak)" in line
+    assert "stopped: 3 audited" in Log(False, "en").stop("/d", {"pass": 3})

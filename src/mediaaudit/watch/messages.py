@@ -25,11 +25,34 @@ def actions(entry: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return list(entry.get("actions") or [])
 
 
+# The service's summary lines in both languages (the file's own texts come from the
+# manifest entry, already in the watch's language).
+_TEXT = {
+    "actions": {"nl": "(met acties: {items})", "en": "(with actions: {items})"},
+    "start": {"nl": "bewaakt {drop}: {mode}; profiel {profile}; beleid {policy}{where}; "
+                    "{jobs} werkproces(sen)",
+              "en": "watching {drop}: {mode}; profile {profile}; policy {policy}{where}; "
+                    "{jobs} worker(s)"},
+    "routes": {"nl": "; goedgekeurd → {approved}; afgekeurd → {rejected}",
+               "en": "; approved → {approved}; rejected → {rejected}"},
+    "in_place": {"nl": "; bestanden blijven staan", "en": "; files stay in place"},
+    "defaults": {"nl": "ingebouwde standaard", "en": "built-in defaults"},
+    "stop": {"nl": "gestopt: {audited} gecontroleerd ({p} goedgekeurd, {f} afgekeurd, "
+                   "{e} fout), {s} overgeslagen",
+             "en": "stopped: {audited} audited ({p} pass, {f} fail, {e} error), {s} skipped"},
+}
+
+
 @dataclass(frozen=True)
 class Log:
-    """Formats lines; ``json`` is ``--json-log``."""
+    """Formats lines; ``json`` is ``--json-log``; ``lang`` the watch's language."""
 
     json: bool
+    lang: str = "en"
+
+    def _t(self, key: str, **params: object) -> str:
+        texts = _TEXT[key]
+        return texts.get(self.lang, texts["en"]).format(**params)
 
     def line(self, outcome: str, rel: str, detail: str, **extra: Any) -> str:
         detail = " ".join(detail.split())  # one line, whatever an error message holds
@@ -46,8 +69,8 @@ class Log:
                   if f.get("severity") == "error"]
         parts: list[str] = []
         if todo:
-            parts.append("(with actions: " + "; ".join(
-                f"{a.get('code')}: {a.get('text')}" for a in todo) + ")")
+            parts.append(self._t("actions", items="; ".join(
+                f"{a.get('code')}: {a.get('text')}" for a in todo)))
         if moved_to:
             parts.append(f"→ {moved_to}")
         if errors:
@@ -58,18 +81,17 @@ class Log:
     def start(self, drop: str, mode: str, profile: str, policy: str | None,
               routes: Sequence[str | None], jobs: int) -> str:
         approved, rejected = routes
-        where = (f"; approved → {approved}; rejected → {rejected}" if approved and rejected
-                 else "; files stay in place")
+        where = (self._t("routes", approved=approved, rejected=rejected)
+                 if approved and rejected else self._t("in_place"))
         return self.line("start", drop,
-                         f"watching {drop}: {mode}; profile {profile}; "
-                         f"policy {policy or 'built-in defaults'}{where}; "
-                         f"{jobs} worker{'s' if jobs != 1 else ''}",
+                         self._t("start", drop=drop, mode=mode, profile=profile,
+                                 policy=policy or self._t("defaults"), where=where, jobs=jobs),
                          mode=mode, profile=profile, policy=policy)
 
     def stop(self, drop: str, counts: Mapping[str, int]) -> str:
         audited = sum(counts.get(k, 0) for k in ("pass", "fail", "error"))
         return self.line("stop", drop,
-                         f"stopped: {audited} audited ({counts.get('pass', 0)} pass, "
-                         f"{counts.get('fail', 0)} fail, {counts.get('error', 0)} error), "
-                         f"{counts.get('skipped', 0)} skipped",
+                         self._t("stop", audited=audited, p=counts.get("pass", 0),
+                                 f=counts.get("fail", 0), e=counts.get("error", 0),
+                                 s=counts.get("skipped", 0)),
                          **{k: counts.get(k, 0) for k in ("pass", "fail", "error", "skipped")})

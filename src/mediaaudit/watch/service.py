@@ -88,7 +88,7 @@ class Watcher:
     def __init__(self, opts: Options, emit: Callable[[str], None]) -> None:
         self.o = opts
         self.emit = emit
-        self.log = Log(opts.json_log)
+        self.log = Log(opts.json_log, opts.lang)
         self.stop = threading.Event()
         self.wake = threading.Event()
         self.reload = threading.Event()
