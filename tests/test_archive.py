@@ -29,7 +29,6 @@ from mediaaudit.policy import PolicyError, build_policy
 from conftest import run_cli
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_media"
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "mdto"
 XSD_SHA256 = "ab0baf9a171b3662761ed3c8c5543c4864b0d6244afac55265caff9164e370e8"
 NS = {"m": mdto.NS}
 ARCHIVE_TOML = """
@@ -97,13 +96,6 @@ def test_official_examples_pass_the_packaged_schema(name: str) -> None:
     data = (_xsd_path().parent / name).read_bytes()
     assert mdto.validate(data) == []
     xmlschema.XMLSchema10(str(_xsd_path())).validate(data.decode("utf-8"))
-
-
-@pytest.mark.skipif(not (REFERENCE / "MDTO-XML1.0.1.xsd").is_file(),
-                    reason="shared MDTO reference folder not present")
-def test_1_0_1_rejects_the_archiefstuk_example_so_1_0_2_it_is() -> None:
-    old = xmlschema.XMLSchema10(str(REFERENCE / "MDTO-XML1.0.1.xsd"))
-    assert not old.is_valid(str(REFERENCE / "example-archiefstuk-1.0.1.xml"))
 
 
 def test_validate_refuses_entities_and_external_references() -> None:
