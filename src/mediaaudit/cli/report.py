@@ -30,7 +30,7 @@ from mediaaudit.writers.common import relang
               "manifest's folder or one of its parents).")
 def report(manifest_path: str, output: str | None, fmts: tuple[str, ...], lang: str | None,
            base: str | None) -> None:
-    """Render MANIFEST (JSON) as HTML, CSV or Markdown (or JSON in another language)."""
+    """Render MANIFEST (JSON) as HTML, PDF/A, CSV or Markdown (or JSON in another language)."""
     m = load_manifest(manifest_path)
     if lang:
         m = relang(m, lang)

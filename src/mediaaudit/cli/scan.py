@@ -38,7 +38,7 @@ from mediaaudit.walk import Skipped, walk
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", metavar="FILE",
               help="Write the manifest here, atomically; the format follows the suffix "
-              "(.json .csv .html .md). '-' or absent = stdout.")
+              "(.json .csv .html .md .pdf). '-' or absent = stdout.")
 @click.option("--format", "fmts", type=click.Choice(FORMATS), multiple=True,
               help="Output format (repeatable; with several, -o is the base name). "
               "Default: from the -o suffix, else json.")
