@@ -236,3 +236,21 @@ def test_probes_never_run_in_the_scanning_process(tmp_path: Path,
     run = run_cli("scan", str(d), "-j", "1", "--no-cache")
     assert run.exit_code == 2
     assert run.entry("f000.png")["findings"][0]["code"] == "MA-IO-006"
+
+
+def test_an_exception_outside_the_probe_guards_costs_one_file(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    """A bug that escapes every per-step guard is that file's 'could not audit', not a
+    worker crash that re-queues its batch."""
+    for name in ("a.png", "b.png", "c.png"):
+        shutil.copyfile(Path(__file__).parent.parent / "sample_media" / "stadhuis.png",
+                        tmp_path / name)
+    monkeypatch.setenv("MEDIAAUDIT_TEST_FAULT", "raise:b.png")
+    run = run_cli("scan", str(tmp_path), "-j", "1", "--no-cache")
+    assert run.manifest is not None
+    by = {Path(f["path"]).name: f for f in run.manifest["files"]}
+    assert by["b.png"]["outcome"] == "error"
+    reasons = [x["params"].get("reason") for x in by["b.png"]["findings"]]
+    assert "probe: RuntimeError" in reasons, by["b.png"]["findings"]
+    assert by["a.png"]["outcome"] != "error" and by["c.png"]["outcome"] != "error"

@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import time
 from pathlib import Path
 
 import pytest
 
 from mediaaudit import fstime
-from mediaaudit.probe.captions import caption_files
-from mediaaudit.probe.sidecars import candidates
 from mediaaudit.sidecars import SidecarKind, is_sidecar_name, siblings, sidecars_of
 from mediaaudit.walk import skip_reason
 
@@ -58,8 +58,7 @@ def test_a_file_without_extension(tmp_path: Path) -> None:
 
 
 def test_walker_readers_and_sidecars_of_agree(tmp_path: Path) -> None:
-    """Everything sidecars_of returns is skipped by the walker as a sidecar, and the
-    compatibility names still used by watch return the same files."""
+    """Everything sidecars_of returns is skipped by the walker as a sidecar."""
     names = ["a.jpg.license", "a.xmp", "a.jpg.xmp", "a.alt.txt", "a.jpg.alt.txt", "a.srt",
              "a.vtt", "a.nl.vtt", "a.jpg.pt-br.srt", "A.JPG.ALT.TXT"]
     _touch(tmp_path, "a.jpg", *names)
@@ -67,12 +66,9 @@ def test_walker_readers_and_sidecars_of_agree(tmp_path: Path) -> None:
     assert found and all(is_sidecar_name(s.name) for s in found)
     assert all(skip_reason(s.name) == "sidecar" for s in found)
     assert skip_reason("a.jpg") is None
-    path = str(tmp_path / "a.jpg")
-    assert {p for _, p in candidates(path)} == {
-        s.path for s in found if s.kind in (SidecarKind.LICENSE, SidecarKind.XMP)}
-    assert {n for n, _, _ in caption_files(path)} == {
-        s.name for s in found if s.kind is SidecarKind.CAPTION}
-    assert ("a.jpg.pt-br.srt", "pt-br", "srt") in caption_files(path)
+    captions = {(s.name, s.lang, s.fmt) for s in found if s.kind is SidecarKind.CAPTION}
+    assert ("a.jpg.pt-br.srt", "pt-br", "srt") in captions
+    assert {s.name for s in found} >= set(names) - {"A.JPG.ALT.TXT"}
 
 
 def test_listing_sees_a_sidecar_added_in_the_same_timestamp_tick(tmp_path: Path) -> None:
@@ -104,3 +100,26 @@ def test_listing_of_a_settled_folder_is_reused(tmp_path: Path) -> None:
 ])
 def test_racy_timestamps(t: int, since: int, racy: bool) -> None:
     assert fstime.is_racy(t, since) is racy
+
+
+def test_symlinked_sidecars_are_never_read(tmp_path: Path) -> None:
+    """A 'sidecar' that is a symlink could make the audit read any file on the server (and
+    pass a file on a licence somebody else wrote): it is not a sidecar."""
+    from conftest import run_cli
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("the server's secret")
+    (outside / "cc0.license").write_text("SPDX-License-Identifier: CC0-1.0\n")
+    d = tmp_path / "upload"
+    d.mkdir()
+    shutil.copyfile(Path(__file__).parent.parent / "sample_media" / "vakantie.jpg",
+                    d / "foto.jpg")
+    (d / "foto.jpg.alt.txt").symlink_to(outside / "secret.txt")
+    (d / "foto.jpg.license").symlink_to(outside / "cc0.license")
+    assert sidecars_of(str(d / "foto.jpg")) == []
+    run = run_cli("scan", str(d), "-j", "1", "--no-cache")
+    assert run.manifest is not None
+    e = run.manifest["files"][0]
+    assert e["rights"]["status"] != "open" and e["outcome"] == "fail"
+    assert "secret" not in json.dumps(e)

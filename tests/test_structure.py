@@ -319,3 +319,19 @@ def test_cli_fails_a_truncated_file_with_ma_io_004(made: dict[str, Path],
     assert run.entry("cut.mkv")["outcome"] in ("fail", "error")
     assert "MA-IO-004" in run.codes("cut.mkv")
     assert "MA-IO-004" not in run.codes("ok.mkv")
+
+
+def test_a_sample_table_count_the_box_cannot_hold_is_not_read(tmp_path: Path) -> None:
+    """A hostile stsz count (4 billion entries) must not make the walker read the rest of
+    a large file into memory: the count is checked against the box first."""
+    data = bytearray((Path(__file__).parent / "realworld" / "files" / "exiv2" /
+                      "small_video.mp4").read_bytes())
+    i = data.find(b"stsz")
+    assert i > 0
+    data[i + 12:i + 16] = (0).to_bytes(4, "big")          # no fixed sample size
+    data[i + 16:i + 20] = (0xFFFFFFF0).to_bytes(4, "big")  # absurd count
+    p = tmp_path / "hostile.mp4"
+    p.write_bytes(bytes(data))
+    part = Partial()
+    structure.check_structure(str(p), bytes(data[:65536]), "video/mp4", part)
+    assert not any("samples" in str(n.params.get("reason")) for n in part.notes)

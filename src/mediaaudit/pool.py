@@ -32,6 +32,7 @@ from multiprocessing.connection import Connection, wait
 from types import TracebackType
 from typing import Any
 
+from mediaaudit.codes import CodeId
 from mediaaudit.model import Facts, FileRef, ProbeNote
 
 ProbeFn = Callable[[FileRef], Facts]
@@ -84,7 +85,11 @@ def _worker(conn: Connection, fn: ProbeFn, env: Mapping[str, str]) -> None:
         if batch is None:
             return
         for idx, ref in batch:
-            conn.send((idx, fn(ref)))
+            try:
+                facts = fn(ref)
+            except Exception as exc:  # a bug outside the probe's own guards: this file
+                facts = failed_facts(ref, exc)  # only, the worker and its batch go on
+            conn.send((idx, facts))
 
 
 @dataclass
@@ -97,12 +102,18 @@ class _Slot:
 
 
 def timeout_facts(ref: FileRef, seconds: float) -> Facts:
-    return Facts(ref=ref, notes=(ProbeNote("MA-IO-005", {"seconds": seconds}),))
+    return Facts(ref=ref, notes=(ProbeNote(CodeId.TIMEOUT, {"seconds": seconds}),))
+
+
+def failed_facts(ref: FileRef, exc: Exception) -> Facts:
+    reason = f"probe: {type(exc).__name__}"
+    return Facts(ref=ref, notes=(ProbeNote(CodeId.PROBE_FAILED, {"reason": reason}),))
 
 
 def crash_facts(ref: FileRef, exitcode: int | None) -> Facts:
     how = f"signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit {exitcode}"
-    return Facts(ref=ref, notes=(ProbeNote("MA-IO-006", {"reason": f"worker crashed ({how})"}),))
+    note = ProbeNote(CodeId.PROBE_FAILED, {"reason": f"worker crashed ({how})"})
+    return Facts(ref=ref, notes=(note,))
 
 
 class SupervisedPool:

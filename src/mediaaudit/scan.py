@@ -37,8 +37,9 @@ def default_jobs() -> int:
 
 
 def _injected_faults(ref: FileRef) -> frozenset[str]:
-    """Test seam: MEDIAAUDIT_TEST_FAULT="hang:GLOB,crash:GLOB,slow:GLOB,late:GLOB" makes
-    the probe of a matching file name hang, die by SIGSEGV, take 0.2 s longer, or (late)
+    """Test seam: MEDIAAUDIT_TEST_FAULT="hang:GLOB,crash:GLOB,raise:GLOB,slow:GLOB,late:GLOB"
+    makes the probe of a matching file name hang, die by SIGSEGV, raise an exception
+    outside the probe's own guards, take 0.2 s longer, or (late)
     pause 3 s after reading the file, so the supervision of real hangs and native crashes,
     and changes between an audit and its use, can be tested end to end.  It runs where
     the probe runs: in a worker.  Unset in normal use."""
@@ -59,6 +60,8 @@ def probe_one(ref: FileRef, deep: bool = False) -> Facts:
         os.kill(os.getpid(), signal.SIGSEGV)
     if "hang" in faults:
         time.sleep(3600)
+    if "raise" in faults:
+        raise RuntimeError("injected fault")
     if "slow" in faults:
         time.sleep(0.2)
     facts = probe_file(ref, image_readers(), file_readers(), deep=deep)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import threading
 import time
 from dataclasses import dataclass
@@ -131,9 +132,19 @@ def _match(sib: str, prefix: str, full_name: bool) -> Sidecar | None:
     return None
 
 
+def _regular(path: str) -> bool:
+    """A real file, not a symlink: a linked 'sidecar' would let whoever can write to the
+    folder make the audit (and watch's reports and moves) read any file on the server."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def sidecars_of(path: str) -> list[Sidecar]:
-    """Every sidecar that exists next to ``path``, in a stable order: by kind, the ones
-    named after the full file name (``photo.jpg.xmp``) before those named after its stem
+    """Every sidecar that exists next to ``path`` as a regular file (symlinks are never
+    sidecars, as they are never media), in a stable order: by kind, the ones named after
+    the full file name (``photo.jpg.xmp``) before those named after its stem
     (``photo.xmp``), then by name."""
     directory = os.path.dirname(path)
     name = os.path.basename(path)
@@ -143,7 +154,7 @@ def sidecars_of(path: str) -> list[Sidecar]:
         if sib == name:
             continue
         found = _match(sib, name, True) or (_match(sib, stem, False) if stem != name else None)
-        if found is not None:
+        if found is not None and _regular(os.path.join(directory, sib)):
             out.append(Sidecar(found.kind, os.path.join(directory, sib), found.lang, found.fmt,
                                found.full_name))
     return sorted(out, key=lambda s: (_KIND_ORDER[s.kind], not s.full_name, s.name))

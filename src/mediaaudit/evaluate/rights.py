@@ -57,11 +57,6 @@ def tier(fact: MetaFact) -> int:
     return 2
 
 
-def holder_name(text: str) -> str | None:
-    """'© 2024 Foto Bureau X. All rights reserved' → 'Foto Bureau X'."""
-    return clean_name(text)
-
-
 def annotation_facts(a: Annotation) -> list[MetaFact]:
     src = f"config:annotations[{a.path}]"
     out = []

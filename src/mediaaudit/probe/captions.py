@@ -20,15 +20,6 @@ _TIME = rb"(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{3}"
 _CUE = re.compile(rb"^\s*" + _TIME + rb"\s+-->\s+" + _TIME, re.MULTILINE)
 
 
-def caption_files(path: str) -> list[tuple[str, str | None, str]]:
-    """(file name, language or None, format) of caption sidecars belonging to ``path``.
-
-    Compatibility only: ``watch/service.py`` still calls it; use
-    ``mediaaudit.sidecars.sidecars_of`` instead.  Remove once nothing imports it."""
-    return sorted({(s.name, s.lang, s.fmt or "") for s in sidecars_of(path)
-                   if s.kind is SidecarKind.CAPTION}, key=lambda c: (c[0], c[1] or "", c[2]))
-
-
 def parse_caption(data: bytes, fmt: str) -> tuple[int, str | None]:
     """Number of cues and, for WebVTT, a 'Language:' header value."""
     text = data.lstrip(b"\xef\xbb\xbf")

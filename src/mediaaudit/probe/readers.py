@@ -43,7 +43,7 @@ class Reader:
 
 
 # What the probe core sets before any reader runs (identification, Pillow, MediaInfo).
-CORE = frozenset({"kind", "prop:pillow_error", "prop:width", "tracks"})
+CORE = frozenset({"kind", "prop:pillow_error"})
 
 IMAGE_READERS = (
     Reader(exif.read_exif, "EXIF", gives=frozenset({"fact:exif", "prop:exif_make"})),
@@ -81,9 +81,9 @@ check_order((*IMAGE_READERS, *FILE_READERS))  # image readers run first (probe.r
 
 
 def image_readers() -> list[ImageReader]:
-    """Image readers get the open Pillow image; the structure-free ones are guarded."""
-    return [r.run if r.run is xmp.read_image_xmp else guarded(r.run, r.block)
-            for r in IMAGE_READERS]
+    """Image readers get the open Pillow image; each is guarded: a damaged block (a
+    hostile TIFF's XMP tag) costs that block (MA-IO-009), not the file's audit."""
+    return [guarded(r.run, r.block) for r in IMAGE_READERS]
 
 
 def file_readers() -> list[FileReader]:

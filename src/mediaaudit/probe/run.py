@@ -151,7 +151,8 @@ def probe_file(
     if need_mediainfo:
         tracks = _guard(part, "mediainfo", lambda: mediainfo.parse(ref.path))
         if tracks is not None:
-            mediainfo.probe_mediainfo(ref.path, part, tracks)
+            _guard(part, "mediainfo",
+                   functools.partial(mediainfo.probe_mediainfo, ref.path, part, tracks))
             if kind == "video" and part.tracks and not any(
                 t.kind == "video" for t in part.tracks
             ):

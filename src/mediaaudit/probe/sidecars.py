@@ -18,14 +18,6 @@ _SPDX = re.compile(r"^\s*(?:#\s*)?SPDX-(FileCopyrightText|License-Identifier)\s*
 _KINDS = (SidecarKind.LICENSE, SidecarKind.XMP)
 
 
-def candidates(path: str) -> list[tuple[str, str]]:
-    """(kind, path) of the licence and XMP sidecars next to ``path``.
-
-    Compatibility only: ``watch/service.py`` still calls it; use
-    ``mediaaudit.sidecars.sidecars_of`` instead.  Remove once nothing imports it."""
-    return [(str(s.kind), s.path) for s in sidecars_of(path) if s.kind in _KINDS]
-
-
 def _read(path: str, limit: int) -> bytes | None:
     try:
         with open(path, "rb") as f:

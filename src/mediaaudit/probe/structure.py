@@ -340,7 +340,7 @@ class Box:
 
 
 def boxes(f: IO[bytes], start: int, end: int, label: str) -> tuple[list[Box], str | None]:
-    """Strict box walk: unlike ``xmp._boxes`` (which clamps a box to its parent so a
+    """Strict box walk: unlike ``xmp.bmff_boxes`` (which clamps a box to its parent so a
     packet can still be found) a box reaching past ``end`` is the finding here."""
     out: list[Box] = []
     off = start
@@ -432,6 +432,8 @@ def _sample_bytes(f: IO[bytes], moov: Box) -> int | None:
         if fixed:
             total += fixed * count
             continue
+        if 12 + 4 * count > stsz.end - stsz.body:  # a count the box cannot hold: no opinion
+            return None
         table = f.read(4 * count)
         if len(table) < 4 * count:
             return None
