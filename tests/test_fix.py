@@ -245,3 +245,128 @@ def test_fix_usage_errors(tmp_path: Path) -> None:
     assert run_cli("fix", str(tmp_path / "nope"), "--out", str(tmp_path / "o")).exit_code == 2
     assert run_cli("fix", str(tmp_path), "--out", str(tmp_path / "o"),
                    "--image-format", "gif").exit_code == 2
+
+
+def test_fix_bad_sidecars_cost_one_file_and_leave_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sidecar that is a folder or a symlink, a sidecar name already taken under --out
+    and a failing sidecar write each make that one file 'not fixed' with a one-line
+    reason; no derivative or sidecar of it stays behind, the others are fixed and the fix
+    manifest is written.  A symlinked sidecar is never read or copied."""
+    import os
+
+    from mediaaudit.cli import fix as fix_cli
+    from mediaaudit.sidecars import Sidecar, SidecarKind, sidecars_of
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    out.mkdir()
+    pic = factory.picture(32, 24)
+    for stem in ("adir", "blink", "ctaken", "dwrite", "eok"):
+        pic.save(src / f"{stem}.webp", quality=80, xmp=_xmp("Een plein", gps=False))
+    (src / "adir.webp.license").mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:SECRET\n")
+    (src / "blink.webp.alt.txt").symlink_to(secret)
+    for stem in ("ctaken", "dwrite", "eok"):
+        (src / f"{stem}.webp.license").write_text("SPDX-License-Identifier: CC-BY-4.0\n")
+    (src / "dwrite.webp.alt.txt").write_text("Een plein\n")
+    (out / "ctaken.jpg.license").write_text("someone else's\n")
+
+    def sidecars(path: str) -> list[Sidecar]:
+        """Also offer what the listing may leave out, as a race could: the guard is
+        fix's own, whatever sidecars_of filters."""
+        found = sidecars_of(path)
+        extra = {"adir.webp": (SidecarKind.LICENSE, "adir.webp.license"),
+                 "blink.webp": (SidecarKind.ALT_TEXT, "blink.webp.alt.txt")}
+        if os.path.basename(path) in extra:
+            kind, name = extra[os.path.basename(path)]
+            side = Sidecar(kind, os.path.join(os.path.dirname(path), name))
+            if side not in found:
+                found.append(side)
+        return found
+
+    real_write = fix_cli._write_new
+
+    def write_new(path: str, data: bytes) -> None:
+        if path.endswith("dwrite.jpg.alt.txt"):
+            raise OSError(28, "No space left on device", path)
+        real_write(path, data)
+
+    monkeypatch.setattr(fix_cli, "sidecars_of", sidecars)
+    monkeypatch.setattr(fix_cli, "_write_new", write_new)
+    r = run_cli("fix", str(src), "--out", str(out), "-q")
+    assert r.exit_code == 1, r.stderr
+    lines = [x for x in r.stderr.splitlines() if "cannot be fixed by conversion" in x]
+    reasons = {x.split(":")[1].strip().rsplit("/", 1)[-1]: x for x in lines}
+    assert len(lines) == 4, r.stderr
+    assert "adir.webp.license is not a regular file" in reasons["adir.webp"]
+    assert "blink.webp.alt.txt is a symlink" in reasons["blink.webp"]
+    assert "ctaken.jpg.license exists; not overwritten" in reasons["ctaken.webp"]
+    assert "dwrite.jpg.alt.txt" in reasons["dwrite.webp"]
+    assert "No space left on device" in reasons["dwrite.webp"]
+    assert "Traceback" not in r.stderr
+    left = sorted(p.name for p in out.iterdir() if not p.name.startswith("mediaaudit-fix-"))
+    assert left == ["ctaken.jpg.license", "eok.jpg", "eok.jpg.license"]
+    assert (out / "ctaken.jpg.license").read_text() == "someone else's\n"
+    assert not any("SECRET" in p.read_text(errors="replace") for p in out.iterdir())
+    fm = json.loads(next(out.glob("mediaaudit-fix-*.json")).read_text())
+    assert sorted(Path(n["path"]).name for n in fm["not_fixed"]) == [
+        "adir.webp", "blink.webp", "ctaken.webp", "dwrite.webp"]
+    assert [Path(d["derivative"]["path"]).name for d in fm["derivatives"]] == ["eok.jpg"]
+
+    # without the test's listing: a symlinked sidecar is no sidecar, never copied
+    monkeypatch.undo()
+    out2 = tmp_path / "out2"
+    r2 = run_cli("fix", str(src / "blink.webp"), "--out", str(out2), "-q")
+    assert "Traceback" not in r2.stderr
+    assert not (out2 / "blink.jpg.alt.txt").exists()
+    assert not any("SECRET" in p.read_text(errors="replace") for p in out2.iterdir())
+
+
+def _exit_1(job: Any) -> Any:  # a result the child cannot send: it exits with code 1
+    from mediaaudit.fix.run import Done
+
+    return Done(True, settings={"unpicklable": lambda: None})
+
+
+def _killed(job: Any) -> Any:  # as the OOM killer would
+    import os
+    import signal
+
+    Path(job.tmp_prefix + ".jpg").write_bytes(b"partial")
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _hangs(job: Any) -> Any:
+    import time
+
+    time.sleep(30)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_fix_child_without_result_says_why(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a converter the parent stopped at the time limit 'took longer'; one that
+    exits with an error or is killed is reported as such, and its files are removed."""
+    import time
+
+    from mediaaudit.fix import run as fix_run
+    from mediaaudit.fix.plan import Action, Options
+
+    monkeypatch.setattr(fix_run, "start_method", lambda: "fork")  # the fakes reach the child
+    job = fix_run.Job(str(tmp_path / "x.webp"), str(tmp_path / ".mediaaudit-fix-t"),
+                      Action.CONVERT_IMAGE, "jpeg", Options())
+    for fake, timeout, expect in (
+            (_exit_1, 20.0, "the converter exited with code 1 without a result"),
+            (_killed, 20.0, "the converter was killed (SIGKILL, signal 9), for example "
+                            "when memory ran out"),
+            (_hangs, 0.5, "took longer than 0.5 s")):
+        monkeypatch.setattr(fix_run, "execute", fake)
+        t0 = time.monotonic()
+        done = fix_run.run(job, timeout)
+        assert not done.ok and done.error == expect, (fake.__name__, done.error)
+        assert time.monotonic() - t0 < 10
+        assert list(tmp_path.iterdir()) == []
+    assert fix_run.no_result(-11, False, 300) == "the converter crashed (SIGSEGV, signal 11)"
+    assert fix_run.no_result(0, False, 300) == "the converter ended without a result"

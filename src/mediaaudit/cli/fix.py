@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import uuid
 from dataclasses import dataclass
@@ -22,17 +23,18 @@ from mediaaudit import manifest
 from mediaaudit.cache import default_path as default_cache_path
 from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, text
 from mediaaudit.config import load_policy
+from mediaaudit.digest import sha256_file
 from mediaaudit.engines import engines_cached
 from mediaaudit.exitcode import FAILED, OK
 from mediaaudit.fix import provenance
 from mediaaudit.fix.plan import EXTENSIONS, IMAGE_FORMATS, Action, Options, Plan, plan, video_copy
-from mediaaudit.fix.run import Done, Job, cleanup, run, sha256
+from mediaaudit.fix.run import Done, Job, cleanup, run
 from mediaaudit.model import FileRef, FileResult
 from mediaaudit.policy import Policy, PolicyError
 from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
 from mediaaudit.profile import Profile, ProfileError, load_profile
 from mediaaudit.scan import DEFAULT_TIMEOUT, audit, default_jobs
-from mediaaudit.sidecars import SidecarKind, sidecars_of
+from mediaaudit.sidecars import Sidecar, SidecarKind, sidecars_of
 from mediaaudit.walk import walk
 from mediaaudit.writers.atomic import OutputUnwritable
 
@@ -249,9 +251,16 @@ def _place(tmp: str, final: str) -> None:
 
 def _convert(o: Original, pl: Plan, opts: Options, real_out: str, out_dir: str,
              timeout: float) -> tuple[Done, str, str, list[str]]:
-    """Run the job, place the derivative and its sidecars; (done, path, display, sidecars)."""
+    """Run the job, place the derivative and its sidecars; (done, path, display, sidecars).
+
+    All or nothing: the sidecars are read before anything is placed, and when one of
+    them cannot be written the derivative and the sidecars already written are removed
+    again (``Unsafe`` with the reason)."""
     rel_dir, name = os.path.split(o.rel)
-    folder = _target_dir(real_out, rel_dir, create=True)
+    try:
+        folder = _target_dir(real_out, rel_dir, create=True)
+    except OSError as exc:
+        raise Unsafe(f"cannot create the folder under --out: {exc.strerror or exc}") from exc
     prefix = os.path.join(folder, f".mediaaudit-fix-{uuid.uuid4().hex}")
     stem = os.path.splitext(name)[0]
     if pl.target is not None and os.path.lexists(os.path.join(folder, stem + EXTENSIONS[
@@ -266,10 +275,19 @@ def _convert(o: Original, pl: Plan, opts: Options, real_out: str, out_dir: str,
     new_name = stem + EXTENSIONS[done.target]
     final = os.path.join(folder, new_name)
     try:
-        if o.result.facts.sha256 and sha256(o.ref.path) != o.result.facts.sha256:
-            raise Unsafe("the original changed during the fix; derivative discarded")
-        _place(done.tmp, final)
-        sides = _sidecars(o, name, new_name, folder, done, opts)
+        _unchanged(o)
+        copies = _sidecar_copies(o, name, new_name, opts)
+        embedded = done.tmp + ".xmp"
+        if os.path.exists(embedded) and not any(c.kind is SidecarKind.XMP for c in copies):
+            extra: str | None = embedded
+        else:
+            extra = None
+        for target in [new_name, *(c.name for c in copies)] + (
+                [new_name + ".xmp"] if extra else []):
+            if os.path.lexists(os.path.join(folder, target)):
+                raise Unsafe(f"{os.path.join(out_dir, rel_dir, target)} exists; "
+                             "not overwritten")
+        sides = _put(done.tmp, final, folder, copies, extra)
     except Unsafe:
         cleanup(prefix)
         raise
@@ -277,40 +295,109 @@ def _convert(o: Original, pl: Plan, opts: Options, real_out: str, out_dir: str,
     return done, final, os.path.join(os.path.normpath(out_dir), rel_dir, new_name), sides
 
 
-def _sidecars(o: Original, name: str, new_name: str, folder: str, done: Done,
-              opts: Options) -> list[str]:
-    """Copy the original's sidecars under the derivative's name (``photo.heic.license``
-    → ``photo.jpg.license``; stem-named ones keep their name).  XMP sidecars lose their
-    privacy properties with --strip-location.  An existing file is never replaced."""
+def _unchanged(o: Original) -> None:
+    """``Unsafe`` when the original is no longer the file that was audited."""
+    if not o.result.facts.sha256:
+        return
+    try:
+        now = sha256_file(o.ref.path)
+    except OSError as exc:
+        raise Unsafe(f"the original cannot be read again: {exc.strerror or exc}") from exc
+    if now != o.result.facts.sha256:
+        raise Unsafe("the original changed during the fix; derivative discarded")
+
+
+@dataclass(frozen=True)
+class _Copy:
+    """A sidecar read from beside the original, with its name beside the derivative."""
+
+    kind: SidecarKind
+    name: str
+    data: bytes
+
+
+def _sidecar_copies(o: Original, name: str, new_name: str, opts: Options) -> list[_Copy]:
+    """The original's sidecars under the derivative's name (``photo.heic.license`` →
+    ``photo.jpg.license``; stem-named ones keep their name), read in full before
+    anything is placed.  XMP sidecars lose their privacy properties with
+    --strip-location.  A sidecar that is not a regular file or cannot be read is
+    ``Unsafe``: the derivative would lack evidence the original has."""
     from mediaaudit.fix.metadata import clean_xmp
 
-    copied: list[str] = []
-    has_xmp = False
+    copies: list[_Copy] = []
     for side in sidecars_of(o.ref.path):
         new = new_name + side.name[len(name):] if side.full_name else side.name
-        with open(side.path, "rb") as f:
-            data = f.read()
+        data = _read_sidecar(side)
         if side.kind is SidecarKind.XMP:
-            has_xmp = True
             with contextlib.suppress(Exception):
                 data = clean_xmp(data, opts.strip_location)[0]
-        _write_new(os.path.join(folder, new), data)
-        copied.append(new)
-    embedded = (done.tmp or "") + ".xmp"
-    if os.path.exists(embedded) and not has_xmp:
-        _place(embedded, os.path.join(folder, new_name + ".xmp"))
-        copied.append(new_name + ".xmp")
-    return copied
+        copies.append(_Copy(side.kind, new, data))
+    return copies
+
+
+def _read_sidecar(side: Sidecar) -> bytes:
+    """The bytes of a sidecar that is a regular file.  A symlink is never followed (it
+    could point at any file on the server: ``photo.jpg.alt.txt -> /etc/passwd``), and
+    neither a folder nor a pipe is opened for reading."""
+    try:
+        mode = os.lstat(side.path).st_mode
+        if stat.S_ISLNK(mode):
+            raise Unsafe(f"sidecar {side.name} is a symlink; not copied")
+        if not stat.S_ISREG(mode):
+            raise Unsafe(f"sidecar {side.name} is not a regular file; not copied")
+        fd = os.open(side.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise Unsafe(f"sidecar {side.name} is not a regular file; not copied")
+            return f.read()
+    except OSError as exc:
+        raise Unsafe(f"sidecar {side.name} cannot be read: {exc.strerror or exc}") from exc
+
+
+def _put(tmp: str, final: str, folder: str, copies: list[_Copy],
+         embedded_xmp: str | None) -> list[str]:
+    """Place the derivative, then its sidecars; on any failure remove what was placed
+    (``Unsafe``).  The names of the sidecars placed."""
+    placed: list[str] = []
+    current = final
+    try:
+        _place(tmp, final)
+        placed.append(final)
+        for c in copies:
+            current = os.path.join(folder, c.name)
+            _write_new(current, c.data)
+            placed.append(current)
+        if embedded_xmp is not None:
+            current = final + ".xmp"
+            _place(embedded_xmp, current)
+            placed.append(current)
+    except (Unsafe, OSError) as exc:
+        for path in reversed(placed):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        if isinstance(exc, Unsafe):
+            raise
+        raise Unsafe(f"cannot write {os.path.basename(current)} under --out: "
+                     f"{exc.strerror or exc}; nothing kept") from exc
+    return [os.path.basename(p) for p in placed[1:]]
 
 
 def _write_new(path: str, data: bytes) -> None:
+    """Write a new file; never replaces one (``Unsafe``), and a failed write leaves
+    nothing behind (``OSError``)."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
                      0o666)
     except FileExistsError as exc:
         raise Unsafe(f"{path} exists; not overwritten") from exc
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise
 
 
 def _reaudit(items: list[tuple[str, str]], profile: Profile, policy: Policy,

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import glob
-import hashlib
 import multiprocessing
 import os
+import signal
 import traceback
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -46,14 +46,6 @@ class Done:
     settings: dict[str, Any] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
-
-
-def sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _image(job: Job) -> Done:
@@ -153,10 +145,19 @@ def run(job: Job, timeout: float) -> Done:
     proc.start()
     child.close()
     done: Done | None = None
+    timed_out = False
+    unreadable: str | None = None
     try:
-        if parent.poll(timeout):
-            with contextlib.suppress(EOFError):
+        if parent.poll(timeout):  # a result, or the pipe closed because the child ended
+            try:
                 done = parent.recv()
+            except EOFError:
+                pass
+            except Exception as exc:  # a result the parent cannot unpickle
+                unreadable = f"{type(exc).__name__}: {exc}"[:200]
+            proc.join(5.0)  # let an ending child finish, so its real exit status is seen
+        else:
+            timed_out = True
     finally:
         if proc.is_alive():
             proc.kill()
@@ -164,9 +165,30 @@ def run(job: Job, timeout: float) -> Done:
         parent.close()
     if done is None:
         cleanup(job.tmp_prefix)
-        if proc.exitcode is not None and proc.exitcode < 0 and proc.exitcode != -9:
-            return Done(False, error=f"the converter crashed (signal {-proc.exitcode})")
-        return Done(False, error=f"took longer than {timeout:g} s")
+        if unreadable is not None:
+            return Done(False, error=f"the converter's result could not be read ({unreadable})")
+        return Done(False, error=no_result(proc.exitcode, timed_out, timeout))
     if not done.ok:
         cleanup(job.tmp_prefix)
     return done
+
+
+def no_result(exitcode: int | None, timed_out: bool, timeout: float) -> str:
+    """Why a converter gave no result, in plain words: only a child the parent itself
+    stopped at the time limit 'took longer'; one that ended by itself is reported by
+    its exit code or the signal that ended it (a crash, or the kernel's OOM killer)."""
+    if timed_out:
+        return f"took longer than {timeout:g} s"
+    if exitcode is None:
+        return "the converter stopped without a result"
+    if exitcode < 0:
+        try:
+            name = f"{signal.Signals(-exitcode).name}, signal {-exitcode}"
+        except ValueError:
+            name = f"signal {-exitcode}"
+        if -exitcode == getattr(signal, "SIGKILL", 9):
+            return f"the converter was killed ({name}), for example when memory ran out"
+        return f"the converter crashed ({name})"
+    if exitcode == 0:
+        return "the converter ended without a result"
+    return f"the converter exited with code {exitcode} without a result"
