@@ -5,16 +5,28 @@ small SVGs (embedded as a data: image, which a browser shows without running scr
 fetching anything).  Only for files whose audit found no damage, bomb or read problem, and
 never larger than the decompression limit; a file that is gone or changed since the audit
 simply gets no preview.
+
+Decoding untrusted bytes with native code can hang or crash, so every preview is made in
+a short-lived child process with a time limit (``PREVIEW_TIMEOUT``), never in the scan
+or watch process: a preview that crashes or runs out of time is simply no preview.
+Previews are kept per SHA-256 for the life of the process (a failed one too), so the
+same bytes are never decoded twice.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import fnmatch
 import io
+import multiprocessing
 import os
+import signal
+import time
 import warnings
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from multiprocessing.connection import Connection
 from typing import Any
 
 from PIL import Image
@@ -25,6 +37,9 @@ SIZE = (160, 160)
 _SKIP = ("MA-IO-",)
 SVG_MAX = 200_000  # bytes: a logo or icon, not a hostile megabyte of nested groups
 _POSTER_AT = 1.0  # seconds into the video, or its first frame when shorter
+PREVIEW_TIMEOUT = 10.0  # seconds for one preview, child process start included
+_CACHE_MAX = 256  # previews kept per SHA-256 in this process
+_cache: OrderedDict[str, str | None] = OrderedDict()
 
 
 def _register_heif() -> None:
@@ -90,7 +105,88 @@ def svg_preview(path: str) -> str | None:
     return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
 
 
-_MAKERS = {"image": thumbnail, "video": poster_frame, "vector": svg_preview}
+_MAKERS: dict[str, Callable[[str], str | None]] = {
+    "image": thumbnail, "video": poster_frame, "vector": svg_preview}
+
+
+def _injected_faults(path: str) -> frozenset[str]:
+    """Test seam: MEDIAAUDIT_TEST_PREVIEW_FAULT="crash:GLOB,hang:GLOB" makes the preview
+    of a matching file name die by SIGSEGV or hang, in the child process that makes it,
+    so the isolation of previews can be tested end to end (``scan``'s
+    MEDIAAUDIT_TEST_FAULT covers probes only).  Read here, in the parent, and handed to
+    the child.  Unset in normal use."""
+    spec = os.environ.get("MEDIAAUDIT_TEST_PREVIEW_FAULT")
+    if not spec:
+        return frozenset()
+    name = os.path.basename(path)
+    return frozenset(kind for kind, _, pattern in (i.partition(":") for i in spec.split(","))
+                     if pattern and fnmatch.fnmatchcase(name, pattern))
+
+
+def _child(conn: Connection, kind: str, path: str, faults: frozenset[str]) -> None:
+    """In the child: make one preview and send it (or None) back."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # forked: not the watcher's reload
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # forked: not the watcher's handler
+    if "crash" in faults:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if "hang" in faults:
+        time.sleep(3600)
+    try:
+        uri = _MAKERS[kind](path)
+    except Exception:
+        uri = None
+    conn.send(uri)
+    conn.close()
+
+
+def isolated(kind: str, path: str, timeout: float | None = None) -> str | None:
+    """One preview made in a child process within ``timeout`` seconds; None when the
+    child crashes, hangs or cannot be started."""
+    from mediaaudit.pool import start_method  # the pool's rule for when fork is safe
+
+    limit = PREVIEW_TIMEOUT if timeout is None else timeout
+    ctx: Any = multiprocessing.get_context(start_method())
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(send, kind, path, _injected_faults(path)),
+                       daemon=True)
+    try:
+        proc.start()
+    except Exception:
+        recv.close()
+        send.close()
+        return None
+    send.close()  # only the child writes: EOF when it dies
+    uri: str | None = None
+    try:
+        if recv.poll(limit):
+            got = recv.recv()
+            uri = got if isinstance(got, str) else None
+    except (EOFError, OSError):
+        uri = None  # crashed before sending
+    finally:
+        recv.close()
+        proc.join(0.5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(5)
+        with contextlib.suppress(ValueError):
+            proc.close()
+    return uri
+
+
+def _cached(kind: str, path: str, sha256: str) -> str | None:
+    """The preview of these bytes, made at most once per process."""
+    key = f"{kind}:{sha256}"
+    if key in _cache:
+        _cache.move_to_end(key)
+        return _cache[key]
+    uri = isolated(kind, path)
+    _cache[key] = uri
+    while len(_cache) > _CACHE_MAX:
+        _cache.popitem(last=False)
+    return uri
 
 
 def _unchanged(path: str, f: dict[str, Any]) -> bool:
@@ -117,7 +213,8 @@ def thumbnails(files: Iterable[dict[str, Any]], base: str = ".") -> dict[str, st
             continue
         full = os.path.join(base, f["path"])
         if os.path.isfile(full) and _unchanged(full, f):
-            uri = make(full)
+            kind = str(f["media"]["kind"])
+            uri = _cached(kind, full, str(f.get("sha256")))
             if uri:
                 out[f["path"]] = uri
     return out

@@ -25,9 +25,9 @@ def actions(entry: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return list(entry.get("actions") or [])
 
 
-# The service's summary lines in both languages (the file's own texts come from the
-# manifest entry, already in the watch's language).
-_TEXT = {
+# Every line of the service in both languages, in one table (the file's own texts come
+# from the manifest entry, already in the watch's language).
+_TEXT: dict[str, dict[str, str]] = {
     "actions": {"nl": "(met acties: {items})", "en": "(with actions: {items})"},
     "start": {"nl": "bewaakt {drop}: {mode}; profiel {profile}; beleid {policy}{where}; "
                     "{jobs} werkproces(sen)",
@@ -40,7 +40,20 @@ _TEXT = {
     "stop": {"nl": "gestopt: {audited} gecontroleerd ({p} goedgekeurd, {f} afgekeurd, "
                    "{e} fout), {s} overgeslagen",
              "en": "stopped: {audited} audited ({p} pass, {f} fail, {e} error), {s} skipped"},
+    "reloaded": {"nl": "configuratie en profiel opnieuw geladen",
+                 "en": "configuration and profile reloaded"},
+    "reload_failed": {"nl": "opnieuw laden mislukt, de oude instellingen blijven gelden: {why}",
+                      "en": "reload failed, keeping the old settings: {why}"},
+    "not_moved": {"nl": "niet verplaatst: {why}", "en": "not moved: {why}"},
+    "sidecar_not_moved": {"nl": "bijbehorend bestand niet verplaatst: {why}",
+                          "en": "sidecar not moved: {why}"},
+    "report_failed": {"nl": "rapport niet geschreven: {why}", "en": "report not written: {why}"},
+    "report_interrupted": {"nl": "schrijven werd twee keer onderbroken",
+                           "en": "writing it was interrupted twice"},
 }
+# The word in front of a text line (upper-cased by the log), by language; JSON keeps the
+# English keyword, which tools read.
+_TAGS: dict[str, dict[str, str]] = {"nl": {"reload": "herladen"}}
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,16 @@ class Log:
     def _t(self, key: str, **params: object) -> str:
         texts = _TEXT[key]
         return texts.get(self.lang, texts["en"]).format(**params)
+
+    def text(self, key: str, **params: object) -> str:
+        """One of the service's texts in the watch's language."""
+        return self._t(key, **params)
+
+    def tag(self, tag: str) -> str:
+        """The word in front of a text line; JSON keeps the English keyword."""
+        if self.json:
+            return tag
+        return _TAGS.get(self.lang, {}).get(tag, tag)
 
     def line(self, outcome: str, rel: str, detail: str, **extra: Any) -> str:
         detail = " ".join(detail.split())  # one line, whatever an error message holds

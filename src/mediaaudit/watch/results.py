@@ -14,6 +14,7 @@ from typing import Any
 
 from mediaaudit.sidecars import REPORT_SUFFIX, report_name
 from mediaaudit.walk import printable
+from mediaaudit.writers.html_writer import write_html
 from mediaaudit.writers.table import by_name
 
 LOG_NAME = "audit-log.jsonl"
@@ -85,7 +86,10 @@ def write(directory: str, row_id: int, rel: str, entry: Mapping[str, Any],
 # folder one overview page per day listing every file routed there that day.  Both are
 # rendered by the same HTML writer as ``scan`` (the writer table), in the watch's
 # language.  The day's entries are kept in ``DAYS/<date>.jsonl`` in the results folder, so
-# the overview is rebuilt from a small file, whatever the age of the service.
+# the overview is rebuilt from a small file, whatever the age of the service.  The
+# overview is text only (no previews): it is rebuilt for every routed file, and previews
+# would hash and decode every file of the day again each time.  The report beside each
+# file has its preview.
 
 DAYS = "days"
 OVERVIEW = {"nl": "overzicht", "en": "overview"}
@@ -105,12 +109,16 @@ def _summary(files: list[Mapping[str, Any]]) -> dict[str, int]:
     return out
 
 
-def _render(doc: Mapping[str, Any], out: str, base: str) -> None:
-    """Write ``doc`` as HTML to ``out`` atomically (a stale report is replaced)."""
+def _render(doc: Mapping[str, Any], out: str, base: str, previews: bool = True) -> None:
+    """Write ``doc`` as HTML to ``out`` atomically (a stale report is replaced); without
+    ``previews`` no media file is read."""
     tmp = os.path.join(os.path.dirname(out), f".{os.path.basename(out)}.{os.getpid()}.tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
-            by_name("html").write(doc, fh, base)
+            if previews:
+                by_name("html").write(doc, fh, base)
+            else:
+                write_html(doc, fh)
         os.replace(tmp, out)
     finally:
         with contextlib.suppress(OSError):
@@ -148,7 +156,7 @@ def write_reports(directory: str, row_id: int, entry: Mapping[str, Any], target:
     listed = [files[k] for k in sorted(files)]
     overview = os.path.join(dest_root, overview_name(day, lang))
     _render({**head, "roots": [printable(dest_root)], "files": listed, "skipped": [],
-             "summary": _summary(listed)}, overview, dest_root)
+             "summary": _summary(listed)}, overview, dest_root, previews=False)
     return [report, overview]
 
 

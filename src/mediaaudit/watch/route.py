@@ -4,6 +4,12 @@ Same filesystem: ``link()`` to the target (fails if the name exists: never overw
 then ``unlink()`` the source, so at every instant the file exists under at least one name.
 Across filesystems: copy to a temporary name in the target folder, fsync, compare the
 SHA-256 with the audited one, link into place, then remove the source.
+
+Only regular files are moved (``lstat``, never following a link): a symlinked sidecar
+would otherwise be moved as a link, or, across filesystems, have its target's bytes
+copied into the share.  A sidecar keeps strictly the name of its media file's final name
+(``foto (1).jpg.license``); when that name is taken it is not moved, never renamed to
+something that no longer pairs with its file.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import contextlib
 import errno
 import os
 import shutil
+import stat
 
 from mediaaudit.digest import sha256_file
 
@@ -31,37 +38,70 @@ def unique_target(directory: str, name: str) -> str:
     return cand
 
 
-def move(src: str, directory: str, name: str, sha256: str | None = None) -> str:
-    """Move ``src`` into ``directory`` as ``name`` (or a unique variant); return the target."""
+def _regular(src: str) -> None:
+    """Refuse anything that is not a regular file (a symlink is never followed)."""
+    try:
+        st = os.lstat(src)
+    except OSError as exc:
+        raise RouteError(exc.errno, f"cannot move {src}: {exc.strerror}") from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise RouteError(errno.EINVAL, f"{src} is not a regular file; not moved")
+
+
+def _name_for(directory: str, name: str, exact: bool) -> str:
+    if not exact:
+        return unique_target(directory, name)
+    target = os.path.join(directory, name)
+    if os.path.lexists(target):
+        raise RouteError(errno.EEXIST, f"{target} already exists; not moved")
+    return target
+
+
+def move(src: str, directory: str, name: str, sha256: str | None = None,
+         exact: bool = False) -> str:
+    """Move ``src`` into ``directory`` as ``name`` (or a unique variant; with ``exact``
+    as ``name`` only, else RouteError); return the target.  Regular files only."""
+    _regular(src)
     os.makedirs(directory, exist_ok=True)
-    for _ in range(100):
-        target = unique_target(directory, name)
+    for _ in range(1 if exact else 100):
+        target = _name_for(directory, name, exact)
         try:
             os.link(src, target)
         except FileExistsError:
             continue  # someone took the name between the check and the link
         except OSError as exc:
             if exc.errno in (errno.EXDEV, errno.EPERM, errno.ENOTSUP):
-                return _copy_move(src, directory, name, sha256)
+                return _copy_move(src, directory, name, sha256, exact)
             raise RouteError(exc.errno, f"cannot move {src}: {exc.strerror}") from exc
         os.unlink(src)
         return target
+    if exact:
+        raise RouteError(errno.EEXIST, f"{os.path.join(directory, name)} already exists; "
+                         "not moved")
     raise RouteError(errno.EEXIST, f"no free name for {name} in {directory}")
 
 
-def _copy_move(src: str, directory: str, name: str, sha256: str | None) -> str:
+def _copy_move(src: str, directory: str, name: str, sha256: str | None,
+               exact: bool = False) -> str:
+    _regular(src)
     tmp = os.path.join(directory, f".{name}.mediaaudit-partial")
     try:
-        with open(src, "rb") as fin, open(tmp, "xb") as fout:
+        try:
+            fd = os.open(src, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError as exc:
+            raise RouteError(exc.errno, f"cannot move {src}: {exc.strerror}") from exc
+        with open(fd, "rb") as fin, open(tmp, "xb") as fout:
+            if not stat.S_ISREG(os.fstat(fin.fileno()).st_mode):
+                raise RouteError(errno.EINVAL, f"{src} is not a regular file; not moved")
             shutil.copyfileobj(fin, fout, 1 << 20)
             fout.flush()
             os.fsync(fout.fileno())
-        shutil.copystat(src, tmp)
+        shutil.copystat(src, tmp, follow_symlinks=False)
         expected = sha256 or sha256_file(src)
         if sha256_file(tmp) != expected:
             raise RouteError(errno.EIO, f"copy of {src} does not match its hash; not moved")
-        for _ in range(100):
-            target = unique_target(directory, name)
+        for _ in range(1 if exact else 100):
+            target = _name_for(directory, name, exact)
             try:
                 os.link(tmp, target)
                 break
@@ -89,13 +129,14 @@ def sidecar_name(sidecar: str, old: str, new: str) -> str:
 def move_with_sidecars(src: str, directory: str, sidecars: list[str], sha256: str | None
                        ) -> tuple[str, list[tuple[str, OSError]]]:
     """Move a media file, then its sidecars renamed with it; return the target and the
-    sidecars that could not be moved (they stay where they were)."""
+    sidecars that could not be moved (they stay where they were): one that is not a
+    regular file (a symlink), or whose name after the media file's final name is taken."""
     target = move(src, directory, os.path.basename(src), sha256)
     failed: list[tuple[str, OSError]] = []
     for side in dict.fromkeys(sidecars):
         try:
             move(side, directory, sidecar_name(side, os.path.basename(src),
-                                               os.path.basename(target)))
+                                               os.path.basename(target)), exact=True)
         except OSError as exc:
             failed.append((side, exc))
     return target, failed

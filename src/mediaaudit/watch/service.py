@@ -12,6 +12,7 @@ repeats nothing (see ``state``).
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import stat
@@ -32,7 +33,7 @@ from mediaaudit.model import FileRef, FileResult
 from mediaaudit.policy import Policy
 from mediaaudit.profile import Profile, load_profile
 from mediaaudit.scan import audit, new_pool
-from mediaaudit.sidecars import sidecars_of
+from mediaaudit.sidecars import SidecarKind, sidecars_of
 from mediaaudit.walk import Skipped, printable, walk_tree
 from mediaaudit.watch import results
 from mediaaudit.watch.messages import Log, now
@@ -49,18 +50,23 @@ UNAUDITED = frozenset({"MA-IO-005", "MA-IO-006"})
 SYMLINK = "symlink (not followed)"
 # At most this many files per audit round, so reloads and signals are not kept waiting.
 BATCH = 64
-# The service's own lines, in the watch's language (--lang).
-TEXT: dict[str, dict[str, str]] = {
-    "reloaded": {"nl": "configuratie en profiel opnieuw geladen",
-                 "en": "configuration and profile reloaded"},
-    "reload_failed": {"nl": "opnieuw laden mislukt, de oude instellingen blijven gelden: {why}",
-                      "en": "reload failed, keeping the old settings: {why}"},
-    "not_moved": {"nl": "niet verplaatst: {why}", "en": "not moved: {why}"},
-    "sidecar_not_moved": {"nl": "bijbehorend bestand niet verplaatst: {why}",
-                          "en": "sidecar not moved: {why}"},
-    "report_failed": {"nl": "rapport niet geschreven: {why}", "en": "report not written: {why}"},
-}
-TAGS: dict[str, dict[str, str]] = {"nl": {"reload": "herladen"}}
+
+
+def sidecar_stamps(path: str) -> str:
+    """The stamps (name, size, mtime, ctime, inode; ``lstat``) of every sidecar of
+    ``path`` that can change its verdict, as one string: taken before the audit and
+    compared before routing, so a sidecar added, changed or removed meanwhile means
+    audit again.  Its watch report is not evidence and does not count."""
+    parts: list[list[int | str]] = []
+    for side in sidecars_of(path):
+        if side.kind is SidecarKind.REPORT:
+            continue
+        try:
+            st = os.lstat(side.path)
+        except OSError:
+            continue  # gone since the listing: as if it had not been there
+        parts.append([side.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
+    return json.dumps(parts, ensure_ascii=True, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -177,29 +183,37 @@ class Watcher:
     # --- one round of audits -----------------------------------------------------------
     def _audit(self, ready: list[str]) -> None:
         refs: list[FileRef] = []
+        sides: dict[str, str] = {}
         for rel in ready:
             size, mtime, _ = self.tracker.seen[rel]
             self.tracker.forget(rel)
             path = self.paths.pop(rel, None)
             if path is not None and os.path.lexists(path) and not os.path.islink(path):
                 refs.append(FileRef(path, rel, size, mtime))
+                sides[rel] = sidecar_stamps(path)  # before the probe reads them
         fresh = [r for r in refs if r.display in self.fresh]
         cached = [r for r in refs if r.display not in self.fresh]
         for group, cache in ((cached, self.cache), (fresh, None)):
+            if not group:
+                continue
+            if cache is not None:
+                # A new pass: files changed before now may be trusted from and stored in
+                # the cache (without this every file dropped after the start is "racy").
+                cache.begin()
             found = audit(group, self.profile, self.policy, self.o.jobs, cache=cache,
                           timeout=self.o.timeout, pool=self.pool)
             try:
                 for ref, result in zip(group, found, strict=True):
                     if self.stop.is_set() and UNAUDITED & {n.code for n in result.facts.notes}:
                         break  # killed by the stop, not by the file: audit it next time
-                    self._record(ref, result)
+                    self._record(ref, result, sides.get(ref.display))
                     if self.stop.is_set():
                         break
             finally:
                 if hasattr(found, "close"):
                     found.close()
 
-    def _record(self, ref: FileRef, result: FileResult) -> None:
+    def _record(self, ref: FileRef, result: FileResult, sides: str | None = None) -> None:
         facts = result.facts
         if any(n.code == "MA-IO-003" for n in facts.notes) or (
                 facts.ref.size, facts.ref.mtime_ns) != (ref.size, ref.mtime_ns):
@@ -208,14 +222,15 @@ class Watcher:
         entry = manifest.file_entry(result, self.o.lang)
         entry["audited_at"] = now()
         row_id = self.state.add(ref.display, ref.path, ref.size, ref.mtime_ns, facts.sha256,
-                                result.outcome.value, entry)
+                                result.outcome.value, entry, sides)
         self.finish(row_id, Row(ref.display, ref.path, ref.size, ref.mtime_ns, facts.sha256,
-                                result.outcome.value, "audited", entry, None))
+                                result.outcome.value, "audited", entry, None, sides))
 
     def _changed(self, row: Row) -> bool:
         """Is the file no longer exactly what was audited?  Size and mtime, still open for
-        writing (inotify), and the SHA-256: a same-size edit with the mtime kept, or a
-        stale cache entry, shows only in the bytes."""
+        writing (inotify), a sidecar added, changed or removed since the audit, and the
+        SHA-256: a same-size edit with the mtime kept, or a stale cache entry, shows only
+        in the bytes."""
         try:
             st = os.lstat(row.path)
         except OSError:
@@ -224,6 +239,8 @@ class Watcher:
             return True
         if self.close_events and self.opened.is_open(row.path):
             return True
+        if row.sides is not None and sidecar_stamps(row.path) != row.sides:
+            return True  # the verdict may rest on a sidecar that is no longer there
         try:
             return row.sha256 is not None and sha256_file(row.path) != row.sha256
         except OSError:
@@ -265,15 +282,33 @@ class Watcher:
                 target = printable(found) if found else None
                 real_target = found
             self.state.mark(row_id, "routed", target)
-        if row.status != "logged":
+        if row.status in ("audited", "routed"):
             head = manifest.header([self.o.drop], self.profile, self.policy, self.engines,
                                    self.o.lang)
             results.write(self.o.manifest_dir, row_id, row.rel, row.entry, target, head)
-            self._reports(row_id, row, real_target, head)
+        self._report_once(row_id, row, target, real_target)
         self.state.mark(row_id, "done", target)
         self.counts[row.outcome] += 1
         self.fresh.discard(row.rel)
         self.emit(self.log.result(row.entry, row.rel, target))
+
+    def _report_once(self, row_id: int, row: Row, target: str | None,
+                     real_target: str | None) -> None:
+        """The reports of a row whose results are written: tried when the row gets here,
+        once more when a crash interrupted that (``reporting``), never a third time
+        (``reporting-again``): a report that kills the service must not become a crash
+        loop.  Each attempt is committed before it starts."""
+        if row.status == "logged":  # from versions that logged before routing: no reports
+            return
+        if row.status == "reporting-again":
+            self.emit(self.log.line("error", row.rel, self._t(
+                "report_failed", why=self._t("report_interrupted"))))
+            return
+        attempt = "reporting-again" if row.status == "reporting" else "reporting"
+        self.state.mark(row_id, attempt, target)
+        head = manifest.header([self.o.drop], self.profile, self.policy, self.engines,
+                               self.o.lang)
+        self._reports(row_id, row, real_target, head)
 
     def _reports(self, row_id: int, row: Row, target: str | None,
                  head: dict[str, Any]) -> None:
@@ -285,20 +320,17 @@ class Watcher:
         root = self.o.approved if row.outcome == "pass" else self.o.rejected
         try:
             results.write_reports(self.o.manifest_dir, row_id, row.entry, target, root, head)
-        except (OSError, ValueError) as exc:  # ValueError: a name no encoding can hold
+        except Exception as exc:  # OSError, ValueError (a name no encoding can hold), any
             why = getattr(exc, "strerror", None) or exc
             self.emit(self.log.line("error", row.rel, self._t("report_failed", why=why)))
 
     def _t(self, key: str, **params: Any) -> str:
-        texts = TEXT[key]
-        return texts.get(self.o.lang, texts["en"]).format(**params)
+        return self.log.text(key, **params)
 
     def _tag(self, tag: str) -> str:
         """The word in front of a text line (upper-cased by the log); JSON keeps the
         English keyword, which tools read."""
-        if self.log.json:
-            return tag
-        return TAGS.get(self.o.lang, {}).get(tag, tag)
+        return self.log.tag(tag)
 
     # --- the loop --------------------------------------------------------------------
     def _observer(self) -> Any:

@@ -1,8 +1,11 @@
 """Watcher state in SQLite, so a restart neither loses nor repeats work.
 
-Each file moves through: ``audited`` (result stored) → ``routed`` (moved, or left in
-place when there is no routing; where to is stored) → ``done`` (written to the results,
-with where it went).  A restart resumes every row from where it stopped instead of
+Each file moves through: ``audited`` (result stored, with the stamps of its sidecars at
+the audit) → ``routed`` (moved, or left in place when there is no routing; where to is
+stored) → ``reporting`` (written to the results, with where it went; the HTML report is
+being written) → ``done``.  A report interrupted by a crash is tried once more
+(``reporting-again``), never a third time, so a report that kills the service cannot
+become a crash loop.  A restart resumes every row from where it stopped instead of
 auditing again.  (``logged`` rows, from versions that logged before routing, are
 routed and done.)  Entries the watcher skips (symlinks) are stored as ``done`` rows
 with outcome ``skipped``, so they are reported once, not on every listing or restart.
@@ -29,6 +32,10 @@ class Row:
     status: str
     entry: dict[str, Any]
     routed_to: str | None
+    sides: str | None = None  # the sidecars' stamps at the audit (JSON); None: unknown
+
+
+_COLS = "id, rel, path, size, mtime_ns, sha256, outcome, status, entry, routed_to, sides"
 
 
 class State:
@@ -41,18 +48,22 @@ class State:
             "CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY, rel TEXT, path BLOB, "
             "size INTEGER, "
             "mtime_ns INTEGER, sha256 TEXT, outcome TEXT, status TEXT, entry TEXT, "
-            "routed_to TEXT, at REAL)")
+            "routed_to TEXT, at REAL, sides TEXT)")
+        cols = {str(r[1]) for r in self.db.execute("PRAGMA table_info(files)").fetchall()}
+        if "sides" not in cols:  # a state file from before sidecar stamps
+            self.db.execute("ALTER TABLE files ADD COLUMN sides TEXT")
         self.db.execute("CREATE INDEX IF NOT EXISTS files_rel ON files (rel, status)")
 
     def reset(self) -> None:
         self.db.execute("DELETE FROM files")
 
     def _row(self, r: tuple[Any, ...]) -> Row:
-        return Row(r[1], os.fsdecode(r[2]), r[3], r[4], r[5], r[6], r[7], json.loads(r[8]), r[9])
+        return Row(r[1], os.fsdecode(r[2]), r[3], r[4], r[5], r[6], r[7], json.loads(r[8]), r[9],
+                   r[10])
 
     def pending(self) -> list[tuple[int, Row]]:
         """Rows a crash interrupted (audited or logged, not done)."""
-        cur = self.db.execute("SELECT * FROM files WHERE status != 'done' ORDER BY id")
+        cur = self.db.execute(f"SELECT {_COLS} FROM files WHERE status != 'done' ORDER BY id")
         return [(r[0], self._row(r)) for r in cur.fetchall()]
 
     def known(self, rel: str, size: int, mtime_ns: int) -> bool:
@@ -63,14 +74,14 @@ class State:
         return cur.fetchone() is not None
 
     def add(self, rel: str, path: str, size: int, mtime_ns: int, sha256: str | None,
-            outcome: str, entry: dict[str, Any]) -> int:
+            outcome: str, entry: dict[str, Any], sides: str | None = None) -> int:
         """``rel`` is the printable name; ``path`` the real one (stored as bytes, so names
-        that are not UTF-8 survive a restart)."""
+        that are not UTF-8 survive a restart); ``sides`` the sidecars' stamps."""
         cur = self.db.execute(
-            "INSERT INTO files (rel, path, size, mtime_ns, sha256, outcome, status, entry, at) "
-            "VALUES (?, ?, ?, ?, ?, ?, 'audited', ?, ?)",
+            "INSERT INTO files (rel, path, size, mtime_ns, sha256, outcome, status, entry, at, "
+            "sides) VALUES (?, ?, ?, ?, ?, ?, 'audited', ?, ?, ?)",
             (rel, os.fsencode(path), size, mtime_ns, sha256, outcome, json.dumps(entry),
-             time.time()))
+             time.time(), sides))
         return int(cur.lastrowid or 0)
 
     def skip(self, rel: str, path: str, size: int, mtime_ns: int, reason: str) -> None:
@@ -89,6 +100,10 @@ class State:
     def mark(self, row_id: int, status: str, routed_to: str | None = None) -> None:
         self.db.execute("UPDATE files SET status=?, routed_to=COALESCE(?, routed_to) WHERE id=?",
                         (status, routed_to, row_id))
+
+    def status(self, row_id: int) -> str | None:
+        row = self.db.execute("SELECT status FROM files WHERE id=?", (row_id,)).fetchone()
+        return None if row is None else str(row[0])
 
     def drop(self, row_id: int) -> None:
         self.db.execute("DELETE FROM files WHERE id=?", (row_id,))
