@@ -16,7 +16,7 @@ import pytest
 
 from mediaaudit import codes
 from mediaaudit.cli import common
-from mediaaudit.watch import service
+from mediaaudit.watch import messages
 from mediaaudit.writers.labels import LABELS
 
 # Words that give the other language away: frequent function words and the words of the
@@ -68,7 +68,7 @@ def texts(lang: str) -> list[tuple[str, str]]:
     for key, by_lang in common.TEXT.items():
         out.append((f"cli {key}", by_lang[lang].format_map(_Any())))
     out += [(f"severity {k}", v) for k, v in common.SEVERITY[lang].items()]
-    for key, by_lang in service.TEXT.items():
+    for key, by_lang in messages.TEXT.items():  # the watch service's own lines, one table
         out.append((f"watch {key}", by_lang.get(lang, "").format_map(_Any())))
     return out
 

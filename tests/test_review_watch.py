@@ -235,7 +235,7 @@ def test_the_service_texts_live_in_messages_only() -> None:
     assert not hasattr(service, "TEXT") and not hasattr(service, "TAGS")
     source = Path(service.__file__).read_text(encoding="utf-8")
     used = set(re.findall(r'_t\(\s*"(\w+)"', source))
-    assert used and used <= set(messages._TEXT)
+    assert used and used <= set(messages.TEXT)
     log = messages.Log(json=False, lang="nl")
     assert log.text("sidecar_not_moved", why="x") == "bijbehorend bestand niet verplaatst: x"
     assert log.tag("reload") == "herladen"

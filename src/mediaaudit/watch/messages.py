@@ -27,7 +27,7 @@ def actions(entry: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 # Every line of the service in both languages, in one table (the file's own texts come
 # from the manifest entry, already in the watch's language).
-_TEXT: dict[str, dict[str, str]] = {
+TEXT: dict[str, dict[str, str]] = {
     "actions": {"nl": "(met acties: {items})", "en": "(with actions: {items})"},
     "start": {"nl": "bewaakt {drop}: {mode}; profiel {profile}; beleid {policy}{where}; "
                     "{jobs} werkproces(sen)",
@@ -53,7 +53,7 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 # The word in front of a text line (upper-cased by the log), by language; JSON keeps the
 # English keyword, which tools read.
-_TAGS: dict[str, dict[str, str]] = {"nl": {"reload": "herladen"}}
+TAGS: dict[str, dict[str, str]] = {"nl": {"reload": "herladen"}}
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Log:
     lang: str = "en"
 
     def _t(self, key: str, **params: object) -> str:
-        texts = _TEXT[key]
+        texts = TEXT[key]
         return texts.get(self.lang, texts["en"]).format(**params)
 
     def text(self, key: str, **params: object) -> str:
@@ -75,7 +75,7 @@ class Log:
         """The word in front of a text line; JSON keeps the English keyword."""
         if self.json:
             return tag
-        return _TAGS.get(self.lang, {}).get(tag, tag)
+        return TAGS.get(self.lang, {}).get(tag, tag)
 
     def line(self, outcome: str, rel: str, detail: str, **extra: Any) -> str:
         detail = " ".join(detail.split())  # one line, whatever an error message holds
