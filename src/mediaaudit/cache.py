@@ -1,6 +1,6 @@
 """Incremental cache of probe facts (SQLite, embedded).
 
-Facts, not verdicts, are stored, keyed by the file's real path plus a fingerprint, and
+Facts, not verdicts, are stored, keyed by the file's absolute path plus a fingerprint, and
 by a version string covering mediaaudit, the probe code (a hash of its source) and the
 engines.  A profile or policy change therefore re-evaluates from cached facts; a changed
 file or sidecar is probed again.
