@@ -23,6 +23,7 @@ from mediaaudit.archive.plan import Plan
 from mediaaudit.archive.records import ArchiveConfig, ExtraFile, build_records, dossier_id
 from mediaaudit.archive.report import NAME as REPORT_NAME
 from mediaaudit.archive.report import archive_report
+from mediaaudit.manifest import now_utc
 from mediaaudit.writers.atomic import OutputUnwritable, process_umask
 
 TEMP_PREFIX = ".mediaaudit-archive-"
@@ -78,10 +79,6 @@ def check_out(out: str) -> None:
     parent = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(parent):
         raise OutputUnwritable(out, f"folder {parent} does not exist")
-
-
-def now_utc() -> str:
-    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _copy(src: str, dst: str) -> str | None:

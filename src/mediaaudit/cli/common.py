@@ -97,6 +97,9 @@ def fail(message: str, code: int = ERROR) -> NoReturn:
     sys.exit(code)
 
 
+PROFILE_OPTION = click.option(
+    "--profile", "profile_spec", default="nvf-2024", show_default=True, metavar="ID|FILE",
+    help="Format profile: a built-in id or a profile TOML file.")
 LANG_OPTION = click.option(
     "--lang",
     type=click.Choice(["nl", "en"]),

@@ -21,7 +21,7 @@ import click
 
 from mediaaudit import manifest
 from mediaaudit.cache import default_path as default_cache_path
-from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, text
+from mediaaudit.cli.common import LANG_OPTION, PROFILE_OPTION, default_lang, fail, text
 from mediaaudit.config import load_policy
 from mediaaudit.digest import sha256_file
 from mediaaudit.engines import engines_cached
@@ -73,8 +73,7 @@ class Original:
               "lossless sources → PNG).")
 @click.option("--manifest", "manifest_path", metavar="FILE", default=None,
               help="Fix manifest (JSON). Default: DIR/mediaaudit-fix-<time>.json.")
-@click.option("--profile", "profile_spec", default="nvf-2024", show_default=True,
-              metavar="ID|FILE", help="Format profile: a built-in id or a profile TOML file.")
+@PROFILE_OPTION
 @click.option("--config", metavar="FILE",
               help="Policy file (default: mediaaudit.toml beside the originals or above).")
 @LANG_OPTION

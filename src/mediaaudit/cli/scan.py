@@ -12,7 +12,14 @@ import click
 from mediaaudit import manifest
 from mediaaudit.cache import FactCache
 from mediaaudit.cache import default_path as default_cache_path
-from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, summary_line, text
+from mediaaudit.cli.common import (
+    LANG_OPTION,
+    PROFILE_OPTION,
+    default_lang,
+    fail,
+    summary_line,
+    text,
+)
 from mediaaudit.cli.output import (
     FORMATS,
     OutputError,
@@ -42,8 +49,7 @@ from mediaaudit.walk import Skipped, walk
 @click.option("--format", "fmts", type=click.Choice(FORMATS), multiple=True,
               help="Output format (repeatable; with several, -o is the base name). "
               "Default: from the -o suffix, else json.")
-@click.option("--profile", "profile_spec", default="nvf-2024", show_default=True,
-              metavar="ID|FILE", help="Format profile: a built-in id or a profile TOML file.")
+@PROFILE_OPTION
 @click.option("--config", metavar="FILE",
               help="Policy file (default: mediaaudit.toml in the scanned folder or a parent).")
 @LANG_OPTION

@@ -8,7 +8,7 @@ import sqlite3
 import click
 
 from mediaaudit.cache import default_path as default_cache_path
-from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, text
+from mediaaudit.cli.common import LANG_OPTION, PROFILE_OPTION, default_lang, fail, text
 from mediaaudit.policy import PolicyError
 from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
 from mediaaudit.profile import ProfileError
@@ -33,8 +33,7 @@ from mediaaudit.watch.service import Options, Watcher
               metavar="SECONDS", help="A file must be unchanged this long before it is audited.")
 @click.option("--once", is_flag=True, help="Process what is there, then exit (cron, tests).")
 @click.option("--rescan", is_flag=True, help="Forget the state and audit everything again.")
-@click.option("--profile", "profile_spec", default="nvf-2024", show_default=True,
-              metavar="ID|FILE")
+@PROFILE_OPTION
 @click.option("--config", metavar="FILE", help="Policy file (default: DROP_DIR/mediaaudit.toml).")
 @LANG_OPTION
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT,

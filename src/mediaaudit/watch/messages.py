@@ -9,15 +9,12 @@ as an action is decided once, in ``evaluate.actions``; the log shows the manifes
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-
-def now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+from mediaaudit.manifest import now_utc
 
 
 def actions(entry: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -80,9 +77,9 @@ class Log:
     def line(self, outcome: str, rel: str, detail: str, **extra: Any) -> str:
         detail = " ".join(detail.split())  # one line, whatever an error message holds
         if self.json:
-            return json.dumps({"time": now(), "outcome": outcome, "path": rel,
+            return json.dumps({"time": now_utc(), "outcome": outcome, "path": rel,
                                "detail": detail, **extra}, ensure_ascii=False)
-        return f"{now()} {outcome.upper():<6} {rel}  {detail}".rstrip()
+        return f"{now_utc()} {outcome.upper():<6} {rel}  {detail}".rstrip()
 
     def result(self, entry: Mapping[str, Any], rel: str, moved_to: str | None) -> str:
         """The line for one audited file: outcome, where it went, why or what to do."""

@@ -36,7 +36,7 @@ from mediaaudit.scan import audit, new_pool
 from mediaaudit.sidecars import SidecarKind, sidecars_of
 from mediaaudit.walk import Skipped, printable, walk_tree
 from mediaaudit.watch import results
-from mediaaudit.watch.messages import Log, now
+from mediaaudit.watch.messages import Log
 from mediaaudit.watch.openfiles import OpenFiles
 from mediaaudit.watch.route import RouteError, find_moved, move_with_sidecars
 from mediaaudit.watch.state import Row, State
@@ -220,7 +220,7 @@ class Watcher:
             self.dirty = True  # still changing: audit again once it settles
             return
         entry = manifest.file_entry(result, self.o.lang)
-        entry["audited_at"] = now()
+        entry["audited_at"] = manifest.now_utc()
         row_id = self.state.add(ref.display, ref.path, ref.size, ref.mtime_ns, facts.sha256,
                                 result.outcome.value, entry, sides)
         self.finish(row_id, Row(ref.display, ref.path, ref.size, ref.mtime_ns, facts.sha256,
