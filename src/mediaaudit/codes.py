@@ -612,8 +612,8 @@ class _SafeDict(dict[str, Any]):
 
 # --- engine texts inside messages -----------------------------------------------------
 # Some parameters carry a text written by an engine or a library, in English ("JPEG ends
-# before its end-of-image marker (cut at byte 1,234)", "Permission denied").  Decision
-# (issue 15, item 7): the finding's sentence is always in the user's language; the most
+# before its end-of-image marker (cut at byte 1,234)", "Permission denied").  Decision:
+# the finding's sentence is always in the user's language; the most
 # common structural reasons have a reason code with a Dutch and an English form
 # (``REASONS``: probe/structure.py builds its English text with ``reason()``, and a
 # Dutch rendering recognises that text again, so stored and cached manifests are

@@ -80,7 +80,7 @@ def write(directory: str, row_id: int, rel: str, entry: Mapping[str, Any],
 
 
 
-# --- reports people can see (issue 15, item 9) ---------------------------------------
+# --- reports people can see beside the routed files ---------------------------------
 # Beside each routed file its report (``foto.jpg.mediaaudit.html``, a sidecar kind, so it
 # moves and is renamed with the file and is never audited), and in each destination
 # folder one overview page per day listing every file routed there that day.  Both are

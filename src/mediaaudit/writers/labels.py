@@ -67,7 +67,7 @@ def batch_verdict(summary: Mapping[str, int]) -> str:
     return "pass"
 
 
-# Issue 15: the four states, the banner in words, the cards, sign-off and archivist footer.
+# The four states, the banner in words, the cards, the sign-off and the archivist's footer.
 LABELS["nl"].update({
     "state_pass": "Goedgekeurd", "state_pass_actions": "Goedgekeurd, met acties",
     "state_fail": "Afgekeurd", "state_error": "Niet te controleren",
@@ -146,7 +146,3 @@ def banner(lang: str, states: Mapping[str, int]) -> str:
     rest = [label(lang, f"banner_{s}").format(k=states[s]) for s in ("fail", "error")
             if states.get(s)]
     return (text + ". " + (", ".join(rest) + "." if rest else "")).strip()
-
-# Issue 15, item 7: the word before the profile's version ("nvf-2024, versie 2024").
-LABELS["nl"]["version"] = "versie"
-LABELS["en"]["version"] = "version"
