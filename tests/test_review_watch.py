@@ -240,3 +240,19 @@ def test_the_service_texts_live_in_messages_only() -> None:
     assert log.text("sidecar_not_moved", why="x") == "bijbehorend bestand niet verplaatst: x"
     assert log.tag("reload") == "herladen"
     assert messages.Log(json=True, lang="nl").tag("reload") == "reload"
+
+
+def test_report_temporaries_of_a_killed_watcher_are_removed_at_start(tmp_path: Path) -> None:
+    """SIGKILL during a report write leaves '.NAME.mediaaudit.html.PID.tmp' in the share;
+    the next start removes it, and nothing else."""
+    from mediaaudit.watch import results
+
+    sub = tmp_path / "approved" / "sub"
+    sub.mkdir(parents=True)
+    dead = sub / ".foto.jpg.mediaaudit.html.999999999.tmp"  # no such process
+    live = sub / f".foto2.jpg.mediaaudit.html.{os.getpid()}.tmp"
+    other = sub / ".notes.txt.12345.tmp"
+    for p in (dead, live, other):
+        p.write_text("x")
+    assert results.remove_orphans(str(tmp_path / "approved")) == [str(dead)]
+    assert not dead.exists() and live.exists() and other.exists()

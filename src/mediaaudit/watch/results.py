@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -107,6 +108,37 @@ def _summary(files: list[Mapping[str, Any]]) -> dict[str, int]:
         o = str(f.get("outcome"))
         out[o if o in out else "error"] += 1
     return out
+
+
+_TEMP = re.compile(r"^\..+\.(\d+)\.tmp$")
+
+
+def remove_orphans(root: str) -> list[str]:
+    """Remove this service's own temporary report files that a killed watcher left behind
+    under a destination folder (``.NAME.mediaaudit.html.PID.tmp`` whose process is gone),
+    so the share holds only routed files and their reports.  Run once at start-up.
+    Returns the paths removed."""
+    removed = []
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            m = _TEMP.match(name)
+            if not m or REPORT_SUFFIX + "." not in name.lower() or _alive(int(m.group(1))):
+                continue
+            path = os.path.join(folder, name)
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+                removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def _render(doc: Mapping[str, Any], out: str, base: str, previews: bool = True) -> None:

@@ -379,6 +379,9 @@ class Watcher:
         try:
             if self.o.rescan_state:
                 self.state.reset()
+            for root in (self.o.approved, self.o.rejected):
+                if root:  # a report half-written when the watcher was killed
+                    results.remove_orphans(root)
             for row_id, row in self.state.pending():
                 self.finish(row_id, row)
             self.pool.warm()  # before the observer's threads: workers can still be forked
