@@ -81,12 +81,32 @@ def is_sidecar_name(name: str) -> bool:
 
 
 _MAX_LISTINGS = 64
-_listings: dict[str, tuple[int, tuple[str, ...]]] = {}
+_Index = dict[str, tuple[str, ...]]
+_listings: dict[str, tuple[int, tuple[str, ...], _Index]] = {}
 _lock = threading.Lock()
 
 
 def siblings(path: str) -> tuple[str, ...]:
-    """The sorted names in the directory holding ``path``.
+    """The sorted names in the directory holding ``path``."""
+    return _listing(path)[0]
+
+
+def _index(names: tuple[str, ...]) -> _Index:
+    """Each name under every prefix that ends before one of its dots ('a.jpg.nl.vtt' under
+    'a', 'a.jpg', 'a.jpg.nl'): a sidecar always continues its media file's name or stem
+    with a dot, so a file's candidates are one lookup instead of a pass over the folder
+    (which made a folder of n files cost n² comparisons)."""
+    out: dict[str, list[str]] = {}
+    for name in names:
+        i = name.find(".", 1)
+        while i > 0:
+            out.setdefault(name[:i], []).append(name)
+            i = name.find(".", i + 1)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _listing(path: str) -> tuple[tuple[str, ...], _Index]:
+    """The sorted names in the directory holding ``path``, and their prefix index.
 
     Listings are reused while the directory's mtime is unchanged (adding or removing an
     entry changes it), which keeps a folder of thousands of files from being listed once
@@ -97,22 +117,23 @@ def siblings(path: str) -> tuple[str, ...]:
     try:
         mtime = os.stat(directory).st_mtime_ns
     except OSError:
-        return ()
+        return (), {}
     with _lock:
         hit = _listings.get(directory)
     if hit is not None and hit[0] == mtime:
-        return hit[1]
+        return hit[1], hit[2]
     listed_at = time.time_ns()
     try:
         names = tuple(sorted(os.listdir(directory)))
     except OSError:
-        return ()
+        return (), {}
+    index = _index(names)
     if not fstime.is_racy(mtime, listed_at):
         with _lock:
             if len(_listings) >= _MAX_LISTINGS:
                 _listings.pop(next(iter(_listings)))
-            _listings[directory] = (mtime, names)
-    return names
+            _listings[directory] = (mtime, names, index)
+    return names, index
 
 
 def _match(sib: str, prefix: str, full_name: bool) -> Sidecar | None:
@@ -150,7 +171,8 @@ def sidecars_of(path: str) -> list[Sidecar]:
     name = os.path.basename(path)
     stem = os.path.splitext(name)[0]
     out: list[Sidecar] = []
-    for sib in siblings(path):
+    # every sidecar continues the stem (or the name, when there is no extension) with a dot
+    for sib in _listing(path)[1].get(stem, ()):
         if sib == name:
             continue
         found = _match(sib, name, True) or (_match(sib, stem, False) if stem != name else None)
