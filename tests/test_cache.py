@@ -295,3 +295,71 @@ def test_two_scans_at_once_share_a_cache(corpus: Path, tmp_path: Path) -> None:
     assert [f["sha256"] for f in a["files"]] == [f["sha256"] for f in b["files"]]
     n = sqlite3.connect(cache).execute("SELECT count(*) FROM facts").fetchone()[0]
     assert n >= len(a["files"]) - 1  # all but the empty/unreadable ones
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_media"
+
+
+def _body(run: Run) -> dict[str, object]:
+    assert run.manifest is not None
+    return {k: v for k, v in run.manifest.items() if k != "created"}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_warm_entries_equal_a_fresh_evaluation(tmp_path: Path, lang: str) -> None:
+    """A warm rescan takes whole manifest entries from the cache: they must be exactly
+    what a scan without the cache writes, on every sample (pass, fail, error, actions)."""
+    d = tmp_path / "s"
+    shutil.copytree(SAMPLES, d)
+    cache = tmp_path / "c.sqlite"
+    _settle()
+    fresh = run_cli("scan", str(d), "--no-cache", "--lang", lang)
+    run_cli("scan", str(d), "--cache", str(cache), "--lang", lang)
+    db = sqlite3.connect(cache)
+    stored = db.execute("SELECT count(*) FROM facts WHERE entry IS NOT NULL").fetchone()[0]
+    db.close()
+    assert stored == len(fresh.manifest["files"]) >= 10  # type: ignore[index]
+    warm = run_cli("scan", str(d), "--cache", str(cache), "--lang", lang)
+    assert _body(warm) == _body(fresh)
+
+
+def test_stored_entry_is_not_reused_under_other_rules(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another language, another policy, another display path: the file is not probed
+    again (its facts are unchanged), but its entry is evaluated again, and then stored."""
+    d = tmp_path / "d"
+    d.mkdir()
+    fr.jpeg(d / "a.jpg", fr.xmp(fr.alt("dc:rights", "© Foto Bureau Q")))
+    cache = tmp_path / "c.sqlite"
+    _settle()
+    nl = run_cli("scan", str(d), "--cache", str(cache), "--lang", "nl")
+    monkeypatch.setenv("MEDIAAUDIT_TEST_FAULT", "hang:a.jpg")
+    en = run_cli("scan", str(d), "--cache", str(cache), "--lang", "en", "--timeout", "2")
+    assert en.entry("a.jpg")["findings"][0]["message"] != \
+        nl.entry("a.jpg")["findings"][0]["message"]
+    assert en.entry("a.jpg")["findings"][0]["code"] == nl.entry("a.jpg")["findings"][0]["code"]
+    # relative display path, from inside the folder
+    rel = run_cli("scan", ".", "--cache", str(cache), "--lang", "en", "--timeout", "2", cwd=d)
+    assert rel.manifest is not None and rel.manifest["files"][0]["path"] == "a.jpg"
+    (d / "mediaaudit.toml").write_text('[policy]\norganisation = ["Foto Bureau Q"]\n')
+    owned = run_cli("scan", str(d), "--cache", str(cache), "--lang", "en", "--timeout", "2")
+    assert owned.entry("a.jpg")["rights"]["status"] == "owned"
+    for r in (en, rel, owned):
+        assert "MA-IO-005" not in r.codes("a.jpg")
+
+
+def test_evaluation_key_names_every_rule(tmp_path: Path) -> None:
+    from mediaaudit.policy import Policy
+    from mediaaudit.profile import load_profile
+    from mediaaudit.scan import evaluation_key
+
+    nvf = load_profile("nvf-2024")
+    base = evaluation_key(nvf, Policy(), "nl")
+    assert base == evaluation_key(nvf, Policy(), "nl")
+    assert base != evaluation_key(nvf, Policy(), "en")
+    assert base != evaluation_key(nvf, Policy(organisations=("Gemeente X",)), "nl")
+    assert base != evaluation_key(nvf, Policy(base=str(tmp_path)), "nl")
+    other = tmp_path / "p.toml"
+    other.write_text(Path(nvf.source).read_text(encoding="utf-8").replace(
+        "Norm Voorkeursformaten", "Norm  Voorkeursformaten", 1), encoding="utf-8")
+    assert base != evaluation_key(load_profile(str(other)), Policy(), "nl")

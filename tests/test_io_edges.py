@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mediaaudit.model import FileRef
-from mediaaudit.probe import probe_file
+from mediaaudit.probe.run import probe_file
 
 import factory
 import fixtures_all

@@ -9,9 +9,7 @@ import platform
 from collections.abc import Sequence
 from typing import Any
 
-import PIL
-
-from mediaaudit.probe import identify, image, mediainfo
+from mediaaudit.probe import identify
 
 
 @functools.cache
@@ -28,7 +26,12 @@ def pronom_signatures(sample: str) -> str | None:
 
 
 def engines(sample: str) -> dict[str, str | None]:
-    """Engine name → version (None where the engine is missing)."""
+    """Engine name → version (None where the engine is missing).  Loads every engine:
+    ``engines_cached`` keeps the answer for as long as the installed packages stay."""
+    import PIL
+
+    from mediaaudit.probe import image, mediainfo
+
     return {
         "libmagic": identify.libmagic_version(),
         "mediainfo": mediainfo.mediainfo_version(),
@@ -150,4 +153,17 @@ def probe_version() -> str:
 
     here = os.path.dirname(os.path.abspath(probe.__file__))
     extra = [os.path.abspath(str(m.__file__)) for m in (factcodec, model, sidecars)]
+    return source_digest(here, extra)
+
+
+@functools.cache
+def evaluation_version() -> str:
+    """What a manifest entry is made by, besides the facts: the evaluation package and
+    the modules it reads (finding texts, licences, policy, profile, model, the entry
+    layout).  Part of ``scan.evaluation_key``, so an edit there re-evaluates cached files."""
+    from mediaaudit import codes, evaluate, licence, manifest, model, policy, profile
+
+    here = os.path.dirname(os.path.abspath(evaluate.__file__))
+    extra = [os.path.abspath(str(m.__file__))
+             for m in (codes, licence, manifest, model, policy, profile)]
     return source_digest(here, extra)

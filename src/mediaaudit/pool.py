@@ -40,7 +40,7 @@ ProbeFn = Callable[[FileRef], Facts]
 # Modules whose native runtime does not survive fork(): once loaded here, fork no more.
 _FORK_UNSAFE_MODULES = ("pygfried",)
 # What the fork server imports once, so the workers it forks start warm.
-_PRELOAD = ["mediaaudit.scan"]
+_PRELOAD = ["mediaaudit.scan", "mediaaudit.probe.readers", "mediaaudit.probe.run"]
 
 
 def _thread_count() -> int:

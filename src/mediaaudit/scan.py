@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import hashlib
+import json
 import os
 import signal
 import time
 from collections.abc import Iterator
+from typing import Any
 
-from mediaaudit.cache import FactCache
+from mediaaudit import manifest
+from mediaaudit.cache import BATCH, FactCache, Hit
 from mediaaudit.evaluate import evaluate
 from mediaaudit.model import Facts, FileRef, FileResult
 from mediaaudit.policy import Policy
 from mediaaudit.pool import SupervisedPool
-from mediaaudit.probe import probe_file
-from mediaaudit.probe.readers import file_readers, image_readers
 from mediaaudit.profile import Profile
 
 # Fewer files than this are probed by one worker: a second one would cost more to start
@@ -64,6 +66,9 @@ def probe_one(ref: FileRef, deep: bool = False) -> Facts:
         raise RuntimeError("injected fault")
     if "slow" in faults:
         time.sleep(0.2)
+    from mediaaudit.probe.readers import file_readers, image_readers  # workers only
+    from mediaaudit.probe.run import probe_file
+
     facts = probe_file(ref, image_readers(), file_readers(), deep=deep)
     if "late" in faults:
         time.sleep(3)
@@ -99,6 +104,32 @@ def probe_all(
         yield Facts(ref=ref, notes=(ref.problem,)) if ref.problem is not None else next(probed)
 
 
+def _rows(
+    refs: list[FileRef], jobs: int, deep: bool, cache: FactCache, timeout: float,
+    pool: SupervisedPool | None,
+) -> Iterator[tuple[FileRef, Hit | None, Facts | None]]:
+    """Each ref in order with its cache row, or (a miss) with facts probed for it now;
+    the misses are probed in parallel while the hits are being used."""
+    hits = [cache.lookup(r) for r in refs]
+    probed = probe_all([r for r, h in zip(refs, hits, strict=True) if h is None], jobs, deep,
+                       timeout, pool)
+    for ref, hit in zip(refs, hits, strict=True):
+        yield ref, hit, (next(probed) if hit is None else None)
+
+
+def _decoded(hit: Hit | None, ref: FileRef, cache: FactCache, deep: bool, timeout: float
+             ) -> tuple[Facts, str | None]:
+    """The facts of a cache row (read now if the row came without them), and their JSON.
+    A row that is gone or no longer decodes (rare) is probed on its own: a pool may be
+    busy with the misses, and a probe never runs in this process."""
+    if hit is not None and hit.data is None:
+        hit = cache.lookup(ref)
+    facts = FactCache.decode(hit.data, ref) if hit is not None and hit.data else None
+    if facts is not None and hit is not None:
+        return facts, hit.data
+    return next(probe_all([ref], 1, deep, timeout)), None
+
+
 def cached_facts(
     refs: list[FileRef], jobs: int, deep: bool, cache: FactCache | None,
     timeout: float = DEFAULT_TIMEOUT, pool: SupervisedPool | None = None,
@@ -107,17 +138,67 @@ def cached_facts(
     if cache is None or deep:
         yield from probe_all(refs, jobs, deep, timeout, pool)
         return
-    raw = [cache.lookup(r) for r in refs]  # JSON strings: compact until needed
-    probed = probe_all([r for r, h in zip(refs, raw, strict=True) if h is None], jobs, deep,
-                       timeout, pool)
-    for ref, hit in zip(refs, raw, strict=True):
-        facts = cache.decode(hit, ref) if hit is not None else None
-        if facts is None:
-            # An entry that no longer decodes (rare) is probed on its own: ``pool`` may be
-            # busy with the misses, and a probe never runs in this process.
-            facts = next(probed) if hit is None else next(probe_all([ref], 1, deep, timeout))
-            cache.put(facts)
+    for ref, hit, facts in _rows(refs, jobs, deep, cache, timeout, pool):
+        if hit is not None:
+            facts, raw = _decoded(hit, ref, cache, deep, timeout)
+            if raw is not None:
+                yield facts
+                continue
+        assert facts is not None
+        cache.put(facts)
         yield facts
+    cache.flush()
+
+
+def evaluation_key(profile: Profile, policy: Policy, lang: str) -> str:
+    """What a manifest entry depends on besides the file's facts: the evaluation code,
+    the profile, the effective policy (its settings and where its config lies, which
+    anchors the annotation globs) and the language.  Equal keys give equal entries."""
+    from mediaaudit.engines import evaluation_version
+
+    parts = f"{evaluation_version()}\n{profile.sha256}\n{policy!r}\n{lang}"
+    return hashlib.sha256(parts.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def entries(
+    refs: list[FileRef], profile: Profile, policy: Policy, lang: str, jobs: int,
+    deep: bool = False, cache: FactCache | None = None, timeout: float = DEFAULT_TIMEOUT,
+) -> Iterator[dict[str, Any]]:
+    """Manifest entries for every ref, in order (``scan``).
+
+    With a cache, an unchanged file seen under the same rules (``evaluation_key``) and by
+    the same display path gets its stored entry back as it was written: no decoding of
+    facts, no evaluation (a warm rescan is then mostly ``stat`` and SQLite).  Everything
+    else is evaluated here and its entry stored for the next time."""
+    if cache is None or deep:
+        for facts in probe_all(refs, jobs, deep, timeout):
+            yield manifest.file_entry(evaluate(facts, profile, policy), lang)
+        return
+    ekey = evaluation_key(profile, policy, lang)
+    stamps = cache.check(refs)
+    probed = probe_all([r for r, st in zip(refs, stamps, strict=True) if st is None], jobs, deep,
+                       timeout)
+    for start in range(0, len(refs), BATCH):
+        window = range(start, min(start + BATCH, len(refs)))
+        rows = cache.fetch([st for i in window if (st := stamps[i]) is not None], ekey)
+        for i in window:
+            ref, stamp = refs[i], stamps[i]
+            raw = None
+            if stamp is None:
+                facts = next(probed)
+            else:
+                hit = rows.get(stamp.rowid)
+                if hit is not None and hit.entry is not None:
+                    entry: dict[str, Any] = json.loads(hit.entry)
+                    if entry.get("path") == ref.display:
+                        yield entry
+                        continue
+                facts, raw = _decoded(hit, ref, cache, deep, timeout)
+            entry = manifest.file_entry(evaluate(facts, profile, policy), lang)
+            # ASCII escapes keep undecodable names (lone surrogates) storable in SQLite.
+            cache.put(facts, raw, ekey,
+                      json.dumps(entry, ensure_ascii=True, separators=(",", ":")))
+            yield entry
     cache.flush()
 
 

@@ -33,11 +33,11 @@ from mediaaudit.cli.output import (
 from mediaaudit.config import load_policy
 from mediaaudit.engines import cache_version, engines_cached
 from mediaaudit.exitcode import HELP, exit_status
-from mediaaudit.model import FileRef, FileResult
+from mediaaudit.model import FileRef
 from mediaaudit.policy import PolicyError
 from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
 from mediaaudit.profile import ProfileError, load_profile
-from mediaaudit.scan import DEFAULT_TIMEOUT, audit, default_jobs
+from mediaaudit.scan import DEFAULT_TIMEOUT, default_jobs, entries
 from mediaaudit.walk import Skipped, walk
 
 
@@ -113,17 +113,18 @@ def scan(
     own[os.path.realpath(engines_file)] = "cache"
     if cache is not None:
         own |= {os.path.realpath(cache.path + x): "cache" for x in ("", "-wal", "-shm")}
-    ours = [r for r in refs if os.path.realpath(r.path) in own]
-    skipped += [Skipped(r.display, own[os.path.realpath(r.path)]) for r in ours]
-    refs = [r for r in refs if r not in ours]
+    ours = {r.path: own[real] for r in _maybe_own(refs, own, paths)
+            if (real := os.path.realpath(r.path)) in own}
+    skipped += [Skipped(r.display, ours[r.path]) for r in refs if r.path in ours]
+    refs = [r for r in refs if r.path not in ours]
     summary = manifest.empty_summary()
     show_progress = not quiet and sys.stderr.isatty() and len(refs) > 1
-    results = audit(refs, profile, policy, jobs or default_jobs(), deep, cache, timeout)
+    audited = entries(refs, profile, policy, lang, jobs or default_jobs(), deep, cache, timeout)
     rights_fails: dict[str, int] = {}
-    entries = _entries(refs, results, lang, show_progress, summary, rights_fails)
+    counted = _counted(len(refs), audited, lang, show_progress, summary, rights_fails)
     unwritable = None
     try:
-        _write(outs, {**head, "files": entries, "skipped": manifest.skipped_entries(skipped),
+        _write(outs, {**head, "files": counted, "skipped": manifest.skipped_entries(skipped),
                       "summary": summary})
     except OutputUnwritable as exc:
         unwritable = str(exc)
@@ -158,6 +159,19 @@ def _write(outs: list[Target], live: dict[str, Any]) -> None:
     write_all(outs, {**live, "files": list(live["files"])})
 
 
+def _maybe_own(refs: list[FileRef], own: dict[str, str], named: tuple[str, ...]
+               ) -> Iterator[FileRef]:
+    """The refs that may be this scan's own outputs (manifest, cache): those with the name
+    of one, and those named on the command line, which may be symlinks (inside a folder
+    the walker follows none).  Only these are resolved: ``realpath`` costs a system call
+    per path component, a third of a warm rescan when done for every file."""
+    names = {os.path.basename(p) for p in own}
+    given = {os.path.normpath(p) for p in named}
+    for r in refs:
+        if os.path.basename(r.path) in names or os.path.normpath(r.path) in given:
+            yield r
+
+
 def organisation_hint(summary: dict[str, int], rights_fails: dict[str, int],
                       organisations: tuple[str, ...], lang: str) -> str | None:
     """One line telling a first-time user how to name their organisation, when most files
@@ -169,17 +183,16 @@ def organisation_hint(summary: dict[str, int], rights_fails: dict[str, int],
     return text("set_organisation", lang, n=n, files=summary["files"])
 
 
-def _entries(refs: list[FileRef], results: Iterator[FileResult], lang: str, progress: bool,
+def _counted(n: int, audited: Iterator[dict[str, Any]], lang: str, progress: bool,
              summary: dict[str, int], rights_fails: dict[str, int] | None = None
              ) -> Iterator[dict[str, Any]]:
-    """Manifest entries as results arrive, counting outcomes, with a progress bar on a TTY."""
-    bar = click.progressbar(length=len(refs), label=text("scanning", lang), file=sys.stderr) \
+    """Manifest entries as they arrive, counting outcomes, with a progress bar on a TTY."""
+    bar = click.progressbar(length=n, label=text("scanning", lang), file=sys.stderr) \
         if progress else None
     try:
-        for r in results:
+        for entry in audited:
             if bar is not None:
                 bar.update(1)
-            entry = manifest.file_entry(r, lang)
             manifest.tally(summary, entry)
             if rights_fails is not None and entry.get("outcome") == "fail":
                 status = str((entry.get("rights") or {}).get("status"))

@@ -10,12 +10,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from mediaaudit.thumbs import thumbnails
 from mediaaudit.writers.csv_writer import write_csv
-from mediaaudit.writers.html_writer import write_html
 from mediaaudit.writers.json_writer import write_json
 from mediaaudit.writers.md_writer import write_md
-from mediaaudit.writers.pdf_writer import pdf_missing, write_pdf
 
 WriteFn = Callable[[Mapping[str, Any], TextIO, str], None]
 """(manifest, stream, base folder of the manifest's paths) → writes the whole output.
@@ -49,13 +46,25 @@ class Writer:
 
 
 def _html(m: Mapping[str, Any], out: TextIO, base: str) -> None:
-    """HTML with a preview of every image that is still on disk unchanged under ``base``."""
+    """HTML with a preview of every image that is still on disk unchanged under ``base``.
+    (Imported here: previews bring Pillow, which a JSON scan never needs in this process.)"""
+    from mediaaudit.thumbs import thumbnails
+    from mediaaudit.writers.html_writer import write_html
+
     write_html(m, out, lambda f: thumbnails([dict(f)], base).get(f.get("path", "")))
 
 
 def _pdf(m: Mapping[str, Any], out: TextIO, base: str) -> None:
     """PDF/A: the HTML report above, previews included, laid out on A4."""
+    from mediaaudit.writers.pdf_writer import write_pdf
+
     write_pdf(m, out, base, _html)
+
+
+def _pdf_missing() -> str | None:
+    from mediaaudit.writers.pdf_writer import pdf_missing
+
+    return pdf_missing()
 
 
 WRITERS: tuple[Writer, ...] = (
@@ -63,7 +72,7 @@ WRITERS: tuple[Writer, ...] = (
     Writer("csv", (".csv",), write_csv, streams=True),
     Writer("html", (".html", ".htm"), _html, streams=False),
     Writer("md", (".md", ".markdown"), write_md, streams=False),
-    Writer("pdf", (".pdf",), _pdf, streams=False, binary=True, missing=pdf_missing),
+    Writer("pdf", (".pdf",), _pdf, streams=False, binary=True, missing=_pdf_missing),
 )
 
 FORMATS: tuple[str, ...] = tuple(w.name for w in WRITERS)
