@@ -4,9 +4,12 @@ Run by hand (never as a test; these VMs are noisy):
 
     .venv/bin/python bench/run.py                  # 2,000 images + 50 videos
     .venv/bin/python bench/run.py --images 20000 --small   # memory at 20,000 files
+    .venv/bin/python bench/run.py --big            # ~10 GB: 12 MP JPEGs and 4K clips
 
-Prints files/s for each tool, the ratios, and mediaaudit's peak memory (the sum of PSS
-over its process tree, sampled every 20 ms).  The corpus is kept in bench/.corpus-N for reuse.
+Prints files/s and MB/s for each tool, the ratios of the speed goals, and mediaaudit's
+peak memory (the sum of PSS over its process tree, sampled every 20 ms).  ``--repeat N``
+runs every tool N times, alternating, and prints the spread.  The corpus is kept in
+bench/.corpus-* for reuse.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import argparse
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -70,6 +74,63 @@ def _video(args: tuple[int, str]) -> None:
     p = Path(out) / "video" / f"clip{i:04d}.{ext}"
     p.parent.mkdir(parents=True, exist_ok=True)
     factory.video(p, fmt, v, a, frames=50, metadata={"copyright": "CC BY 4.0 Bench"})
+
+
+def _photo(args: tuple[int, str]) -> None:
+    """A 12 MP camera-sized JPEG (4000x3000, quality 95, EXIF + XMP on every other one):
+    noise upscaled, so it compresses like a real photo (~3.5 MB), not like a flat test card."""
+    from PIL import Image
+
+    import fixtures_rights as fr
+
+    i, out = args
+    small = Image.effect_noise((500, 375), 30 + i % 40)
+    im = Image.merge("RGB", (small, small.transpose(0), small.rotate(180)))
+    im = im.resize((4000, 3000), Image.Resampling.BICUBIC)
+    p = Path(out) / "photos" / f"{i // 250:03d}" / f"IMG_{i:05d}.jpg"
+    p.parent.mkdir(parents=True, exist_ok=True)
+    extra = {}
+    if i % 2 == 0:
+        ex = Image.Exif()
+        ex[0x8298] = "(c) 2026 Bench"
+        ex[0x010F], ex[0x0110] = "Bench", "Camera 12"
+        extra = {"exif": ex, "xmp": fr.xmp(f'<cc:license rdf:resource="{fr.CC_BY}"/>')}
+    im.save(p, "JPEG", quality=95, **extra)
+
+
+def _clip4k(args: tuple[int, str]) -> None:
+    """A 4K (3840x2160) H.264 + AAC clip of 8 s at 60 Mbit/s (~60 MB, a phone's 4K rate)
+    from ffmpeg's test source with noise."""
+    i, out = args
+    p = Path(out) / "video" / f"clip4k_{i:03d}.mp4"
+    p.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+         f"testsrc2=size=3840x2160:rate=25:duration=8,noise=alls={10 + i % 20}:allf=t",
+         "-f", "lavfi", "-i", "sine=frequency=440:duration=8",
+         "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "60M", "-maxrate", "60M",
+         "-bufsize", "120M", "-pix_fmt", "yuv420p",
+         "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart",
+         "-metadata", "copyright=CC BY 4.0 Bench", str(p)], check=True)
+
+
+def big_corpus(photos: int, clips: int) -> Path:
+    """Real-sized files: ``photos`` 12 MP JPEGs and ``clips`` 4K clips (~10 GB at the
+    defaults), to show the cost per byte."""
+    out = HERE / f".corpus-big-{photos}-{clips}"
+    if (out / ".done").exists():
+        return out
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    t = time.monotonic()
+    with ProcessPoolExecutor() as pool:
+        list(pool.map(_photo, [(i, str(out)) for i in range(photos)], chunksize=8))
+        list(pool.map(_clip4k, [(i, str(out)) for i in range(clips)]))
+    (out / "mediaaudit.toml").write_text('[policy]\norganisation = "Bench"\n')
+    (out / ".done").write_text("")
+    print(f"corpus: {photos} photos + {clips} 4K clips generated in "
+          f"{time.monotonic() - t:.0f} s")
+    return out
 
 
 def corpus(images: int, videos: int, size: tuple[int, int]) -> Path:
@@ -136,6 +197,19 @@ def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, int]:
     return time.monotonic() - t, peak, rc
 
 
+GOALS = (  # (what, mediaaudit run, other tool, at least this ratio)
+    ("cold", "mediaaudit scan (cold, no cache)", "exiftool -json -q -r", 1.4),
+    ("warm", "mediaaudit scan (warm cache)", "file --mime-type -b -f list", 1.0),
+)
+MEMORY_GOAL_MB = 300
+
+
+def _spread(values: list[float], fmt: str = "{:.0f}") -> str:
+    lo, hi = min(values), max(values)
+    return fmt.format(lo) if len(values) == 1 or fmt.format(lo) == fmt.format(hi) else \
+        f"{fmt.format(lo)}-{fmt.format(hi)}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--images", type=int, default=2000)
@@ -143,11 +217,21 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--small", action="store_true",
                     help="160x120 images (for the file-count/memory check)")
+    ap.add_argument("--big", action="store_true",
+                    help="~10 GB of 12 MP JPEGs and 4K clips (--photos, --clips), for MB/s")
+    ap.add_argument("--photos", type=int, default=1800)
+    ap.add_argument("--clips", type=int, default=60)
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="run every tool this many times, alternating, and print the spread")
     args = ap.parse_args()
-    root = corpus(args.images, args.videos, (160, 120) if args.small else (640, 480))
+    if args.big:
+        root = big_corpus(args.photos, args.clips)
+    else:
+        root = corpus(args.images, args.videos, (160, 120) if args.small else (640, 480))
     files = [p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")
              and p.suffix != ".toml"]
     n = len(files)
+    mib = sum(p.stat().st_size for p in files) / 2**20
     exe = str(Path(sys.executable).parent / "mediaaudit")
     tmp = Path(tempfile.mkdtemp())
     cache = tmp / "cache.sqlite"
@@ -173,20 +257,35 @@ def main() -> None:
         runs.append(("file --mime-type -b -f list",
                      ["file", "--mime-type", "-b", "-f", str(listing)]))
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python "
-          f"{platform.python_version()}; {n} files, {sum(p.stat().st_size for p in files) >> 20}"
-          f" MiB; --jobs {args.jobs}")
-    results = {}
-    for name, cmd in runs:
-        wall, rss, rc = timed(cmd)
-        results[name] = n / wall
-        rss_txt = f"{rss / 2**20:7.0f} MiB PSS" if name.startswith("mediaaudit") else ""
-        print(f"{name:<44} {wall:7.2f} s {n / wall:8.0f} files/s {rss_txt}  (exit {rc})")
-    cold = results["mediaaudit scan (cold, no cache)"]
-    warm = results["mediaaudit scan (warm cache)"]
-    for other in ("exiftool -json -q -r", "mediainfo --Output=JSON", "file --mime-type -b -f list"):
-        if other in results:
-            print(f"  cold / {other}: {cold / results[other]:.2f}x   "
-                  f"warm / {other}: {warm / results[other]:.2f}x")
+          f"{platform.python_version()}; {n} files, {mib:.0f} MiB; --jobs {args.jobs}; "
+          f"{args.repeat} run(s) of each, alternating")
+    walls: dict[str, list[float]] = {name: [] for name, _ in runs}
+    peaks: dict[str, list[float]] = {name: [] for name, _ in runs}
+    for _ in range(args.repeat):
+        for f in tmp.glob("cache.sqlite*"):
+            f.unlink()  # "first run" starts from an empty cache every time
+        for name, cmd in runs:
+            wall, rss, rc = timed(cmd)
+            walls[name].append(wall)
+            peaks[name].append(rss / 2**20)
+            if rc not in (0, 1):
+                print(f"{name}: exit {rc}")
+    print(f"{'':<44} {'files/s':>12} {'MB/s':>10}  peak memory (PSS)")
+    for name, _ in runs:
+        rate = [n / w for w in walls[name]]
+        mbs = [mib * 1.048576 / w for w in walls[name]]
+        mem = f"{_spread(peaks[name])} MiB" if name.startswith("mediaaudit") else ""
+        print(f"{name:<44} {_spread(rate):>12} {_spread(mbs):>10}  {mem}")
+    for what, ours, other, goal in GOALS:
+        if other not in walls:
+            continue
+        ratios = [o / m for m, o in zip(walls[ours], walls[other], strict=True)]
+        met = "met" if statistics.median(ratios) >= goal else "NOT met"
+        print(f"{what}: mediaaudit / {other}: {_spread(ratios, '{:.2f}')}x "
+              f"(goal >= {goal}x: {met})")
+    worst = max(max(v) for k, v in peaks.items() if k.startswith("mediaaudit"))
+    print(f"peak memory: {worst:.0f} MiB (goal < {MEMORY_GOAL_MB} MB: "
+          f"{'met' if worst * 1.048576 < MEMORY_GOAL_MB else 'NOT met'})")
     shutil.rmtree(tmp, ignore_errors=True)
 
 

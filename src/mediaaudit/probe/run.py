@@ -9,7 +9,6 @@ the scan ("could not audit" is a value, not an exception).
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import stat
 from collections.abc import Callable
@@ -18,12 +17,12 @@ from typing import Any
 from PIL import Image
 
 from mediaaudit.codes import CodeId
+from mediaaudit.digest import sha256_and_head
 from mediaaudit.model import Facts, FileRef, Identification, MediaProps, ProbeNote
 from mediaaudit.probe import identify, image, mediainfo
 from mediaaudit.probe.partial import Partial
 
 HEAD_BYTES = 64 * 1024
-CHUNK = 1 << 20
 
 ImageReader = Callable[[Any, Partial], None]
 FileReader = Callable[[str, bytes, str | None, Partial], None]
@@ -39,18 +38,6 @@ def _file_kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "directory"
     return "special"
-
-
-def _hash_and_head(path: str) -> tuple[str, bytes]:
-    """One sequential read: the SHA-256 of the whole file and its first bytes."""
-    h = hashlib.sha256()
-    head = b""
-    with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            if len(head) < HEAD_BYTES:
-                head += chunk[: HEAD_BYTES - len(head)]
-            h.update(chunk)
-    return h.hexdigest(), head
 
 
 def media_kind(pclass: str, mime: str | None) -> str:
@@ -121,7 +108,7 @@ def probe_file(
         return _unaudited(ref, CodeId.NOT_A_REGULAR_FILE, kind=_file_kind(st0.st_mode))
     ref = FileRef(ref.path, ref.display, st0.st_size, st0.st_mtime_ns)
     try:
-        sha, head = _hash_and_head(ref.path)
+        sha, head = sha256_and_head(ref.path, HEAD_BYTES)
     except FileNotFoundError:
         return _unaudited(ref, CodeId.CHANGED_DURING_SCAN)
     except OSError as exc:
