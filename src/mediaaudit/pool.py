@@ -26,16 +26,35 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from multiprocessing.connection import Connection, wait
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from mediaaudit.codes import CodeId
 from mediaaudit.model import Facts, FileRef, ProbeNote
 
-ProbeFn = Callable[[FileRef], Facts]
+T = TypeVar("T")  # what a worker is given (a file, a batch of files)
+R = TypeVar("R")  # what it gives back
+
+
+class FailureKind(Enum):
+    TIMEOUT = "timeout"  # took longer than the limit: the worker was killed
+    CRASH = "crash"  # the worker died (a native library crashed, the OOM killer)
+    ERROR = "error"  # the function raised: the worker goes on
+
+
+class Failure(NamedTuple):
+    """Why a worker gave no result for an item: ``detail`` is the time limit in seconds
+    (timeout), the exit code (crash) or the exception (error)."""
+
+    kind: FailureKind
+    detail: Any
+
+
+OnFailure = Callable[[Any, Failure], Any]
 
 # Modules whose native runtime does not survive fork(): once loaded here, fork no more.
 _FORK_UNSAFE_MODULES = ("pygfried",)
@@ -61,7 +80,8 @@ def start_method() -> str:
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
-def _worker(conn: Connection, fn: ProbeFn, env: Mapping[str, str]) -> None:
+def _worker(conn: Connection, fn: Callable[[Any], Any], on_failure: OnFailure,
+            env: Mapping[str, str]) -> None:
     """Probe what arrives until told to stop, the pipe closes or the supervisor is gone.
 
     The environment is the supervisor's as it was when this worker was started (a fork
@@ -84,40 +104,42 @@ def _worker(conn: Connection, fn: ProbeFn, env: Mapping[str, str]) -> None:
             return
         if batch is None:
             return
-        for idx, ref in batch:
+        for idx, item in batch:
             try:
-                facts = fn(ref)
-            except Exception as exc:  # a bug outside the probe's own guards: this file
-                facts = failed_facts(ref, exc)  # only, the worker and its batch go on
-            conn.send((idx, facts))
+                result = fn(item)
+            except Exception as exc:  # a bug outside the function's own guards: this
+                result = on_failure(item, Failure(FailureKind.ERROR, exc))  # item only
+            conn.send((idx, result))
 
 
 @dataclass
 class _Slot:
     proc: Any
     conn: Connection
-    todo: deque[tuple[int, FileRef]] = field(default_factory=deque)
+    todo: deque[tuple[int, Any]] = field(default_factory=deque)
     since: float = 0.0
     served: int = 0
 
 
-def timeout_facts(ref: FileRef, seconds: float) -> Facts:
-    return Facts(ref=ref, notes=(ProbeNote(CodeId.TIMEOUT, {"seconds": seconds}),))
-
-
-def failed_facts(ref: FileRef, exc: Exception) -> Facts:
-    reason = f"probe: {type(exc).__name__}"
+def failed_facts(ref: FileRef, failure: Failure) -> Facts:
+    """The facts of a file whose probe gave no result: MA-IO-005 after a time-out,
+    MA-IO-006 (probe failed) after a crash or an exception outside the probe's guards."""
+    if failure.kind is FailureKind.TIMEOUT:
+        return Facts(ref=ref, notes=(ProbeNote(CodeId.TIMEOUT, {"seconds": failure.detail}),))
+    if failure.kind is FailureKind.CRASH:
+        code = failure.detail
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit {code}"
+        reason = f"worker crashed ({how})"
+    else:
+        reason = f"probe: {type(failure.detail).__name__}"
     return Facts(ref=ref, notes=(ProbeNote(CodeId.PROBE_FAILED, {"reason": reason}),))
 
 
-def crash_facts(ref: FileRef, exitcode: int | None) -> Facts:
-    how = f"signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit {exitcode}"
-    note = ProbeNote(CodeId.PROBE_FAILED, {"reason": f"worker crashed ({how})"})
-    return Facts(ref=ref, notes=(note,))
-
-
-class SupervisedPool:
-    """Up to ``jobs`` workers, started on first use and kept until ``close``."""
+class SupervisedPool(Generic[T, R]):
+    """Up to ``jobs`` workers running ``fn`` on items, started on first use and kept
+    until ``close``.  ``on_failure(item, Failure)`` gives the result of an item that
+    got none (it runs in the worker for an exception, here for a time-out or a crash,
+    so it must be a module-level function)."""
 
     # A worker is replaced after this many files, so slow growth (allocator
     # fragmentation, the Go heap behind siegfried) cannot add up over a huge folder.
@@ -126,8 +148,10 @@ class SupervisedPool:
     # yielded in order, so a slow file would otherwise make later results pile up.
     WINDOW = 2000
 
-    def __init__(self, fn: ProbeFn, jobs: int, timeout: float, chunk: int = 16) -> None:
+    def __init__(self, fn: Callable[[T], R], jobs: int, timeout: float, chunk: int = 16,
+                 on_failure: Callable[[T, Failure], R] | None = None) -> None:
         self.fn = fn
+        self.on_failure: OnFailure = on_failure or _no_result
         self.jobs = max(1, jobs)
         self.timeout = timeout
         self.chunk = max(1, chunk)
@@ -135,7 +159,7 @@ class SupervisedPool:
         self.started = 0  # workers started so far (replacements included)
         self.replaced = 0  # workers killed because of a crash or a time-out
 
-    def __enter__(self) -> SupervisedPool:
+    def __enter__(self) -> SupervisedPool[T, R]:
         return self
 
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
@@ -148,8 +172,8 @@ class SupervisedPool:
         if method == "forkserver":
             ctx.set_forkserver_preload(_PRELOAD)
         parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_worker, args=(child, self.fn, dict(os.environ)),
-                           daemon=True)
+        proc = ctx.Process(target=_worker,
+                           args=(child, self.fn, self.on_failure, dict(os.environ)), daemon=True)
         proc.start()
         child.close()
         self.started += 1
@@ -169,7 +193,7 @@ class SupervisedPool:
         slot.proc.join(5)
         self._kill(slot)
 
-    def _feed(self, slot: _Slot, pending: deque[tuple[int, FileRef]]) -> None:
+    def _feed(self, slot: _Slot, pending: deque[tuple[int, Any]]) -> None:
         """Keep a worker supplied: send a new chunk when it is about to run dry."""
         if len(slot.todo) > self.chunk // 2 or not pending:
             return
@@ -180,7 +204,7 @@ class SupervisedPool:
         with contextlib.suppress(OSError, ValueError):
             slot.conn.send(batch)  # if the worker died, the supervisor sees its sentinel
 
-    def _replace(self, i: int, pending: deque[tuple[int, FileRef]]) -> None:
+    def _replace(self, i: int, pending: deque[tuple[int, Any]]) -> None:
         """Kill worker i, give its unfinished files back to the queue, start a new one."""
         old = self.slots[i]
         self._kill(old)
@@ -189,13 +213,13 @@ class SupervisedPool:
         self.replaced += 1
 
     @staticmethod
-    def _drain(s: _Slot, done: dict[int, Facts]) -> None:
+    def _drain(s: _Slot, done: dict[int, Any]) -> None:
         """Collect every complete result a worker has sent (EOF after a crash is fine)."""
         try:
             while s.todo and s.conn.poll():
-                idx, facts = s.conn.recv()
+                idx, result = s.conn.recv()
                 s.todo.popleft()
-                done[idx] = facts
+                done[idx] = result
                 s.since = time.monotonic()
                 s.served += 1
         except (EOFError, OSError):
@@ -214,17 +238,30 @@ class SupervisedPool:
         """Start every worker now, so the first file does not wait for one."""
         self._ready_slots(self.jobs)
 
-    def run(self, refs: list[FileRef]) -> Iterator[Facts]:
-        """Facts for every ref, in order.  Stopping early kills the busy workers (their
+    def run(self, items: Iterable[T], expected: int | None = None) -> Iterator[R]:
+        """Results for every item, in order.  ``items`` is read as the workers need more
+        (it may be another pool's results, arriving while these are worked on);
+        ``expected`` (how many there will be, if known) keeps a short run from starting
+        more workers than it has items.  Stopping early kills the busy workers (their
         results would otherwise arrive during the next run)."""
-        if not refs:
-            return
-        pending: deque[tuple[int, FileRef]] = deque(enumerate(refs))
-        done: dict[int, Facts] = {}
+        source = enumerate(items)
+        pending: deque[tuple[int, Any]] = deque()
+        ahead = self.jobs * self.chunk * 2  # items read from ``source`` before they are due
+        exhausted = False
+        done: dict[int, Any] = {}
         nxt = 0
-        self._ready_slots(len(refs))
+        self._ready_slots(expected if expected is not None else self.jobs)
         try:
-            while nxt < len(refs):
+            while True:
+                while not exhausted and len(pending) < ahead:
+                    got = next(source, None)
+                    if got is None:
+                        exhausted = True
+                    else:
+                        pending.append(got)
+                busy = [s for s in self.slots if s.todo]
+                if exhausted and not pending and not busy and nxt not in done:
+                    return
                 for i, s in enumerate(self.slots):
                     if s.served >= self.RECYCLE_AFTER and not s.todo:
                         self._retire(s)
@@ -233,9 +270,9 @@ class SupervisedPool:
                         self._feed(s, pending)
                 busy = [s for s in self.slots if s.todo]
                 now = time.monotonic()
-                wait_for = min((s.since + self.timeout - now for s in busy), default=1.0)
+                wait_for = min((s.since + self.timeout - now for s in busy), default=0.0)
                 ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy],
-                             timeout=max(0.0, wait_for))
+                             timeout=max(0.0, wait_for)) if busy else []
                 now = time.monotonic()
                 for i, s in enumerate(list(self.slots)):
                     if not s.todo:
@@ -245,14 +282,16 @@ class SupervisedPool:
                         self._drain(s, done)
                     if not s.todo:
                         continue
-                    idx, ref = s.todo[0]
+                    idx, item = s.todo[0]
                     if not alive:  # died (after sending whatever it finished)
                         s.todo.popleft()
-                        done[idx] = crash_facts(ref, s.proc.exitcode)
+                        done[idx] = self.on_failure(
+                            item, Failure(FailureKind.CRASH, s.proc.exitcode))
                         self._replace(i, pending)
                     elif now - s.since > self.timeout:
                         s.todo.popleft()
-                        done[idx] = timeout_facts(ref, self.timeout)
+                        done[idx] = self.on_failure(
+                            item, Failure(FailureKind.TIMEOUT, self.timeout))
                         self._replace(i, pending)
                 while nxt in done:
                     yield done.pop(nxt)
@@ -273,3 +312,8 @@ class SupervisedPool:
             s.proc.join(max(0.0, deadline - time.monotonic()))
             self._kill(s)
         self.slots = []
+
+
+def _no_result(item: Any, failure: Failure) -> None:
+    """The default ``on_failure``: no result (None) for that item."""
+    return None

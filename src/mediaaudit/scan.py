@@ -25,7 +25,7 @@ from mediaaudit.cache import BATCH, FactCache, Hit
 from mediaaudit.evaluate import evaluate
 from mediaaudit.model import Facts, FileRef, FileResult
 from mediaaudit.policy import Policy
-from mediaaudit.pool import SupervisedPool
+from mediaaudit.pool import Failure, SupervisedPool, failed_facts
 from mediaaudit.profile import Profile
 
 # Fewer files than this are probed by one worker: a second one would cost more to start
@@ -38,26 +38,28 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _injected_faults(ref: FileRef) -> frozenset[str]:
+def _injected_faults(path: str) -> frozenset[str]:
     """Test seam: MEDIAAUDIT_TEST_FAULT="hang:GLOB,crash:GLOB,raise:GLOB,slow:GLOB,late:GLOB"
     makes the probe of a matching file name hang, die by SIGSEGV, raise an exception
     outside the probe's own guards, take 0.2 s longer, or (late)
     pause 3 s after reading the file, so the supervision of real hangs and native crashes,
-    and changes between an audit and its use, can be tested end to end.  It runs where
-    the probe runs: in a worker.  Unset in normal use."""
+    and changes between an audit and its use, can be tested end to end.  ``idhang`` and
+    ``idcrash`` do the same to the identifier process while it has that file in its batch.
+    It runs where the probe runs: in a worker.  Unset in normal use."""
     spec = os.environ.get("MEDIAAUDIT_TEST_FAULT")
     if not spec:
         return frozenset()
-    name = os.path.basename(ref.path)
+    name = os.path.basename(path)
     return frozenset(kind for kind, _, pattern in (i.partition(":") for i in spec.split(","))
                      if pattern and fnmatch.fnmatchcase(name, pattern))
 
 
-def probe_one(ref: FileRef, deep: bool = False) -> Facts:
-    """Top-level (picklable) probe with the standard readers."""
+def probe_one(ref: FileRef, deep: bool = False, match: dict[str, Any] | None = None) -> Facts:
+    """Top-level (picklable) probe with the standard readers; ``match``: siegfried's
+    answer when the identifier gave one (else siegfried runs here)."""
     if ref.problem is not None:
         return Facts(ref=ref, notes=(ref.problem,))
-    faults = _injected_faults(ref)
+    faults = _injected_faults(ref.path)
     if "crash" in faults:
         os.kill(os.getpid(), signal.SIGSEGV)
     if "hang" in faults:
@@ -69,32 +71,129 @@ def probe_one(ref: FileRef, deep: bool = False) -> Facts:
     from mediaaudit.probe.readers import file_readers, image_readers  # workers only
     from mediaaudit.probe.run import probe_file
 
-    facts = probe_file(ref, image_readers(), file_readers(), deep=deep)
+    facts = probe_file(ref, image_readers(), file_readers(), deep=deep, match=match)
     if "late" in faults:
         time.sleep(3)
     return facts
 
 
+Item = tuple[FileRef, "dict[str, Any] | None"]  # a file and siegfried's match, if known
+
+
+def _probe_item(item: Item, deep: bool = False) -> Facts:
+    return probe_one(item[0], deep, item[1])
+
+
+def _item_failed(item: Item, failure: Failure) -> Facts:
+    return failed_facts(item[0], failure)
+
+
+def identify_batch(paths: tuple[str, ...], workers: int) -> list[dict[str, Any]]:
+    """The identifier process's job: siegfried's first match for each of ``paths``."""
+    from mediaaudit.probe.identify import pronom_many
+
+    for p in paths:
+        faults = _injected_faults(p)
+        if "idcrash" in faults:
+            os.kill(os.getpid(), signal.SIGSEGV)
+        if "idhang" in faults:
+            time.sleep(3600)
+    return pronom_many(paths, workers)
+
+
+# A batch for the identifier: this many files at most, and no more bytes than this (a
+# batch that takes longer than the time limit is identified again file by file).
+BATCH_FILES = 32
+BATCH_BYTES = 64 << 20
+
+
+def _batches(refs: list[FileRef]) -> Iterator[list[FileRef]]:
+    batch: list[FileRef] = []
+    size = 0
+    for r in refs:
+        if batch and (len(batch) >= BATCH_FILES or size + r.size > BATCH_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(r)
+        size += r.size
+    if batch:
+        yield batch
+
+
+class Probers:
+    """The processes that read files: ``jobs`` probe workers and (``identifier``) one
+    process that identifies every file with siegfried, in batches, on ``jobs`` of Go's
+    own threads.  siegfried's signatures and Go runtime take ~120 MB in a process; one
+    identifier instead of one copy per worker keeps a scan's memory under 300 MB.
+
+    Both are supervised pools (time limit, crash isolation).  A batch the identifier
+    does not finish (it hung or crashed on one of its files) is not lost: its files go to
+    the probe workers unidentified, and each is identified there, one by one, under the
+    per-file time limit, so only the file that hangs gets MA-IO-005."""
+
+    def __init__(self, jobs: int, timeout: float = DEFAULT_TIMEOUT, deep: bool = False,
+                 chunk: int = 1, identifier: bool = True) -> None:
+        self.probe: SupervisedPool[Item, Facts] = SupervisedPool(
+            functools.partial(_probe_item, deep=deep), jobs, timeout, chunk,
+            on_failure=_item_failed)
+        self.ident: SupervisedPool[tuple[str, ...], list[dict[str, Any]] | None] | None = (
+            SupervisedPool(functools.partial(identify_batch, workers=jobs), 1, timeout, 2)
+            if identifier else None)
+
+    def __enter__(self) -> Probers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _items(self, refs: list[FileRef]) -> Iterator[Item]:
+        if self.ident is None:
+            yield from ((r, None) for r in refs)
+            return
+        batches = list(_batches(refs))
+        found = self.ident.run((tuple(r.path for r in b) for b in batches), len(batches))
+        for batch, matches in zip(batches, found, strict=True):
+            if matches is None:  # the identifier hung or crashed on this batch
+                yield from ((r, None) for r in batch)
+            else:
+                yield from zip(batch, matches, strict=True)
+
+    def run(self, refs: list[FileRef]) -> Iterator[Facts]:
+        """Facts for every ref, in order."""
+        return self.probe.run(self._items(refs), len(refs))
+
+    def warm(self) -> None:
+        self.probe.warm()
+        if self.ident is not None:
+            self.ident.warm()
+
+    def close(self) -> None:
+        self.probe.close()
+        if self.ident is not None:
+            self.ident.close()
+
+
 def new_pool(jobs: int, timeout: float = DEFAULT_TIMEOUT, deep: bool = False,
-             chunk: int = 1) -> SupervisedPool:
-    """A pool of workers running ``probe_one``, for callers that keep it warm (watch)."""
-    return SupervisedPool(functools.partial(probe_one, deep=deep), jobs, timeout, chunk)
+             chunk: int = 1) -> Probers:
+    """Probe workers and an identifier, for callers that keep them warm (watch)."""
+    return Probers(jobs, timeout, deep, chunk)
 
 
 def _supervised(refs: list[FileRef], jobs: int, deep: bool, timeout: float,
-                pool: SupervisedPool | None) -> Iterator[Facts]:
+                pool: Probers | None) -> Iterator[Facts]:
     if pool is not None:
         yield from pool.run(refs)
         return
-    jobs = 1 if len(refs) < MIN_FILES_FOR_POOL else jobs
+    small = len(refs) < MIN_FILES_FOR_POOL  # one worker, which identifies on its own
+    jobs = 1 if small else jobs
     chunk = max(1, min(32, len(refs) // (jobs * 8)))
-    with new_pool(jobs, timeout, deep, chunk) as own:
+    with Probers(jobs, timeout, deep, chunk, identifier=not small) as own:
         yield from own.run(refs)
 
 
 def probe_all(
     refs: list[FileRef], jobs: int, deep: bool = False, timeout: float = DEFAULT_TIMEOUT,
-    pool: SupervisedPool | None = None,
+    pool: Probers | None = None,
 ) -> Iterator[Facts]:
     """Facts for every ref, in the order given, each within ``timeout`` seconds, each
     probed in a worker process (``pool`` if given, else one started for this call).
@@ -106,7 +205,7 @@ def probe_all(
 
 def _rows(
     refs: list[FileRef], jobs: int, deep: bool, cache: FactCache, timeout: float,
-    pool: SupervisedPool | None,
+    pool: Probers | None,
 ) -> Iterator[tuple[FileRef, Hit | None, Facts | None]]:
     """Each ref in order with its cache row, or (a miss) with facts probed for it now;
     the misses are probed in parallel while the hits are being used."""
@@ -132,7 +231,7 @@ def _decoded(hit: Hit | None, ref: FileRef, cache: FactCache, deep: bool, timeou
 
 def cached_facts(
     refs: list[FileRef], jobs: int, deep: bool, cache: FactCache | None,
-    timeout: float = DEFAULT_TIMEOUT, pool: SupervisedPool | None = None,
+    timeout: float = DEFAULT_TIMEOUT, pool: Probers | None = None,
 ) -> Iterator[Facts]:
     """Facts in ref order: cache hits straight from SQLite, misses probed (in parallel)."""
     if cache is None or deep:
@@ -205,7 +304,7 @@ def entries(
 def audit(
     refs: list[FileRef], profile: Profile, policy: Policy, jobs: int, deep: bool = False,
     cache: FactCache | None = None, timeout: float = DEFAULT_TIMEOUT,
-    pool: SupervisedPool | None = None,
+    pool: Probers | None = None,
 ) -> Iterator[FileResult]:
     """Results for every ref, in order; evaluation runs in this process (it is cheap and
     reads only the facts, never the file)."""

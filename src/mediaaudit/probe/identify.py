@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
+from collections.abc import Sequence
 from typing import Any
 
 from mediaaudit.model import Identification
@@ -56,9 +57,7 @@ def pronom(path: str) -> dict[str, Any]:
     identified through a temporary symlink with a clean name and the same extension."""
     import pygfried
 
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
+    if not _utf8(path):
         ext = os.path.splitext(path)[1].encode("ascii", "ignore").decode()
         with tempfile.TemporaryDirectory(prefix="mediaaudit-") as tmp:
             link = os.path.join(tmp, "file" + ext)
@@ -68,6 +67,32 @@ def pronom(path: str) -> dict[str, Any]:
     files = res.get("files") or [{}]
     matches = files[0].get("matches") or [{}]
     return dict(matches[0])
+
+
+def pronom_many(paths: Sequence[str], workers: int) -> list[dict[str, Any]]:
+    """``pronom`` for many files in one call.  siegfried identifies them with its own
+    threads (``workers``), so a scan needs one Go runtime and one copy of the signatures
+    (~120 MB) for all its files instead of one per worker process.  Each file's result is
+    the one ``pronom`` gives (same first match, errors in the same place); a name that is
+    not valid UTF-8, or that siegfried's answer does not name, goes through ``pronom``."""
+    import pygfried
+
+    clean = [p for p in paths if _utf8(p)]
+    found: dict[str, dict[str, Any]] = {}
+    if clean:
+        res: dict[str, Any] = dict(pygfried.identify_many(clean, workers=max(1, workers)))
+        for f in res.get("files") or []:
+            matches = f.get("matches") or [{}]
+            found[str(f.get("filename"))] = dict(matches[0])
+    return [found[p] if p in found else pronom(p) for p in paths]
+
+
+def _utf8(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def identification(

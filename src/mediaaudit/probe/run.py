@@ -92,8 +92,11 @@ def probe_file(
     image_readers: list[ImageReader] | None = None,
     file_readers: list[FileReader] | None = None,
     deep: bool = False,
+    match: dict[str, Any] | None = None,
 ) -> Facts:
-    """Probe one file.  Readers add metadata facts (rights, privacy) from the same pass."""
+    """Probe one file.  Readers add metadata facts (rights, privacy) from the same pass.
+    ``match``: siegfried's first match when it was identified already (the scan's one
+    identifier process); else siegfried runs here."""
     try:
         st0 = os.stat(ref.path)
     except FileNotFoundError:
@@ -119,7 +122,8 @@ def probe_file(
         return _finish(ref, sha, Identification(mime="inode/x-empty"), part, st0)
 
     sniffed = _guard(part, "libmagic", lambda: identify.sniff(head)) or (None, None)
-    match = _guard(part, "siegfried", lambda: identify.pronom(ref.path))
+    if match is None:
+        match = _guard(part, "siegfried", lambda: identify.pronom(ref.path))
     ident = identify.identification(sniffed[0], sniffed[1], match)
     kind = media_kind(identify.pronom_class(match), ident.mime)
     part.kind = kind
