@@ -1,0 +1,123 @@
+"""One identifier process for a scan: same answers as siegfried file by file, one Go
+runtime, and a hang or crash in it costs no file its identification."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from mediaaudit.probe.identify import pronom, pronom_many
+
+from conftest import run_cli
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = [str(p) for d in ("tests/realworld", "sample_media") for p in sorted((ROOT / d).rglob("*"))
+        if p.is_file() and not p.name.endswith(".toml")]
+
+
+def test_batches_give_what_siegfried_gives_file_by_file() -> None:
+    """Every real file of the corpus (cameras, fuzzed files, C2PA fixtures, format
+    corpora): the batch answer is the single-file answer, field by field."""
+    assert len(REAL) > 300
+    many = []
+    for i in range(0, len(REAL), 32):
+        many += pronom_many(REAL[i:i + 32], 2)
+    single = [pronom(p) for p in REAL]
+    diff = [(p, a, b) for p, a, b in zip(REAL, many, single, strict=True) if a != b]
+    assert diff == []
+    assert sum(1 for m in many if m.get("id") not in (None, "", "UNKNOWN")) > 300
+
+
+def test_names_that_are_not_utf8_and_missing_files(tmp_path: Path) -> None:
+    src = ROOT / "sample_media" / "stadhuis.png"
+    odd = os.path.join(os.fsencode(tmp_path), b"caf\xe9.png").decode("utf-8", "surrogateescape")
+    with open(odd, "wb") as fh:
+        fh.write(src.read_bytes())
+    gone = str(tmp_path / "gone.jpg")
+    got = pronom_many([str(src), odd, gone], 2)
+    assert got[0]["id"] == got[1]["id"] == "fmt/13"
+    assert got[2] == pronom(gone)
+
+
+def _folder_with(n: int, tmp: Path) -> Path:
+    import factory
+
+    d = tmp / "many"
+    d.mkdir()
+    src = factory.image(d / "f000.png", "PNG")
+    for i in range(1, n):
+        os.link(src, d / f"f{i:03d}.png")
+    return d
+
+
+@pytest.mark.parametrize("fault", ["idhang", "idcrash"])
+def test_identifier_hang_or_crash_costs_no_identification(
+        tmp_path: Path, fault: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The identifier is killed (time limit) or dies on a batch; that batch's files are
+    identified by the probe workers instead, so every file still gets its PUID."""
+    d = _folder_with(40, tmp_path)
+    monkeypatch.setenv("MEDIAAUDIT_TEST_FAULT", f"{fault}:f007.png")
+    t = time.monotonic()
+    run = run_cli("scan", str(d), "-j", "2", "--no-cache", "--timeout", "2")
+    assert time.monotonic() - t < 60
+    assert run.manifest is not None
+    assert [f["format"]["puid"] for f in run.manifest["files"]] == ["fmt/11"] * 40
+    assert all(f["outcome"] != "error" for f in run.manifest["files"])
+
+
+def _loaded(pid: int, lib: str) -> bool:
+    try:
+        with open(f"/proc/{pid}/maps") as fh:
+            return lib in fh.read()
+    except OSError:
+        return False
+
+
+def _tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            with open(f"/proc/{p}/task/{p}/children") as fh:
+                todo += [int(c) for c in fh.read().split()]
+        except OSError:
+            pass
+    return out
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_one_go_runtime_per_scan(tmp_path: Path) -> None:
+    """siegfried (and Go's runtime with it) is loaded in one process of a 2-worker scan,
+    the identifier, not in every worker: that is what keeps the scan under 300 MB."""
+    d = _folder_with(60, tmp_path)
+    env = {**os.environ, "MEDIAAUDIT_TEST_FAULT": "slow:f*.png"}  # 0.2 s per probe
+    proc = subprocess.Popen([sys.executable, "-m", "mediaaudit", "scan", str(d), "-j", "2",
+                             "--no-cache", "-q", "-o", str(tmp_path / "m.json")], env=env)
+    most = 0
+    seen_workers = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal most, seen_workers
+        while not stop.is_set():
+            kids = _tree(proc.pid)[1:]
+            seen_workers = max(seen_workers, len(kids))
+            most = max(most, sum(_loaded(k, "pygfried") for k in kids))
+            time.sleep(0.05)
+
+    th = threading.Thread(target=sample)
+    th.start()
+    try:
+        assert proc.wait(timeout=120) in (0, 1)
+    finally:
+        stop.set()
+        th.join()
+    assert seen_workers >= 3  # two probe workers and the identifier
+    assert most == 1
