@@ -121,3 +121,31 @@ def test_one_go_runtime_per_scan(tmp_path: Path) -> None:
         th.join()
     assert seen_workers >= 3  # two probe workers and the identifier
     assert most == 1
+
+
+def test_identifier_is_replaced_while_busy_and_answers_stay(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The identifier is replaced every IDENTIFIER_RECYCLE batches even while it is kept
+    busy (a worker with work queued is let run dry first), and no answer is lost."""
+    from mediaaudit import scan
+    from mediaaudit.walk import walk
+
+    monkeypatch.setattr(scan, "BATCH_FILES", 4)
+    monkeypatch.setattr(scan, "IDENTIFIER_RECYCLE", 2)
+    refs, _ = walk([str(_folder_with(40, tmp_path))])
+    with scan.Probers(2, 30.0, chunk=2) as probers:
+        facts = list(probers.run(refs))
+        assert probers.ident is not None and probers.ident.started >= 5
+    assert [f.ident.puid for f in facts] == ["fmt/11"] * 40
+
+
+def test_go_settings_reach_siegfried_in_the_identifier(tmp_path: Path) -> None:
+    """An operator's GODEBUG/GOGC must reach Go's runtime in the identifier: the worker
+    start used to clear and refill the environment, which left Go with none."""
+    d = _folder_with(30, tmp_path)
+    env = {**os.environ, "GODEBUG": "gctrace=1"}
+    res = subprocess.run([sys.executable, "-m", "mediaaudit", "scan", str(d), "-j", "2",
+                          "--no-cache", "-q", "-o", str(tmp_path / "m.json")],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert res.returncode in (0, 1)
+    assert "gc 1 @" in res.stderr

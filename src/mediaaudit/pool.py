@@ -90,8 +90,7 @@ def _worker(conn: Connection, fn: Callable[[Any], Any], on_failure: OnFailure,
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, signal.SIG_IGN)  # forked: not the watcher's reload
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # forked: not the watcher's handler
-    os.environ.clear()
-    os.environ.update(env)
+    _set_environment(env)
     parent = os.getppid()  # the supervisor, or the fork server (which dies with it)
     while True:
         try:
@@ -110,6 +109,18 @@ def _worker(conn: Connection, fn: Callable[[Any], Any], on_failure: OnFailure,
             except Exception as exc:  # a bug outside the function's own guards: this
                 result = on_failure(item, Failure(FailureKind.ERROR, exc))  # item only
             conn.send((idx, result))
+
+
+def _set_environment(env: Mapping[str, str]) -> None:
+    """Make this process's environment ``env``, changing only what differs.  Go's
+    runtime (siegfried, loaded later) reads the environment the process started with;
+    clearing it and setting it again (``os.environ.clear``) left Go with none at all, so
+    an operator's GOGC or GODEBUG never reached it."""
+    for key in [k for k in os.environ if k not in env]:
+        del os.environ[key]
+    for key, value in env.items():
+        if os.environ.get(key) != value:
+            os.environ[key] = value
 
 
 @dataclass
@@ -149,8 +160,10 @@ class SupervisedPool(Generic[T, R]):
     WINDOW = 2000
 
     def __init__(self, fn: Callable[[T], R], jobs: int, timeout: float, chunk: int = 16,
-                 on_failure: Callable[[T, Failure], R] | None = None) -> None:
+                 on_failure: Callable[[T, Failure], R] | None = None,
+                 recycle_after: int | None = None) -> None:
         self.fn = fn
+        self.recycle_after = recycle_after or self.RECYCLE_AFTER
         self.on_failure: OnFailure = on_failure or _no_result
         self.jobs = max(1, jobs)
         self.timeout = timeout
@@ -228,7 +241,7 @@ class SupervisedPool(Generic[T, R]):
     def _ready_slots(self, n: int) -> None:
         """Enough live, idle workers for ``n`` files (never more than ``jobs``)."""
         for i, s in enumerate(self.slots):
-            if not s.proc.is_alive() or s.served >= self.RECYCLE_AFTER:
+            if not s.proc.is_alive() or s.served >= self.recycle_after:
                 self._retire(s)  # died while idle (OOM killer, an operator) or worn out
                 self.slots[i] = self._start()
         while len(self.slots) < min(self.jobs, max(1, n)):
@@ -263,10 +276,11 @@ class SupervisedPool(Generic[T, R]):
                 if exhausted and not pending and not busy and nxt not in done:
                     return
                 for i, s in enumerate(self.slots):
-                    if s.served >= self.RECYCLE_AFTER and not s.todo:
+                    if s.served >= self.recycle_after and not s.todo:
                         self._retire(s)
                         self.slots[i] = s = self._start()
-                    if not pending or pending[0][0] - nxt < self.WINDOW:
+                    worn = s.served + len(s.todo) >= self.recycle_after  # let it run dry
+                    if not worn and (not pending or pending[0][0] - nxt < self.WINDOW):
                         self._feed(s, pending)
                 busy = [s for s in self.slots if s.todo]
                 now = time.monotonic()
