@@ -363,3 +363,24 @@ def test_evaluation_key_names_every_rule(tmp_path: Path) -> None:
     other.write_text(Path(nvf.source).read_text(encoding="utf-8").replace(
         "Norm Voorkeursformaten", "Norm  Voorkeursformaten", 1), encoding="utf-8")
     assert base != evaluation_key(load_profile(str(other)), Policy(), "nl")
+
+
+def test_warm_manifest_bytes_equal_cold_with_an_undecodable_name(tmp_path: Path) -> None:
+    """Entries come back from the cache as the very lines a cold scan writes, also for a
+    file name that is not UTF-8 (such an entry is not stored; it is evaluated again)."""
+    d = tmp_path / "d"
+    d.mkdir()
+    shutil.copy(SAMPLES / "stadhuis.png", d / "gewoon.png")
+    odd = os.path.join(os.fsencode(d), b"caf\xe9.png")
+    with open(odd, "wb") as fh:
+        fh.write((SAMPLES / "stadhuis.png").read_bytes())
+    cache = tmp_path / "c.sqlite"
+    _settle()
+    outs = []
+    for i in range(3):
+        out = tmp_path / f"m{i}.json"
+        run_cli("scan", str(d), "--cache", str(cache), "-o", str(out))
+        outs.append([line for line in out.read_bytes().splitlines()
+                     if b'"created"' not in line])
+    assert outs[0] == outs[1] == outs[2]
+    assert any(b"caf" in line for line in outs[0])

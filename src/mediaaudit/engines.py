@@ -6,6 +6,7 @@ import functools
 import hashlib
 import os
 import platform
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -74,19 +75,33 @@ def _heif_version() -> str | None:
         return None
 
 
-def installed_key() -> str:
-    """Cheap identity of the installed engines (package versions, no library loading)."""
-    from importlib import metadata
+_KEY_DISTS = ("pygfried", "pymediainfo", "pillow", "pillow-heif", "python-magic",
+              "c2pa-python", "mutagen", "jpylyzer")
 
+
+def _canonical(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
+
+
+def installed_key() -> str:
+    """Cheap identity of the installed engines (package versions, no library loading).
+    Read from the names of the ``*.dist-info`` folders on ``sys.path`` (a wheel's folder
+    name carries its version): ``importlib.metadata.version`` searches the whole path
+    once per package, 20 ms for eight of them, at every start of a warm rescan."""
     from mediaaudit import __version__
 
-    parts = [f"mediaaudit={__version__}", f"libmagic={identify.libmagic_version()}"]
-    for dist in ("pygfried", "pymediainfo", "pillow", "pillow-heif", "python-magic",
-                 "c2pa-python", "mutagen", "jpylyzer"):
+    found: dict[str, str] = {}
+    for folder in sys.path:
         try:
-            parts.append(f"{dist}={metadata.version(dist)}")
-        except metadata.PackageNotFoundError:
-            parts.append(f"{dist}=-")
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for n in names:
+            if n.endswith(".dist-info"):
+                name, _, version = n[:-len(".dist-info")].partition("-")
+                found.setdefault(_canonical(name), version)
+    parts = [f"mediaaudit={__version__}", f"libmagic={identify.libmagic_version()}"]
+    parts += [f"{d}={found.get(_canonical(d), '-')}" for d in _KEY_DISTS]
     return ";".join(parts)
 
 

@@ -27,6 +27,7 @@ from mediaaudit.model import Facts, FileRef, FileResult
 from mediaaudit.policy import Policy
 from mediaaudit.pool import Failure, SupervisedPool, failed_facts
 from mediaaudit.profile import Profile
+from mediaaudit.writers.json_writer import StoredEntry, entry_line
 
 # Fewer files than this are probed by one worker: a second one would cost more to start
 # and to feed than it saves.
@@ -264,6 +265,16 @@ def evaluation_key(profile: Profile, policy: Policy, lang: str) -> str:
     return hashlib.sha256(parts.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
+def _storable(line: str) -> str | None:
+    """The entry's manifest line, to store; None for an undecodable file name (lone
+    surrogates, which SQLite cannot store): such a file is evaluated again each time."""
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return line
+
+
 def entries(
     refs: list[FileRef], profile: Profile, policy: Policy, lang: str, jobs: int,
     deep: bool = False, cache: FactCache | None = None, timeout: float = DEFAULT_TIMEOUT,
@@ -293,15 +304,14 @@ def entries(
             else:
                 hit = rows.get(stamp.rowid)
                 if hit is not None and hit.entry is not None:
-                    entry: dict[str, Any] = json.loads(hit.entry)
-                    if entry.get("path") == ref.display:
-                        yield entry
+                    stored = StoredEntry(json.loads(hit.entry))
+                    if stored.get("path") == ref.display:
+                        stored.line = hit.entry
+                        yield stored
                         continue
                 facts, raw = _decoded(hit, ref, cache, deep, timeout)
             entry = manifest.file_entry(evaluate(facts, profile, policy), lang)
-            # ASCII escapes keep undecodable names (lone surrogates) storable in SQLite.
-            cache.put(facts, raw, ekey,
-                      json.dumps(entry, ensure_ascii=True, separators=(",", ":")))
+            cache.put(facts, raw, ekey, _storable(entry_line(entry)))
             yield entry
     cache.flush()
 

@@ -17,6 +17,18 @@ from mediaaudit.writers.common import summary_of
 BODY_KEYS = ("files", "skipped", "summary")
 
 
+def entry_line(entry: Mapping[str, Any]) -> str:
+    """One file entry as the manifest writes it: one line, C encoder, UTF-8 kept."""
+    return json.dumps(entry, ensure_ascii=False, separators=(", ", ": "))
+
+
+class StoredEntry(dict[str, Any]):
+    """A file entry read back from the scan cache, with the line it was written as
+    (``entry_line``), so a warm rescan writes it without encoding it again."""
+
+    line: str
+
+
 class JsonManifestWriter:
     """Incremental: ``add`` each entry as it is audited, ``close`` with the totals."""
 
@@ -28,7 +40,7 @@ class JsonManifestWriter:
 
     def add(self, entry: Mapping[str, Any]) -> None:
         """One file per line: readable, diff-friendly, and json's fast C encoder."""
-        text = json.dumps(entry, ensure_ascii=False, separators=(", ", ": "))
+        text = entry.line if isinstance(entry, StoredEntry) else entry_line(entry)
         self._out.write(("\n    " if self._first else ",\n    ") + text)
         self._first = False
 
