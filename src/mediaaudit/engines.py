@@ -119,7 +119,7 @@ def engines_cached(sample: str, store: str) -> dict[str, str | None]:
             return dict(saved[key])
     except (OSError, ValueError):
         pass
-    found = engines(sample)
+    found = _engines_elsewhere(sample)
     try:
         os.makedirs(os.path.dirname(os.path.abspath(store)), exist_ok=True)
         tmp = f"{store}.{os.getpid()}.tmp"
@@ -129,6 +129,18 @@ def engines_cached(sample: str, store: str) -> dict[str, str | None]:
     except OSError:
         pass
     return found
+
+
+def _engines_elsewhere(sample: str) -> dict[str, str | None]:
+    """``engines()`` asked of a worker process: loading every engine (siegfried's Go
+    runtime and signatures above all, ~120 MB) in the scan's own process would keep it
+    there for the whole scan, and its workers could no longer be forked."""
+    from mediaaudit.pool import SupervisedPool
+
+    pool: SupervisedPool[str, dict[str, str | None] | None] = SupervisedPool(engines, 1, 120.0)
+    with pool:
+        found = next(pool.run([sample], 1), None)
+    return found if found is not None else engines(sample)
 
 
 def cache_version(found: dict[str, str | None]) -> str:
