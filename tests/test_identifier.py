@@ -95,21 +95,25 @@ def _tree(pid: int) -> list[int]:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_one_go_runtime_per_scan(tmp_path: Path) -> None:
     """siegfried (and Go's runtime with it) is loaded in one process of a 2-worker scan,
-    the identifier, not in every worker: that is what keeps the scan under 300 MB."""
+    the identifier, not in every worker, and never in the scan's own process (not even to
+    learn the engine versions for a new cache): that keeps the scan under 300 MB."""
     d = _folder_with(60, tmp_path)
     env = {**os.environ, "MEDIAAUDIT_TEST_FAULT": "slow:f*.png"}  # 0.2 s per probe
     proc = subprocess.Popen([sys.executable, "-m", "mediaaudit", "scan", str(d), "-j", "2",
-                             "--no-cache", "-q", "-o", str(tmp_path / "m.json")], env=env)
+                             "--cache", str(tmp_path / "new" / "c.sqlite"), "-q",
+                             "-o", str(tmp_path / "m.json")], env=env)
     most = 0
     seen_workers = 0
+    in_main = False
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal most, seen_workers
+        nonlocal most, seen_workers, in_main
         while not stop.is_set():
             kids = _tree(proc.pid)[1:]
             seen_workers = max(seen_workers, len(kids))
             most = max(most, sum(_loaded(k, "pygfried") for k in kids))
+            in_main = in_main or _loaded(proc.pid, "pygfried")
             time.sleep(0.05)
 
     th = threading.Thread(target=sample)
@@ -121,6 +125,8 @@ def test_one_go_runtime_per_scan(tmp_path: Path) -> None:
         th.join()
     assert seen_workers >= 3  # two probe workers and the identifier
     assert most == 1
+    assert not in_main
+    assert (tmp_path / "new" / "engines.json").is_file()
 
 
 def test_identifier_is_replaced_while_busy_and_answers_stay(

@@ -33,9 +33,6 @@ from multiprocessing.connection import Connection, wait
 from types import TracebackType
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from mediaaudit.codes import CodeId
-from mediaaudit.model import Facts, FileRef, ProbeNote
-
 T = TypeVar("T")  # what a worker is given (a file, a batch of files)
 R = TypeVar("R")  # what it gives back
 
@@ -130,20 +127,6 @@ class _Slot:
     todo: deque[tuple[int, Any]] = field(default_factory=deque)
     since: float = 0.0
     served: int = 0
-
-
-def failed_facts(ref: FileRef, failure: Failure) -> Facts:
-    """The facts of a file whose probe gave no result: MA-IO-005 after a time-out,
-    MA-IO-006 (probe failed) after a crash or an exception outside the probe's guards."""
-    if failure.kind is FailureKind.TIMEOUT:
-        return Facts(ref=ref, notes=(ProbeNote(CodeId.TIMEOUT, {"seconds": failure.detail}),))
-    if failure.kind is FailureKind.CRASH:
-        code = failure.detail
-        how = f"signal {-code}" if code is not None and code < 0 else f"exit {code}"
-        reason = f"worker crashed ({how})"
-    else:
-        reason = f"probe: {type(failure.detail).__name__}"
-    return Facts(ref=ref, notes=(ProbeNote(CodeId.PROBE_FAILED, {"reason": reason}),))
 
 
 class SupervisedPool(Generic[T, R]):

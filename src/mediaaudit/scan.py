@@ -3,9 +3,11 @@
 Probing is the only expensive part and the only one that parses untrusted bytes with
 native code, so it always runs in worker processes (``pool``), even for one file: a
 hung or crashed decoder then costs one file (MA-IO-005 / MA-IO-006), never the scan or
-the watch service.  Workers return results in input order; the input is sorted, so the
-manifest order never depends on ``--jobs``.  ``watch`` goes through ``audit`` too, with
-a pool it keeps warm between files.
+the watch service.  siegfried runs in one more supervised process for all files
+(``Probers``), so its Go runtime is in memory once.  Workers return results in input
+order; the input is sorted, so the manifest order never depends on ``--jobs``.  ``watch``
+goes through ``audit`` too, with workers it keeps warm between files.  With a cache, an
+unchanged file costs a ``stat`` and part of a SQLite query (``entries``).
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from typing import Any
 
 from mediaaudit import manifest
 from mediaaudit.cache import BATCH, FactCache, Hit
+from mediaaudit.codes import CodeId
 from mediaaudit.evaluate import evaluate
-from mediaaudit.model import Facts, FileRef, FileResult
+from mediaaudit.model import Facts, FileRef, FileResult, ProbeNote
 from mediaaudit.policy import Policy
-from mediaaudit.pool import Failure, SupervisedPool, failed_facts
+from mediaaudit.pool import Failure, FailureKind, SupervisedPool
 from mediaaudit.profile import Profile
 from mediaaudit.writers.json_writer import StoredEntry, entry_line
 
@@ -76,6 +79,20 @@ def probe_one(ref: FileRef, deep: bool = False, match: dict[str, Any] | None = N
     if "late" in faults:
         time.sleep(3)
     return facts
+
+
+def failed_facts(ref: FileRef, failure: Failure) -> Facts:
+    """The facts of a file whose probe gave no result: MA-IO-005 after a time-out,
+    MA-IO-006 (probe failed) after a crash or an exception outside the probe's guards."""
+    if failure.kind is FailureKind.TIMEOUT:
+        return Facts(ref=ref, notes=(ProbeNote(CodeId.TIMEOUT, {"seconds": failure.detail}),))
+    if failure.kind is FailureKind.CRASH:
+        code = failure.detail
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit {code}"
+        reason = f"worker crashed ({how})"
+    else:
+        reason = f"probe: {type(failure.detail).__name__}"
+    return Facts(ref=ref, notes=(ProbeNote(CodeId.PROBE_FAILED, {"reason": reason}),))
 
 
 Item = tuple[FileRef, "dict[str, Any] | None"]  # a file and siegfried's match, if known
