@@ -8,7 +8,6 @@ matching ``mediaaudit explain`` entry.  Codes are never renumbered or reused.
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -753,7 +752,7 @@ def render(code: str, params: Mapping[str, Any], lang: str) -> str:
     for key in ENGINE_PARAMS:
         if isinstance(shown.get(key), str):
             shown[key] = localise(shown[key], lang)
-    return string.Formatter().vformat(template, (), _SafeDict(shown))
+    return template.format_map(_SafeDict(shown))
 
 
 def explain_parts(code: str, lang: str) -> list[tuple[str, str]]:
