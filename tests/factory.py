@@ -150,3 +150,14 @@ SVG_DOCTYPE = (
     '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
     '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="40" height="30"/>\n'
 )
+
+
+def folder_of_pngs(tmp: Path, n: int) -> Path:
+    """``tmp/many`` with ``n`` copies of one small PNG, f000.png … (for pool tests: enough
+    files for the scan to start its workers and its identifier)."""
+    d = tmp / "many"
+    d.mkdir()
+    src = image(d / "f000.png", "PNG")
+    for i in range(1, n):
+        shutil.copy(src, d / f"f{i:03d}.png")
+    return d

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+import factory
 from conftest import Run, run_cli
 from hostile import build
 
@@ -75,21 +76,10 @@ def test_hostile_files_do_not_change_good_verdicts(hostile: Path, tmp_path: Path
     assert {k: v for k, v in strip(b).items() if k in good} == good
 
 
-def _folder_with(n: int, tmp: Path) -> Path:
-    import factory
-
-    d = tmp / "many"
-    d.mkdir()
-    src = factory.image(d / "f000.png", "PNG")
-    for i in range(1, n):
-        shutil.copy(src, d / f"f{i:03d}.png")
-    return d
-
-
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_hanging_file_is_killed_and_the_scan_goes_on(tmp_path: Path, jobs: str,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    d = _folder_with(30, tmp_path)
+    d = factory.folder_of_pngs(tmp_path, 30)
     monkeypatch.setenv("MEDIAAUDIT_TEST_FAULT", "hang:f007.png")
     t = time.monotonic()
     run = run_cli("scan", str(d), "-j", jobs, "--no-cache", "--timeout", "2")
@@ -102,7 +92,7 @@ def test_hanging_file_is_killed_and_the_scan_goes_on(tmp_path: Path, jobs: str,
 
 
 def test_crashing_worker_costs_one_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    d = _folder_with(30, tmp_path)
+    d = factory.folder_of_pngs(tmp_path, 30)
     monkeypatch.setenv("MEDIAAUDIT_TEST_FAULT", "crash:f011.png")
     run = run_cli("scan", str(d), "-j", "2", "--no-cache")
     assert run.exit_code == 2
@@ -198,7 +188,7 @@ def _scan_subprocess(d: Path, *args: str, fault: str) -> tuple[int, dict[str, An
 
 
 def test_two_file_scan_with_a_crash_still_writes_its_manifest(tmp_path: Path) -> None:
-    d = _folder_with(2, tmp_path)
+    d = factory.folder_of_pngs(tmp_path, 2)
     code, m, err = _scan_subprocess(d, fault="crash:f000.png")
     assert code == 2 and "Traceback" not in err, err
     assert [Path(f["path"]).name for f in m["files"]] == ["f000.png", "f001.png"]
@@ -208,7 +198,7 @@ def test_two_file_scan_with_a_crash_still_writes_its_manifest(tmp_path: Path) ->
 
 @pytest.mark.parametrize("fault", ["crash:f003.png", "hang:f003.png"])
 def test_jobs_1_is_supervised_too(tmp_path: Path, fault: str) -> None:
-    d = _folder_with(8, tmp_path)
+    d = factory.folder_of_pngs(tmp_path, 8)
     code, m, err = _scan_subprocess(d, "-j", "1", "--timeout", "2", fault=fault)
     assert code == 2, err
     names = [Path(f["path"]).name for f in m["files"]]
@@ -219,7 +209,7 @@ def test_jobs_1_is_supervised_too(tmp_path: Path, fault: str) -> None:
 
 
 def test_manifest_order_does_not_depend_on_crashes_or_jobs(tmp_path: Path) -> None:
-    d = _folder_with(40, tmp_path)
+    d = factory.folder_of_pngs(tmp_path, 40)
     fault = "crash:f00[13].png,slow:f01*.png,crash:f025.png"
     runs = [_scan_subprocess(d, "-j", j, fault=fault)[1] for j in ("1", "2")]
     strip = [[(f["path"], f["outcome"]) for f in m["files"]] for m in runs]
@@ -231,7 +221,7 @@ def test_manifest_order_does_not_depend_on_crashes_or_jobs(tmp_path: Path) -> No
 def test_probes_never_run_in_the_scanning_process(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """In-process (as the tests call the CLI): a crash fault would kill pytest itself."""
-    d = _folder_with(1, tmp_path)
+    d = factory.folder_of_pngs(tmp_path, 1)
     monkeypatch.setenv("MEDIAAUDIT_TEST_FAULT", "crash:f000.png")
     run = run_cli("scan", str(d), "-j", "1", "--no-cache")
     assert run.exit_code == 2

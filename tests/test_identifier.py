@@ -14,6 +14,7 @@ import pytest
 
 from mediaaudit.probe.identify import pronom, pronom_many
 
+import factory
 from conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,23 +46,12 @@ def test_names_that_are_not_utf8_and_missing_files(tmp_path: Path) -> None:
     assert got[2] == pronom(gone)
 
 
-def _folder_with(n: int, tmp: Path) -> Path:
-    import factory
-
-    d = tmp / "many"
-    d.mkdir()
-    src = factory.image(d / "f000.png", "PNG")
-    for i in range(1, n):
-        os.link(src, d / f"f{i:03d}.png")
-    return d
-
-
 @pytest.mark.parametrize("fault", ["idhang", "idcrash"])
 def test_identifier_hang_or_crash_costs_no_identification(
         tmp_path: Path, fault: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The identifier is killed (time limit) or dies on a batch; that batch's files are
     identified by the probe workers instead, so every file still gets its PUID."""
-    d = _folder_with(40, tmp_path)
+    d = factory.folder_of_pngs(tmp_path, 40)
     monkeypatch.setenv("MEDIAAUDIT_TEST_FAULT", f"{fault}:f007.png")
     t = time.monotonic()
     run = run_cli("scan", str(d), "-j", "2", "--no-cache", "--timeout", "2")
@@ -97,7 +87,7 @@ def test_one_go_runtime_per_scan(tmp_path: Path) -> None:
     """siegfried (and Go's runtime with it) is loaded in one process of a 2-worker scan,
     the identifier, not in every worker, and never in the scan's own process (not even to
     learn the engine versions for a new cache): that keeps the scan under 300 MB."""
-    d = _folder_with(60, tmp_path)
+    d = factory.folder_of_pngs(tmp_path, 60)
     env = {**os.environ, "MEDIAAUDIT_TEST_FAULT": "slow:f*.png"}  # 0.2 s per probe
     proc = subprocess.Popen([sys.executable, "-m", "mediaaudit", "scan", str(d), "-j", "2",
                              "--cache", str(tmp_path / "new" / "c.sqlite"), "-q",
@@ -138,7 +128,7 @@ def test_identifier_is_replaced_while_busy_and_answers_stay(
 
     monkeypatch.setattr(scan, "BATCH_FILES", 4)
     monkeypatch.setattr(scan, "IDENTIFIER_RECYCLE", 2)
-    refs, _ = walk([str(_folder_with(40, tmp_path))])
+    refs, _ = walk([str(factory.folder_of_pngs(tmp_path, 40))])
     with scan.Probers(2, 30.0, chunk=2) as probers:
         facts = list(probers.run(refs))
         assert probers.ident is not None and probers.ident.started >= 5
@@ -148,7 +138,7 @@ def test_identifier_is_replaced_while_busy_and_answers_stay(
 def test_go_settings_reach_siegfried_in_the_identifier(tmp_path: Path) -> None:
     """An operator's GODEBUG/GOGC must reach Go's runtime in the identifier: the worker
     start used to clear and refill the environment, which left Go with none."""
-    d = _folder_with(30, tmp_path)
+    d = factory.folder_of_pngs(tmp_path, 30)
     env = {**os.environ, "GODEBUG": "gctrace=1"}
     res = subprocess.run([sys.executable, "-m", "mediaaudit", "scan", str(d), "-j", "2",
                           "--no-cache", "-q", "-o", str(tmp_path / "m.json")],

@@ -19,7 +19,6 @@ Otherwise they come from a fork server, a clean single-threaded process started 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import signal
 import sys
@@ -29,9 +28,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from multiprocessing.connection import Connection, wait
 from types import TracebackType
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
+
+if TYPE_CHECKING:  # multiprocessing is imported where a worker starts: a warm rescan that
+    from multiprocessing.connection import Connection  # probes nothing never loads it
 
 T = TypeVar("T")  # what a worker is given (a file, a batch of files)
 R = TypeVar("R")  # what it gives back
@@ -70,6 +71,8 @@ def _thread_count() -> int:
 
 def start_method() -> str:
     """fork when it is safe here and now, else a fork server, else spawn."""
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     if ("fork" in methods and sys.platform.startswith("linux") and _thread_count() == 1
             and not any(m in sys.modules for m in _FORK_UNSAFE_MODULES)):
@@ -164,6 +167,8 @@ class SupervisedPool(Generic[T, R]):
 
     def _start(self) -> _Slot:
         method = start_method()
+        import multiprocessing
+
         ctx: Any = multiprocessing.get_context(method)  # typeshed: BaseContext has no Process
         if method == "forkserver":
             ctx.set_forkserver_preload(_PRELOAD)
@@ -268,7 +273,7 @@ class SupervisedPool(Generic[T, R]):
                 busy = [s for s in self.slots if s.todo]
                 now = time.monotonic()
                 wait_for = min((s.since + self.timeout - now for s in busy), default=0.0)
-                ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy],
+                ready = _wait([s.conn for s in busy] + [s.proc.sentinel for s in busy],
                              timeout=max(0.0, wait_for)) if busy else []
                 now = time.monotonic()
                 for i, s in enumerate(list(self.slots)):
@@ -314,3 +319,9 @@ class SupervisedPool(Generic[T, R]):
 def _no_result(item: Any, failure: Failure) -> None:
     """The default ``on_failure``: no result (None) for that item."""
     return None
+
+
+def _wait(objects: list[Any], timeout: float) -> list[Any]:
+    from multiprocessing.connection import wait
+
+    return wait(objects, timeout)
