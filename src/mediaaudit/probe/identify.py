@@ -1,8 +1,9 @@
 """Format identification: libmagic (MIME + description) and siegfried (PRONOM PUID).
 
-Both run in-process.  The libmagic handles are created lazily, once per process,
-because creating them loads the magic database (~10 ms) and they are not fork-safe to
-share across a pool's workers.
+Both run in the process that calls them: libmagic in the probe workers; siegfried in
+the scan's one identifier process (``pronom_many``), or in a worker for a small scan or
+a batch the identifier did not finish (``pronom``).  The libmagic handles are created
+lazily, once per process, because creating them loads the magic database (~10 ms).
 """
 
 from __future__ import annotations
