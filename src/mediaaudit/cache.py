@@ -1,9 +1,10 @@
 """Incremental cache of probe facts (SQLite, embedded).
 
-Facts, not verdicts, are stored, keyed by the file's absolute path plus a fingerprint, and
-by a version string covering mediaaudit, the probe code (a hash of its source) and the
-engines.  A profile or policy change therefore re-evaluates from cached facts; a changed
-file or sidecar is probed again.
+Facts are stored, keyed by the file's absolute path plus a fingerprint, and by a version
+string covering mediaaudit, the probe code (a hash of its source) and the engines; beside
+them, the manifest entry last evaluated from them, with the key of the rules it was
+evaluated under (see ``FactCache``).  A profile, policy or language change therefore
+re-evaluates from cached facts; a changed file or sidecar is probed again.
 
 The fingerprint is what git's index compares: size, mtime, ctime and inode, of the file
 and of every sidecar ``mediaaudit.sidecars`` finds for it, so a sidecar added, removed or
