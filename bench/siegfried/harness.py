@@ -1,7 +1,7 @@
 import sys, os, json, time, glob, statistics
 import pygfried
 REAL_DIRS = ['tests/realworld/files','tests/realworld/rights','tests/realworld/readers','tests/realworld/c2pa','sample_media']
-ROOT=os.environ.get('MEDIAAUDIT_ROOT', '/work/main')
+ROOT=os.environ.get('MEDIAAUDIT_ROOT') or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CAM_EXT = {'.jpg','.jpeg','.heic','.heif','.dng','.raf','.nef','.rw2','.cr2','.cr3','.arw','.orf','.pef'}
 FIELDS = ('id','format','version','basis','warning','class')
 def real_files():

@@ -1,8 +1,8 @@
 # Hybrid: identify with a BOF-limited signature; re-identify with pygfried's default when the fast
 # result is UNKNOWN or is a PUID that some deep-evidence format (unbounded/ >64KiB BOF offset) has priority over.
 import sys, json, os, time, glob
-sys.path.insert(0,'/tmp/sfbuild'); import harness, pygfried
-S=set(json.load(open('/tmp/sfbuild/data/overridden_by_deep_V122.json')))|{'UNKNOWN'}
+B=os.environ.get('SFBUILD','/tmp/sfbuild'); sys.path.insert(0,os.path.dirname(os.path.abspath(__file__))); import harness, pygfried
+S=set(json.load(open(B+'/data/overridden_by_deep_V122.json')))|{'UNKNOWN'}
 fast=pygfried.Scanner(signature=sys.argv[1]); slow=pygfried.Scanner(profile='default')
 nfb=[0]
 def hyb(p):
@@ -12,7 +12,7 @@ def hyb(p):
     return r
 def first(r):
     m=r['files'][0]['matches'][0]; return {k:m.get(k) for k in harness.FIELDS}
-files=harness.real_files()+harness.bench_files()+sorted(glob.glob('/tmp/sfbuild/risk/*'))
+files=harness.real_files()+harness.bench_files()+sorted(glob.glob(B+'/risk/*'))
 d=[p for p in files if first(hyb(p))!=first(pygfried.identify(p,detailed=True))]
 print(sys.argv[1],'hybrid result diffs vs default over',len(files),'files:',len(d),d[:5])
 bf=harness.bench_files(); img=[p for p in bf if not p.endswith(('.mkv','.mov','.mp4','.webm'))]
