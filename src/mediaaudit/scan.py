@@ -12,7 +12,6 @@ unchanged file costs a ``stat`` and part of a SQLite query (``entries``).
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import hashlib
 import json
@@ -26,6 +25,7 @@ from mediaaudit import manifest
 from mediaaudit.cache import BATCH, FactCache, Hit
 from mediaaudit.codes import CodeId
 from mediaaudit.evaluate import evaluate
+from mediaaudit.faults import injected
 from mediaaudit.model import Facts, FileRef, FileResult, ProbeNote
 from mediaaudit.policy import Policy
 from mediaaudit.pool import Failure, FailureKind, SupervisedPool
@@ -50,12 +50,7 @@ def _injected_faults(path: str) -> frozenset[str]:
     and changes between an audit and its use, can be tested end to end.  ``idhang`` and
     ``idcrash`` do the same to the identifier process while it has that file in its batch.
     It runs where the probe runs: in a worker.  Unset in normal use."""
-    spec = os.environ.get("MEDIAAUDIT_TEST_FAULT")
-    if not spec:
-        return frozenset()
-    name = os.path.basename(path)
-    return frozenset(kind for kind, _, pattern in (i.partition(":") for i in spec.split(","))
-                     if pattern and fnmatch.fnmatchcase(name, pattern))
+    return injected("MEDIAAUDIT_TEST_FAULT", path)
 
 
 def probe_one(ref: FileRef, deep: bool = False, match: dict[str, Any] | None = None) -> Facts:
@@ -63,20 +58,20 @@ def probe_one(ref: FileRef, deep: bool = False, match: dict[str, Any] | None = N
     answer when the identifier gave one (else siegfried runs here)."""
     if ref.problem is not None:
         return Facts(ref=ref, notes=(ref.problem,))
-    faults = _injected_faults(ref.path)
-    if "crash" in faults:
+    kinds = _injected_faults(ref.path)
+    if "crash" in kinds:
         os.kill(os.getpid(), signal.SIGSEGV)
-    if "hang" in faults:
+    if "hang" in kinds:
         time.sleep(3600)
-    if "raise" in faults:
+    if "raise" in kinds:
         raise RuntimeError("injected fault")
-    if "slow" in faults:
+    if "slow" in kinds:
         time.sleep(0.2)
     from mediaaudit.probe.readers import file_readers, image_readers  # workers only
     from mediaaudit.probe.run import probe_file
 
     facts = probe_file(ref, image_readers(), file_readers(), deep=deep, match=match)
-    if "late" in faults:
+    if "late" in kinds:
         time.sleep(3)
     return facts
 
@@ -111,10 +106,10 @@ def identify_batch(paths: tuple[str, ...], workers: int) -> list[dict[str, Any]]
     from mediaaudit.probe.identify import pronom_many
 
     for p in paths:
-        faults = _injected_faults(p)
-        if "idcrash" in faults:
+        kinds = _injected_faults(p)
+        if "idcrash" in kinds:
             os.kill(os.getpid(), signal.SIGSEGV)
-        if "idhang" in faults:
+        if "idhang" in kinds:
             time.sleep(3600)
     return pronom_many(paths, workers)
 

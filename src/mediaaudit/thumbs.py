@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import fnmatch
 import io
 import multiprocessing
 import os
@@ -32,6 +31,7 @@ from typing import Any
 from PIL import Image
 
 from mediaaudit.digest import sha256_file
+from mediaaudit.faults import injected
 
 SIZE = (160, 160)
 _SKIP = ("MA-IO-",)
@@ -115,12 +115,7 @@ def _injected_faults(path: str) -> frozenset[str]:
     so the isolation of previews can be tested end to end (``scan``'s
     MEDIAAUDIT_TEST_FAULT covers probes only).  Read here, in the parent, and handed to
     the child.  Unset in normal use."""
-    spec = os.environ.get("MEDIAAUDIT_TEST_PREVIEW_FAULT")
-    if not spec:
-        return frozenset()
-    name = os.path.basename(path)
-    return frozenset(kind for kind, _, pattern in (i.partition(":") for i in spec.split(","))
-                     if pattern and fnmatch.fnmatchcase(name, pattern))
+    return injected("MEDIAAUDIT_TEST_PREVIEW_FAULT", path)
 
 
 def _child(conn: Connection, kind: str, path: str, faults: frozenset[str]) -> None:
