@@ -227,9 +227,10 @@ class FactCache:
                     out[i] = Stamp(rowid, fp, ekey)
         return out
 
-    def fetch(self, stamps: list[Stamp], ekey: str) -> dict[int, Hit]:
+    def fetch(self, stamps: list[Stamp], ekey: str | None) -> dict[int, Hit]:
         """The rows of ``stamps`` (by rowid), each with its entry if it was evaluated under
-        ``ekey``, else with its facts; a row replaced meanwhile is left out (a miss)."""
+        ``ekey``, else (and always when ``ekey`` is None) with its facts; a row replaced
+        meanwhile is left out (a miss)."""
         if self._db is None or not stamps:
             return {}
         want = {s.rowid: s.fp for s in stamps}

@@ -223,15 +223,24 @@ def probe_all(
 
 def _rows(
     refs: list[FileRef], jobs: int, deep: bool, cache: FactCache, timeout: float,
-    pool: Probers | None,
+    pool: Probers | None, ekey: str | None,
 ) -> Iterator[tuple[FileRef, Hit | None, Facts | None]]:
     """Each ref in order with its cache row, or (a miss) with facts probed for it now;
-    the misses are probed in parallel while the hits are being used."""
-    hits = [cache.lookup(r) for r in refs]
-    probed = probe_all([r for r, h in zip(refs, hits, strict=True) if h is None], jobs, deep,
-                       timeout, pool)
-    for ref, hit in zip(refs, hits, strict=True):
-        yield ref, hit, (next(probed) if hit is None else None)
+    the misses are probed in parallel while the hits are being used.  Rows are looked up
+    and read ``BATCH`` at a time; one evaluated under ``ekey`` comes with its manifest
+    entry instead of its facts.  A row replaced since the lookup comes as (ref, None, None)."""
+    stamps = cache.check(refs)
+    probed = probe_all([r for r, st in zip(refs, stamps, strict=True) if st is None], jobs,
+                       deep, timeout, pool)
+    for start in range(0, len(refs), BATCH):
+        window = range(start, min(start + BATCH, len(refs)))
+        rows = cache.fetch([st for i in window if (st := stamps[i]) is not None], ekey)
+        for i in window:
+            stamp = stamps[i]
+            if stamp is None:
+                yield refs[i], None, next(probed)
+            else:
+                yield refs[i], rows.get(stamp.rowid), None
 
 
 def _decoded(hit: Hit | None, ref: FileRef, cache: FactCache, deep: bool, timeout: float
@@ -255,13 +264,12 @@ def cached_facts(
     if cache is None or deep:
         yield from probe_all(refs, jobs, deep, timeout, pool)
         return
-    for ref, hit, facts in _rows(refs, jobs, deep, cache, timeout, pool):
-        if hit is not None:
+    for ref, hit, facts in _rows(refs, jobs, deep, cache, timeout, pool, None):
+        if facts is None:
             facts, raw = _decoded(hit, ref, cache, deep, timeout)
             if raw is not None:
                 yield facts
                 continue
-        assert facts is not None
         cache.put(facts)
         yield facts
     cache.flush()
@@ -298,33 +306,23 @@ def entries(
     facts, no evaluation (a warm rescan is then mostly ``stat`` and SQLite).  Everything
     else is evaluated here and its entry stored for the next time."""
     if cache is None or deep:
-        for facts in probe_all(refs, jobs, deep, timeout):
-            yield manifest.file_entry(evaluate(facts, profile, policy), lang)
+        for probed in probe_all(refs, jobs, deep, timeout):
+            yield manifest.file_entry(evaluate(probed, profile, policy), lang)
         return
     ekey = evaluation_key(profile, policy, lang)
-    stamps = cache.check(refs)
-    probed = probe_all([r for r, st in zip(refs, stamps, strict=True) if st is None], jobs, deep,
-                       timeout)
-    for start in range(0, len(refs), BATCH):
-        window = range(start, min(start + BATCH, len(refs)))
-        rows = cache.fetch([st for i in window if (st := stamps[i]) is not None], ekey)
-        for i in window:
-            ref, stamp = refs[i], stamps[i]
-            raw = None
-            if stamp is None:
-                facts = next(probed)
-            else:
-                hit = rows.get(stamp.rowid)
-                if hit is not None and hit.entry is not None:
-                    stored = StoredEntry(json.loads(hit.entry))
-                    if stored.get("path") == ref.display:
-                        stored.line = hit.entry
-                        yield stored
-                        continue
-                facts, raw = _decoded(hit, ref, cache, deep, timeout)
-            entry = manifest.file_entry(evaluate(facts, profile, policy), lang)
-            cache.put(facts, raw, ekey, _storable(entry_line(entry)))
-            yield entry
+    for ref, hit, facts in _rows(refs, jobs, deep, cache, timeout, None, ekey):
+        raw = None
+        if facts is None:
+            if hit is not None and hit.entry is not None:
+                stored = StoredEntry(json.loads(hit.entry))
+                if stored.get("path") == ref.display:
+                    stored.line = hit.entry
+                    yield stored
+                    continue
+            facts, raw = _decoded(hit, ref, cache, deep, timeout)
+        entry = manifest.file_entry(evaluate(facts, profile, policy), lang)
+        cache.put(facts, raw, ekey, _storable(entry_line(entry)))
+        yield entry
     cache.flush()
 
 
