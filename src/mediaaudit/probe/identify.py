@@ -85,9 +85,7 @@ def pronom(path: str) -> dict[str, Any]:
             os.symlink(os.path.abspath(path), link)
             return pronom(link)
     res: dict[str, Any] = dict(pygfried.identify(path, detailed=True))
-    files = res.get("files") or [{}]
-    matches = files[0].get("matches") or [{}]
-    return dict(matches[0])
+    return _first_match((res.get("files") or [{}])[0])
 
 
 def pronom_many(paths: Sequence[str], workers: int) -> list[dict[str, Any]]:
@@ -103,9 +101,13 @@ def pronom_many(paths: Sequence[str], workers: int) -> list[dict[str, Any]]:
     if clean:
         res: dict[str, Any] = dict(pygfried.identify_many(clean, workers=max(1, workers)))
         for f in res.get("files") or []:
-            matches = f.get("matches") or [{}]
-            found[str(f.get("filename"))] = dict(matches[0])
+            found[str(f.get("filename"))] = _first_match(f)
     return [found[p] if p in found else pronom(p) for p in paths]
+
+
+def _first_match(file_result: dict[str, Any]) -> dict[str, Any]:
+    """siegfried's first match for one file of its answer ({} when it has none)."""
+    return dict((file_result.get("matches") or [{}])[0])
 
 
 def _utf8(path: str) -> bool:
