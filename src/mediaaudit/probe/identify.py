@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from typing import Any
@@ -74,12 +75,13 @@ def sniff(head: bytes) -> tuple[str | None, str | None]:
 def pronom(path: str) -> dict[str, Any]:
     """siegfried's first PRONOM match for ``path`` as a plain dict.
 
-    siegfried (Go) takes only UTF-8 paths; a file whose name is not valid UTF-8 is
-    identified through a temporary symlink with a clean name and the same extension."""
+    A path siegfried cannot answer about (see ``_siegfried_safe``) is identified through
+    a temporary symlink with a clean name and the same extension (its letters and digits):
+    the bytes are the same file's, only the name siegfried sees differs."""
     import pygfried
 
-    if not _utf8(path):
-        ext = os.path.splitext(path)[1].encode("ascii", "ignore").decode()
+    if not _siegfried_safe(path):
+        ext = re.sub(r"[^A-Za-z0-9.]", "", os.path.splitext(path)[1])
         with tempfile.TemporaryDirectory(prefix="mediaaudit-") as tmp:
             link = os.path.join(tmp, "file" + ext)
             os.symlink(os.path.abspath(path), link)
@@ -92,11 +94,12 @@ def pronom_many(paths: Sequence[str], workers: int) -> list[dict[str, Any]]:
     """``pronom`` for many files in one call.  siegfried identifies them with its own
     threads (``workers``), so a scan needs one Go runtime and one copy of the signatures
     (~120 MB) for all its files instead of one per worker process.  Each file's result is
-    the one ``pronom`` gives (same first match, errors in the same place); a name that is
-    not valid UTF-8, or that siegfried's answer does not name, goes through ``pronom``."""
+    the one ``pronom`` gives (same first match, errors in the same place); a path that
+    siegfried cannot answer about, or that its answer does not name, goes through
+    ``pronom`` (one such name in a batch would otherwise spoil the whole batch's answer)."""
     import pygfried
 
-    clean = [p for p in paths if _utf8(p)]
+    clean = [p for p in paths if _siegfried_safe(p)]
     found: dict[str, dict[str, Any]] = {}
     if clean:
         res: dict[str, Any] = dict(pygfried.identify_many(clean, workers=max(1, workers)))
@@ -110,12 +113,23 @@ def _first_match(file_result: dict[str, Any]) -> dict[str, Any]:
     return dict((file_result.get("matches") or [{}])[0])
 
 
-def _utf8(path: str) -> bool:
+# Control characters (C0, DEL, C1).  siegfried 1.11 writes 0x1a-0x1f in a file name
+# into its JSON answer unescaped, so pygfried cannot parse the answer (JSONDecodeError:
+# a valid image became "could not be checked", and in a batch every file of the batch
+# lost its answer).  The others pass today; the rule covers the whole class, not the
+# bytes that happen to break this version.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _siegfried_safe(path: str) -> bool:
+    """Can siegfried be given this path as it is?  Not when it is not valid UTF-8 (Go
+    takes only UTF-8; undecodable bytes arrive as lone surrogates) or holds a control
+    character anywhere (the folder's name is part of the path it echoes)."""
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
         return False
-    return True
+    return _CONTROL.search(path) is None
 
 
 def identification(
