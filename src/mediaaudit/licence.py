@@ -3,6 +3,12 @@
 pages and legal code, ports), the short forms ('CC BY-SA 4.0') and the written-out names
 in English and Dutch that the vectors in tests/test_licence.py cover.
 
+A URL names a licence only as a whole: an http(s) URL (or one written without a scheme)
+whose host is creativecommons.org or www.creativecommons.org and whose path is a
+licence's path (``/licenses/by/4.0/``, with an optional port, deed or legal code page).
+``javascript:…//creativecommons.org/licenses/by/4.0/``, another host that contains the
+name, or a page that is not a licence is not a licence (and not words either).
+
 Pure and table-driven.  Anything that is not recognised returns None and is kept raw
 by the caller, so an odd licence is reported rather than silently dropped.
 """
@@ -15,6 +21,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 VERSIONS = {"1.0", "2.0", "2.1", "2.5", "3.0", "4.0"}
 ORDER = ("by", "nc", "nd", "sa")
@@ -32,9 +39,17 @@ SPDX_PORTED = {
     "CC-BY-SA-2.1-JP", "CC-BY-SA-3.0-AT", "CC-BY-SA-3.0-DE", "CC-BY-SA-3.0-IGO",
 }
 
-_URL = re.compile(
-    r"(?:https?:)?(?://)?(?:www\.)?\bcreativecommons\.org/(licenses|publicdomain)/([a-z+-]+)/"
-    r"(\d\.\d)/?(?:([a-z]{2}|scotland|igo)(?=/|$|[?#\s]))?"
+# A licence URL is judged as a whole URL, never as a substring: the token that holds
+# "creativecommons.org" (up to white space, less the brackets and quotes around it) must
+# parse as an http(s) URL (or one written without a scheme: "//host/…", "host/…") whose
+# host is Creative Commons' own and whose path is a licence's path.  A substring search
+# read "javascript:alert(1)//creativecommons.org/licenses/by/4.0/" as CC BY 4.0.
+HOSTS = frozenset(("creativecommons.org", "www.creativecommons.org"))
+_URL_TOKEN = re.compile(r"\S*creativecommons\.org\S*")
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
+_PATH = re.compile(
+    r"/(licenses|publicdomain)/([a-z+-]+)/(\d\.\d)(?:/([a-z]{2}|scotland|igo))?"
+    r"(?:/(?:deed|legalcode|rdf)(?:\.[a-z0-9_-]+)*)?/?"
 )
 _SHORT = re.compile(
     r"\bcc[\s_-]+((?:(?:by|nc|nd|sa)(?![a-z])[\s_-]*)+)(\d\.\d)?(?:[\s_-]+([a-z]{2,8})\b)?"
@@ -108,7 +123,27 @@ CC0 = Licence("CC0-1.0", "https://creativecommons.org/publicdomain/zero/1.0/", (
 PDM = Licence("CC-PDM-1.0", "https://creativecommons.org/publicdomain/mark/1.0/", (), "1.0")
 
 
-def _from_url(m: re.Match[str]) -> Licence | None:
+def _url_path(token: str) -> re.Match[str] | None:
+    """The licence path of a URL token (see ``HOSTS``), or None when the token is not an
+    http(s) URL on a Creative Commons host with a licence path."""
+    t = token.lstrip("(<[{\"'").rstrip(")>]}\"'.,;:!")  # "(https://…)." in a sentence
+    if not _SCHEME.match(t) and not t.startswith("//"):
+        t = "//" + t  # "creativecommons.org/licenses/by/4.0/", written without a scheme
+    try:
+        u = urlsplit(t)
+        host = u.hostname
+        user = u.username
+    except ValueError:  # a bad port or bracketed host
+        return None
+    if u.scheme not in ("", "http", "https") or host not in HOSTS or user is not None:
+        return None
+    return _PATH.fullmatch(u.path)
+
+
+def _from_url(token: str) -> Licence | None:
+    m = _url_path(token)
+    if m is None:
+        return None
     kind, slug, version, port = m.group(1), m.group(2), m.group(3), m.group(4)
     if kind == "publicdomain":
         if version != "1.0":
@@ -176,9 +211,10 @@ def normalise_all(text: str | None) -> list[Licence]:
     if not text:
         return []
     s = _clean(text)
-    found = _distinct(_URL, _from_url, s)
+    found = _distinct(_URL_TOKEN, lambda m: _from_url(m.group()), s)
+    s = _URL_TOKEN.sub(" ", s)  # a URL that is not a licence is not words either
     if found:
-        rest = _URL.sub(" ", s)
+        rest = s
         named = _distinct(_SHORT, _from_short, rest) or [
             x for x in [_long_names(rest)] if x is not None]
         for n in named:
