@@ -57,6 +57,12 @@ TEXT = {
                      "en": "drop folder does not exist: {path}"},
     "watch_pair": {"nl": "--approved en --rejected horen bij elkaar",
                    "en": "--approved and --rejected go together"},
+    "fix_out_overlap": {
+        "nl": "--out {out} overlapt met de bron {path} (dezelfde map, erin of eromheen); "
+              "kies een map buiten de bronnen",
+        "en": "--out {out} overlaps the source {path} (the same folder, inside it or "
+              "around it); choose a folder outside the sources",
+    },
 }
 
 # Words for a finding's severity, as the reports use them.

@@ -101,6 +101,10 @@ def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool
     for p in paths:
         if not os.path.lexists(p):
             fail(text("no_path", lang, path=p))
+    clash = _overlapping(paths, out_dir)
+    if clash is not None:
+        fail(text("fix_out_overlap", lang, out=out_dir, path=clash))
+    started = manifest.now_utc()
     real_out = _prepare_out(out_dir, dry_run)
     try:
         check_libmagic()
@@ -156,11 +160,12 @@ def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool
     doc = provenance.document(head, os.path.normpath(out_dir),
                               {"master": master, "strip_location": strip_location,
                                "image_format": image_format}, derivatives, not_fixed, unchanged)
-    target = manifest_path or os.path.join(
-        out_dir, "mediaaudit-fix-" + manifest.now_utc().replace(":", "").replace("-", "")
-        + ".json")
     try:
-        provenance.write(target, doc)
+        if manifest_path:
+            target = manifest_path
+            provenance.write(target, doc)
+        else:
+            target = provenance.write_record(out_dir, started, doc)
     except OutputUnwritable as exc:
         fail(str(exc))
     s = doc["summary"]
@@ -171,6 +176,24 @@ def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool
                    f"{s['unchanged']} unchanged; manifest: {target}", err=True)
     ok = not not_fixed and s["derivatives_pass"] == s["derivatives"]
     sys.exit(OK if ok else FAILED)
+
+
+def _within(path: str, folder: str) -> bool:
+    """Is the real path ``path`` the real path ``folder`` or below it?"""
+    return os.path.commonpath([path, folder]) == folder
+
+
+def _overlapping(paths: tuple[str, ...], out_dir: str) -> str | None:
+    """The first source that --out equals, lies in or contains, by real path (so a
+    symlink on the way counts), else None.  Derivatives written among the originals
+    would be walked as originals; and the walk leaves out everything under --out, so
+    with --out equal to the source a run found '0 files' and passed (issue 26)."""
+    real_out = os.path.realpath(out_dir)
+    for p in paths:
+        real = os.path.realpath(p)
+        if _within(real_out, real) or _within(real, real_out):
+            return p
+    return None
 
 
 def _prepare_out(out_dir: str, dry_run: bool) -> str:
@@ -196,8 +219,7 @@ def _originals(paths: tuple[str, ...], real_out: str, profile: Profile, policy: 
         refs, _ = walk([p])
         is_dir = os.path.isdir(p)
         for r in refs:
-            real = os.path.realpath(r.path)
-            if real == real_out or real.startswith(real_out + os.sep):
+            if _within(os.path.realpath(r.path), real_out):  # a link into --out
                 continue
             rel = os.path.relpath(r.path, p) if is_dir else os.path.basename(r.path)
             found.setdefault(r.display, (r, rel))

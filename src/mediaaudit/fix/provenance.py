@@ -10,13 +10,17 @@ manifest says so instead.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import secrets
 from typing import Any
 
 from mediaaudit.model import C2paState, FileResult
-from mediaaudit.writers.atomic import atomic_text
+from mediaaudit.writers.atomic import OutputUnwritable, atomic_text
 
 KIND = "fix"
+RECORD_PREFIX = "mediaaudit-fix-"
 
 
 def tool_versions() -> dict[str, str | None]:
@@ -80,3 +84,32 @@ def write(path: str, doc: dict[str, Any]) -> None:
     with atomic_text(path) as out:
         json.dump(doc, out, ensure_ascii=False, indent=2)
         out.write("\n")
+
+
+def write_record(out_dir: str, started: str, doc: dict[str, Any]) -> str:
+    """Write the run's record under ``out_dir`` with a name no other run has; its path.
+
+    The name is the run's start time (``started``, ISO 8601 UTC) plus a random suffix,
+    and it is first claimed with O_EXCL, so a run that starts in the same second, in
+    this process or another, gets a name of its own and can never replace this
+    record (issue 26: the second of two runs in one second overwrote the first).  The
+    content then replaces the claimed empty file atomically (``write``)."""
+    stamp = started.replace("-", "").replace(":", "")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        path = os.path.join(out_dir, f"{RECORD_PREFIX}{stamp}-{secrets.token_hex(3)}.json")
+        try:
+            os.close(os.open(path, flags, 0o666))
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OutputUnwritable(path, exc.strerror or str(exc)) from exc
+        try:
+            write(path, doc)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            raise
+        return path
+    raise OutputUnwritable(os.path.join(out_dir, RECORD_PREFIX + stamp + "-*.json"),
+                           "no free name")
