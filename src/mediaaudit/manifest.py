@@ -13,6 +13,7 @@ from typing import Any
 
 from mediaaudit import __version__, codes
 from mediaaudit.evaluate import actions as _actions
+from mediaaudit.fsnames import name_bytes
 from mediaaudit.model import Action, FileResult, MetaFact
 from mediaaudit.policy import Policy
 from mediaaudit.profile import Profile
@@ -131,6 +132,9 @@ def file_entry(r: FileResult, lang: str) -> dict[str, Any]:
         entry["provenance"] = dict(r.provenance)
     if f.sidecars:
         entry["sidecars"] = list(f.sidecars)
+    exact = name_bytes(f.ref.path, f.ref.display)
+    if exact is not None:  # the name is not UTF-8: "path" shows it, this is exact
+        entry["path_bytes"] = exact
     return entry
 
 

@@ -82,7 +82,9 @@ class Annotation:
 def glob_regex(pattern: str) -> re.Pattern[str]:
     """REUSE.toml globs: ``*`` matches within one folder, ``**`` crosses folders, ``\\*``
     is a literal star, ``?`` one character other than ``/``.  So ``*.png`` is the PNGs
-    beside the config file only, and ``**/*.png`` or ``**.png`` every PNG below it."""
+    beside the config file only, and ``**/*.png`` or ``**.png`` every PNG below it.  A
+    newline in a file name is just a character (``re.DOTALL``): ``**`` covers that file
+    too."""
     out, i = [], 0
     while i < len(pattern):
         c = pattern[i]
@@ -100,7 +102,7 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
             continue
         out.append("[^/]*" if c == "*" else "[^/]" if c == "?" else re.escape(c))
         i += 1
-    return re.compile("".join(out))
+    return re.compile("".join(out), re.DOTALL)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from mediaaudit import fstime
+from mediaaudit.fsnames import fit, printable
 
 
 class SidecarKind(StrEnum):
@@ -50,6 +51,11 @@ class Sidecar:
     def name(self) -> str:
         return os.path.basename(self.path)
 
+    @property
+    def display(self) -> str:
+        """The name as the manifest shows it (``\\xNN`` for bytes that are not UTF-8)."""
+        return printable(self.name)
+
 
 # The ending of watch's per-file report (``foto.jpg.mediaaudit.html``) and of its daily
 # overview page (``overzicht-2026-05-04.mediaaudit.html``): both are skipped by the walker.
@@ -66,8 +72,9 @@ _KIND_ORDER = {k: i for i, k in enumerate(SidecarKind)}
 
 
 def report_name(media_name: str) -> str:
-    """The name of the report that belongs beside ``media_name``."""
-    return media_name + REPORT_SUFFIX
+    """The name of the report that belongs beside ``media_name``; for a name too long to
+    take the suffix, a shortened one (``fsnames.fit``), still a report by its ending."""
+    return fit(media_name, REPORT_SUFFIX)
 
 
 def is_report_name(name: str) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from mediaaudit.codes import CodeId
+from mediaaudit.fsnames import printable
 from mediaaudit.model import FileRef, ProbeNote
 from mediaaudit.sidecars import is_sidecar_name
 from mediaaudit.writers.csv_writer import COLUMNS as CSV_COLUMNS
@@ -108,17 +109,6 @@ def _md_is_ours(text: str) -> bool:
     return False
 
 
-def printable(name: str) -> str:
-    """A file name that is not valid UTF-8 (undecodable bytes arrive from the OS as lone
-    surrogates) shown with ``\\xNN`` escapes, so every manifest writer can encode it.  The
-    real path is kept separately for opening the file."""
-    try:
-        name.encode("utf-8")
-        return name
-    except UnicodeEncodeError:
-        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
 def _join(root: str, rel: str) -> str:
     return printable(rel if root in ("", ".") else os.path.join(root, rel))
 
@@ -177,13 +167,36 @@ def walk_tree(
             yield file_ref(e.path, disp, st)
 
 
+def special_kind(mode: int) -> str:
+    """What a file that is not a regular file is (the MA-IO-008 finding's ``kind``)."""
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    return "special"
+
+
+def not_regular(st: os.stat_result) -> ProbeNote | None:
+    """The finding for a FIFO, device or socket (None for a regular file): it is reported
+    from its ``stat`` alone and never handed to a probe, so nothing ever opens it (a FIFO
+    blocks its reader, ``/dev/zero`` never ends)."""
+    if stat.S_ISREG(st.st_mode):
+        return None
+    return ProbeNote(CodeId.NOT_A_REGULAR_FILE, {"kind": special_kind(st.st_mode)})
+
+
 def file_ref(path: str, display: str, st: os.stat_result | None) -> FileRef:
     """A FileRef carrying the whole stat the cache compares (size, mtime, ctime, inode),
-    so a warm scan needs no second stat per file."""
+    so a warm scan needs no second stat per file; a file that is not a regular file
+    carries its finding (``not_regular``) and is never opened."""
     if st is None:
         return FileRef(path, display, 0, 0)
     return FileRef(path, display, st.st_size, st.st_mtime_ns, ctime_ns=st.st_ctime_ns,
-                   inode=st.st_ino)
+                   inode=st.st_ino, problem=not_regular(st))
 
 
 def walk(paths: list[str]) -> tuple[list[FileRef], list[Skipped]]:

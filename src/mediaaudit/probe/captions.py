@@ -39,7 +39,7 @@ def read_captions(path: str, head: bytes, mime: str | None, part: Partial) -> No
     for side in sidecars_of(path):
         if side.kind is not SidecarKind.CAPTION:
             continue
-        name, lang, fmt = side.name, side.lang, side.fmt or ""
+        name, lang, fmt = side.display, side.lang, side.fmt or ""
         try:
             with open(side.path, "rb") as fh:
                 data = fh.read(MAX_CAPTION + 1)
@@ -65,6 +65,6 @@ def read_alt_text(path: str, head: bytes, mime: str | None, part: Partial) -> No
         except (OSError, UnicodeDecodeError):
             continue
         if text:
-            part.sidecars.append(side.name)
-            part.fact("alt_text", text, f"sidecar:{side.name}")
+            part.sidecars.append(side.display)
+            part.fact("alt_text", text, f"sidecar:{side.display}")
         return

@@ -21,23 +21,12 @@ from mediaaudit.digest import sha256_and_head
 from mediaaudit.model import Facts, FileRef, Identification, MediaProps, ProbeNote
 from mediaaudit.probe import identify, image, mediainfo
 from mediaaudit.probe.partial import Partial
+from mediaaudit.walk import special_kind
 
 HEAD_BYTES = 64 * 1024
 
 ImageReader = Callable[[Any, Partial], None]
 FileReader = Callable[[str, bytes, str | None, Partial], None]
-
-
-def _file_kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "fifo"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "device"
-    if stat.S_ISDIR(mode):
-        return "directory"
-    return "special"
 
 
 def media_kind(pclass: str, mime: str | None) -> str:
@@ -108,7 +97,7 @@ def probe_file(
             return _unaudited(ref, CodeId.NOT_A_REGULAR_FILE, kind="symlink loop")
         return _unaudited(ref, CodeId.UNREADABLE, reason=exc.strerror or str(exc))
     if not stat.S_ISREG(st0.st_mode):
-        return _unaudited(ref, CodeId.NOT_A_REGULAR_FILE, kind=_file_kind(st0.st_mode))
+        return _unaudited(ref, CodeId.NOT_A_REGULAR_FILE, kind=special_kind(st0.st_mode))
     ref = FileRef(ref.path, ref.display, st0.st_size, st0.st_mtime_ns)
     try:
         sha, head = sha256_and_head(ref.path, HEAD_BYTES)

@@ -54,7 +54,7 @@ def read_sidecars(path: str, head: bytes, mime: str | None, part: Partial) -> No
         licence = side.kind is SidecarKind.LICENSE
         limit = MAX_SIDECAR if licence else xmp.MAX_PACKET
         data = _read(side.path, limit)
-        name = side.name
+        name = side.display
         part.sidecars.append(name)
         if data is None:
             part.note(CodeId.SIDECAR_UNREADABLE, f"sidecar:{name}", sidecar=name)

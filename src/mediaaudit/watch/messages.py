@@ -9,12 +9,13 @@ as an action is decided once, in ``evaluate.actions``; the log shows the manifes
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mediaaudit.fsnames import one_line
 from mediaaudit.manifest import now_utc
+from mediaaudit.writers.json_writer import json_line
 
 
 def actions(entry: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -47,10 +48,26 @@ TEXT: dict[str, dict[str, str]] = {
     "report_failed": {"nl": "rapport niet geschreven: {why}", "en": "report not written: {why}"},
     "report_interrupted": {"nl": "schrijven werd twee keer onderbroken",
                            "en": "writing it was interrupted twice"},
+    "will_retry": {"nl": "niet afgerond: {why}; wordt nog één keer geprobeerd (bij de "
+                         "volgende start)",
+                   "en": "not finished: {why}; will be tried once more (at the next start)"},
+    "given_up": {"nl": "niet afgerond: {why}; het bestand blijft staan in {where}",
+                 "en": "not finished: {why}; the file stays in {where}"},
+    "paused": {"nl": "verplaatsen gepauzeerd: {why}; er gaat niets verloren, nieuwe "
+                     "bestanden wachten in de uploadmap; elke {every} s opnieuw geprobeerd",
+               "en": "routing paused: {why}; nothing is lost, new files wait in the drop "
+                     "folder; trying again every {every} s"},
+    "resumed": {"nl": "weer ruimte: verplaatsen gaat verder", "en": "room again: routing "
+                "resumed"},
+    "gone": {"nl": "hernoemd of verwijderd vóór het verplaatsen; een hernoemd bestand wordt "
+                   "onder de nieuwe naam gecontroleerd",
+             "en": "renamed or removed before it was routed; a renamed file is audited "
+                   "under its new name"},
 }
 # The word in front of a text line (upper-cased by the log), by language; JSON keeps the
 # English keyword, which tools read.
-TAGS: dict[str, dict[str, str]] = {"nl": {"reload": "herladen"}}
+TAGS: dict[str, dict[str, str]] = {"nl": {"reload": "herladen", "paused": "pauze",
+                                          "resumed": "hervat", "gone": "weg"}}
 
 
 @dataclass(frozen=True)
@@ -75,11 +92,13 @@ class Log:
         return TAGS.get(self.lang, {}).get(tag, tag)
 
     def line(self, outcome: str, rel: str, detail: str, **extra: Any) -> str:
-        detail = " ".join(detail.split())  # one line, whatever an error message holds
+        """One line, whatever a file name or an error message holds: a name is data, and
+        a newline or a CR in it must not start a forged line of its own (``one_line``)."""
+        detail = " ".join(detail.split())
         if self.json:
-            return json.dumps({"time": now_utc(), "outcome": outcome, "path": rel,
-                               "detail": detail, **extra}, ensure_ascii=False)
-        return f"{now_utc()} {outcome.upper():<6} {rel}  {detail}".rstrip()
+            return json_line({"time": now_utc(), "outcome": outcome, "path": rel,
+                              "detail": detail, **extra}, separators=(", ", ": "))
+        return f"{now_utc()} {outcome.upper():<6} {one_line(rel)}  {one_line(detail)}".rstrip()
 
     def result(self, entry: Mapping[str, Any], rel: str, moved_to: str | None) -> str:
         """The line for one audited file: outcome, where it went, why or what to do."""
@@ -92,7 +111,7 @@ class Log:
             parts.append(self._t("actions", items="; ".join(
                 f"{a.get('code')}: {a.get('text')}" for a in todo)))
         if moved_to:
-            parts.append(f"→ {moved_to}")
+            parts.append(f"→ {one_line(moved_to)}")
         if errors:
             parts.append(f"({errors[0]})")
         return self.line(outcome, rel, "  ".join(parts), moved_to=moved_to,

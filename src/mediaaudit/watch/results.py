@@ -13,9 +13,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from mediaaudit.fsnames import alive, fit, printable, stale_temp, temp_name
 from mediaaudit.sidecars import REPORT_SUFFIX, report_name
-from mediaaudit.walk import printable
 from mediaaudit.writers.html_writer import write_html
+from mediaaudit.writers.json_writer import json_line
 from mediaaudit.writers.table import by_name
 
 LOG_NAME = "audit-log.jsonl"
@@ -51,6 +52,39 @@ def _logged(log: str, row_id: int) -> bool:
     return f'{{"id": {row_id},'.encode() in tail
 
 
+def append_line(path: str, line: str) -> None:
+    """Append ``line`` and a newline to ``path`` and fsync.  Every line stays whole, so
+    each is read back or repeated, never glued to the next: a line a full disk cut short
+    is taken back (the file truncated to where it was), and one a kill cut short is
+    closed with a newline before the next.  A lone surrogate is written as its JSON
+    escape."""
+    data = (line + "\n").encode("utf-8", "backslashreplace")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o666)
+    try:
+        end = os.lseek(fd, 0, os.SEEK_END)
+        if end and os.pread(fd, 1, end - 1) != b"\n":
+            data = b"\n" + data
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, end)
+            raise
+    finally:
+        os.close(fd)
+
+
+def result_name(rel: str, sha256: object) -> str:
+    """The name of one file's manifest in the results folder: its path with ``__`` for
+    each folder separator, and the start of its SHA-256; shortened to fit (a deep path or
+    a name at the limit still gets its manifest)."""
+    safe = rel.replace(os.sep, "__")
+    return fit(safe, f".{(str(sha256 or 'none'))[:12]}.json")
+
+
 def write(directory: str, row_id: int, rel: str, entry: Mapping[str, Any],
           moved_to: str | None, head: Mapping[str, Any]) -> None:
     """Append the log line (with where the file went) and write the file's manifest."""
@@ -58,23 +92,21 @@ def write(directory: str, row_id: int, rel: str, entry: Mapping[str, Any],
         os.makedirs(directory, exist_ok=True)
         log = os.path.join(directory, LOG_NAME)
         if not _logged(log, row_id):
-            line = json.dumps({"id": row_id, **entry, "moved_to": moved_to},
-                              ensure_ascii=False)
-            with open(log, "a", encoding="utf-8") as fh:
-                fh.write(line + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
+            append_line(log, json_line({"id": row_id, **entry, "moved_to": moved_to}))
         pure = {k: v for k, v in entry.items() if k not in LOG_ONLY}
         outcome = pure.get("outcome")
         doc = {**head, "files": [pure], "skipped": [],
                "summary": {"files": 1, "pass": int(outcome == "pass"),
                            "fail": int(outcome == "fail"), "error": int(outcome == "error")}}
-        safe = rel.replace(os.sep, "__")
-        out = os.path.join(directory, f"{safe}.{(pure.get('sha256') or 'none')[:12]}.json")
-        tmp = out + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, ensure_ascii=False, indent=2)
-        os.replace(tmp, out)
+        out = os.path.join(directory, result_name(rel, pure.get("sha256")))
+        tmp = os.path.join(directory, temp_name("result"))
+        try:
+            with open(tmp, "w", encoding="utf-8", errors="backslashreplace") as fh:
+                json.dump(doc, fh, ensure_ascii=False, indent=2)
+            os.replace(tmp, out)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
     except OSError as exc:
         raise ResultsError(exc.errno, f"cannot write results to {directory}: "
                            f"{exc.strerror or exc}") from exc
@@ -110,19 +142,31 @@ def _summary(files: list[Mapping[str, Any]]) -> dict[str, int]:
     return out
 
 
-_TEMP = re.compile(r"^\..+\.(\d+)\.tmp$")
+# Temporary names of 0.2, derived from the final name (and so sometimes too long):
+# ``.NAME.mediaaudit.html.PID.tmp`` for a report, ``.NAME.mediaaudit-partial`` for a copy.
+_OLD_REPORT_TEMP = re.compile(r"^\..+\.mediaaudit\.html\.(\d+)\.tmp$", re.I)
+_OLD_PARTIAL = ".mediaaudit-partial"
+
+
+def _orphan(name: str) -> bool:
+    if stale_temp(name, "report") or stale_temp(name, "partial"):
+        return True
+    if name.startswith(".") and name.endswith(_OLD_PARTIAL):
+        return True  # no process id: only an old, killed watcher wrote these
+    m = _OLD_REPORT_TEMP.match(name)
+    return m is not None and not alive(int(m.group(1)))
 
 
 def remove_orphans(root: str) -> list[str]:
-    """Remove this service's own temporary report files that a killed watcher left behind
-    under a destination folder (``.NAME.mediaaudit.html.PID.tmp`` whose process is gone),
-    so the share holds only routed files and their reports.  Run once at start-up.
-    Returns the paths removed."""
+    """Remove this service's own temporaries that a killed watcher left behind under a
+    destination folder: half-written reports and partial copies of a move across file
+    systems (whose source was never removed, so nothing is lost), whose process is gone.
+    The share then holds only routed files and their reports, and no leftover can block
+    the next write.  Run once at start-up.  Returns the paths removed."""
     removed = []
     for folder, _dirs, names in os.walk(root):
         for name in names:
-            m = _TEMP.match(name)
-            if not m or REPORT_SUFFIX + "." not in name.lower() or _alive(int(m.group(1))):
+            if not _orphan(name):
                 continue
             path = os.path.join(folder, name)
             with contextlib.suppress(OSError):
@@ -131,20 +175,10 @@ def remove_orphans(root: str) -> list[str]:
     return removed
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, owned by someone else
-    return True
-
-
 def _render(doc: Mapping[str, Any], out: str, base: str, previews: bool = True) -> None:
     """Write ``doc`` as HTML to ``out`` atomically (a stale report is replaced); without
     ``previews`` no media file is read."""
-    tmp = os.path.join(os.path.dirname(out), f".{os.path.basename(out)}.{os.getpid()}.tmp")
+    tmp = os.path.join(os.path.dirname(out), temp_name("report"))
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
             if previews:
@@ -176,10 +210,7 @@ def write_reports(directory: str, row_id: int, entry: Mapping[str, Any], target:
     rows = _day_rows(index)
     if not any(r.get("id") == row_id and r.get("dest") == dest_root for r in rows):
         line = {"id": row_id, "dest": dest_root, "entry": {**pure, "path": rel}}
-        with open(index, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
+        append_line(index, json_line(line))
         rows.append(line)
     files: dict[int, Mapping[str, Any]] = {}
     for r in rows:

@@ -3,7 +3,14 @@
 Same filesystem: ``link()`` to the target (fails if the name exists: never overwrites)
 then ``unlink()`` the source, so at every instant the file exists under at least one name.
 Across filesystems: copy to a temporary name in the target folder, fsync, compare the
-SHA-256 with the audited one, link into place, then remove the source.
+SHA-256 with the audited one, link into place, then remove the source.  The temporary
+name is this process's own (``fsnames.temp_name``): a copy cut short by SIGKILL never
+blocks the next one, and ``results.remove_orphans`` clears such copies at start-up (the
+source is removed only after the link, so a partial copy is never the only one).  A full target
+(``ENOSPC``/``EDQUOT``) is a ``DiskFull``: the file stays where it was, complete.
+
+A name that fits in the drop folder may not fit once numbered (``foto (1).jpg`` of a
+255-byte ``foto.jpg``): numbered names are shortened with a hash (``fsnames.fit``).
 
 Only regular files are moved (``lstat``, never following a link): a symlinked sidecar
 would otherwise be moved as a link, or, across filesystems, have its target's bytes
@@ -21,19 +28,33 @@ import shutil
 import stat
 
 from mediaaudit.digest import sha256_file
+from mediaaudit.fsnames import fit, temp_name
+
+# Errors that mean "no room", not "this file is wrong": routing waits and tries again.
+FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 class RouteError(OSError):
     """The file could not be moved; it stays where it was."""
 
 
+class DiskFull(RouteError):
+    """The target has no room (or the quota is used up); the file stays where it was."""
+
+
+def _error(exc: OSError, what: str) -> RouteError:
+    cls = DiskFull if exc.errno in FULL else RouteError
+    return cls(exc.errno, f"{what}: {exc.strerror or exc}")
+
+
 def unique_target(directory: str, name: str) -> str:
-    """``name``, or ``name (1).ext``, ``name (2).ext``… whichever does not exist yet."""
+    """``name``, or ``name (1).ext``, ``name (2).ext``… whichever does not exist yet;
+    numbered names shortened to fit the file system (``fsnames.fit``)."""
     base, ext = os.path.splitext(name)
-    cand = os.path.join(directory, name)
+    cand = os.path.join(directory, fit(name))
     n = 1
     while os.path.lexists(cand):
-        cand = os.path.join(directory, f"{base} ({n}){ext}")
+        cand = os.path.join(directory, fit(f"{base} ({n}){ext}"))
         n += 1
     return cand
 
@@ -62,7 +83,10 @@ def move(src: str, directory: str, name: str, sha256: str | None = None,
     """Move ``src`` into ``directory`` as ``name`` (or a unique variant; with ``exact``
     as ``name`` only, else RouteError); return the target.  Regular files only."""
     _regular(src)
-    os.makedirs(directory, exist_ok=True)
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError as exc:
+        raise _error(exc, f"cannot create {directory}") from exc
     for _ in range(1 if exact else 100):
         target = _name_for(directory, name, exact)
         try:
@@ -72,7 +96,7 @@ def move(src: str, directory: str, name: str, sha256: str | None = None,
         except OSError as exc:
             if exc.errno in (errno.EXDEV, errno.EPERM, errno.ENOTSUP):
                 return _copy_move(src, directory, name, sha256, exact)
-            raise RouteError(exc.errno, f"cannot move {src}: {exc.strerror}") from exc
+            raise _error(exc, f"cannot move {src}") from exc
         os.unlink(src)
         return target
     if exact:
@@ -84,19 +108,24 @@ def move(src: str, directory: str, name: str, sha256: str | None = None,
 def _copy_move(src: str, directory: str, name: str, sha256: str | None,
                exact: bool = False) -> str:
     _regular(src)
-    tmp = os.path.join(directory, f".{name}.mediaaudit-partial")
+    tmp = os.path.join(directory, temp_name("partial"))
     try:
         try:
-            fd = os.open(src, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError as exc:
             raise RouteError(exc.errno, f"cannot move {src}: {exc.strerror}") from exc
-        with open(fd, "rb") as fin, open(tmp, "xb") as fout:
-            if not stat.S_ISREG(os.fstat(fin.fileno()).st_mode):
-                raise RouteError(errno.EINVAL, f"{src} is not a regular file; not moved")
-            shutil.copyfileobj(fin, fout, 1 << 20)
-            fout.flush()
-            os.fsync(fout.fileno())
-        shutil.copystat(src, tmp, follow_symlinks=False)
+        try:
+            with open(fd, "rb") as fin, open(tmp, "xb") as fout:
+                if not stat.S_ISREG(os.fstat(fin.fileno()).st_mode):
+                    raise RouteError(errno.EINVAL, f"{src} is not a regular file; not moved")
+                shutil.copyfileobj(fin, fout, 1 << 20)
+                fout.flush()
+                os.fsync(fout.fileno())
+            shutil.copystat(src, tmp, follow_symlinks=False)
+        except RouteError:
+            raise
+        except OSError as exc:
+            raise _error(exc, f"cannot copy {src} to {directory}") from exc
         expected = sha256 or sha256_file(src)
         if sha256_file(tmp) != expected:
             raise RouteError(errno.EIO, f"copy of {src} does not match its hash; not moved")

@@ -12,9 +12,11 @@ repeats nothing (see ``state``).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
+import sqlite3
 import stat
 import sys
 import threading
@@ -26,20 +28,22 @@ from typing import Any
 
 from mediaaudit import manifest
 from mediaaudit.cache import FactCache
+from mediaaudit.codes import CodeId
 from mediaaudit.config import load_policy
 from mediaaudit.digest import sha256_file
 from mediaaudit.engines import cache_version, engines_cached
-from mediaaudit.model import FileRef, FileResult
+from mediaaudit.fsnames import printable
+from mediaaudit.model import FileRef, FileResult, ProbeNote
 from mediaaudit.policy import Policy
 from mediaaudit.profile import Profile, load_profile
 from mediaaudit.scan import audit, new_pool
 from mediaaudit.sidecars import SidecarKind, sidecars_of
-from mediaaudit.walk import Skipped, printable, walk_tree
+from mediaaudit.walk import Skipped, walk_tree
 from mediaaudit.watch import results
 from mediaaudit.watch.messages import Log
 from mediaaudit.watch.openfiles import OpenFiles
-from mediaaudit.watch.route import RouteError, find_moved, move_with_sidecars
-from mediaaudit.watch.state import Row, State
+from mediaaudit.watch.route import FULL, DiskFull, RouteError, find_moved, move_with_sidecars
+from mediaaudit.watch.state import MAX_TRIES, Row, State
 from mediaaudit.watch.tracker import Tracker
 
 # Codes that mean "not audited"; when the service is stopping they are an artefact of
@@ -50,6 +54,24 @@ UNAUDITED = frozenset({"MA-IO-005", "MA-IO-006"})
 SYMLINK = "symlink (not followed)"
 # At most this many files per audit round, so reloads and signals are not kept waiting.
 BATCH = 64
+# While routing is paused (a full disk), pending rows are tried again this often.
+PAUSE_RETRY = 10.0
+# Errors writing results that are about the results folder, not about one file: pause.
+BLOCKING = FULL | {errno.EACCES, errno.EPERM, errno.EROFS, errno.EIO}
+
+
+class Blocked(Exception):
+    """Routing or results cannot go on for any file now (a full disk, a results folder
+    that cannot be written): the service pauses and tries again, losing nothing."""
+
+
+def regular(path: str) -> bool:
+    """Is ``path`` a regular file (``lstat``)?  Only those are routed: a FIFO or device
+    keeps its place and its finding."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def sidecar_stamps(path: str) -> str:
@@ -107,8 +129,11 @@ class Watcher:
             opts.approved, opts.rejected, opts.manifest_dir, os.path.dirname(opts.state_path))
             if p)
         self.paths: dict[str, str] = {}  # printable name → real path
+        self.problems: dict[str, ProbeNote] = {}  # printable name → why it is not opened
         self.fresh: set[str] = set()  # changed after an audit: next audit bypasses the cache
         self.counts: Counter[str] = Counter()
+        self.paused: float | None = None  # routing paused until this monotonic time
+        self.pause_reason: str | None = None
         self.pool = new_pool(opts.jobs, opts.timeout)
         self.profile, self.policy, self._config_sig = self._load()
 
@@ -152,20 +177,24 @@ class Watcher:
         symlinks reported (once) and left alone."""
         out: dict[str, tuple[int, int]] = {}
         paths: dict[str, str] = {}
+        problems: dict[str, ProbeNote] = {}
         for item in walk_tree(self.o.drop, ".", self.own):
             if isinstance(item, Skipped):
                 if "symlink" in item.reason:  # the walker's own words for links
                     rel = item.display.rstrip("/")
                     self._skip_link(rel, os.path.join(self.o.drop, rel))
                 continue
+            if item.problem is not None and item.problem.code != CodeId.NOT_A_REGULAR_FILE:
+                continue  # a folder that cannot be listed: its files show once it can
             if item.problem is not None:
-                continue
-            if os.path.islink(item.path):
+                problems[item.display] = item.problem  # a FIFO, device, socket: a finding
+            elif os.path.islink(item.path):
                 self._skip_link(item.display, item.path)
                 continue
             out[item.display] = (item.size, item.mtime_ns)
             paths[item.display] = item.path
         self.paths = paths  # rebuilt each time: gone files leave no trace
+        self.problems = problems
         return out
 
     def _skip_link(self, rel: str, path: str) -> None:
@@ -189,7 +218,7 @@ class Watcher:
             self.tracker.forget(rel)
             path = self.paths.pop(rel, None)
             if path is not None and os.path.lexists(path) and not os.path.islink(path):
-                refs.append(FileRef(path, rel, size, mtime))
+                refs.append(FileRef(path, rel, size, mtime, problem=self.problems.get(rel)))
                 sides[rel] = sidecar_stamps(path)  # before the probe reads them
         fresh = [r for r in refs if r.display in self.fresh]
         cached = [r for r in refs if r.display not in self.fresh]
@@ -253,6 +282,56 @@ class Watcher:
         return os.path.join(dest, os.path.dirname(os.path.relpath(row.path, self.o.drop)))
 
     def finish(self, row_id: int, row: Row) -> None:
+        """Take one row to its end, whatever happens: nothing a file holds (a name, a
+        type, its content) can stop the service.  A full disk or a results folder that
+        cannot be written is not about the file: routing pauses (``Blocked``) and the row
+        stays pending, to be resumed when there is room.  Any other failure is about
+        this file: logged, tried once more at most (``state.MAX_TRIES``), then ended as
+        ``failed`` with the file left where it is (in the drop folder, or wherever it was
+        routed), which the line says."""
+        if self.paused is not None:
+            return  # resumed with the other pending rows when the pause ends
+        try:
+            self._finish(row_id, row)
+        except Blocked as exc:
+            self._pause(str(exc))
+        except sqlite3.Error:
+            raise  # the state database itself: the service cannot go on without it
+        except Exception as exc:  # a file's own trouble: this file only
+            self._failed(row_id, row, exc)
+
+    def _failed(self, row_id: int, row: Row, exc: Exception) -> None:
+        why = getattr(exc, "strerror", None) or f"{type(exc).__name__}: {exc}"
+        where = row.routed_to or row.rel
+        tries = self.state.tried(row_id)
+        if tries >= MAX_TRIES:
+            self.state.mark(row_id, "failed")
+            self.counts["error"] += 1
+            self.emit(self.log.line("error", row.rel, self._t("given_up", why=why,
+                                                              where=where)))
+        else:
+            self.emit(self.log.line("error", row.rel, self._t("will_retry", why=why)))
+
+    def _pause(self, why: str) -> None:
+        self.paused = time.monotonic() + PAUSE_RETRY
+        if self.pause_reason is None:
+            self.pause_reason = why
+            self.emit(self.log.line(self._tag("paused"), "-", self._t(
+                "paused", why=why, every=f"{PAUSE_RETRY:g}")))
+
+    def _resume(self) -> None:
+        """Try the pending rows again once the pause is over; end it when they all went."""
+        if self.paused is None or time.monotonic() < self.paused:
+            return
+        self.paused = None
+        for row_id, row in self.state.pending():
+            self.finish(row_id, row)
+            if self.paused is not None:
+                return  # still no room: the next try in PAUSE_RETRY seconds
+        self.pause_reason = None
+        self.emit(self.log.line(self._tag("resumed"), "-", self._t("resumed")))
+
+    def _finish(self, row_id: int, row: Row) -> None:
         """Check, route, then log; each step committed, so it can be resumed after a crash."""
         target = row.routed_to
         real_target = target
@@ -264,33 +343,54 @@ class Watcher:
                     self.fresh.add(row.rel)
                     self.dirty = True
                     return
-                if dest is not None:
+                if dest is not None and regular(row.path):
                     try:
                         moved, failed = move_with_sidecars(
                             row.path, dest, [s.path for s in sidecars_of(row.path)], row.sha256)
+                    except DiskFull as exc:
+                        raise Blocked(str(exc)) from exc
                     except RouteError as exc:
-                        self.emit(self.log.line("error", row.rel,
-                                                self._t("not_moved", why=exc)))
-                        return
+                        if exc.errno == errno.ENOENT:  # renamed or removed meanwhile
+                            self._gone(row_id, row)
+                            return
+                        raise
                     target, real_target = printable(moved), moved
                     for side, why in failed:
                         self.emit(self.log.line("error", printable(side),
                                                 self._t("sidecar_not_moved", why=why)))
-            elif dest is not None:  # moved by a run that stopped before recording it
+            elif dest is not None:  # moved by a run that stopped before recording it?
                 found = find_moved(dest, os.path.basename(row.path), row.size, row.mtime_ns,
                                    row.sha256, self.state.targets())
-                target = printable(found) if found else None
-                real_target = found
+                if found is None:  # no: renamed or removed before it was routed
+                    self._gone(row_id, row)
+                    return
+                target, real_target = printable(found), found
+            else:  # left in place, and gone before its verdict was logged
+                self._gone(row_id, row)
+                return
             self.state.mark(row_id, "routed", target)
         if row.status in ("audited", "routed"):
             head = manifest.header([self.o.drop], self.profile, self.policy, self.engines,
                                    self.o.lang)
-            results.write(self.o.manifest_dir, row_id, row.rel, row.entry, target, head)
+            try:
+                results.write(self.o.manifest_dir, row_id, row.rel, row.entry, target, head)
+            except results.ResultsError as exc:
+                if exc.errno in BLOCKING:
+                    raise Blocked(str(exc)) from exc
+                raise
         self._report_once(row_id, row, target, real_target)
         self.state.mark(row_id, "done", target)
         self.counts[row.outcome] += 1
         self.fresh.discard(row.rel)
         self.emit(self.log.result(row.entry, row.rel, target))
+
+    def _gone(self, row_id: int, row: Row) -> None:
+        """The file was renamed or removed between its audit and its routing: its verdict
+        belongs to no file any more.  A renamed file is audited under its new name (one
+        verdict per file, never a second one for the old name)."""
+        self.state.drop(row_id)
+        self.dirty = True
+        self.emit(self.log.line(self._tag("gone"), row.rel, self._t("gone")))
 
     def _report_once(self, row_id: int, row: Row, target: str | None,
                      real_target: str | None) -> None:
@@ -403,6 +503,13 @@ class Watcher:
         last_full = 0.0
         while not self.stop.is_set():
             self._maybe_reload()
+            self._resume()
+            if self.paused is not None:  # no room: new files wait in the drop folder
+                if self.o.once:
+                    break
+                self.wake.wait(min(1.0, max(0.05, self.paused - time.monotonic())))
+                self.wake.clear()
+                continue
             now = time.monotonic()
             if self.dirty or now - last_full >= self.o.rescan_every:
                 self.dirty = False

@@ -7,8 +7,11 @@ being written) → ``done``.  A report interrupted by a crash is tried once more
 (``reporting-again``), never a third time, so a report that kills the service cannot
 become a crash loop.  A restart resumes every row from where it stopped instead of
 auditing again.  (``logged`` rows, from versions that logged before routing, are
-routed and done.)  Entries the watcher skips (symlinks) are stored as ``done`` rows
-with outcome ``skipped``, so they are reported once, not on every listing or restart.
+routed and done.)  A row whose next step fails for a reason of its own file (not a full
+disk, which pauses every row) is tried at most ``MAX_TRIES`` times, across restarts,
+then ends as ``failed``: logged, its file left where it is, never a crash loop.
+Entries the watcher skips (symlinks) are stored as ``done`` rows with outcome
+``skipped``, so they are reported once, not on every listing or restart.
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ class Row:
     sides: str | None = None  # the sidecars' stamps at the audit (JSON); None: unknown
 
 
+# The statuses a row can end in; every other status is work to resume.
+FINAL = ("done", "failed")
+MAX_TRIES = 2
+
 _COLS = "id, rel, path, size, mtime_ns, sha256, outcome, status, entry, routed_to, sides"
 
 
@@ -52,6 +59,8 @@ class State:
         cols = {str(r[1]) for r in self.db.execute("PRAGMA table_info(files)").fetchall()}
         if "sides" not in cols:  # a state file from before sidecar stamps
             self.db.execute("ALTER TABLE files ADD COLUMN sides TEXT")
+        if "tries" not in cols:  # a state file from before failed rows ended
+            self.db.execute("ALTER TABLE files ADD COLUMN tries INTEGER NOT NULL DEFAULT 0")
         self.db.execute("CREATE INDEX IF NOT EXISTS files_rel ON files (rel, status)")
 
     def reset(self) -> None:
@@ -63,7 +72,8 @@ class State:
 
     def pending(self) -> list[tuple[int, Row]]:
         """Rows a crash interrupted (audited or logged, not done)."""
-        cur = self.db.execute(f"SELECT {_COLS} FROM files WHERE status != 'done' ORDER BY id")
+        cur = self.db.execute(f"SELECT {_COLS} FROM files WHERE status NOT IN {FINAL} "
+                              "ORDER BY id")
         return [(r[0], self._row(r)) for r in cur.fetchall()]
 
     def known(self, rel: str, size: int, mtime_ns: int) -> bool:
@@ -100,6 +110,12 @@ class State:
     def mark(self, row_id: int, status: str, routed_to: str | None = None) -> None:
         self.db.execute("UPDATE files SET status=?, routed_to=COALESCE(?, routed_to) WHERE id=?",
                         (status, routed_to, row_id))
+
+    def tried(self, row_id: int) -> int:
+        """Count one failed try of this row's next step; return how many there were."""
+        self.db.execute("UPDATE files SET tries = tries + 1 WHERE id=?", (row_id,))
+        row = self.db.execute("SELECT tries FROM files WHERE id=?", (row_id,)).fetchone()
+        return 0 if row is None else int(row[0])
 
     def status(self, row_id: int) -> str | None:
         row = self.db.execute("SELECT status FROM files WHERE id=?", (row_id,)).fetchone()

@@ -72,10 +72,14 @@ def check_writable(path: str) -> None:
 class _Stream(io.TextIOWrapper):
     """The temporary file: a failed write (disk full, share gone) says which output it
     was, while an ``OSError`` raised by the caller's own work between writes passes
-    through unchanged, not mistaken for an unwritable output."""
+    through unchanged, not mistaken for an unwritable output.  A lone surrogate (a byte of
+    a name that is not UTF-8, should one reach a writer undisplayed) is written as its
+    ``\\udcNN`` escape, which is valid JSON and readable anywhere, never a failed
+    report."""
 
     def __init__(self, fd: int, path: str) -> None:
-        super().__init__(io.BufferedWriter(io.FileIO(fd, "w")), encoding="utf-8", newline="")
+        super().__init__(io.BufferedWriter(io.FileIO(fd, "w")), encoding="utf-8",
+                         errors="backslashreplace", newline="")
         self.target = path
 
     def write(self, s: str) -> int:

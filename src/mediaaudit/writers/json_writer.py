@@ -17,9 +17,22 @@ from mediaaudit.writers.common import summary_of
 BODY_KEYS = ("files", "skipped", "summary")
 
 
+# JSON leaves U+0085, U+2028 and U+2029 raw inside strings, but line readers (Python's
+# ``splitlines``, log shippers, some editors) end a line there: a file name holding one
+# would split a JSON line in two.  JSON allows them escaped.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_line(obj: Any, separators: tuple[str, str] = (", ", ": ")) -> str:
+    """``obj`` as one JSON line that every line reader keeps whole: UTF-8 kept, control
+    characters and the Unicode line breaks escaped."""
+    text = json.dumps(obj, ensure_ascii=False, separators=separators)
+    return text if text.isascii() else text.translate(_LINE_BREAKS)
+
+
 def entry_line(entry: Mapping[str, Any]) -> str:
     """One file entry as the manifest writes it: one line, C encoder, UTF-8 kept."""
-    return json.dumps(entry, ensure_ascii=False, separators=(", ", ": "))
+    return json_line(entry)
 
 
 class StoredEntry(dict[str, Any]):
