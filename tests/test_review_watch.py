@@ -1,4 +1,4 @@
-"""Code review of previews and the watch service: previews made in a killable child with
+"""Code review of previews and the watch service: previews made in a killable worker with
 a time limit, a report step that cannot become a crash loop, a text-only overview,
 sidecar stamps checked before routing, the fact cache used in watch, symlinked and
 clashing sidecars never moved, and one table of watch texts."""
@@ -42,7 +42,7 @@ def _cards(html: str) -> dict[str, str]:
     return out
 
 
-# --- (a) previews in a killable child process -------------------------------------------
+# --- (a) previews in a killable worker process ------------------------------------------
 def test_a_crashing_or_hanging_preview_leaves_the_report_with_no_preview(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "media"
@@ -63,26 +63,19 @@ def test_a_crashing_or_hanging_preview_leaves_the_report_with_no_preview(
         assert THUMB not in cards[name] and 'class="none"' in cards[name], name
 
 
-def test_previews_are_made_once_per_sha256_in_a_child(
+def test_previews_are_made_once_per_sha256_in_a_worker(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     tiny_png(tmp_path / "a.png", 5)
     run = run_cli("scan", str(tmp_path), "--format", "json", "--no-cache")
     assert run.manifest is not None
     files = run.manifest["files"]
     monkeypatch.setattr(thumbs, "_cache", OrderedDict())
-    calls: list[str] = []
-    real = thumbs.isolated
-
-    def counting(kind: str, path: str, timeout: float | None = None) -> str | None:
-        calls.append(path)
-        return real(kind, path, timeout)
-
-    monkeypatch.setattr(thumbs, "isolated", counting)
     base = str(tmp_path)
     first = thumbs.thumbnails(files, base)
+    # decoding a.png again would now crash its worker (the preview seam): it is not
+    monkeypatch.setenv("MEDIAAUDIT_TEST_PREVIEW_FAULT", "crash:a.png")
     second = thumbs.thumbnails(files, base)
     assert first == second and len(first) == 1
-    assert len(calls) == 1
     # a changed file is not shown from the cache
     tiny_png(tmp_path / "a.png", 6)
     assert thumbs.thumbnails(files, base) == {}

@@ -6,11 +6,18 @@ fetching anything).  Only for files whose audit found no damage, bomb or read pr
 never larger than the decompression limit; a file that is gone or changed since the audit
 simply gets no preview.
 
-Decoding untrusted bytes with native code can hang or crash, so every preview is made in
-a short-lived child process with a time limit (``PREVIEW_TIMEOUT``), never in the scan
-or watch process: a preview that crashes or runs out of time is simply no preview.
-Previews are kept per SHA-256 for the life of the process (a failed one too), so the
-same bytes are never decoded twice.
+Decoding untrusted bytes with native code can hang or crash, so previews are made in
+the project's supervised worker pool (``pool.SupervisedPool``), never in the scan or watch
+process: each preview has a time limit (``PREVIEW_TIMEOUT``); a worker that hangs on one
+is killed and replaced, one that crashes is replaced, and that file simply has no
+preview.  The workers stay warm for the whole report (a process per preview cost ~40 ms
+each, 574 s for 20,000 files) and also check that a file is still the audited bytes, so
+the report process neither decodes nor hashes media.  Previews are kept per SHA-256 for
+the life of the process (a failed one too), so the same bytes are never decoded twice.
+
+The HTML writer asks for one preview per card, card by card (``thumbnails([f], base)``);
+it announces the order of its cards first (``in_order``), so the workers can make the
+previews of the next cards while the page is written.
 """
 
 from __future__ import annotations
@@ -18,26 +25,27 @@ from __future__ import annotations
 import base64
 import contextlib
 import io
-import multiprocessing
 import os
 import signal
 import time
 import warnings
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
-from multiprocessing.connection import Connection
+from collections import Counter, OrderedDict, deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from PIL import Image
 
 from mediaaudit.digest import sha256_file
 from mediaaudit.faults import injected
+from mediaaudit.pool import Failure, SupervisedPool
 
 SIZE = (160, 160)
 _SKIP = ("MA-IO-",)
 SVG_MAX = 200_000  # bytes: a logo or icon, not a hostile megabyte of nested groups
 _POSTER_AT = 1.0  # seconds into the video, or its first frame when shorter
-PREVIEW_TIMEOUT = 10.0  # seconds for one preview, child process start included
+PREVIEW_TIMEOUT = 10.0  # seconds for one preview, a worker's start included
 _CACHE_MAX = 256  # previews kept per SHA-256 in this process
 _cache: OrderedDict[str, str | None] = OrderedDict()
 
@@ -111,105 +119,221 @@ _MAKERS: dict[str, Callable[[str], str | None]] = {
 
 def _injected_faults(path: str) -> frozenset[str]:
     """Test seam: MEDIAAUDIT_TEST_PREVIEW_FAULT="crash:GLOB,hang:GLOB" makes the preview
-    of a matching file name die by SIGSEGV or hang, in the child process that makes it,
-    so the isolation of previews can be tested end to end (``scan``'s
-    MEDIAAUDIT_TEST_FAULT covers probes only).  Read here, in the parent, and handed to
-    the child.  Unset in normal use."""
+    of a matching file name die by SIGSEGV or hang, in the worker that makes it, so the
+    isolation of previews can be tested end to end (``scan``'s MEDIAAUDIT_TEST_FAULT
+    covers probes only).  Read here, in the report process, and handed to the worker
+    with the file.  Unset in normal use."""
     return injected("MEDIAAUDIT_TEST_PREVIEW_FAULT", path)
 
 
-def _child(conn: Connection, kind: str, path: str, faults: frozenset[str]) -> None:
-    """In the child: make one preview and send it (or None) back."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-    if hasattr(signal, "SIGHUP"):
-        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # forked: not the watcher's reload
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # forked: not the watcher's handler
-    if "crash" in faults:
-        os.kill(os.getpid(), signal.SIGSEGV)
-    if "hang" in faults:
-        time.sleep(3600)
-    try:
-        uri = _MAKERS[kind](path)
-    except Exception:
-        uri = None
-    conn.send(uri)
-    conn.close()
+@dataclass(frozen=True)
+class _Job:
+    """One file for a preview worker.  ``size`` and ``sha256`` are the audited bytes the
+    file must still be; ``decode`` is False when this process already knows the preview
+    of those bytes (the worker then only checks the file is still them)."""
+
+    kind: str
+    path: str
+    size: Any
+    sha256: str
+    decode: bool
+    faults: frozenset[str] = frozenset()
 
 
-def isolated(kind: str, path: str, timeout: float | None = None) -> str | None:
-    """One preview made in a child process within ``timeout`` seconds; None when the
-    child crashes, hangs or cannot be started."""
-    from mediaaudit.pool import start_method  # the pool's rule for when fork is safe
+@dataclass(frozen=True)
+class _Made:
+    """A worker's answer: ``same`` the file is still the audited bytes, ``uri`` the
+    preview it made of them (None when none could be made, or none was asked)."""
 
-    limit = PREVIEW_TIMEOUT if timeout is None else timeout
-    ctx: Any = multiprocessing.get_context(start_method())
-    recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(send, kind, path, _injected_faults(path)),
-                       daemon=True)
-    try:
-        proc.start()
-    except Exception:
-        recv.close()
-        send.close()
-        return None
-    send.close()  # only the child writes: EOF when it dies
+    same: bool
     uri: str | None = None
-    try:
-        if recv.poll(limit):
-            got = recv.recv()
-            uri = got if isinstance(got, str) else None
-    except (EOFError, OSError):
-        uri = None  # crashed before sending
-    finally:
-        recv.close()
-        proc.join(0.5)
-        if proc.is_alive():
-            proc.kill()
-            proc.join(5)
-        with contextlib.suppress(ValueError):
-            proc.close()
-    return uri
 
 
-def _cached(kind: str, path: str, sha256: str) -> str | None:
-    """The preview of these bytes, made at most once per process."""
-    key = f"{kind}:{sha256}"
-    if key in _cache:
-        _cache.move_to_end(key)
-        return _cache[key]
-    uri = isolated(kind, path)
-    _cache[key] = uri
-    while len(_cache) > _CACHE_MAX:
-        _cache.popitem(last=False)
-    return uri
-
-
-def _unchanged(path: str, f: dict[str, Any]) -> bool:
+def _unchanged(path: str, size: Any, sha256: str) -> bool:
     """Show a preview only of the bytes that were audited."""
     try:
-        if os.path.getsize(path) != f.get("size"):
-            return False
-        return sha256_file(path) == f.get("sha256")
+        return (os.path.isfile(path) and os.path.getsize(path) == size
+                and sha256_file(path) == sha256)
     except OSError:
         return False
 
 
-def thumbnails(files: Iterable[dict[str, Any]], base: str = ".") -> dict[str, str]:
+def _make(job: _Job | None) -> _Made | None:
+    """In a worker: check one file and make its preview (None: the file has none)."""
+    if job is None:
+        return None
+    if not _unchanged(job.path, job.size, job.sha256):
+        return _Made(False)
+    if not job.decode:
+        return _Made(True)
+    if "crash" in job.faults:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if "hang" in job.faults:
+        time.sleep(3600)
+    try:
+        uri = _MAKERS[job.kind](job.path)
+    except Exception:
+        uri = None
+    return _Made(True, uri)
+
+
+def _lost(job: _Job | None, failure: Failure) -> _Made | None:
+    """A preview whose worker hung (killed) or crashed: remembered as no preview of those
+    bytes, so they are never decoded again in this process."""
+    return None if job is None else _Made(True, None)
+
+
+Previewers = SupervisedPool[_Job | None, _Made | None]
+"""A pool of preview workers (``new_pool``)."""
+
+
+def new_pool(jobs: int | None = None) -> Previewers:
+    """Warm preview workers, one per core unless ``jobs`` says otherwise (kept until the
+    pool is closed); each preview within ``PREVIEW_TIMEOUT`` seconds."""
+    if jobs is None:
+        from mediaaudit.scan import default_jobs  # the scan's rule: one per usable core
+
+        jobs = default_jobs()
+    return SupervisedPool(_make, jobs, PREVIEW_TIMEOUT, on_failure=_lost)
+
+
+def _kind(f: Mapping[str, Any]) -> str | None:
+    """The kind of preview this manifest entry can have, or None."""
+    kind = str((f.get("media") or {}).get("kind", ""))
+    if kind not in _MAKERS:
+        return None
+    if kind == "vector" and "svg" not in str((f.get("format") or {}).get("mime")):
+        return None
+    if any(str(x.get("code", "")).startswith(_SKIP) for x in f.get("findings") or []):
+        return None
+    return kind
+
+
+def _remember(key: str, uri: str | None) -> None:
+    _cache[key] = uri
+    while len(_cache) > _CACHE_MAX:
+        _cache.popitem(last=False)
+
+
+def previews(files: Sequence[Mapping[str, Any]], base: str = ".",
+             pool: Previewers | None = None) -> Generator[str | None, None, None]:
+    """One preview (a data URI) or None per file, in order, made in ``pool`` (else in
+    a pool started for these files and closed when they are done).  Results are read as
+    they are needed; the workers keep ahead of the reader.
+
+    Bytes whose preview this process knows (``_cache``), or that an earlier file of
+    these brings, are not decoded again: the worker only checks the file still holds
+    them, and the preview is taken from here.  When no worker can be started at all, the
+    files left simply have no preview."""
+    keys = [f"{kind}:{f.get('sha256')}" if (kind := _kind(f)) else None for f in files]
+    wanted = sum(1 for k in keys if k)
+    if not wanted:
+        yield from (None for _ in files)
+        return
+    queued: Counter[str] = Counter()  # files sent and not yet answered, per key
+    held: dict[str, str | None] = {}  # known previews that sent files still need
+    sent: deque[tuple[str, bool]] = deque()  # (key, decode) of each file sent
+
+    def jobs() -> Iterator[_Job | None]:
+        for f, key in zip(files, keys, strict=True):
+            if key is None:
+                yield None
+                continue
+            if key in _cache and key not in held:
+                _cache.move_to_end(key)
+                held[key] = _cache[key]
+            decode = key not in held and not queued[key]
+            queued[key] += 1
+            sent.append((key, decode))
+            full = os.path.join(base, str(f["path"]))
+            yield _Job(key.split(":", 1)[0], full, f.get("size"), str(f.get("sha256")),
+                       decode, _injected_faults(full) if decode else frozenset())
+
+    workers = new_pool() if pool is None else pool
+    results = workers.run(jobs(), wanted)
+    given = 0
+    try:
+        for made in results:
+            given += 1
+            if made is None:
+                yield None
+                continue
+            key, decoded = sent.popleft()
+            queued[key] -= 1
+            if decoded and made.same:
+                _remember(key, made.uri)
+                if queued[key]:
+                    held[key] = made.uri
+            uri = (made.uri if decoded else held.get(key)) if made.same else None
+            if not queued[key]:
+                del queued[key]
+                held.pop(key, None)
+            yield uri
+    except OSError:  # no worker could be started (out of processes or memory)
+        yield from (None for _ in files[given:])
+    finally:
+        if isinstance(results, Generator):  # a page given up half way: stop the busy
+            results.close()  # workers now, not when the pool's run is collected
+        if pool is None:
+            workers.close()
+
+
+class _Plan:
+    """The files a page will ask previews of, one by one, in this order (``in_order``);
+    their previews are made ahead in one pool, started by the first request (which
+    brings the folder the paths are relative to)."""
+
+    def __init__(self, files: Sequence[Mapping[str, Any]]) -> None:
+        self.files = files
+        self.at = 0
+        self.base: str | None = None
+        self.made: Generator[str | None, None, None] | None = None
+
+    def take(self, f: Mapping[str, Any], base: str) -> tuple[bool, str | None]:
+        """(True, preview) when ``f`` is the file next in the plan, else (False, None)
+        and the plan is given up (asked out of order: each file is then made alone)."""
+        nxt = self.files[self.at] if self.at < len(self.files) else None
+        if nxt is None or (nxt.get("path"), nxt.get("sha256")) != (
+                f.get("path"), f.get("sha256")) or base != (self.base or base):
+            self.close()
+            self.at = len(self.files)
+            return False, None
+        if self.made is None:
+            self.base = base
+            self.made = previews(self.files[self.at:], base)
+        self.at += 1
+        return True, next(self.made, None)
+
+    def close(self) -> None:
+        if self.made is not None:
+            self.made.close()  # stops the workers
+            self.made = None
+
+
+_plan: ContextVar[_Plan | None] = ContextVar("mediaaudit_preview_plan", default=None)
+
+
+@contextlib.contextmanager
+def in_order(files: Sequence[Mapping[str, Any]]) -> Iterator[None]:
+    """While open, ``thumbnails`` asked for these files one at a time and in this order
+    (the HTML writer's cards) serves them from previews made ahead by warm workers."""
+    plan = _Plan(files)
+    token = _plan.set(plan)
+    try:
+        yield
+    finally:
+        _plan.reset(token)
+        plan.close()
+
+
+def thumbnails(files: Iterable[Mapping[str, Any]], base: str = ".") -> dict[str, str]:
     """path → data URI for every auditable image, video or SVG in the manifest that is
     still on disk unchanged."""
-    out: dict[str, str] = {}
-    for f in files:
-        make = _MAKERS.get(f.get("media", {}).get("kind", ""))
-        if make is None:
-            continue
-        if make is svg_preview and "svg" not in str((f.get("format") or {}).get("mime")):
-            continue
-        if any(x.get("code", "").startswith(_SKIP) for x in f.get("findings", [])):
-            continue
-        full = os.path.join(base, f["path"])
-        if os.path.isfile(full) and _unchanged(full, f):
-            kind = str(f["media"]["kind"])
-            uri = _cached(kind, full, str(f.get("sha256")))
-            if uri:
-                out[f["path"]] = uri
-    return out
+    files = list(files)
+    plan = _plan.get()
+    if plan is not None and len(files) == 1:
+        served, uri = plan.take(files[0], base)
+        if served:
+            return {str(files[0]["path"]): uri} if uri else {}
+    return {str(f["path"]): uri for f, uri in zip(files, previews(files, base), strict=True)
+            if uri}

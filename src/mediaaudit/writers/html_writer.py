@@ -13,13 +13,17 @@ the full SHA-256 of every file.
 Every string from the manifest is escaped: file names and metadata are untrusted input.
 A Content-Security-Policy forbids scripts and every non-inline resource as a second wall.
 
-Written card by card, each preview made just before its card, so only one preview is
-held at a time.  The verdict and totals come first and failing files lead, so it is
-written after the scan, from the whole list of entries.
+Written card by card, each preview asked for just before its card.  The previews that
+``thumbs`` makes are told the order of the cards first (``thumbs.in_order``), so its warm
+workers make the next cards' previews while this one is written: only those few are held
+at a time, and a report of 20,000 files no longer starts 20,000 processes.  The verdict
+and totals come first and failing files lead, so it is written after the scan, from the
+whole list of entries.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -270,13 +274,27 @@ def _no_thumb(f: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _ahead(thumb: Thumb,
+           cards: Sequence[Mapping[str, Any]]) -> contextlib.AbstractContextManager[None]:
+    """Tell the preview maker in which order ``thumb`` will be asked (a ``thumb`` of
+    its own simply never looks).  Without previews nothing is imported: Pillow stays
+    out of a process that writes a page without pictures."""
+    if thumb is _no_thumb:
+        return contextlib.nullcontext()
+    from mediaaudit.thumbs import in_order
+
+    return in_order(cards)
+
+
 def write_html(m: Mapping[str, Any], out: TextIO, thumb: Thumb = _no_thumb) -> None:
     """The whole report, written to ``out`` one file card at a time."""
     lang = m.get("lang", "en")
     files: Sequence[Mapping[str, Any]] = m.get("files") or []
     out.write(_head(m, lang, files))
-    for f in failing_first(files):
-        out.write(_card(f, lang, thumb(f)))
+    cards = failing_first(files)
+    with _ahead(thumb, cards):
+        for f in cards:
+            out.write(_card(f, lang, thumb(f)))
     out.write("</section>\n")
     out.write(_signoff(m, lang))
     out.write(_archivist(m, lang, files))
