@@ -1,4 +1,5 @@
-"""Helpers shared by the renderings: order, totals, message re-rendering, fix hints.
+"""Helpers shared by the renderings: order, totals, message re-rendering, fix hints,
+values on one line.
 
 Renderings also serve manifests written by older versions, so every key of a file
 entry may be missing: these helpers and the writers read with defaults.
@@ -7,6 +8,7 @@ entry may be missing: these helpers and the writers read with defaults.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -19,6 +21,24 @@ OUTCOME_ORDER = {"error": 0, "fail": 1, "pass": 2}
 # (the manifest's ``actions``); ``error`` is "could not be checked".
 STATES = ("error", "fail", "pass_actions", "pass")
 STATE_ORDER = {s: i for i, s in enumerate(STATES)}
+
+
+# Everything that ends a line for some reader: CR alone (a line break in CommonMark and
+# for spreadsheets), LF, VT, FF, the separators FS/GS/RS (Python's splitlines), NEL
+# (U+0085), LINE and PARAGRAPH SEPARATOR (U+2028/U+2029); and TAB, a cell separator.
+_BREAKS = re.compile("\r\n|[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # the control characters that are left
+
+
+def one_line(value: Any) -> str:
+    """A value as text for one line of a line-based rendering (a Markdown table row or
+    list item, a CSV cell).  File names and metadata are untrusted: a CR in alt text
+    started a new Markdown line ("# APPROVED BY LEGAL" as a heading).  Every line break
+    (see ``_BREAKS``) and TAB becomes a space, so the text stays readable; any other
+    control character (C0, DEL, C1) becomes a visible ``\\xNN``, like the bytes of a
+    name that is not UTF-8 (``walk.printable``).  None is the empty string."""
+    text = _BREAKS.sub(" ", "" if value is None else str(value))
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def state_of(f: Mapping[str, Any]) -> str:

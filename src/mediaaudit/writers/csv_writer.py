@@ -5,18 +5,31 @@ Columns are only ever added at the end: ``state`` (pass, pass_actions, fail, err
 
 Streamed: each row is written as its entry arrives, so a scan needs no list of files.
 
-Cells that a spreadsheet would run as a formula (=, +, -, @ first) get a leading
-apostrophe: file names and metadata are untrusted input.
+File names and metadata are untrusted input, so every cell is made safe for every
+separator a spreadsheet may split this file on.  The file's own separator is ``,``, but
+Excel and LibreOffice in a Dutch locale split a double-clicked CSV on ``;``, and some
+import dialogs ignore quotes.  The rule, for each cell:
+
+1. ``common.one_line``: line breaks (CR, LF, U+2028, U+2029, U+0085 …) and TAB become a
+   space, other control characters a visible ``\\xNN``: one cell is one line.
+2. Every place where a cell can begin (the start of the value, and right after each
+   ``,`` or ``;`` in it) whose text, after spaces and double quotes, starts with ``=``,
+   ``+``, ``-`` or ``@`` (a formula in Excel and LibreOffice) gets an apostrophe there:
+   ``=HYPERLINK(…)`` becomes ``'=HYPERLINK(…)`` and ``foto;=HYPERLINK(…)`` becomes
+   ``foto;'=HYPERLINK(…)``, text under any split.
+3. Every cell is quoted (``QUOTE_ALL``), so a reader that honours quotes never splits a
+   value at a separator inside it.  The header is the fixed column names, unquoted.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
-from mediaaudit.writers.common import state_of
+from mediaaudit.writers.common import one_line, state_of
 from mediaaudit.writers.labels import label
 
 COLUMNS = ("path", "outcome", "nvf_status", "nvf_row", "puid", "format_name", "mime",
@@ -25,10 +38,14 @@ COLUMNS = ("path", "outcome", "nvf_status", "nvf_row", "puid", "format_name", "m
            "state", "action_codes", "actions")
 
 
+# Where a spreadsheet may begin a cell (the value's start, after a ',' or ';' in it)
+# followed by what makes that cell a formula (see the module's docstring, step 2).
+_FORMULA = re.compile(r'(^|[,;])(?=[\s"]*[=+\-@])')
+
+
 def _safe(v: Any) -> str:
-    s = "" if v is None else str(v)
-    s = s.replace("\r", " ").replace("\n", " ")
-    return "'" + s if s[:1] in ("=", "+", "-", "@", "\t") else s
+    """One cell's text, safe under every separator (the module's docstring, steps 1-2)."""
+    return _FORMULA.sub(lambda m: m.group(1) + "'", one_line(v))
 
 
 def _severity(sev: Any, lang: str) -> str:
@@ -68,9 +85,8 @@ def write_csv(m: Mapping[str, Any], out: TextIO, base: str = ".") -> None:
 
 
 def write_rows(files: Iterable[Mapping[str, Any]], out: TextIO, lang: str = "en") -> None:
-    out.write("\ufeff")
-    w = csv.writer(out, lineterminator="\r\n")
-    w.writerow(COLUMNS)
+    out.write("\ufeff" + ",".join(COLUMNS) + "\r\n")
+    w = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     for f in files:
         w.writerow(row(f, lang))
 

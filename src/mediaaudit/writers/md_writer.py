@@ -3,6 +3,13 @@ what to do when posting the files that passed, as a checklist).
 
 Written line by line.  It cannot start before the scan ends: the verdict and the
 totals come first and the failing files lead the table, so it needs the whole list.
+
+Every value from the manifest (file names, metadata, messages, and in ``report`` the
+whole crafted manifest) goes through ``_cell`` or ``_code``: first ``common.one_line``
+(line breaks, CR, U+2028/U+2029/U+0085 and TAB become a space, other control characters
+a visible ``\\xNN``), so a value can never start a line of its own (a heading, a list
+item, a table row); then Markdown's own characters are escaped (or, in a code span,
+replaced), so it cannot open a link, an image, emphasis or a new table cell.
 """
 
 from __future__ import annotations
@@ -13,7 +20,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
 from mediaaudit.evaluate import actions as _actions
-from mediaaudit.writers.common import failing_first, fix_hint, state_of, states_of, summary_of
+from mediaaudit.writers.common import (
+    failing_first,
+    fix_hint,
+    one_line,
+    state_of,
+    states_of,
+    summary_of,
+)
 from mediaaudit.writers.labels import banner, batch_verdict, label
 
 _ICON = {"pass": "✅", "pass_actions": "☑️", "fail": "❌", "error": "⚠️"}
@@ -21,15 +35,17 @@ _STATES = ("pass", "pass_actions", "fail", "error")
 
 
 def _cell(s: Any) -> str:
-    text = "" if s is None else str(s)
+    """A value as Markdown text on one line (see the module's docstring)."""
+    text = one_line(s)
     for ch in ("\\", "|", "`", "*", "_", "[", "]", "<", ">"):
         text = text.replace(ch, "\\" + ch)
-    return text.replace("\n", " ")
+    return text
 
 
-def _code(path: str) -> str:
-    """A path as a code span (rendered literally); '|' escaped so tables survive."""
-    return "`" + path.replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`"
+def _code(path: Any) -> str:
+    """A path as a code span (rendered literally) on one line; '|' escaped so tables
+    survive."""
+    return "`" + one_line(path).replace("`", "'").replace("|", "\\|") + "`"
 
 
 def write_md(m: Mapping[str, Any], out: TextIO, base: str = ".") -> None:
@@ -58,11 +74,11 @@ def _lines(m: Mapping[str, Any]) -> Iterator[str]:
         f"**{L('verdict_' + batch_verdict(s))}**",
         "",
         *([_cell(banner(lang, states)), ""] if files else []),
-        f"{L('files')}: {s.get('files', 0)} · " + " · ".join(
+        f"{L('files')}: {_cell(s.get('files', 0))} · " + " · ".join(
             f"{L('state_' + st)}: {states[st]}" for st in _STATES) + "  ",
-        f"{L('profile')}: {p.get('name', pid)} ({pid}, version {p.get('version', '?')}) · "
-        f"{L('date')}: {m.get('created', '?')} · {L('tool')}: mediaaudit "
-        f"{(m.get('tool') or {}).get('version', '?')}",
+        f"{L('profile')}: {_cell(p.get('name', pid))} ({_cell(pid)}, version "
+        f"{_cell(p.get('version', '?'))}) · {L('date')}: {_cell(m.get('created', '?'))} · "
+        f"{L('tool')}: mediaaudit {_cell((m.get('tool') or {}).get('version', '?'))}",
         "",
         f"| | {L('file')} | {L('nvf')} | {L('rights')} | {L('findings')} |",
         "|---|---|---|---|---|",
@@ -103,5 +119,5 @@ def _row(f: Mapping[str, Any], lang: str) -> str:
     nvf = f.get("nvf") or {}
     lic = f" ({_cell(rights['licence'])})" if rights.get("licence") else ""
     return (f"| {_ICON.get(state, '')} {L('state_' + state)} | {_code(f.get('path', ''))} | "
-            f"{L(nvf.get('status', 'unknown'))} | {L(rights.get('status', 'not_checked'))}{lic}"
-            f" | {reasons} |")
+            f"{_cell(L(str(nvf.get('status', 'unknown'))))} | "
+            f"{_cell(L(str(rights.get('status', 'not_checked'))))}{lic} | {reasons} |")
