@@ -1,9 +1,17 @@
 """SHA-256 of a file on disk: the one checksum every record of mediaaudit states (manifest,
-verify, watch routing, bags).  Streams the file; never reads it whole into memory."""
+verify, watch routing, bags).  Streams the file; never reads it whole into memory.
+
+Also the one home of ``open_regular``: opening a path that must be a regular file
+(``lstat``, ``O_NOFOLLOW | O_NONBLOCK``, ``fstat``), so a FIFO, device, socket or symlink
+put where a file was expected is refused (``NotRegular``) instead of hanging or being
+followed."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 
 
 def sha256_file(path: str) -> str:
@@ -28,3 +36,66 @@ def sha256_or_none(path: str) -> str | None:
         return sha256_file(path)
     except OSError:
         return None
+
+
+class NotRegular(OSError):
+    """``path`` is not a regular file (a symlink, FIFO, device, socket or folder), so it
+    is never opened for reading: a FIFO blocks a reader forever, ``/dev/zero`` never
+    ends, a symlink leads wherever its writer wanted.  ``kind`` says what it is;
+    ``str()`` is one plain line for the user."""
+
+    def __init__(self, path: str, kind: str) -> None:
+        code = {"symlink": errno.ELOOP, "folder": errno.EISDIR}.get(kind, errno.EINVAL)
+        super().__init__(code, f"not a regular file ({kind})", path)
+        self.kind = kind
+
+    def __str__(self) -> str:
+        return f"{self.filename} is not a regular file ({self.kind})"
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular ``st_mode`` is, in words for a message."""
+    for test, word in ((stat.S_ISLNK, "symlink"), (stat.S_ISFIFO, "FIFO"),
+                       (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
+                       (stat.S_ISSOCK, "socket"), (stat.S_ISDIR, "folder")):
+        if test(mode):
+            return word
+    return "regular file" if stat.S_ISREG(mode) else "special file"
+
+
+def open_regular(path: str) -> int:
+    """A read-only file descriptor of ``path``, only if it is a regular file.
+
+    ``lstat`` first (a symlink, FIFO, device or socket is refused before any open), then
+    ``open`` with ``O_NOFOLLOW | O_NONBLOCK`` (a symlink or FIFO swapped in after the
+    ``lstat`` neither is followed nor blocks the open) and ``fstat`` of the descriptor:
+    what is read is what was checked.  The descriptor is blocking again when returned.
+    Raises ``NotRegular`` for anything else, and ``OSError`` when the file is missing or
+    cannot be opened.  The caller closes the descriptor (``open(fd, "rb")`` does)."""
+    mode = os.lstat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise NotRegular(path, file_kind(mode))
+    flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+             | getattr(os, "O_CLOEXEC", 0))
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # became a symlink after the lstat
+            raise NotRegular(path, "symlink") from exc
+        raise
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegular(path, file_kind(mode))
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def sha256_regular(path: str) -> str:
+    """``sha256_file`` for a regular file only (``open_regular``): ``NotRegular`` for a
+    FIFO, device, socket or symlink instead of a hang or a followed link."""
+    with open(open_regular(path), "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
