@@ -139,3 +139,137 @@ def test_records_of_one_second_get_their_own_names(tmp_path: Path) -> None:
     assert [json.loads(Path(p).read_text())["run"] for p in (first, second)] == [1, 2]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         Path(p).name for p in (first, second))  # no temporary file left
+
+
+# --- 3. memory: a small file with a huge canvas ---------------------------------------
+
+def _flat_vp8l(path: Path, w: int, h: int) -> Path:
+    """A valid lossless WebP of ``w`` x ``h`` pixels of one colour in about 32 bytes,
+    written bit by bit (WebP Lossless Bitstream, RFC 9649): no transforms, no colour
+    cache, and five 'simple' prefix codes of one symbol each, so every pixel costs zero
+    bits.  libwebp decodes it whole, so it needs the memory of its declared canvas: the
+    shape of the 294 KB WebP that took ``fix`` to 3.6 GB (issue 26)."""
+    bits: list[int] = []
+
+    def put(value: int, n: int) -> None:
+        bits.extend((value >> i) & 1 for i in range(n))
+
+    put(w - 1, 14), put(h - 1, 14), put(0, 1), put(0, 3)  # size, no alpha, version 0
+    put(0, 1), put(0, 1), put(0, 1)  # no transform, no colour cache, one prefix group
+    for symbol in (210, 200, 220, 255):  # green, red, blue, alpha: one 8-bit symbol
+        put(1, 1), put(0, 1), put(1, 1), put(symbol, 8)
+    put(1, 1), put(0, 1), put(0, 1), put(0, 1)  # distance: one 1-bit symbol, 0
+    bits.extend([0] * (-len(bits) % 8))
+    body = b"\x2f" + bytes(sum(b << i for i, b in enumerate(bits[k:k + 8]))
+                           for k in range(0, len(bits), 8))
+    chunk = b"VP8L" + len(body).to_bytes(4, "little") + body + b"\0" * (len(body) % 2)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"RIFF" + (4 + len(chunk)).to_bytes(4, "little") + b"WEBP" + chunk)
+    Path(str(path) + ".license").write_text(LICENCE)
+    return path
+
+
+def test_flat_vp8l_is_a_real_webp(tmp_path: Path) -> None:
+    """The hand-made file is what it claims: Pillow (libwebp) decodes every pixel."""
+    from PIL import Image
+
+    with Image.open(_flat_vp8l(tmp_path / "f.webp", 40, 30)) as im:
+        im.load()
+        assert (im.format, im.size, im.getextrema()) == (
+            "WEBP", (40, 30), ((200, 200), (210, 210), (220, 220)))
+
+
+def test_fix_refuses_an_image_over_max_pixels(tmp_path: Path) -> None:
+    """A 32-byte WebP that declares 12000 x 12000 pixels passes scan's bomb limit but
+    is over --max-pixels: not converted, one line with MA-IO-007 and the option, the
+    same reason in the fix record; nothing decoded, nothing written but the record."""
+    big = _flat_vp8l(tmp_path / "in" / "canvas.webp", 12000, 12000)
+    assert big.stat().st_size < 64
+    out = tmp_path / "out"
+    r = run_cli("fix", str(big.parent), "--out", str(out), "--max-pixels", "50000000")
+    assert r.exit_code == 1, r.stderr
+    line = [x for x in r.stderr.splitlines() if "canvas.webp" in x]
+    assert line == [f"mediaaudit: {big}: cannot be fixed by conversion: MA-IO-007 The image "
+                    "claims 144000000 pixels, above the safety limit. fix converts images "
+                    "of up to 50000000 pixels (--max-pixels)"], r.stderr
+    (record,) = _records(out)
+    doc = json.loads(record.read_text())
+    assert doc["options"]["max_pixels"] == 50_000_000
+    assert [(n["path"], n["blocking"]) for n in doc["not_fixed"]] == [(str(big), ["MA-IO-007"])]
+    assert doc["derivatives"] == [] and sorted(out.iterdir()) == [record]
+    nl = run_cli("fix", str(big), "--out", str(out), "--max-pixels", "50000000",
+                 "--lang", "nl", "--dry-run")
+    assert nl.exit_code == 1 and "MA-IO-007 Het beeld claimt 144000000 pixels" in nl.stdout
+    assert "fix zet beelden tot 50000000 pixels om (--max-pixels)" in nl.stdout
+    over = run_cli("fix", str(big), "--out", str(out), "--max-pixels", "178956971")
+    assert over.exit_code == 2 and "178956970" in over.stderr  # scan's limit is the ceiling
+
+
+def test_max_pixels_is_inclusive(tmp_path: Path) -> None:
+    """48 x 32 = 1536 pixels: converted at --max-pixels 1536, refused at 1535."""
+    src = _webp(tmp_path / "in" / "small.webp")
+    ok = run_cli("fix", str(src), "--out", str(tmp_path / "ok"), "--max-pixels", "1536", "-q")
+    assert ok.exit_code == 0, ok.stderr
+    assert (tmp_path / "ok" / "small.jpg").is_file()
+    no = run_cli("fix", str(src), "--out", str(tmp_path / "no"), "--max-pixels", "1535", "-q")
+    assert no.exit_code == 1 and "MA-IO-007" in no.stderr, no.stderr
+    assert not (tmp_path / "no" / "small.jpg").exists()
+
+
+@pytest.mark.parametrize("limit", [1535, 1000])
+def test_the_converter_checks_the_limit_itself(tmp_path: Path, limit: int) -> None:
+    """The child does not trust the audit's size: a file over the limit is refused with
+    MA-IO-007 whether Pillow's guard (1000: over twice the half) or the converter's own
+    check (1535: one pixel over) stops it; Pillow's threshold is put back after."""
+    from PIL import Image
+
+    from mediaaudit.fix.plan import Action, Options
+    from mediaaudit.fix.run import Job, execute
+
+    src = _webp(tmp_path / "small.webp")
+    before = Image.MAX_IMAGE_PIXELS
+    done = execute(Job(str(src), str(tmp_path / ".t"), Action.CONVERT_IMAGE, None,
+                       Options(max_pixels=limit)))
+    assert not done.ok and done.error is not None
+    assert done.error.startswith("MA-IO-007 The image claims 1536 pixels"), done.error
+    now = Image.MAX_IMAGE_PIXELS
+    assert now == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["small.webp", "small.webp.license"]
+
+
+_UNDER_1GB = """
+import json, resource, sys
+cap = 1 << 30
+resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+from mediaaudit.fix.plan import Action, Options
+from mediaaudit.fix.run import Job, execute
+src, prefix, limit = sys.argv[1], sys.argv[2], int(sys.argv[3])
+done = execute(Job(src, prefix, Action.CONVERT_IMAGE, None, Options(max_pixels=limit)))
+print(json.dumps({"ok": done.ok, "error": done.error, "target": done.target}))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS as on Linux")
+def test_conversion_stays_under_1gb_of_address_space(tmp_path: Path) -> None:
+    """The converter, run in a process that cannot have more than 1 GiB of address
+    space: the 12000 x 12000 canvas cannot even get its decoder there (the control,
+    with scan's limit), and with --max-pixels 50 M it is refused by MA-IO-007 from its
+    header; a 6 MP photograph-size WebP still converts under the same cap."""
+    canvas = _flat_vp8l(tmp_path / "canvas.webp", 12000, 12000)
+    photo = tmp_path / "photo.webp"
+    factory.picture(3000, 2000).save(photo, quality=80)
+
+    def convert(src: Path, limit: int) -> dict[str, object]:
+        r = subprocess.run([sys.executable, "-c", _UNDER_1GB, str(src),
+                            str(tmp_path / f".{src.stem}-{limit}"), str(limit)],
+                           capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+        return dict(json.loads(r.stdout))
+
+    control = convert(canvas, 178_956_970)
+    assert control["ok"] is False and "MA-IO-007" not in str(control["error"]), control
+    refused = convert(canvas, 50_000_000)
+    assert refused["ok"] is False, refused
+    assert str(refused["error"]).startswith("MA-IO-007 The image claims 144000000 pixels")
+    converted = convert(photo, 50_000_000)
+    assert converted == {"ok": True, "error": None, "target": "jpeg"}

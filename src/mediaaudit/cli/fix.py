@@ -27,7 +27,16 @@ from mediaaudit.digest import sha256_file
 from mediaaudit.engines import engines_cached
 from mediaaudit.exitcode import FAILED, OK
 from mediaaudit.fix import provenance
-from mediaaudit.fix.plan import EXTENSIONS, IMAGE_FORMATS, Action, Options, Plan, plan, video_copy
+from mediaaudit.fix.plan import (
+    BOMB_PIXELS,
+    EXTENSIONS,
+    IMAGE_FORMATS,
+    Action,
+    Options,
+    Plan,
+    plan,
+    video_copy,
+)
 from mediaaudit.fix.run import Done, Job, cleanup, run
 from mediaaudit.model import FileRef, FileResult
 from mediaaudit.policy import Policy, PolicyError
@@ -82,11 +91,16 @@ class Original:
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=FIX_TIMEOUT,
               show_default=True, metavar="SECONDS",
               help="Time limit per file for a conversion (audits: the scan default).")
+@click.option("--max-pixels", type=click.IntRange(min=1, max=BOMB_PIXELS),
+              default=BOMB_PIXELS, show_default=True, metavar="N",
+              help="Convert no image larger than N pixels (width x height); a larger one "
+              "is not fixed (MA-IO-007). Decoding takes up to ~16 bytes per pixel, so this "
+              "bounds the memory; the default is scan's decompression-bomb limit.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the lines about files not fixed.")
 def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool,
         dry_run: bool, image_format: str | None, manifest_path: str | None,
         profile_spec: str, config: str | None, lang: str | None, jobs: int | None,
-        timeout: float, quiet: bool) -> None:
+        timeout: float, max_pixels: int, quiet: bool) -> None:
     """Make NVF-conforming derivatives of the files in PATHS that fail on format.
 
     Only what a conversion can fix is fixed: the format gate (MA-FMT-001/003) and, with
@@ -97,7 +111,8 @@ def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool
     each came from.  Originals are never changed.
     """
     lang = lang or default_lang()
-    opts = Options(master=master, strip_location=strip_location, image_format=image_format)
+    opts = Options(master=master, strip_location=strip_location, image_format=image_format,
+                   max_pixels=max_pixels)
     for p in paths:
         if not os.path.lexists(p):
             fail(text("no_path", lang, path=p))
@@ -159,7 +174,8 @@ def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool
     head = manifest.header([os.path.normpath(p) for p in paths], profile, policy, engines, lang)
     doc = provenance.document(head, os.path.normpath(out_dir),
                               {"master": master, "strip_location": strip_location,
-                               "image_format": image_format}, derivatives, not_fixed, unchanged)
+                               "image_format": image_format, "max_pixels": max_pixels},
+                              derivatives, not_fixed, unchanged)
     try:
         if manifest_path:
             target = manifest_path

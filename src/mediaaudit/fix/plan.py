@@ -14,6 +14,8 @@ import os
 from dataclasses import dataclass
 from enum import StrEnum
 
+from PIL import Image
+
 from mediaaudit import codes
 from mediaaudit.codes import CodeId
 from mediaaudit.model import FileResult, Outcome, Severity
@@ -27,6 +29,11 @@ EXTENSIONS = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "mp4": ".mp4", "mkv
 # Video codecs (MediaInfo names) an MP4 derivative can carry without re-encoding.
 MP4_VIDEO_COPY = frozenset({"AVC"})
 MP4_AUDIO_COPY = frozenset({"AAC"})
+# Pillow's DecompressionBombError threshold (2 x 89,478,485): above it ``scan`` reports
+# MA-IO-007 and the file fails anyway, so it is also the most ``fix`` will convert.
+BOMB_PIXELS = 2 * (Image.MAX_IMAGE_PIXELS or 89_478_485)
+_LIMIT_HINT = {"nl": "fix zet beelden tot {limit} pixels om (--max-pixels)",
+               "en": "fix converts images of up to {limit} pixels (--max-pixels)"}
 
 
 class Action(StrEnum):
@@ -42,6 +49,9 @@ class Options:
     master: bool = False
     strip_location: bool = False
     image_format: str | None = None  # jpeg | png | tiff: overrides the rule
+    # An image is decoded whole (the derivative keeps every pixel), and the decoders
+    # need up to ~16 bytes per pixel (WebP), so the pixel count bounds the memory.
+    max_pixels: int = BOMB_PIXELS
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,13 @@ def _reason(result: FileResult, blocking: list[str], lang: str) -> str:
     return "; ".join(dict.fromkeys(msgs)) or "could not be audited"
 
 
+def too_many_pixels(pixels: int, limit: int, lang: str = "en") -> str:
+    """Why an image over the limit is not converted: MA-IO-007, and the option."""
+    bomb = CodeId.DECOMPRESSION_BOMB
+    return (f"{bomb} {codes.render(bomb, {'pixels': pixels}, lang)} "
+            + _LIMIT_HINT.get(lang, _LIMIT_HINT["en"]).format(limit=limit))
+
+
 def plan(result: FileResult, opts: Options, lang: str = "en") -> Plan:
     """The plan for one original, from its audit under the user's profile and policy."""
     kind = result.facts.media.kind
@@ -103,6 +120,10 @@ def plan(result: FileResult, opts: Options, lang: str = "en") -> Plan:
         if (result.facts.media.frames or 1) > 1:
             return Plan(Action.REFUSE, reason="animated image: a still format would drop "
                         "frames; export it as MP4 (H.264)", blocking=(CodeId.NOT_LISTED,))
+        pixels = (result.facts.media.width or 0) * (result.facts.media.height or 0)
+        if pixels > opts.max_pixels:
+            return Plan(Action.REFUSE, reason=too_many_pixels(pixels, opts.max_pixels, lang),
+                        blocking=(CodeId.DECOMPRESSION_BOMB,))
         forced = opts.image_format or ("tiff" if opts.master else None)
         return Plan(Action.CONVERT_IMAGE, target=forced)
     if kind == "video":
