@@ -225,7 +225,7 @@ def test_scan_reports_a_fifo_named_on_the_command_line(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=120)
     doc = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
     assert [f["code"] for f in doc["files"][0]["findings"]] == ["MA-IO-008"], res.stderr
-    assert doc["files"][0]["findings"][0]["params"] == {"kind": "fifo"}
+    assert doc["files"][0]["findings"][0]["params"] == {"kind": "FIFO"}
 
 
 # --- renamed between audit and routing ----------------------------------------------
@@ -353,3 +353,39 @@ def test_a_full_destination_pauses_routing_and_resumes_losing_nothing(tmp_path: 
         assert again.returncode == 0 and "Traceback" not in again.stderr
         assert len((results / "audit-log.jsonl").read_text().splitlines()) == len(names)
         assert not [p for p in out.rglob(".mediaaudit-*")]  # no temporaries left
+
+
+def test_hashing_a_fifo_or_device_raises_at_once_never_blocks(tmp_path: Path) -> None:
+    """The probe's one read (``sha256_and_head``) and every hash check (``sha256_file``:
+    watch before a move, verify) refuse what is not a regular file before reading: a
+    FIFO swapped in after the walk would otherwise block the reader forever."""
+    from mediaaudit.digest import NotRegular, sha256_and_head, sha256_file
+
+    os.mkfifo(tmp_path / "pipe.png")
+    targets = [tmp_path / "pipe.png", Path("/dev/zero")]
+    os.symlink(tmp_path / "pipe.png", tmp_path / "link.png")  # followed, to a FIFO: refused
+    targets.append(tmp_path / "link.png")
+    for target in targets:
+        with pytest.raises(NotRegular):
+            sha256_and_head(str(target), 1024)
+        with pytest.raises(NotRegular):
+            sha256_file(str(target))
+    real = tiny_png(tmp_path / "real.png", 1)
+    os.symlink(real, tmp_path / "named.png")  # a symlink to a file, named: followed
+    assert sha256_file(str(tmp_path / "named.png")) == sha256_file(str(real))
+
+
+def test_a_symlinked_sidecar_is_never_read_as_evidence(tmp_path: Path) -> None:
+    """``photo.png.license`` → a file outside the folder: its text would become licence
+    evidence in the manifest.  It is no sidecar; the photo's rights stay unknown."""
+    media = tmp_path / "media"
+    media.mkdir()
+    tiny_png(media / "photo.png", 1)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SPDX-License-Identifier: CC0-1.0\nroot:x:0:0:secret\n")
+    os.symlink(secret, media / "photo.png.license")
+    res = subprocess.run([sys.executable, "-m", "mediaaudit", "scan", str(media), "-o",
+                          str(tmp_path / "m.json")], capture_output=True, text=True, timeout=120)
+    doc = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
+    assert doc["files"][0]["rights"]["status"] == "unknown", res.stderr
+    assert "secret" not in (tmp_path / "m.json").read_text(encoding="utf-8")

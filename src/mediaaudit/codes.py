@@ -694,7 +694,8 @@ _VALUES: Mapping[str, Mapping[str, str]] = {
     "fifo": {"nl": "pipe"}, "named pipe": {"nl": "pipe"},
     "socket": {"nl": "socket"}, "device": {"nl": "apparaat"},
     "character device": {"nl": "apparaat"}, "block device": {"nl": "apparaat"},
-    "directory": {"nl": "map"},
+    "directory": {"nl": "map"}, "folder": {"nl": "map"}, "symlink": {"nl": "snelkoppeling"},
+    "special file": {"nl": "speciaal bestand"},
 }
 
 

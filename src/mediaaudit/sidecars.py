@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import threading
 import time
 from dataclasses import dataclass
 from enum import StrEnum
 
 from mediaaudit import fstime
+from mediaaudit.digest import is_regular, open_regular
 from mediaaudit.fsnames import fit, printable
 
 
@@ -69,6 +69,19 @@ _AFTER_NAME = {".license": SidecarKind.LICENSE, ".xmp": SidecarKind.XMP,
                ".alt.txt": SidecarKind.ALT_TEXT, REPORT_SUFFIX: SidecarKind.REPORT}
 _AFTER_STEM = {".xmp": SidecarKind.XMP, ".alt.txt": SidecarKind.ALT_TEXT}
 _KIND_ORDER = {k: i for i, k in enumerate(SidecarKind)}
+
+
+def read_sidecar(path: str, limit: int) -> bytes | None:
+    """At most ``limit + 1`` bytes of a sidecar (one more than allowed, so the caller sees
+    it is too large), or None when it is not a regular file or cannot be read.  Never
+    follows a symlink (``photo.jpg.license`` → ``/etc/passwd`` would put that file's text
+    in the manifest as licence evidence) and never opens a FIFO or device
+    (``open_regular``)."""
+    try:
+        with open(open_regular(path), "rb") as fh:
+            return fh.read(limit + 1)
+    except OSError:
+        return None
 
 
 def report_name(media_name: str) -> str:
@@ -160,18 +173,11 @@ def _match(sib: str, prefix: str, full_name: bool) -> Sidecar | None:
     return None
 
 
-def _regular(path: str) -> bool:
-    """A real file, not a symlink: a linked 'sidecar' would let whoever can write to the
-    folder make the audit (and watch's reports and moves) read any file on the server."""
-    try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
-    except OSError:
-        return False
-
-
 def sidecars_of(path: str) -> list[Sidecar]:
     """Every sidecar that exists next to ``path`` as a regular file (symlinks are never
-    sidecars, as they are never media), in a stable order: by kind, the ones named after
+    sidecars, as they are never media: a linked 'sidecar' would let whoever can write to
+    the folder make the audit, watch's reports and moves read any file on the server),
+    in a stable order: by kind, the ones named after
     the full file name (``photo.jpg.xmp``) before those named after its stem
     (``photo.xmp``), then by name."""
     directory = os.path.dirname(path)
@@ -183,7 +189,7 @@ def sidecars_of(path: str) -> list[Sidecar]:
         if sib == name:
             continue
         found = _match(sib, name, True) or (_match(sib, stem, False) if stem != name else None)
-        if found is not None and _regular(os.path.join(directory, sib)):
+        if found is not None and is_regular(os.path.join(directory, sib)):
             out.append(Sidecar(found.kind, os.path.join(directory, sib), found.lang, found.fmt,
                                found.full_name))
     return sorted(out, key=lambda s: (_KIND_ORDER[s.kind], not s.full_name, s.name))

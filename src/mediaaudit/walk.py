@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from mediaaudit.codes import CodeId
+from mediaaudit.digest import file_kind
 from mediaaudit.fsnames import printable
 from mediaaudit.model import FileRef, ProbeNote
 from mediaaudit.sidecars import is_sidecar_name
@@ -167,26 +168,13 @@ def walk_tree(
             yield file_ref(e.path, disp, st)
 
 
-def special_kind(mode: int) -> str:
-    """What a file that is not a regular file is (the MA-IO-008 finding's ``kind``)."""
-    if stat.S_ISFIFO(mode):
-        return "fifo"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "device"
-    if stat.S_ISDIR(mode):
-        return "directory"
-    return "special"
-
-
 def not_regular(st: os.stat_result) -> ProbeNote | None:
     """The finding for a FIFO, device or socket (None for a regular file): it is reported
     from its ``stat`` alone and never handed to a probe, so nothing ever opens it (a FIFO
     blocks its reader, ``/dev/zero`` never ends)."""
     if stat.S_ISREG(st.st_mode):
         return None
-    return ProbeNote(CodeId.NOT_A_REGULAR_FILE, {"kind": special_kind(st.st_mode)})
+    return ProbeNote(CodeId.NOT_A_REGULAR_FILE, {"kind": file_kind(st.st_mode)})
 
 
 def file_ref(path: str, display: str, st: os.stat_result | None) -> FileRef:

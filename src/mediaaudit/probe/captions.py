@@ -13,7 +13,7 @@ import json
 import re
 
 from mediaaudit.probe.partial import Partial
-from mediaaudit.sidecars import SidecarKind, sidecars_of
+from mediaaudit.sidecars import SidecarKind, read_sidecar, sidecars_of
 
 MAX_CAPTION = 4 << 20
 _TIME = rb"(\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{3}"
@@ -40,11 +40,7 @@ def read_captions(path: str, head: bytes, mime: str | None, part: Partial) -> No
         if side.kind is not SidecarKind.CAPTION:
             continue
         name, lang, fmt = side.display, side.lang, side.fmt or ""
-        try:
-            with open(side.path, "rb") as fh:
-                data = fh.read(MAX_CAPTION + 1)
-        except OSError:
-            data = b""
+        data = read_sidecar(side.path, MAX_CAPTION) or b""
         cues, header_lang = parse_caption(data[:MAX_CAPTION], fmt)
         part.sidecars.append(name)
         info = {"format": fmt.upper() if fmt == "srt" else "WebVTT", "language":
@@ -60,10 +56,10 @@ def read_alt_text(path: str, head: bytes, mime: str | None, part: Partial) -> No
         if side.kind is not SidecarKind.ALT_TEXT:
             continue
         try:
-            with open(side.path, "rb") as fh:
-                text = fh.read(64 * 1024).decode("utf-8").strip()
-        except (OSError, UnicodeDecodeError):
+            text = (read_sidecar(side.path, 64 * 1024) or b"")[:64 * 1024].decode("utf-8")
+        except UnicodeDecodeError:
             continue
+        text = text.strip()
         if text:
             part.sidecars.append(side.display)
             part.fact("alt_text", text, f"sidecar:{side.display}")

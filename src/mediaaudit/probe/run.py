@@ -17,11 +17,10 @@ from typing import Any
 from PIL import Image
 
 from mediaaudit.codes import CodeId
-from mediaaudit.digest import sha256_and_head
+from mediaaudit.digest import NotRegular, file_kind, sha256_and_head
 from mediaaudit.model import Facts, FileRef, Identification, MediaProps, ProbeNote
 from mediaaudit.probe import identify, image, mediainfo
 from mediaaudit.probe.partial import Partial
-from mediaaudit.walk import special_kind
 
 HEAD_BYTES = 64 * 1024
 
@@ -97,10 +96,12 @@ def probe_file(
             return _unaudited(ref, CodeId.NOT_A_REGULAR_FILE, kind="symlink loop")
         return _unaudited(ref, CodeId.UNREADABLE, reason=exc.strerror or str(exc))
     if not stat.S_ISREG(st0.st_mode):
-        return _unaudited(ref, CodeId.NOT_A_REGULAR_FILE, kind=special_kind(st0.st_mode))
+        return _unaudited(ref, CodeId.NOT_A_REGULAR_FILE, kind=file_kind(st0.st_mode))
     ref = FileRef(ref.path, ref.display, st0.st_size, st0.st_mtime_ns)
     try:
         sha, head = sha256_and_head(ref.path, HEAD_BYTES)
+    except NotRegular as exc:  # swapped for a FIFO or device after the stat: never opened
+        return _unaudited(ref, CodeId.NOT_A_REGULAR_FILE, kind=exc.kind)
     except FileNotFoundError:
         return _unaudited(ref, CodeId.CHANGED_DURING_SCAN)
     except OSError as exc:

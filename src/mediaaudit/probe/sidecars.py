@@ -4,26 +4,17 @@ walker, the cache and ``watch`` ask the same module); this module only reads the
 
 from __future__ import annotations
 
-import os
 import re
 
 from mediaaudit.codes import CodeId
 from mediaaudit.probe import xmp
 from mediaaudit.probe.partial import Partial
-from mediaaudit.sidecars import SidecarKind, sidecars_of
+from mediaaudit.sidecars import SidecarKind, read_sidecar, sidecars_of
 
 MAX_SIDECAR = 1 << 20
 _SPDX = re.compile(r"^\s*(?:#\s*)?SPDX-(FileCopyrightText|License-Identifier)\s*:\s*(.+?)\s*$",
                    re.MULTILINE)
 _KINDS = (SidecarKind.LICENSE, SidecarKind.XMP)
-
-
-def _read(path: str, limit: int) -> bytes | None:
-    try:
-        with open(path, "rb") as f:
-            return f.read(limit + 1)
-    except OSError:
-        return None
 
 
 def read_license_text(data: bytes, name: str, part: Partial) -> None:
@@ -49,11 +40,11 @@ def read_license_text(data: bytes, name: str, part: Partial) -> None:
 def read_sidecars(path: str, head: bytes, mime: str | None, part: Partial) -> None:
     """File reader: the licence and XMP sidecars of ``path`` as rights facts."""
     for side in sidecars_of(path):
-        if side.kind not in _KINDS or not os.path.isfile(side.path):
+        if side.kind not in _KINDS:
             continue
         licence = side.kind is SidecarKind.LICENSE
         limit = MAX_SIDECAR if licence else xmp.MAX_PACKET
-        data = _read(side.path, limit)
+        data = read_sidecar(side.path, limit)
         name = side.display
         part.sidecars.append(name)
         if data is None:

@@ -30,7 +30,7 @@ from mediaaudit import manifest
 from mediaaudit.cache import FactCache
 from mediaaudit.codes import CodeId
 from mediaaudit.config import load_policy
-from mediaaudit.digest import sha256_file
+from mediaaudit.digest import is_regular, sha256_file
 from mediaaudit.engines import cache_version, engines_cached
 from mediaaudit.fsnames import printable
 from mediaaudit.model import FileRef, FileResult, ProbeNote
@@ -63,15 +63,6 @@ BLOCKING = FULL | {errno.EACCES, errno.EPERM, errno.EROFS, errno.EIO}
 class Blocked(Exception):
     """Routing or results cannot go on for any file now (a full disk, a results folder
     that cannot be written): the service pauses and tries again, losing nothing."""
-
-
-def regular(path: str) -> bool:
-    """Is ``path`` a regular file (``lstat``)?  Only those are routed: a FIFO or device
-    keeps its place and its finding."""
-    try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
-    except OSError:
-        return False
 
 
 def sidecar_stamps(path: str) -> str:
@@ -343,12 +334,12 @@ class Watcher:
                     self.fresh.add(row.rel)
                     self.dirty = True
                     return
-                if dest is not None and regular(row.path):
+                if dest is not None and is_regular(row.path):  # a FIFO keeps its place
                     try:
                         moved, failed = move_with_sidecars(
                             row.path, dest, [s.path for s in sidecars_of(row.path)], row.sha256)
                     except DiskFull as exc:
-                        raise Blocked(str(exc)) from exc
+                        raise Blocked(exc.strerror or str(exc)) from exc
                     except RouteError as exc:
                         if exc.errno == errno.ENOENT:  # renamed or removed meanwhile
                             self._gone(row_id, row)
@@ -376,7 +367,7 @@ class Watcher:
                 results.write(self.o.manifest_dir, row_id, row.rel, row.entry, target, head)
             except results.ResultsError as exc:
                 if exc.errno in BLOCKING:
-                    raise Blocked(str(exc)) from exc
+                    raise Blocked(exc.strerror or str(exc)) from exc
                 raise
         self._report_once(row_id, row, target, real_target)
         self.state.mark(row_id, "done", target)
