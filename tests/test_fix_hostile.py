@@ -273,3 +273,40 @@ def test_conversion_stays_under_1gb_of_address_space(tmp_path: Path) -> None:
     assert str(refused["error"]).startswith("MA-IO-007 The image claims 144000000 pixels")
     converted = convert(photo, 50_000_000)
     assert converted == {"ok": True, "error": None, "target": "jpeg"}
+
+
+_WITHIN_BUDGET = """
+import json, resource, sys
+from mediaaudit.fix.plan import Action, Options
+from mediaaudit.fix.run import Job, execute
+warm, src, prefix, per_pixel, pixels = sys.argv[1], sys.argv[2], sys.argv[3], *map(
+    int, sys.argv[4:6])
+execute(Job(warm, prefix + "-warm", Action.CONVERT_IMAGE, None, Options()))  # libraries in
+size = int(open("/proc/self/status").read().split("VmSize:")[1].split()[0]) * 1024
+cap = size + per_pixel * pixels
+resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+done = execute(Job(src, prefix, Action.CONVERT_IMAGE, None, Options()))
+print(json.dumps({"ok": done.ok, "error": done.error}))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and RLIMIT_AS")
+def test_lossy_webp_converts_within_20_bytes_per_pixel(tmp_path: Path) -> None:
+    """A 12 MP lossy WebP becomes a JPEG with at most 20 bytes of address space per
+    pixel on top of what the converter already holds.  Pillow's WebP decoder needs
+    16 (two RGBA canvases, a copy of the frame, the image); before issue 26 the
+    decoder was still held while libjpeg buffered the whole image for its optimised
+    Huffman tables (~23 bytes per pixel: 3.6 GB for a 13000 x 13000 canvas)."""
+    from PIL import Image
+
+    w, h = 4000, 3000
+    noise = Image.effect_noise((w, h), 40)
+    Image.merge("RGB", (noise, Image.linear_gradient("L").resize((w, h)), noise)).save(
+        tmp_path / "photo.webp", quality=80)
+    _webp(tmp_path / "warm.webp")
+    r = subprocess.run([sys.executable, "-c", _WITHIN_BUDGET, str(tmp_path / "warm.webp"),
+                        str(tmp_path / "photo.webp"), str(tmp_path / ".t"), "20", str(w * h)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"ok": True, "error": None}
+    assert (tmp_path / ".t.jpg").stat().st_size > 0
