@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from mediaaudit.fsnames import NAME_MAX, fit, from_name_bytes, one_line
+from mediaaudit.fsnames import NAME_MAX, fit, from_name_bytes
 from test_watch import files_in, log_entries, wait_for
 from test_watch_isolation import CC0, tiny_png, watch_once
 
@@ -81,14 +81,6 @@ def test_fit_keeps_short_names_and_shortens_long_ones_with_a_hash() -> None:
     assert fit(long_a) == fit(long_a)  # the same name, the same result
     bad = os.fsdecode(b"\xff" * 254 + b".png")  # not UTF-8, at the limit
     assert len(os.fsencode(fit(bad, ".license"))) <= NAME_MAX
-
-
-def test_one_line_escapes_every_line_break_and_control_character() -> None:
-    for evil in ("a\nPASS b", "a\rPASS b", "a\u2028b", "a\u2029b", "a\x85b", "a\x1b[31mb",
-                 "a\x1cb", "a\x7fb", os.fsdecode(b"a\xff\nb")):
-        shown = one_line(evil)
-        assert shown.splitlines() == [shown] and shown.isprintable(), (evil, shown)
-    assert one_line("gewoon één foto.jpg") == "gewoon één foto.jpg"
 
 
 def test_long_names_are_routed_and_their_results_written(tmp_path: Path) -> None:

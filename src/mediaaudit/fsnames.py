@@ -14,9 +14,8 @@ service that fails on a name at every restart has stopped for good.
 - ``name_bytes``: the exact form for JSON: the name's bytes in base64, given beside the
   display form only for a name that is not UTF-8 (the display form of such a name is
   ambiguous: ``\\xff`` could also be four real characters).
-- ``one_line``: the display form for line-based renderings (the watch's text log): every
-  control character, CR and LF included, and the Unicode line and paragraph separators
-  shown as ``\\xNN``/``\\uNNNN`` escapes, so a name cannot start a line of its own.
+- (A name shown in a line-based rendering, the watch's text log included, goes through
+  ``writers.common.one_line`` too, so it cannot start a line of its own.)
 - ``fit``: a derived name shortened, with a hash of the whole name, to the limit.
 """
 
@@ -67,23 +66,6 @@ def name_bytes(path: str, display: str | None = None) -> str | None:
 def from_name_bytes(value: str) -> str:
     """The real path a manifest's ``path_bytes`` names (ValueError when it is not base64)."""
     return os.fsdecode(base64.b64decode(value.encode("ascii"), validate=True))
-
-
-# C0 and C1 control characters, DEL, and the Unicode line and paragraph separators: every
-# character a line-based reader (a terminal, ``grep``, a log shipper) may take as the end
-# of a line or as a command.
-_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _escape(m: re.Match[str]) -> str:
-    c = ord(m.group())
-    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
-
-
-def one_line(text: str) -> str:
-    """``text`` (a printable name, a message) with every line break and control character
-    escaped, so it stays on its own line and cannot forge another."""
-    return _BREAKS.sub(_escape, printable(text))
 
 
 def _short_hash(name: str) -> str:

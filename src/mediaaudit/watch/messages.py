@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mediaaudit.fsnames import one_line
 from mediaaudit.manifest import now_utc
+from mediaaudit.writers.common import one_line
 from mediaaudit.writers.json_writer import json_line
 
 
