@@ -34,6 +34,7 @@ class CodeId(StrEnum):
     ANIMATED_GIF = "MA-FMT-005"
     NOT_FAST_START = "MA-FMT-006"
     VERY_LARGE_IMAGE = "MA-FMT-007"
+    SVG_DOCTYPE = "MA-FMT-008"
     NO_CAPTIONS = "MA-ACC-001"
     NO_ALT_TEXT = "MA-ACC-002"
     CAPTION_FILE_EMPTY = "MA-ACC-003"
@@ -147,12 +148,14 @@ _TABLE: tuple[Code, ...] = (
        "PRONOM only recognises {format}; libmagic calls it {mime}, and it was judged as such.",
        "Wat: siegfried gaf een algemeen formaat (bijv. XML voor een SVG met DOCTYPE), "
        "libmagic een specifiek mediaformaat. Waarom: de beoordeling rust dan op libmagic, niet "
-       "op een PRONOM-handtekening. Oplossen: meestal niets; exporteer SVG desgewenst zonder "
-       "DOCTYPE (SVG 1.1 met version-attribuut) zodat PRONOM het herkent.",
+       "op een PRONOM-handtekening. Oplossen: meestal niets; een SVG met DOCTYPE wordt "
+       "geweigerd (MA-FMT-008): exporteer zonder DOCTYPE (SVG 1.1 met version-attribuut), "
+       "dan herkent PRONOM het ook.",
        "What: siegfried gave a generic format (e.g. XML for an SVG with a DOCTYPE), libmagic a "
        "specific media format. Why: the verdict then rests on libmagic, not a PRONOM "
-       "signature. Fix: usually nothing; export SVG without a DOCTYPE (SVG 1.1 with a version "
-       "attribute) if you want PRONOM to recognise it."),
+       "signature. Fix: usually nothing; an SVG with a DOCTYPE is refused (MA-FMT-008): "
+       "export it without the DOCTYPE (SVG 1.1 with a version attribute), and PRONOM "
+       "recognises it too."),
     # --- FMT: format / profile ----------------------------------------------------
     _c("MA-FMT-001", "not-listed", E,
        "{format} staat niet in {profile}.",
@@ -225,6 +228,24 @@ _TABLE: tuple[Code, ...] = (
        "What: the image is larger than social media display. Why: platforms scale it down "
        "anyway, and large files slow uploads. Fix: scale to at most 4096 pixels on the long "
        "side for posting; keep the original."),
+    _c("MA-FMT-008", "svg-doctype", E,
+       "Deze SVG heeft een DOCTYPE-declaratie; SVG met een DOCTYPE wordt geweigerd.",
+       "This SVG has a DOCTYPE declaration; SVG with a DOCTYPE is refused.",
+       "Wat: het bestand begint met <!DOCTYPE …>: een DTD, soms met eigen entiteiten of een "
+       "verwijzing naar een ander bestand. Waarom: browsers en SVG 2 gebruiken geen DTD, en "
+       "een DOCTYPE is precies waarmee XML-bommen en het uitlezen van bestanden (XXE) werken; "
+       "de programma's van platforms en archieven die het beeld verwerken, horen zulke XML "
+       "niet tegen te komen. Daarom wordt een SVG met een DOCTYPE geweigerd, zoals XMP met "
+       "een DOCTYPE niet wordt gelezen. Oplossen: sla het beeld opnieuw op als gewone of "
+       "geoptimaliseerde SVG (Inkscape: 'Gewone SVG' of 'Geoptimaliseerde SVG') of verwijder "
+       "de regel <!DOCTYPE …>.",
+       "What: the file starts with <!DOCTYPE …>: a DTD, sometimes with entities of its own or "
+       "a reference to another file. Why: browsers and SVG 2 use no DTD, and a DOCTYPE is "
+       "exactly what XML bombs and file disclosure (XXE) work through; the software of "
+       "platforms and archives that processes the image should not meet such XML. So an SVG "
+       "with a DOCTYPE is refused, as XMP with a DOCTYPE is not read. Fix: save the image "
+       "again as plain or optimised SVG (Inkscape: 'Plain SVG' or 'Optimized SVG') or remove "
+       "the <!DOCTYPE …> line."),
     # --- ACC: accessibility (WCAG 2.1/2.2 AA) ----------------------------------------
     _c("MA-ACC-001", "no-captions", W,
        "Video zonder ondertiteling (geen teksttrack en geen .srt/.vtt ernaast).",

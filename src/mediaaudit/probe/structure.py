@@ -41,7 +41,17 @@ from mediaaudit.codes import reason as _why
 from mediaaudit.probe.partial import Partial
 
 CHUNK = 1 << 20
-Check = Callable[[IO[bytes], int], "str | None"]
+
+
+@dataclass(frozen=True)
+class Refused:
+    """What a walker returns for a file that is complete but refused by rule (an SVG with
+    a DOCTYPE): a finding of its own, not 'damaged or truncated'."""
+
+    code: CodeId
+
+
+Check = Callable[[IO[bytes], int], "str | Refused | None"]
 
 
 def _n(x: int) -> str:
@@ -1058,15 +1068,56 @@ _QT_ATOMS = (b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")
 _SVG_MAX = 16 << 20
 
 
-def svg(f: IO[bytes], size: int) -> str | None:
+class _Prolog(Exception):
+    """Stops expat at the first DOCTYPE declaration or the root element."""
+
+
+def _svg_doctype(f: IO[bytes]) -> bool:
+    """Does the SVG declare a DOCTYPE?  expat reads (in any encoding XML allows) only the
+    prolog, up to the root element, where a DOCTYPE must be: cheap at any file size,
+    and an entity declared inside the DOCTYPE is never expanded or fetched."""
+    from xml.parsers import expat
+
+    seen: list[str] = []
+
+    def doctype(name: str, *_: Any) -> None:
+        seen.append(name)
+        raise _Prolog
+
+    def root(*_: Any) -> None:
+        raise _Prolog
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = root
+    f.seek(0)
+    try:
+        while chunk := f.read(1 << 16):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _Prolog:
+        pass
+    except expat.ExpatError:
+        pass  # not well-formed before the root: ``svg`` says so
+    return bool(seen)
+
+
+def svg(f: IO[bytes], size: int) -> str | Refused | None:
     """SVG is XML: a file that is not well-formed XML is not an image any browser shows
-    (exiftool's XMP.svg has an unbound prefix).  Entities are refused unexpanded (no
-    opinion then), so a 'billion laughs' file costs nothing."""
+    (exiftool's XMP.svg has an unbound prefix).
+
+    A DOCTYPE is refused outright (``MA-FMT-008``), whatever it declares: browsers and
+    SVG 2 use no DTD, and a DOCTYPE is what XML bombs and XXE need, which the renderers
+    of platforms and archives should never meet (the same rule as for XMP).  So the
+    entities that the well-formedness parse refuses unexpanded can only be undeclared
+    ones (not well-formed), and a 'billion laughs' file costs nothing."""
     from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
+    if _svg_doctype(f):
+        return Refused(CodeId.SVG_DOCTYPE)
     if size > _SVG_MAX:
         return None
     f.seek(0)
@@ -1113,5 +1164,7 @@ def check_structure(path: str, head: bytes, mime: str | None, part: Partial) -> 
             reason = check(f, size)
         except (struct.error, IndexError, ValueError, OverflowError, KeyError):
             reason = None
-    if reason:
+    if isinstance(reason, Refused):
+        part.note(reason.code, "structure")
+    elif reason:
         part.note(CodeId.DAMAGED, "structure", reason=reason)
