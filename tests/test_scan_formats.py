@@ -15,7 +15,7 @@ EXPECT = [
     ("photo.png", "preferred", "pass", "fmt/11", []),
     ("scan.tif", "preferred", "pass", "fmt/353", []),
     ("logo.svg", "preferred", "pass", "fmt/92", []),
-    ("inkscape.svg", "preferred", "pass", "fmt/101", ["MA-ID-005"]),
+    ("inkscape.svg", "preferred", "fail", "fmt/101", ["MA-ID-005", "MA-FMT-008"]),
     ("jfif.jpg", "acceptable", "pass", "fmt/43", ["MA-FMT-002"]),
     ("camera.jpg", "acceptable", "pass", None, ["MA-FMT-002"]),
     ("still.gif", "acceptable", "pass", "fmt/3", ["MA-FMT-002"]),
