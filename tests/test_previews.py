@@ -70,6 +70,20 @@ def pool() -> Iterator[thumbs.Previewers]:
         yield p
 
 
+@pytest.fixture
+def pools(monkeypatch: pytest.MonkeyPatch) -> list[thumbs.Previewers]:
+    """Every preview pool started from now on (real pools, only recorded)."""
+    started: list[thumbs.Previewers] = []
+    real = thumbs.new_pool
+
+    def recorded(jobs: int | None = None) -> thumbs.Previewers:
+        started.append(real(jobs))
+        return started[-1]
+
+    monkeypatch.setattr(thumbs, "new_pool", recorded)
+    return started
+
+
 def test_a_hanging_and_a_crashing_preview_cost_only_themselves(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = pngs(tmp_path, 40)
@@ -141,18 +155,10 @@ def test_workers_are_reused_across_files_and_reports(
 
 
 def test_the_html_writer_uses_one_pool_for_the_whole_page(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, pools: list[thumbs.Previewers]) -> None:
     """Through the writer ``watch`` and ``scan`` call (``by_name("html")``): one pool,
     at most a worker per core, every card its preview."""
     files = pngs(tmp_path, 50)
-    pools: list[thumbs.Previewers] = []
-    real = thumbs.new_pool
-
-    def recorded(jobs: int | None = None) -> thumbs.Previewers:
-        pools.append(real(jobs))
-        return pools[-1]
-
-    monkeypatch.setattr(thumbs, "new_pool", recorded)
     m = {"lang": "en", "files": files,
          "summary": {"files": 50, "pass": 50, "fail": 0, "error": 0}}
     out = io.StringIO()
@@ -208,3 +214,22 @@ def test_a_report_without_files_to_preview_starts_no_worker(
 
     monkeypatch.setattr(thumbs, "new_pool", no_pool)
     assert list(thumbs.previews([f, f], str(tmp_path))) == [None, None]
+
+
+def test_the_pdf_report_gets_its_previews_from_the_same_pool(
+        tmp_path: Path, pools: list[thumbs.Previewers]) -> None:
+    from mediaaudit.writers.pdf_writer import pdf_missing
+
+    if pdf_missing():
+        pytest.skip("WeasyPrint is not installed")
+    files = pngs(tmp_path, 12)
+    m = {"lang": "en", "files": files,
+         "summary": {"files": 12, "pass": 12, "fail": 0, "error": 0}}
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-8")
+    by_name("pdf").write(m, out, str(tmp_path))
+    out.flush()
+    pdf = raw.getvalue()
+    assert pdf.startswith(b"%PDF")
+    assert len(pools) == 1 and pools[0].started <= (os.cpu_count() or 1)
+    assert pdf.count(b"/Subtype /Image") == 12
