@@ -1,35 +1,63 @@
-"""Write the bag: everything goes into a temporary folder beside ``--out``, is hashed,
-validated (bagit and every MDTO record against the XSD) and only then renamed to
-``--out``.  On any error the temporary folder is removed: nothing half-written."""
+"""Write the bag: everything goes into a temporary folder beside ``--out``, is hashed as
+it is written, every MDTO record is validated against the XSD, and only then is the folder
+renamed to ``--out``.  On any error the temporary folder is removed: nothing half-written.
+
+Written as a stream, one manifest entry at a time: a media file is copied and hashed
+(SHA-256 and SHA-512 in one read), its two records are made, checked and written, and one
+line each goes to the payload manifests, the archive report and the Dossier's list of
+parts (the last two in anonymous temporary files until the end).  Nothing grows with the
+number of files, so the BagIt files are written here rather than by ``bagit.make_bag``
+(which keeps every entry, and changes the process's working folder); ``bagit`` reads
+them back in the tests and in ``verify``.
+
+Only regular files are read (``digest.open_regular``): a FIFO in place of an audited
+file is reported, not waited on.  Every file is created exclusively, so two entries that
+would share a name in the bag stop the package instead of overwriting each other.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
 import hashlib
-import logging
+import io
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
-
-import bagit
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import IO, Any, BinaryIO
 
 from mediaaudit import __version__
 from mediaaudit.archive import mdto
-from mediaaudit.archive.plan import Plan
-from mediaaudit.archive.records import ArchiveConfig, ExtraFile, build_records, dossier_id
-from mediaaudit.archive.report import NAME as REPORT_NAME
-from mediaaudit.archive.report import archive_report
+from mediaaudit.archive import report as rep
+from mediaaudit.archive.plan import Counts, Item, PlanError, Scope, walk
+from mediaaudit.archive.records import (
+    ArchiveConfig,
+    Context,
+    ExtraFile,
+    Record,
+    dossier,
+    dossier_id,
+    extra_record,
+    item_records,
+)
+from mediaaudit.archive.safe import visible
+from mediaaudit.archive.stream import LazyEntries, ManifestError, ManifestStream
+from mediaaudit.digest import NotRegular, open_regular
 from mediaaudit.manifest import now_utc
 from mediaaudit.writers.atomic import OutputUnwritable, process_umask
+from mediaaudit.writers.html_writer import write_html
 
 TEMP_PREFIX = ".mediaaudit-archive-"
 CHECKSUMS = ("sha256", "sha512")
 MANIFEST_NAME = "mediaaudit-manifest.json"
 HTML_NAME = "mediaaudit-report.html"
+REPORT_NAME = rep.NAME
+DOSSIER_NAME = "dossier" + mdto.SUFFIX
+BAGIT_TXT = "BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n"
 EXTRA_FORMATS = {  # PRONOM identifications of the audit's own files (siegfried agrees)
     MANIFEST_NAME: ("fmt/817", "JSON Data Interchange Format"),
     HTML_NAME: ("fmt/471", "Hypertext Markup Language 5"),
@@ -38,32 +66,19 @@ EXTRA_FORMATS = {  # PRONOM identifications of the audit's own files (siegfried 
 
 
 class Changed(Exception):
-    """Files changed between the audit (or the check) and the copy into the bag."""
+    """Files changed between the audit (or the check) and the copy into the bag:
+    ``unreadable`` holds "path: reason" for a path that is no longer a regular file."""
 
-    def __init__(self, changed: Sequence[str], missing: Sequence[str]) -> None:
+    def __init__(self, changed: list[str] | tuple[str, ...], missing: list[str] | tuple[str, ...],
+                 unreadable: list[str] | tuple[str, ...] = ()) -> None:
         super().__init__("files changed since the audit")
         self.changed = tuple(changed)
         self.missing = tuple(missing)
+        self.unreadable = tuple(unreadable)
 
 
 class InvalidRecord(Exception):
     """An MDTO record this program made does not pass the XSD (a bug, never shipped)."""
-
-
-@contextlib.contextmanager
-def quiet_bagit() -> Iterator[None]:
-    """bagit logs every warning and a traceback on failure to stderr; the CLI says what
-    went wrong in its own words."""
-    log = logging.getLogger("bagit")
-    old = log.propagate, log.level
-    handler = logging.NullHandler()
-    log.addHandler(handler)
-    log.propagate = False
-    try:
-        yield
-    finally:
-        log.removeHandler(handler)
-        log.propagate, log.level = old[0], old[1]
 
 
 def check_out(out: str) -> None:
@@ -81,26 +96,101 @@ def check_out(out: str) -> None:
         raise OutputUnwritable(out, f"folder {parent} does not exist")
 
 
-def _copy(src: str, dst: str) -> str | None:
-    """Copy ``src`` to ``dst`` and return the SHA-256 of what was copied (None when the
-    source cannot be read: it is gone)."""
-    os.makedirs(os.path.dirname(dst), exist_ok=True)
-    h = hashlib.sha256()
-    try:
-        fin = open(src, "rb")  # noqa: SIM115 - closed below, OSError means missing
-    except OSError:
-        return None
-    with fin, open(dst, "wb") as fout:
-        while chunk := fin.read(1 << 20):
-            h.update(chunk)
-            fout.write(chunk)
-    return h.hexdigest()
+def encode_name(rel: str) -> str:
+    """A path as a BagIt manifest line carries it (as ``bagit`` writes and reads it)."""
+    return rel.replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _write(path: str, data: bytes) -> tuple[int, str]:
-    with open(path, "wb") as fh:
-        fh.write(data)
-    return len(data), hashlib.sha256(data).hexdigest()
+@dataclass
+class _Hashes:
+    size: int = 0
+    sha256: Any = None
+    sha512: Any = None
+
+    def __post_init__(self) -> None:
+        self.sha256, self.sha512 = hashlib.sha256(), hashlib.sha512()
+
+    def update(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        self.sha256.update(chunk)
+        self.sha512.update(chunk)
+
+
+class _Bag:
+    """The folder being written: creates every file exclusively, hashes what it writes
+    and keeps the payload manifests and the Payload-Oxum as it goes."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.data = os.path.join(root, "data")
+        os.mkdir(self.data)
+        self.manifests = {a: open(os.path.join(root, f"manifest-{a}.txt"), "x",  # noqa: SIM115
+                                  encoding="utf-8", newline="\n") for a in CHECKSUMS}
+        self.bytes = self.files = 0
+
+    def close(self) -> None:
+        for fh in self.manifests.values():
+            fh.close()
+
+    def path(self, rel: str) -> str:
+        return os.path.join(self.data, *rel.split("/"))
+
+    def create(self, rel: str) -> BinaryIO:
+        """A new payload file ``data/<rel>``; ``PlanError`` when the name is taken."""
+        dst = self.path(rel)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        try:
+            return open(dst, "xb")
+        except FileExistsError:
+            raise PlanError(f"two files would be data/{visible(rel)} in the bag (a file "
+                            "listed twice, or a media file with the name of another's MDTO "
+                            "record); rename one") from None
+
+    def added(self, rel: str, h: _Hashes) -> None:
+        name = encode_name(f"data/{rel}")
+        self.manifests["sha256"].write(f"{h.sha256.hexdigest()}  {name}\n")
+        self.manifests["sha512"].write(f"{h.sha512.hexdigest()}  {name}\n")
+        self.bytes += h.size
+        self.files += 1
+
+    def hash_added(self, rel: str) -> _Hashes:
+        """Hash a file written in place (streamed by another writer) and list it."""
+        h = _Hashes()
+        with open(self.path(rel), "rb") as fh:
+            for chunk in _chunks(fh):
+                h.update(chunk)
+        self.added(rel, h)
+        return h
+
+    def put(self, rel: str, data: bytes) -> _Hashes:
+        h = _Hashes()
+        h.update(data)
+        with self.create(rel) as fh:
+            fh.write(data)
+        self.added(rel, h)
+        return h
+
+    def copy(self, src: BinaryIO, rel: str) -> _Hashes:
+        h = _Hashes()
+        with self.create(rel) as fout:
+            while chunk := src.read(1 << 20):
+                h.update(chunk)
+                fout.write(chunk)
+        self.added(rel, h)
+        return h
+
+    def record(self, rec: Record) -> None:
+        problems = mdto.validate(rec.xml)
+        if problems:
+            raise InvalidRecord(f"MDTO record {visible(rec.name)} is not valid against "
+                                f"{mdto.XSD_NAME}: {problems[0]}")
+        self.put(rec.name, rec.xml)
+
+
+def _chunks(fh: IO[bytes]) -> Iterator[bytes]:
+    fh.seek(0)
+    while chunk := fh.read(1 << 20):
+        yield chunk
 
 
 @dataclass(frozen=True)
@@ -113,17 +203,18 @@ class Written:
 
 def write_bag(
     out: str,
-    plan: Plan,
+    stream: ManifestStream,
+    sc: Scope,
+    counts: Counts,
     cfg: ArchiveConfig,
-    manifest: Mapping[str, Any],
-    manifest_bytes: bytes,
-    html: str,
     request_id: str | None,
     posted: str | None = None,
 ) -> Written:
     """Build the bag in a temporary folder and rename it to ``out``.  Raises
     ``OutputUnwritable`` (the output), ``Changed`` (a source file differs from the
-    manifest while being copied), ``InvalidRecord`` or ``bagit.BagError``."""
+    manifest, or is no longer a regular file, while being copied), ``PlanError`` (two
+    entries share a name in the bag), ``ManifestError`` (the manifest changed meanwhile)
+    or ``InvalidRecord``."""
     check_out(out)
     parent = os.path.dirname(os.path.abspath(out))
     try:
@@ -133,50 +224,172 @@ def write_bag(
     try:
         with contextlib.suppress(OSError):
             os.chmod(tmp, 0o777 & ~process_umask())  # mkdtemp's 0700 is too private
-        ident = dossier_id(request_id, hashlib.sha256(manifest_bytes).hexdigest())
-        checked_at = now_utc()
-        changed, missing = [], []
-        for it in plan.items:
-            got = _copy(it.disk, os.path.join(tmp, *it.payload.split("/")))
-            if got is None:
-                missing.append(it.path)
-            elif got != it.sha256:
-                changed.append(it.path)
-        if changed or missing:
-            raise Changed(changed, missing)
-        report = archive_report(plan.items, plan.left_out, manifest, ident, request_id,
-                                checked_at, cfg.archiefvormer.naam)
-        extras = []
-        for name, data in ((MANIFEST_NAME, manifest_bytes), (HTML_NAME, html.encode("utf-8")),
-                           (REPORT_NAME, report.encode("utf-8"))):
-            size, sha = _write(os.path.join(tmp, name), data)
-            puid, fmt_name = EXTRA_FORMATS[name]
-            extras.append(ExtraFile(name, size, sha, puid, fmt_name))
-        records = build_records(plan.items, extras, cfg, manifest, ident, request_id,
-                                checked_at, posted, left_out=len(plan.left_out))
-        for rec in records:
-            problems = mdto.validate(rec.xml)
-            if problems:
-                raise InvalidRecord(f"MDTO record {rec.name} is not valid against "
-                                    f"{mdto.XSD_NAME}: {problems[0]}")
-            with open(os.path.join(tmp, *rec.name.split("/")), "wb") as fh:
-                fh.write(rec.xml)
-        info = bag_info(cfg, request_id, ident, len(plan.items))
-        with quiet_bagit():
-            bagit.make_bag(tmp, info, checksums=list(CHECKSUMS))
-            bag = bagit.Bag(tmp)
-            bag.validate()
-        for it in plan.items:  # what bagit hashed is what was audited
-            if bag.entries.get(f"data/{it.payload}", {}).get("sha256") != it.sha256:
-                raise Changed([it.path], [])
+        with contextlib.suppress(OSError, ValueError):
+            sc = replace(sc, name_max=min(sc.name_max, os.pathconf(tmp, "PC_NAME_MAX")))
+        ctx = Context(cfg, dossier_id(request_id, stream.sha256), request_id, now_utc(),
+                      str(stream.header.get("created") or "") or None, posted)
+        bag = _Bag(tmp)
+        try:
+            records = _fill(bag, stream, sc, counts, ctx)
+        finally:
+            bag.close()
+        info = bag_info(cfg, request_id, ctx.ident, counts.items)
+        info["Payload-Oxum"] = f"{bag.bytes}.{bag.files}"
+        _tag_files(tmp, info)
         try:
             os.rename(tmp, out)
         except OSError as exc:
             raise OutputUnwritable(out, exc.strerror or str(exc)) from exc
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, NotRegular) or exc.errno in (errno.ENAMETOOLONG, errno.EEXIST):
+            raise PlanError(f"cannot write the bag: {exc.strerror}: "
+                            f"{visible(str(exc.filename or ''))}") from exc
+        raise OutputUnwritable(out, exc.strerror or str(exc)) from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return Written(out, ident, len(records), len(plan.items))
+    return Written(out, ctx.ident, records, counts.items)
+
+
+def _fill(bag: _Bag, stream: ManifestStream, sc: Scope, counts: Counts, ctx: Context) -> int:
+    """Everything under data/; the number of MDTO records."""
+    changed: list[str] = []
+    missing: list[str] = []
+    unreadable: list[str] = []
+    records = left = 0
+    with (tempfile.TemporaryFile(dir=bag.root) as parts,
+          tempfile.TemporaryFile(dir=bag.root) as archived,
+          tempfile.TemporaryFile(dir=bag.root) as left_out):
+        for v in walk(sc, stream.entries()):
+            if not isinstance(v, Item):
+                left += 1
+                left_out.write(rep.left_out_lines(v).encode("utf-8"))
+                continue
+            problem = _copy_item(bag, v)
+            if problem is not None:
+                {"changed": changed, "missing": missing}.get(problem, unreadable).append(
+                    v.path if problem in ("changed", "missing") else f"{v.path}: {problem}")
+                continue
+            if changed or missing or unreadable:
+                continue  # the bag will not be finished: only look for more changes
+            stuk, rec_io, rec_file = item_records(ctx, v)
+            bag.record(rec_io)
+            bag.record(rec_file)
+            records += 2
+            parts.write(mdto.ref_fragment("bevatOnderdeel", stuk))
+            archived.write(rep.item_line(v).encode("utf-8"))
+        if changed or missing or unreadable:
+            raise Changed(changed, missing, unreadable)
+        if left != counts.left_out:
+            raise ManifestError(f"{stream.path} changed while it was being archived")
+        extras = [_copy_manifest(bag, stream), _html(bag, stream)]
+        extras.append(_report(bag, stream, ctx, counts, archived, left_out))
+        reps = []
+        for x in extras:
+            ref, rec = extra_record(ctx, x)
+            bag.record(rec)
+            reps.append(ref)
+            records += 1
+        _dossier(bag, ctx, counts, reps, parts)
+    return records + 1
+
+
+def _copy_item(bag: _Bag, it: Item) -> str | None:
+    """Copy a passed file into the bag; None, or "changed", "missing" or why it cannot be
+    read (not a regular file) when it is not what was audited."""
+    try:
+        fd = open_regular(it.disk)
+    except NotRegular as exc:
+        return exc.strerror
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
+    with open(fd, "rb") as src:
+        h = bag.copy(src, it.payload)
+    return None if h.sha256.hexdigest() == it.sha256 else "changed"
+
+
+def _copy_manifest(bag: _Bag, stream: ManifestStream) -> ExtraFile:
+    try:
+        with open(open_regular(stream.path), "rb") as src:
+            h = bag.copy(src, MANIFEST_NAME)
+    except OSError as exc:
+        raise ManifestError(f"cannot read manifest {stream.path}: {exc.strerror}") from exc
+    if h.sha256.hexdigest() != stream.sha256:
+        raise ManifestError(f"{stream.path} changed while it was being archived")
+    return _extra(MANIFEST_NAME, h)
+
+
+def _extra(name: str, h: _Hashes) -> ExtraFile:
+    puid, fmt_name = EXTRA_FORMATS[name]
+    return ExtraFile(name, h.size, h.sha256.hexdigest(), puid, fmt_name)
+
+
+def _html(bag: _Bag, stream: ManifestStream) -> ExtraFile:
+    """The audit's HTML report, rendered from the manifest's entries read one at a time
+    (no thumbnails: no picture of a file that was left out)."""
+    entries = LazyEntries(stream)
+    try:
+        with bag.create(HTML_NAME) as raw, io.TextIOWrapper(raw, "utf-8", newline="") as fh:
+            write_html(dict(stream.header, files=entries), fh)
+    finally:
+        entries.close()
+    return _extra(HTML_NAME, bag.hash_added(HTML_NAME))
+
+
+def _report(bag: _Bag, stream: ManifestStream, ctx: Context, counts: Counts,
+            archived: IO[bytes], left_out: IO[bytes]) -> ExtraFile:
+    h = _Hashes()
+    with bag.create(REPORT_NAME) as fh:
+        pieces: list[Iterator[bytes] | list[bytes]] = [
+            [rep.head(stream.header, ctx.ident, ctx.request_id, ctx.checked_at,
+                      ctx.cfg.archiefvormer.naam, counts.items).encode("utf-8")],
+            _chunks(archived), [rep.middle(counts.left_out).encode("utf-8")],
+            _chunks(left_out) if counts.left_out else [rep.NONE_LEFT_OUT.encode("utf-8")]]
+        for piece in pieces:
+            for chunk in piece:
+                h.update(chunk)
+                fh.write(chunk)
+    bag.added(REPORT_NAME, h)
+    return _extra(REPORT_NAME, h)
+
+
+def _dossier(bag: _Bag, ctx: Context, counts: Counts, reps: list[Any],
+             parts: IO[bytes]) -> None:
+    """The Dossier record, its parts streamed in, checked against the XSD from disk."""
+    io_ = dossier(ctx, counts.items, counts.left_out, reps)
+    with bag.create(DOSSIER_NAME) as fh:
+        mdto.write_informatieobject(io_, fh, _chunks(parts))
+    problems = mdto.validate_file(bag.path(DOSSIER_NAME))
+    if problems:
+        raise InvalidRecord(f"MDTO record {DOSSIER_NAME} is not valid against "
+                            f"{mdto.XSD_NAME}: {problems[0]}")
+    bag.hash_added(DOSSIER_NAME)
+
+
+_LINE_BREAK = re.compile(r"[\r\n]")
+
+
+def _tag_files(root: str, info: Mapping[str, str]) -> None:
+    """bagit.txt, bag-info.txt (as ``bagit`` writes them: sorted, one line per value)
+    and a tag manifest per algorithm over every tag file."""
+    with open(os.path.join(root, "bagit.txt"), "x", encoding="utf-8", newline="\n") as fh:
+        fh.write(BAGIT_TXT)
+    with open(os.path.join(root, "bag-info.txt"), "x", encoding="utf-8", newline="\n") as fh:
+        for key in sorted(info):
+            fh.write(f"{key}: {visible(_LINE_BREAK.sub('', info[key]))}\n")
+    tags = ["bagit.txt", "bag-info.txt", *(f"manifest-{a}.txt" for a in CHECKSUMS)]
+    for alg in CHECKSUMS:
+        with open(os.path.join(root, f"tagmanifest-{alg}.txt"), "x", encoding="utf-8",
+                  newline="\n") as out:
+            for name in tags:
+                h = hashlib.new(alg)
+                with open(os.path.join(root, name), "rb") as fh:
+                    for chunk in _chunks(fh):
+                        h.update(chunk)
+                out.write(f"{h.hexdigest()}  {name}\n")
 
 
 def bag_info(cfg: ArchiveConfig, request_id: str | None, ident: str,
@@ -195,6 +408,5 @@ def bag_info(cfg: ArchiveConfig, request_id: str | None, ident: str,
         "mediaaudit; MDTO 1.0.2 metadata per file (*.bestand.mdto.xml) and per "
         "informatieobject (*.mdto.xml); files that did not pass are listed in "
         "data/archive-report.txt")
-    info["Bag-Software-Agent"] = (f"mediaaudit {__version__} (bagit.py {bagit.VERSION}) "
-                                  "<https://pypi.org/project/bagit/>")
+    info["Bag-Software-Agent"] = f"mediaaudit {__version__} (BagIt 0.97)"
     return info

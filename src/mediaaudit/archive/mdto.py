@@ -3,16 +3,26 @@
 Only serialisation and validation live here; what the records *say* is decided in
 ``records``.  The element order follows the XSD's sequences exactly (an XSD sequence is
 ordered, so a record with the right elements in another order is invalid).
+
+Every text is written through ``safe.xml_text``: a character XML 1.0 cannot carry (a
+control character in a file name) becomes a visible escape such as ``\\x01`` instead of
+making the record, and with it the bag, invalid.  A Dossier of a very large request is
+written as a stream (``write_informatieobject``): its parts are never all in memory.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
+import secrets
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, BinaryIO
+
+from mediaaudit.archive.safe import xml_text
 
 NS = "https://www.nationaalarchief.nl/mdto"
 XSD_NAME = "MDTO-XML1.0.2.xsd"
@@ -93,7 +103,7 @@ def _q(tag: str) -> str:
 
 def _text(parent: ET.Element, tag: str, value: str | int) -> ET.Element:
     el = ET.SubElement(parent, _q(tag))
-    el.text = str(value)
+    el.text = xml_text(str(value))
     return el
 
 
@@ -133,6 +143,35 @@ def _serialise(root: ET.Element) -> bytes:
     body: bytes = ET.tostring(root, encoding="utf-8", default_namespace=NS,
                               xml_declaration=False)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
+
+
+def ref_fragment(tag: str, ref: Ref, level: int = 2) -> bytes:
+    """One ``tag`` reference element as it appears, indented, inside a record at
+    ``level`` (a line of a streamed Dossier)."""
+    holder = ET.Element(_q("x"))
+    _ref(holder, tag, ref)
+    el = holder[0]
+    ET.indent(el, space="  ", level=level)
+    body: bytes = ET.tostring(el, encoding="utf-8", default_namespace=NS,
+                              xml_declaration=False)
+    return b"  " * level + body.replace(f' xmlns="{NS}"'.encode(), b"", 1) + b"\n"
+
+
+def write_informatieobject(io: Informatieobject, out: BinaryIO,
+                           parts: Iterable[bytes] = ()) -> None:
+    """``informatieobject_xml`` written to ``out``, with ``parts`` (``ref_fragment``s of
+    ``bevatOnderdeel``, in addition to ``io.bevat_onderdeel``) streamed in their place in
+    the sequence: a Dossier of 200,000 files never holds 200,000 elements."""
+    token = f"mediaaudit-parts-{secrets.token_hex(16)}"  # no text of the record has it
+    data = informatieobject_xml(
+        dataclasses.replace(io, bevat_onderdeel=(*io.bevat_onderdeel, Ref(token))))
+    at = data.index(token.encode())
+    start = data.rindex(b"\n", 0, data.rindex(b"<bevatOnderdeel>", 0, at)) + 1
+    end = data.index(b"</bevatOnderdeel>\n", at) + len(b"</bevatOnderdeel>\n")
+    out.write(data[:start])
+    for part in parts:
+        out.write(part)
+    out.write(data[end:])
 
 
 def informatieobject_xml(io: Informatieobject) -> bytes:
@@ -205,6 +244,20 @@ def validate(data: bytes) -> list[str]:
     try:
         res = _resource(data)
         return [_reason(e) for e in xsd.iter_errors(res)]
+    except Exception as exc:  # xmlschema and expat raise many kinds
+        return [f"not well-formed XML: {exc}".splitlines()[0]]
+
+
+def validate_file(path: str) -> list[str]:
+    """``validate`` for a record on disk, read lazily (a streamed Dossier can be larger
+    than is sensible to hold): the same defused parse, subtree by subtree."""
+    import xmlschema
+
+    xsd = schema()
+    try:
+        with open(path, "rb") as fh:
+            res = xmlschema.XMLResource(fh, defuse="always", allow="none", lazy=True)
+            return [_reason(e) for e in xsd.iter_errors(res)]
     except Exception as exc:  # xmlschema and expat raise many kinds
         return [f"not well-formed XML: {exc}".splitlines()[0]]
 

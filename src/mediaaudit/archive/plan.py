@@ -8,7 +8,14 @@ is refused, and the whole package with it (``PlanError``: exit 2, nothing writte
 
 The trust anchor is the folder ``archive`` runs in (``base``): the manifest stores paths
 as given to ``scan``, relative to the folder it ran in, so the roots must be relative
-and ``..``-free too and must exist under ``base``.
+and ``..``-free too and must exist under ``base``.  Roots are resolved before use: a
+root that is a symlink, or lies under one, is refused (a root ``etc -> /etc`` made every
+file of /etc "inside its scanned folder"), and every entry must resolve inside the
+resolved root.
+
+Entries are judged one at a time (``judge``), so ``archive`` can read a manifest of any
+size as a stream (``survey`` counts them and refuses the whole package at the end);
+``make_plan`` is the same in memory, for a manifest already loaded.
 
 Only files whose outcome is ``pass`` go in; every other entry is listed as left out.
 """
@@ -18,11 +25,12 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from mediaaudit.archive.mdto import BESTAND_SUFFIX, SUFFIX
+from mediaaudit.archive.safe import NAME_MAX, safe_component
 
 MEDIA_DIR = "media"
 """Media files go to ``data/media/<path as in the manifest>``."""
@@ -40,8 +48,18 @@ class Item:
 
     path: str  # as in the manifest
     disk: str  # where to read it (relative to base, or absolute when base is)
-    payload: str  # relative to data/, POSIX separators
+    payload: str  # relative to data/, POSIX separators; a safe name (``safe``)
     entry: Mapping[str, Any]
+
+    @property
+    def rel(self) -> str:
+        """The path as in the manifest, normalised: what identifiers are made of."""
+        return _norm(self.path)
+
+    @property
+    def renamed(self) -> bool:
+        """The payload has a safe name instead of the file's own (``safe``)."""
+        return self.payload != f"{MEDIA_DIR}/{self.rel}"
 
     @property
     def sha256(self) -> str:
@@ -61,6 +79,33 @@ class LeftOut:
 class Plan:
     items: tuple[Item, ...]
     left_out: tuple[LeftOut, ...]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A manifest entry that may not be packaged: the whole package is refused."""
+
+    path: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What a streamed manifest holds (``survey``)."""
+
+    items: int
+    left_out: int
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The checked roots of a manifest: where entries may lie and where they may lead."""
+
+    base: str
+    roots: tuple[str, ...]
+    real: Mapping[str, str] = field(default_factory=dict)  # root -> its resolved path
+    resolve: Callable[[str], str] = os.path.realpath
+    name_max: int = NAME_MAX
 
 
 def _lexical_problem(path: str) -> str | None:
@@ -104,18 +149,30 @@ def _reasons(entry: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def make_plan(
+def payload_name(path: str, name_max: int = NAME_MAX) -> str:
+    """Where a manifest path goes in the bag (relative to data/): ``media/`` and the path,
+    each part kept or made safe (``safe.safe_component``), the last with room for the
+    longest record suffix, so ``<name>.bestand.mdto.xml`` fits the file system too."""
+    parts = _norm(path).split("/")
+    safe = [safe_component(p, name_max=name_max) for p in parts[:-1]]
+    safe.append(safe_component(parts[-1], len(BESTAND_SUFFIX), name_max))
+    return "/".join([MEDIA_DIR, *safe])
+
+
+def scope(
     manifest: Mapping[str, Any],
     base: str = ".",
     resolve: Callable[[str], str] = os.path.realpath,
-) -> Plan:
-    """Check every entry and root; the passed files become ``Item``s.
-
-    Raises ``PlanError`` for a manifest from another folder (a root that is absolute,
-    climbs out with ``..`` or does not exist under ``base``) and for any unsafe entry."""
+    name_max: int = NAME_MAX,
+) -> Scope:
+    """The manifest's roots, checked and resolved; ``PlanError`` for a manifest from
+    another folder (a root that is absolute, climbs out with ``..`` or does not exist
+    under ``base``) and for a root that is, or lies under, a symlink."""
     roots = [r for r in manifest.get("roots") or [] if isinstance(r, str)]
     if not roots:
         raise PlanError("the manifest names no scanned folder (roots)")
+    real_base = resolve(base)
+    real: dict[str, str] = {}
     for r in roots:
         problem = _lexical_problem(r) if r not in ("", ".") else None
         if problem:
@@ -126,53 +183,101 @@ def make_plan(
             raise PlanError(f"the manifest comes from another folder: its scanned folder "
                             f"{r!r} is not in {os.path.abspath(base)} (run archive where "
                             "the scan ran)")
-    refused: list[str] = []
+        resolved = resolve(os.path.join(base, r))
+        if resolved != os.path.join(real_base, *filter(None, _norm(r).split("/"))):
+            raise PlanError(f"the manifest's scanned folder {r!r} is refused (it is, or lies "
+                            f"under, a symlink to {resolved}): archive packs only files of "
+                            "the folder itself; scan and archive the real folder")
+        real[r] = resolved
+    return Scope(base, tuple(roots), real, resolve, name_max)
+
+
+def judge(sc: Scope, entry: object) -> Item | LeftOut | Refusal:
+    """One manifest entry: a passed file for the bag, a file left out, or refused."""
+    path = entry.get("path") if isinstance(entry, Mapping) else None
+    if not isinstance(path, str) or not isinstance(entry, Mapping):
+        return Refusal(repr(path), "not a path")
+    problem = _lexical_problem(path)
+    root = _root_of(path, sc.roots) if problem is None else None
+    if problem is None and root is None:
+        problem = "outside every scanned folder of the manifest"
+    if problem is None and root is not None:
+        real = sc.resolve(os.path.join(sc.base, path))
+        if not _inside(real, sc.real[root]):
+            problem = "resolves outside its scanned folder (symlink)"
+    if problem is not None:
+        return Refusal(path, problem)
+    outcome = str(entry.get("outcome"))
+    if outcome != "pass":
+        return LeftOut(path, outcome, _reasons(entry))
+    sha = entry.get("sha256")
+    if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
+        return Refusal(path, "no SHA-256 in the manifest")
+    fmt = entry.get("format") or {}
+    if not isinstance(fmt, Mapping) or not fmt.get("puid"):
+        return Refusal(path, "passed without a PRONOM identification")
+    return Item(path=path, disk=os.path.join(sc.base, path),
+                payload=payload_name(path, sc.name_max), entry=entry)
+
+
+def _refused(refused: Sequence[Refusal], total: int) -> PlanError:
+    first = refused[0]
+    more = f" (and {total - 1} more)" if total > 1 else ""
+    return PlanError(f"manifest entry refused: {first.path} ({first.why}){more}; a manifest "
+                     "may only list files inside the folder it audited")
+
+
+def walk(sc: Scope, entries: Iterable[object]) -> Iterator[Item | LeftOut]:
+    """The judged entries in manifest order; ``PlanError`` at the first refusal (after
+    ``survey`` found none, only a manifest changed in between can still have one)."""
+    for entry in entries:
+        v = judge(sc, entry)
+        if isinstance(v, Refusal):
+            raise _refused([v], 1)
+        yield v
+
+
+def survey(sc: Scope, entries: Iterable[object]) -> Counts:
+    """Judge every entry without keeping any; ``PlanError`` naming the first refused
+    entry (and how many more) when any is refused."""
+    items = left = refused = 0
+    first: list[Refusal] = []
+    for entry in entries:
+        v = judge(sc, entry)
+        if isinstance(v, Refusal):
+            refused += 1
+            first = first or [v]
+        elif isinstance(v, Item):
+            items += 1
+        else:
+            left += 1
+    if refused:
+        raise _refused(first, refused)
+    return Counts(items, left)
+
+
+def make_plan(
+    manifest: Mapping[str, Any],
+    base: str = ".",
+    resolve: Callable[[str], str] = os.path.realpath,
+) -> Plan:
+    """Check every entry and root of a loaded manifest; the passed files become
+    ``Item``s.  Raises ``PlanError`` as ``scope`` and ``survey`` do, and for a name that
+    two entries would share in the bag (the bag writer refuses that too, by creating
+    every file exclusively)."""
+    sc = scope(manifest, base, resolve)
+    files = manifest.get("files") or []
+    survey(sc, files)
     items: list[Item] = []
     left: list[LeftOut] = []
-    seen: set[str] = set()
-    for entry in manifest.get("files") or []:
-        path = entry.get("path") if isinstance(entry, Mapping) else None
-        if not isinstance(path, str):
-            refused.append(f"{path!r} (not a path)")
-            continue
-        problem = _lexical_problem(path)
-        root = _root_of(path, roots) if problem is None else None
-        if problem is None and root is None:
-            problem = "outside every scanned folder of the manifest"
-        if problem is None and root is not None:
-            real_root = resolve(os.path.join(base, root))
-            real = resolve(os.path.join(base, path))
-            if not _inside(real, real_root):
-                problem = "resolves outside its scanned folder (symlink)"
-        if problem is None and _norm(path) in seen:
-            problem = "listed twice"
-        if problem is not None:
-            refused.append(f"{path} ({problem})")
-            continue
-        seen.add(_norm(path))
-        outcome = str(entry.get("outcome"))
-        if outcome != "pass":
-            left.append(LeftOut(path, outcome, _reasons(entry)))
-            continue
-        sha = entry.get("sha256")
-        if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
-            refused.append(f"{path} (no SHA-256 in the manifest)")
-            continue
-        fmt = entry.get("format") or {}
-        if not isinstance(fmt, Mapping) or not fmt.get("puid"):
-            refused.append(f"{path} (passed without a PRONOM identification)")
-            continue
-        items.append(Item(path=path, disk=os.path.join(base, path),
-                          payload=f"{MEDIA_DIR}/{_norm(path)}", entry=entry))
-    if refused:
-        more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
-        raise PlanError(f"manifest entry refused: {refused[0]}{more}; a manifest may only "
-                        "list files inside the folder it audited")
-    names = {i.payload for i in items}
+    for v in walk(sc, files):
+        (items if isinstance(v, Item) else left).append(v)  # type: ignore[arg-type]
+    names: set[str] = set()
     for i in items:
-        for extra in (i.payload + SUFFIX, i.payload + BESTAND_SUFFIX):
-            if extra in names:
-                raise PlanError(f"{extra} is both a media file and the name of an MDTO "
-                                "record for another; rename it")
+        for name in (i.payload, i.payload + SUFFIX, i.payload + BESTAND_SUFFIX):
+            if name in names:
+                raise PlanError(f"{name} is the name of two files in the bag (a file "
+                                "listed twice, or a media file with the name of another's "
+                                "MDTO record); rename it")
+            names.add(name)
     return Plan(tuple(items), tuple(left))
-

@@ -10,7 +10,8 @@ files (JSON manifest, HTML report, archive report) as its representations.
 Identifiers (``identificatieKenmerk``, all with ``identificatieBron`` from the config):
 the Dossier is the request id (``--request-id``), else ``mediaaudit-`` and the first 16
 hex digits of the manifest's SHA-256; an Archiefstuk is ``<dossier>/<path as in the
-manifest>``; a bestand is that followed by ``#bestand``.
+manifest>``; a bestand is that followed by ``#bestand``.  Records are made one file at a
+time (``item_records``), so a request of any size is written as a stream.
 """
 
 from __future__ import annotations
@@ -163,70 +164,75 @@ def _audit_result(entry: Mapping[str, Any]) -> str:
             f"rechten {rights.get('status')}" + (f" ({lic})" if lic else ""))
 
 
-def build_records(
-    items: Sequence[Item],
-    extras: Sequence[ExtraFile],
-    cfg: ArchiveConfig,
-    manifest: Mapping[str, Any],
-    ident: str,
-    request_id: str | None,
-    checked_at: str,
-    posted: str | None = None,
-    left_out: int = 0,
-) -> list[Record]:
-    """Every MDTO record of the package: the Dossier, per item an Archiefstuk and its
-    bestand, and a bestand per extra file."""
-    bron = cfg.identificatiebron
-    audited = str(manifest.get("created") or "") or None
-    name = (f"Publicatieverzoek {request_id}: media voor sociale media" if request_id
-            else f"Media voor sociale media, gecontroleerd {(audited or checked_at)[:10]}")
-    dossier = Ref(name, ident, bron)
-    own = cfg.archiefvormer.naam
-    events_common: list[Event] = []
-    if posted:
-        events_common.append(Event(Begrip("Publicatie", EVENT_LIST), posted))
-    records: list[Record] = []
-    parts: list[Ref] = []
-    for it in items:
-        rel = it.payload.split("/", 1)[1]
-        stuk = Ref(posixpath.basename(it.payload), f"{ident}/{rel}", bron)
-        best = Ref(posixpath.basename(it.payload), f"{ident}/{rel}#bestand", bron)
-        parts.append(stuk)
-        events = [Event(Begrip("Controle voor publicatie", EVENT_LIST), audited,
-                        _audit_result(it.entry)), *events_common]
-        io = Informatieobject(
-            ident=stuk, aggregatieniveau="Archiefstuk", waardering=cfg.waardering,
-            archiefvormer=cfg.archiefvormer,
-            restrictions=(restriction(it.entry.get("rights") or {}, own),),
-            omschrijving=_alt_text(it.entry), events=tuple(events),
-            bewaartermijn=cfg.bewaartermijn, is_onderdeel_van=(dossier,),
-            heeft_representatie=(best,))
-        records.append(Record(it.payload + SUFFIX, it.payload, informatieobject_xml(io)))
-        fmt = it.entry.get("format") or {}
-        b = Bestand(ident=best, omvang=int(it.entry.get("size") or 0),
-                    formaat=Begrip(_format_name(fmt), PRONOM, str(fmt.get("puid"))),
-                    sha256=it.sha256, checksum_date=checked_at, representatie_van=stuk)
-        records.append(Record(it.payload + BESTAND_SUFFIX, it.payload, bestand_xml(b)))
-    reps: list[Ref] = []
-    for x in extras:
-        ref = Ref(x.payload, f"{ident}/{x.payload}#bestand", bron)
-        reps.append(ref)
-        b = Bestand(ident=ref, omvang=x.size, formaat=Begrip(x.format_name, PRONOM, x.puid),
-                    sha256=x.sha256, checksum_date=checked_at, representatie_van=dossier)
-        records.append(Record(x.payload + BESTAND_SUFFIX, x.payload, bestand_xml(b)))
-    summary = (f"{len(items)} bestand(en) goedgekeurd voor publicatie en gearchiveerd; "
-               f"{left_out} niet goedgekeurd en niet gearchiveerd (zie archive-report.txt)")
+@dataclass(frozen=True)
+class Context:
+    """What every record of one package shares."""
+
+    cfg: ArchiveConfig
+    ident: str
+    request_id: str | None
+    checked_at: str
+    audited: str | None  # when the scan ran (the manifest's ``created``)
+    posted: str | None = None
+
+    @property
+    def dossier(self) -> Ref:
+        name = (f"Publicatieverzoek {self.request_id}: media voor sociale media"
+                if self.request_id else
+                f"Media voor sociale media, gecontroleerd {(self.audited or self.checked_at)[:10]}")
+        return Ref(name, self.ident, self.cfg.identificatiebron)
+
+    @property
+    def posted_events(self) -> tuple[Event, ...]:
+        return (Event(Begrip("Publicatie", EVENT_LIST), self.posted),) if self.posted else ()
+
+
+def item_records(ctx: Context, it: Item) -> tuple[Ref, Record, Record]:
+    """An approved media file's Archiefstuk (rights, retention, events) and its bestand,
+    and the reference the Dossier keeps to the Archiefstuk.  Identifiers are made of the
+    path as the manifest has it; the bestand is named as the file is in the bag."""
+    bron = ctx.cfg.identificatiebron
+    stuk = Ref(posixpath.basename(it.rel), f"{ctx.ident}/{it.rel}", bron)
+    best = Ref(posixpath.basename(it.payload), f"{ctx.ident}/{it.rel}#bestand", bron)
+    events = (Event(Begrip("Controle voor publicatie", EVENT_LIST), ctx.audited,
+                    _audit_result(it.entry)), *ctx.posted_events)
     io = Informatieobject(
-        ident=dossier, aggregatieniveau="Dossier", waardering=cfg.waardering,
-        archiefvormer=cfg.archiefvormer,
+        ident=stuk, aggregatieniveau="Archiefstuk", waardering=ctx.cfg.waardering,
+        archiefvormer=ctx.cfg.archiefvormer,
+        restrictions=(restriction(it.entry.get("rights") or {}, ctx.cfg.archiefvormer.naam),),
+        omschrijving=_alt_text(it.entry), events=events,
+        bewaartermijn=ctx.cfg.bewaartermijn, is_onderdeel_van=(ctx.dossier,),
+        heeft_representatie=(best,))
+    fmt = it.entry.get("format") or {}
+    b = Bestand(ident=best, omvang=int(it.entry.get("size") or 0),
+                formaat=Begrip(_format_name(fmt), PRONOM, str(fmt.get("puid"))),
+                sha256=it.sha256, checksum_date=ctx.checked_at, representatie_van=stuk)
+    return (stuk, Record(it.payload + SUFFIX, it.payload, informatieobject_xml(io)),
+            Record(it.payload + BESTAND_SUFFIX, it.payload, bestand_xml(b)))
+
+
+def extra_record(ctx: Context, x: ExtraFile) -> tuple[Ref, Record]:
+    """A bestand for a file of the audit itself, a representation of the Dossier."""
+    ref = Ref(x.payload, f"{ctx.ident}/{x.payload}#bestand", ctx.cfg.identificatiebron)
+    b = Bestand(ident=ref, omvang=x.size, formaat=Begrip(x.format_name, PRONOM, x.puid),
+                sha256=x.sha256, checksum_date=ctx.checked_at, representatie_van=ctx.dossier)
+    return ref, Record(x.payload + BESTAND_SUFFIX, x.payload, bestand_xml(b))
+
+
+def dossier(ctx: Context, items: int, left_out: int,
+            representations: Sequence[Ref]) -> Informatieobject:
+    """The Dossier of the request, without its parts: ``mdto.write_informatieobject``
+    streams the Archiefstukken into it (``bevatOnderdeel``)."""
+    summary = (f"{items} bestand(en) goedgekeurd voor publicatie en gearchiveerd; "
+               f"{left_out} niet goedgekeurd en niet gearchiveerd (zie archive-report.txt)")
+    return Informatieobject(
+        ident=ctx.dossier, aggregatieniveau="Dossier", waardering=ctx.cfg.waardering,
+        archiefvormer=ctx.cfg.archiefvormer,
         restrictions=(Restriction(
             Begrip("Auteursrecht bij archiefvormer", RIGHTS_LIST, "owned"),
             "Controleverslag van de archiefvormer; de rechten op de media staan per "
             "archiefstuk"),),
         omschrijving=summary,
-        events=(Event(Begrip("Controle voor publicatie", EVENT_LIST), audited,
-                      f"{len(items)} goedgekeurd, {left_out} afgekeurd"), *events_common),
-        bewaartermijn=cfg.bewaartermijn, bevat_onderdeel=tuple(parts),
-        heeft_representatie=tuple(reps))
-    records.insert(0, Record(DOSSIER_RECORD, None, informatieobject_xml(io)))
-    return records
+        events=(Event(Begrip("Controle voor publicatie", EVENT_LIST), ctx.audited,
+                      f"{items} goedgekeurd, {left_out} afgekeurd"), *ctx.posted_events),
+        bewaartermijn=ctx.cfg.bewaartermijn, heeft_representatie=tuple(representations))

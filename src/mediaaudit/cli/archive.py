@@ -1,50 +1,76 @@
 """``mediaaudit archive``: the approved files of a manifest as a BagIt bag with MDTO
-metadata, for the archive or e-depot."""
+metadata, for the archive or e-depot.
+
+The manifest is read as a stream (``archive.stream``), three times: to check every entry
+(nothing is written when one is refused), to check every passed file against its SHA-256,
+and to write the bag; memory does not grow with the number of files.  Paths are printed
+with visible escapes (``archive.safe.visible``)."""
 
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import sys
 
-import bagit
 import click
 
 from mediaaudit.archive.bag import Changed, InvalidRecord, write_bag
-from mediaaudit.archive.plan import PlanError, make_plan
+from mediaaudit.archive.plan import Item, PlanError, Scope, scope, survey, walk
 from mediaaudit.archive.records import require
+from mediaaudit.archive.safe import visible
+from mediaaudit.archive.stream import ManifestError, ManifestStream, open_manifest
 from mediaaudit.cli.common import fail
-from mediaaudit.cli.load import load_manifest
 from mediaaudit.config import find_config, load_policy
-from mediaaudit.digest import sha256_or_none
+from mediaaudit.digest import NotRegular, sha256_regular
 from mediaaudit.exitcode import FAILED
 from mediaaudit.policy import PolicyError
-from mediaaudit.verify import compare
 from mediaaudit.writers.atomic import OutputUnwritable
-from mediaaudit.writers.html_writer import write_html
 
-HELP = ("Exit status: 0 = the bag was written; 1 = a file that passed has changed or is "
-        "missing since the audit, or no file passed (nothing is written); 2 = the manifest, "
-        "the configuration or BAG_DIR cannot be used, or the manifest lists a path outside "
-        "the folder it audited (nothing is written).")
+HELP = ("Exit status: 0 = the bag was written; 1 = a file that passed has changed, is "
+        "missing or is no longer a regular file since the audit, or no file passed (nothing "
+        "is written); 2 = the manifest, the configuration or BAG_DIR cannot be used, or the "
+        "manifest lists a path outside the folder it audited (nothing is written).")
 
 
 def _one_line(value: str | None, option: str) -> str | None:
     if value is None:
         return None
-    if not value.strip() or any(ord(c) < 32 for c in value):
+    if not value.strip() or any(ord(c) < 32 or 0x7f <= ord(c) < 0xa0 for c in value):
         fail(f"{option} must be one line of text, got {value!r}")
     return value.strip()
 
 
-def _changed(changed: tuple[str, ...] | list[str], missing: tuple[str, ...] | list[str]) -> None:
-    for p in changed:
-        click.echo(f"{'changed':<9} {p}")
-    for p in missing:
-        click.echo(f"{'missing':<9} {p}")
-    click.echo(f"mediaaudit: {len(changed)} changed, {len(missing)} missing since the audit; "
-               "no bag written (scan again and have the new manifest approved)", err=True)
+def _changed(changed: tuple[str, ...] | list[str], missing: tuple[str, ...] | list[str],
+             unreadable: tuple[str, ...] | list[str] = ()) -> None:
+    for label, paths in (("changed", changed), ("missing", missing), ("refused", unreadable)):
+        for p in paths:
+            click.echo(f"{label:<9} {visible(p)}")
+    odd = f", {len(unreadable)} no longer a regular file" if unreadable else ""
+    click.echo(f"mediaaudit: {len(changed)} changed, {len(missing)} missing{odd} since the "
+               "audit; no bag written (scan again and have the new manifest approved)",
+               err=True)
     sys.exit(FAILED)
+
+
+def _check_files(stream: ManifestStream, sc: Scope) -> None:
+    """Every passed file is still what was audited (exit 1 with a list when not); only
+    regular files are read: a FIFO or device in place of a file is named, not read."""
+    changed: list[str] = []
+    missing: list[str] = []
+    unreadable: list[str] = []
+    for v in walk(sc, stream.entries()):
+        if not isinstance(v, Item):
+            continue
+        try:
+            if sha256_regular(v.disk) != v.sha256:
+                changed.append(v.path)
+        except NotRegular as exc:
+            unreadable.append(f"{v.path}: {exc.strerror}; not read")
+        except FileNotFoundError:
+            missing.append(v.path)
+        except OSError as exc:
+            unreadable.append(f"{v.path}: cannot be read: {exc.strerror}")
+    if changed or missing or unreadable:
+        _changed(changed, missing, unreadable)
 
 
 @click.command(epilog=HELP)
@@ -68,46 +94,37 @@ def archive(manifest_path: str, out: str, config: str | None, request_id: str | 
     The files are checked against the manifest first; files that did not pass are left
     out and listed in data/archive-report.txt."""
     request_id = _one_line(request_id, "--request-id")
-    m = load_manifest(manifest_path)
     try:
-        with open(manifest_path, "rb") as fh:
-            manifest_bytes = fh.read()
-    except OSError as exc:
-        fail(f"cannot read manifest {manifest_path}: {exc.strerror}")
-    try:
-        plan = make_plan(m)
-    except PlanError as exc:
-        fail(str(exc))
-    roots = [str(r) for r in m.get("roots", [])]
+        stream = open_manifest(manifest_path)
+        sc = scope(stream.header)
+        counts = survey(sc, stream.entries())
+    except (ManifestError, PlanError) as exc:
+        fail(visible(str(exc)))
+    roots = [str(r) for r in stream.header.get("roots", [])]
     try:
         policy = load_policy(config, roots)
         cfg = require(policy.archive, policy.organisations)
     except PolicyError as exc:
         where = policy_source(config, roots)
         fail(f"{where}: {exc}" if where and not str(exc).startswith(where) else str(exc))
-    if not plan.items:
+    if not counts.items:
         click.echo("mediaaudit: no file in the manifest passed the audit; nothing to "
                    "archive", err=True)
         sys.exit(FAILED)
-    expected = {it.path: it.sha256 for it in plan.items}
-    res = compare(expected, {it.path: sha256_or_none(it.disk) for it in plan.items}, [])
-    if not res.ok:
-        _changed(res.changed, res.missing)
-    html = io.StringIO()
-    write_html(m, html)  # no thumbnails: no picture of a file that was left out
     try:
-        done = write_bag(out, plan, cfg, m, manifest_bytes, html.getvalue(), request_id,
+        _check_files(stream, sc)
+        done = write_bag(out, stream, sc, counts, cfg, request_id,
                          posted.date().isoformat() if posted else None)
     except Changed as exc:
-        _changed(exc.changed, exc.missing)
-    except OutputUnwritable as exc:
-        fail(str(exc))
-    except (InvalidRecord, bagit.BagError) as exc:
-        fail(f"bag not written: {exc}")
+        _changed(exc.changed, exc.missing, exc.unreadable)
+    except (OutputUnwritable, ManifestError, PlanError) as exc:
+        fail(visible(str(exc)))
+    except InvalidRecord as exc:
+        fail(f"bag not written: {visible(str(exc))}")
     click.echo(f"{done.path}", err=False)
     click.echo(f"mediaaudit: bag written to {done.path}: {done.files} file(s) archived, "
-               f"{len(plan.left_out)} left out (data/archive-report.txt), {done.records} MDTO "
-               f"records, dossier {done.ident}", err=True)
+               f"{counts.left_out} left out (data/archive-report.txt), {done.records} MDTO "
+               f"records, dossier {visible(done.ident)}", err=True)
 
 
 def policy_source(config: str | None, roots: list[str]) -> str:
