@@ -141,7 +141,7 @@ def test_actions_in_csv_and_markdown(samples: Run, tmp_path: Path) -> None:
     man.write_text(json.dumps(samples.manifest), encoding="utf-8")
     csv_text = run_cli("report", str(man), "--format", "csv", "--lang", "en").stdout
     row = next(ln for ln in csv_text.splitlines() if "markt-gps.jpg" in ln)
-    assert row.endswith(",pass_actions,remove_location,"
+    assert row.endswith('"pass_actions","remove_location",'  # every cell quoted
                         "\"Remove the location (GPS) before posting, for example with "
                         "'mediaaudit fix'\"")
     md = run_cli("report", str(man), "--format", "md", "--lang", "en").stdout
