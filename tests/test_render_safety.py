@@ -159,6 +159,8 @@ def test_one_line_rule() -> None:
     assert one_line("a\r\nb\rc\nd\u2028e\u2029f\u0085g\x0bh\x0ci\tj") == "a b c d e f g h i j"
     assert one_line("\x1b[31m\x00\x7f\x9b") == "\\x1b[31m\\x00\\x7f\\x9b"
     assert one_line(None) == "" and one_line(7) == "7"
+    assert one_line("foto\u202egpj.exe") == "foto\\u202egpj.exe"  # shown in its real order
+    assert one_line("\u2066a\u2069\u200f") == "\\u2066a\\u2069\\u200f"
     assert one_line("Één foto — “citaat” 🙂") == "Één foto — “citaat” 🙂"
 
 

@@ -27,7 +27,14 @@ STATE_ORDER = {s: i for i, s in enumerate(STATES)}
 # for spreadsheets), LF, VT, FF, the separators FS/GS/RS (Python's splitlines), NEL
 # (U+0085), LINE and PARAGRAPH SEPARATOR (U+2028/U+2029); and TAB, a cell separator.
 _BREAKS = re.compile("\r\n|[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # the control characters that are left
+# The control characters that are left, and the bidirectional controls (LRE…RLO, LRI…PDI,
+# LRM/RLM/ALM), which reorder what is shown: ``foto\u202egpj.exe`` reads as "fotoexe.jpg".
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(m: re.Match[str]) -> str:
+    c = ord(m.group())
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
 
 
 def one_line(value: Any) -> str:
@@ -36,9 +43,10 @@ def one_line(value: Any) -> str:
     started a new Markdown line ("# APPROVED BY LEGAL" as a heading).  Every line break
     (see ``_BREAKS``) and TAB becomes a space, so the text stays readable; any other
     control character (C0, DEL, C1) becomes a visible ``\\xNN``, like the bytes of a
-    name that is not UTF-8 (``walk.printable``).  None is the empty string."""
+    name that is not UTF-8 (``fsnames.printable``), and a bidirectional control a visible
+    ``\\uNNNN``, so a name cannot show itself in another order.  None is the empty string."""
     text = _BREAKS.sub(" ", "" if value is None else str(value))
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(_visible, text)
 
 
 def state_of(f: Mapping[str, Any]) -> str:
