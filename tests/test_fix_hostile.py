@@ -205,6 +205,15 @@ def test_fix_refuses_an_image_over_max_pixels(tmp_path: Path) -> None:
     assert over.exit_code == 2 and "178956970" in over.stderr  # scan's limit is the ceiling
 
 
+def test_the_default_limit_refuses_the_canvas_that_took_fix_to_3_6_gb(tmp_path: Path) -> None:
+    """Without --max-pixels: Pillow's own bomb warning level (89,478,485 pixels) is the
+    default, so a small WebP declaring 144 MP is refused from its header, not decoded."""
+    big = _flat_vp8l(tmp_path / "in" / "canvas.webp", 12000, 12000)
+    r = run_cli("fix", str(big), "--out", str(tmp_path / "out"))
+    assert r.exit_code == 1 and "MA-IO-007" in r.stderr, r.stderr
+    assert "of up to 89478485 pixels (--max-pixels)" in r.stderr
+
+
 def test_max_pixels_is_inclusive(tmp_path: Path) -> None:
     """48 x 32 = 1536 pixels: converted at --max-pixels 1536, refused at 1535."""
     src = _webp(tmp_path / "in" / "small.webp")

@@ -30,6 +30,7 @@ from mediaaudit.fix import provenance
 from mediaaudit.fix.plan import (
     BOMB_PIXELS,
     EXTENSIONS,
+    FIX_PIXELS,
     IMAGE_FORMATS,
     Action,
     Options,
@@ -92,10 +93,11 @@ class Original:
               show_default=True, metavar="SECONDS",
               help="Time limit per file for a conversion (audits: the scan default).")
 @click.option("--max-pixels", type=click.IntRange(min=1, max=BOMB_PIXELS),
-              default=BOMB_PIXELS, show_default=True, metavar="N",
+              default=FIX_PIXELS, show_default=True, metavar="N",
               help="Convert no image larger than N pixels (width x height); a larger one "
               "is not fixed (MA-IO-007). Decoding takes up to ~16 bytes per pixel, so this "
-              "bounds the memory; the default is scan's decompression-bomb limit.")
+              "bounds the memory (~1.4 GB at the default, Pillow's bomb warning level); "
+              "at most scan's decompression-bomb limit.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the lines about files not fixed.")
 def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool,
         dry_run: bool, image_format: str | None, manifest_path: str | None,

@@ -32,6 +32,10 @@ MP4_AUDIO_COPY = frozenset({"AAC"})
 # Pillow's DecompressionBombError threshold (2 x 89,478,485): above it ``scan`` reports
 # MA-IO-007 and the file fails anyway, so it is also the most ``fix`` will convert.
 BOMB_PIXELS = 2 * (Image.MAX_IMAGE_PIXELS or 89_478_485)
+# The default for ``--max-pixels``: Pillow's own decompression-bomb warning level.  Every
+# phone photo but the 108/200 MP modes fits, and a conversion then needs at most ~1.4 GB
+# (WebP, ~16 bytes per pixel); up to BOMB_PIXELS (~2.9 GB) when the operator asks for it.
+FIX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
 _LIMIT_HINT = {"nl": "fix zet beelden tot {limit} pixels om (--max-pixels)",
                "en": "fix converts images of up to {limit} pixels (--max-pixels)"}
 
@@ -51,7 +55,7 @@ class Options:
     image_format: str | None = None  # jpeg | png | tiff: overrides the rule
     # An image is decoded whole (the derivative keeps every pixel), and the decoders
     # need up to ~16 bytes per pixel (WebP), so the pixel count bounds the memory.
-    max_pixels: int = BOMB_PIXELS
+    max_pixels: int = FIX_PIXELS
 
 
 @dataclass(frozen=True)
