@@ -134,7 +134,7 @@ class _Job:
 
     kind: str
     path: str
-    size: Any
+    size: int | None
     sha256: str
     decode: bool
     faults: frozenset[str] = frozenset()
@@ -149,7 +149,7 @@ class _Made:
     uri: str | None = None
 
 
-def _unchanged(path: str, size: Any, sha256: str) -> bool:
+def _unchanged(path: str, size: int | None, sha256: str) -> bool:
     """Show a preview only of the bytes that were audited."""
     try:
         return (os.path.isfile(path) and os.path.getsize(path) == size
@@ -225,8 +225,8 @@ def previews(files: Sequence[Mapping[str, Any]], base: str = ".",
     these brings, are not decoded again: the worker only checks the file still holds
     them, and the preview is taken from here.  When no worker can be started at all, the
     files left simply have no preview."""
-    keys = [f"{kind}:{f.get('sha256')}" if (kind := _kind(f)) else None for f in files]
-    wanted = sum(1 for k in keys if k)
+    kinds = [_kind(f) for f in files]
+    wanted = sum(1 for k in kinds if k)
     if not wanted:
         yield from (None for _ in files)
         return
@@ -235,10 +235,11 @@ def previews(files: Sequence[Mapping[str, Any]], base: str = ".",
     sent: deque[tuple[str, bool]] = deque()  # (key, decode) of each file sent
 
     def jobs() -> Iterator[_Job | None]:
-        for f, key in zip(files, keys, strict=True):
-            if key is None:
+        for f, kind in zip(files, kinds, strict=True):
+            if kind is None:
                 yield None
                 continue
+            key = f"{kind}:{f.get('sha256')}"
             if key in _cache and key not in held:
                 _cache.move_to_end(key)
                 held[key] = _cache[key]
@@ -246,8 +247,8 @@ def previews(files: Sequence[Mapping[str, Any]], base: str = ".",
             queued[key] += 1
             sent.append((key, decode))
             full = os.path.join(base, str(f["path"]))
-            yield _Job(key.split(":", 1)[0], full, f.get("size"), str(f.get("sha256")),
-                       decode, _injected_faults(full) if decode else frozenset())
+            yield _Job(kind, full, f.get("size"), str(f.get("sha256")), decode,
+                       _injected_faults(full) if decode else frozenset())
 
     workers = new_pool() if pool is None else pool
     results = workers.run(jobs(), wanted)
@@ -292,9 +293,9 @@ class _Plan:
     def take(self, f: Mapping[str, Any], base: str) -> tuple[bool, str | None]:
         """(True, preview) when ``f`` is the file next in the plan, else (False, None)
         and the plan is given up (asked out of order: each file is then made alone)."""
-        nxt = self.files[self.at] if self.at < len(self.files) else None
-        if nxt is None or (nxt.get("path"), nxt.get("sha256")) != (
-                f.get("path"), f.get("sha256")) or base != (self.base or base):
+        due = self.files[self.at] if self.at < len(self.files) else {}
+        if (due.get("path"), due.get("sha256")) != (f.get("path"), f.get("sha256")) \
+                or self.base not in (None, base):
             self.close()
             self.at = len(self.files)
             return False, None
@@ -328,7 +329,8 @@ def in_order(files: Sequence[Mapping[str, Any]]) -> Iterator[None]:
 
 def thumbnails(files: Iterable[Mapping[str, Any]], base: str = ".") -> dict[str, str]:
     """path → data URI for every auditable image, video or SVG in the manifest that is
-    still on disk unchanged."""
+    still on disk unchanged.  One file that ``in_order`` announced next is served from
+    the previews made ahead; anything else is made now."""
     files = list(files)
     plan = _plan.get()
     if plan is not None and len(files) == 1:
