@@ -205,6 +205,9 @@ def test_fix_phone_and_web_media(tmp_path: Path) -> None:
 
 
 def test_fix_refuses_what_conversion_cannot_fix(tmp_path: Path) -> None:
+    """A damaged file is refused (a converted copy would hide the damage); a file that
+    fails on format and on rights is converted all the same (issue 21): the derivative
+    keeps the rights statement, fails on it, and its line says what still blocks."""
     src = tmp_path / "in"
     src.mkdir()
     pic = factory.picture(32, 24)
@@ -225,11 +228,18 @@ def test_fix_refuses_what_conversion_cannot_fix(tmp_path: Path) -> None:
     r = run_cli("fix", str(src), "--out", str(out), "-q")
     assert r.exit_code == 1
     lines = [x for x in r.stderr.splitlines() if "cannot be fixed by conversion" in x]
-    assert len(lines) == 2
-    assert any("persfoto.webp" in x and "MA-LIC" in x for x in lines)
-    assert any("broken.webp" in x and "MA-IO-004" in x for x in lines)
+    assert len(lines) == 1 and "broken.webp" in lines[0] and "MA-IO-004" in lines[0]
+    pers = [x for x in r.stderr.splitlines() if "persfoto.webp →" in x]
+    assert len(pers) == 1 and pers[0].split("; ")[0].endswith("persfoto.jpg: fail"), pers
+    assert "MA-LIC-003" in pers[0] and "Fix: " in pers[0], pers
     files = sorted(p.name for p in out.iterdir() if not p.name.startswith("mediaaudit-fix-"))
-    assert files == ["ok.jpg", "ok.jpg.license"]  # nothing partial, sidecar renamed
+    assert files == ["ok.jpg", "ok.jpg.license", "persfoto.jpg"]  # sidecar renamed
+    tags = _exif_json(out / "persfoto.jpg")
+    assert tags["XMP-dc:Rights"] == "All rights reserved, Persbureau X"
+    fm = json.loads(next(out.glob("mediaaudit-fix-*.json")).read_text())
+    blocked = {Path(d["derivative"]["path"]).name: d["still_blocking"]
+               for d in fm["derivatives"]}
+    assert blocked == {"ok.jpg": [], "persfoto.jpg": ["MA-LIC-003"]}
     # without --strip-location the position stays (and is only a warning)
     assert "XMP-exif:GPSLatitude" in _exif_json(out / "ok.jpg")
 
@@ -255,7 +265,7 @@ def test_fix_bad_sidecars_cost_one_file_and_leave_nothing(
     manifest is written.  A symlinked sidecar is never read or copied."""
     import os
 
-    from mediaaudit.cli import fix as fix_cli
+    from mediaaudit.fix import place as fix_cli
     from mediaaudit.sidecars import Sidecar, SidecarKind, sidecars_of
 
     src, out = tmp_path / "in", tmp_path / "out"

@@ -1,20 +1,16 @@
 """``mediaaudit fix``: NVF-conforming derivatives of files rejected on format.
 
-Audits the originals with the profile and policy a ``scan`` would use, lets
-``fix.plan`` decide what a conversion can repair, converts each fixable file in a
-supervised child (``fix.run``), places the derivative and its sidecars under ``--out``
-without overwriting anything, audits every derivative again and writes the fix
-manifest.  Originals are opened for reading only.
+Only parses, calls and prints: the run itself (audit the originals, plan, convert and
+place, audit the derivatives) is ``fix.session``, the path ``watch --fix`` shares; the
+words are ``fix.texts``.  Originals are opened for reading only.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import stat
 import sys
-import uuid
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -23,10 +19,10 @@ from mediaaudit import manifest
 from mediaaudit.cache import default_path as default_cache_path
 from mediaaudit.cli.common import LANG_OPTION, PROFILE_OPTION, default_lang, fail, text
 from mediaaudit.config import load_policy
-from mediaaudit.digest import sha256_file
 from mediaaudit.engines import engines_cached
 from mediaaudit.exitcode import FAILED, OK
-from mediaaudit.fix import provenance
+from mediaaudit.fix import provenance, session
+from mediaaudit.fix.place import Original
 from mediaaudit.fix.plan import (
     BOMB_PIXELS,
     EXTENSIONS,
@@ -36,35 +32,24 @@ from mediaaudit.fix.plan import (
     Options,
     Plan,
     plan,
-    video_copy,
 )
-from mediaaudit.fix.run import Done, Job, cleanup, run
-from mediaaudit.model import FileRef, FileResult
-from mediaaudit.policy import Policy, PolicyError
+from mediaaudit.fix.texts import Why, say
+from mediaaudit.fix.texts import summary as summary_line
+from mediaaudit.policy import PolicyError
 from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
-from mediaaudit.profile import Profile, ProfileError, load_profile
-from mediaaudit.scan import DEFAULT_TIMEOUT, audit, default_jobs
-from mediaaudit.sidecars import Sidecar, SidecarKind, sidecars_of
-from mediaaudit.walk import walk
+from mediaaudit.profile import ProfileError, load_profile
+from mediaaudit.scan import default_jobs
 from mediaaudit.writers.atomic import OutputUnwritable
 
 FIX_TIMEOUT = 300.0
 HELP = ("Exit status: 0 = every derivative passes the audit; 1 = some file could not be "
         "fixed or a derivative still fails; 2 = usage, config, profile or output error.")
-
-
-class Unsafe(Exception):
-    """A target that would land outside --out or on top of an existing file."""
-
-
-@dataclass(frozen=True)
-class Original:
-    """A file to consider: its walk entry, its path relative to the root it was found
-    under (kept under --out), and its audit."""
-
-    ref: FileRef
-    rel: str
-    result: FileResult
+OUT_TEXT = {
+    "symlink": {"nl": "--out mag geen symbolische koppeling zijn: {out}",
+                "en": "--out must not be a symlink: {out}"},
+    "not_dir": {"nl": "--out is geen map: {out}", "en": "--out is not a folder: {out}"},
+    "create": {"nl": "kan {out} niet maken: {why}", "en": "cannot create {out}: {why}"},
+}
 
 
 @click.command(epilog=HELP)
@@ -98,7 +83,8 @@ class Original:
               "is not fixed (MA-IO-007). Decoding takes up to ~16 bytes per pixel, so this "
               "bounds the memory (~1.4 GB at the default, Pillow's bomb warning level); "
               "at most scan's decompression-bomb limit.")
-@click.option("--quiet", "-q", is_flag=True, help="Only the lines about files not fixed.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Only the lines about files not fixed; no progress bar.")
 def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool,
         dry_run: bool, image_format: str | None, manifest_path: str | None,
         profile_spec: str, config: str | None, lang: str | None, jobs: int | None,
@@ -122,7 +108,7 @@ def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool
     if clash is not None:
         fail(text("fix_out_overlap", lang, out=out_dir, path=clash))
     started = manifest.now_utc()
-    real_out = _prepare_out(out_dir, dry_run)
+    real_out = _prepare_out(out_dir, dry_run, lang)
     try:
         check_libmagic()
         profile = load_profile(profile_spec)
@@ -135,49 +121,31 @@ def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool
                                 "engines.json")
     engines = engines_cached(profile.source, engines_file)
     workers = jobs or default_jobs()
-    originals = _originals(paths, real_out, profile, policy, workers)
-    plans = [(o, plan(o.result, opts, lang)) for o in originals]
+    found = session.originals(paths, real_out, profile, policy, workers)
     if dry_run:
-        sys.exit(_dry_run(plans, out_dir))
-    derivatives: list[dict[str, Any]] = []
-    not_fixed: list[dict[str, Any]] = []
-    unchanged: list[dict[str, Any]] = []
-    placed: list[tuple[Original, Plan, Done, str, str, list[str]]] = []
-    for o, pl in plans:
-        if pl.action is Action.NOTHING:
-            unchanged.append({"path": o.ref.display, "reason": pl.reason})
+        sys.exit(_dry_run([(o, plan(o.result, opts, lang)) for o in found], out_dir, lang))
+    todo = sum(plan(o.result, opts, lang).action not in (Action.NOTHING, Action.REFUSE)
+               for o in found)
+    with _progress(todo, lang, quiet) as tick:
+        done = session.fix_all(found, opts, real_out, os.path.normpath(out_dir), timeout,
+                               profile, policy, workers, lang, tick)
+    for n in done.not_fixed:
+        click.echo("mediaaudit: " + say("not_fixed", lang, path=n.original.ref.display,
+                                        reason=n.why), err=True)
+    for f in done.fixed:
+        if quiet and not session.blockers(f.audit, lang):
             continue
-        if pl.action is Action.REFUSE:
-            _not_fixed(not_fixed, o, pl.reason or "", pl.blocking)
-            continue
-        try:
-            done, final, display, sides = _convert(o, pl, opts, real_out, out_dir, timeout)
-        except Unsafe as exc:
-            _not_fixed(not_fixed, o, str(exc), ())
-            continue
-        if not done.ok:
-            _not_fixed(not_fixed, o, done.error or "conversion failed", ())
-            continue
-        placed.append((o, pl, done, final, display, sides))
-    audits = _reaudit([(final, display) for *_, final, display, _ in placed], profile, policy,
-                      workers)
-    for (o, pl, done, _final, display, sides), res in zip(placed, audits, strict=True):
-        entry = manifest.file_entry(res, lang)
-        derivatives.append(provenance.derivative_entry(
-            {"path": o.ref.display, "sha256": o.result.facts.sha256, "size": o.ref.size,
-             "outcome": o.result.outcome.value,
-             "findings": [f.code for f in o.result.findings]},
-            {"path": display, "sha256": res.facts.sha256, "size": res.facts.ref.size},
-            {"action": pl.action.value, "conversion": done.settings,
-             "metadata": done.metadata, "strip_location": strip_location},
-            sides, entry, provenance.content_credentials(o.result)))
-        if not quiet:
-            click.echo(f"{o.ref.display} → {display}: {res.outcome.value}", err=True)
+        line = say("derivative", lang, path=f.original.ref.display, target=f.placed.display,
+                   outcome=say(f.audit.outcome.value, lang))
+        click.echo("; ".join([line, *session.blockers(f.audit, lang)]), err=True)
     head = manifest.header([os.path.normpath(p) for p in paths], profile, policy, engines, lang)
-    doc = provenance.document(head, os.path.normpath(out_dir),
-                              {"master": master, "strip_location": strip_location,
-                               "image_format": image_format, "max_pixels": max_pixels},
-                              derivatives, not_fixed, unchanged)
+    doc = provenance.document(
+        head, os.path.normpath(out_dir),
+        {"master": master, "strip_location": strip_location, "image_format": image_format,
+         "max_pixels": max_pixels},
+        [session.derivative_record(f, strip_location, lang) for f in done.fixed],
+        [session.not_fixed_record(n, lang) for n in done.not_fixed],
+        [{"path": o.ref.display, "reason": why.render(lang)} for o, why in done.unchanged])
     try:
         if manifest_path:
             target = manifest_path
@@ -188,17 +156,22 @@ def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool
         fail(str(exc))
     s = doc["summary"]
     if not quiet:
-        files = "file" if s["originals"] == 1 else "files"
-        click.echo(f"{s['originals']} {files}: {s['derivatives']} derivatives "
-                   f"({s['derivatives_pass']} pass), {s['not_fixed']} not fixed, "
-                   f"{s['unchanged']} unchanged; manifest: {target}", err=True)
-    ok = not not_fixed and s["derivatives_pass"] == s["derivatives"]
+        click.echo(summary_line(s, target, lang), err=True)
+    ok = not done.not_fixed and s["derivatives_pass"] == s["derivatives"]
     sys.exit(OK if ok else FAILED)
 
 
-def _within(path: str, folder: str) -> bool:
-    """Is the real path ``path`` the real path ``folder`` or below it?"""
-    return os.path.commonpath([path, folder]) == folder
+@contextmanager
+def _progress(n: int, lang: str, quiet: bool) -> Iterator[Callable[[], None]]:
+    """A bar with an estimate on stderr while conversions run: only on a terminal,
+    never with -q, and only for more than one conversion."""
+    if quiet or n < 2 or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    bar: Any = click.progressbar(length=n, label=say("progress", lang), file=sys.stderr,
+                                 show_eta=True, show_pos=True)
+    with bar:
+        yield lambda: bar.update(1)
 
 
 def _overlapping(paths: tuple[str, ...], out_dir: str) -> str | None:
@@ -209,259 +182,43 @@ def _overlapping(paths: tuple[str, ...], out_dir: str) -> str | None:
     real_out = os.path.realpath(out_dir)
     for p in paths:
         real = os.path.realpath(p)
-        if _within(real_out, real) or _within(real, real_out):
+        if session.within(real_out, real) or session.within(real, real_out):
             return p
     return None
 
 
-def _prepare_out(out_dir: str, dry_run: bool) -> str:
+def _prepare_out(out_dir: str, dry_run: bool, lang: str) -> str:
     """The real path of --out, created if needed; a symlink or a file there is refused
     (a link could send the derivatives anywhere)."""
+    def say_out(key: str, **params: object) -> str:
+        table = OUT_TEXT[key]
+        return table.get(lang, table["en"]).format(out=out_dir, **params)
+
     if os.path.islink(out_dir):
-        fail(f"--out must not be a symlink: {out_dir}")
+        fail(say_out("symlink"))
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
-        fail(f"--out is not a folder: {out_dir}")
+        fail(say_out("not_dir"))
     if not dry_run:
         try:
             os.makedirs(out_dir, exist_ok=True)
         except OSError as exc:
-            fail(f"cannot create {out_dir}: {exc.strerror}")
+            fail(say_out("create", why=exc.strerror))
     return os.path.realpath(out_dir)
 
 
-def _originals(paths: tuple[str, ...], real_out: str, profile: Profile, policy: Policy,
-               jobs: int) -> list[Original]:
-    """Every file under PATHS (not under --out), with its path relative to its root."""
-    found: dict[str, tuple[FileRef, str]] = {}
-    for p in paths:
-        refs, _ = walk([p])
-        is_dir = os.path.isdir(p)
-        for r in refs:
-            if _within(os.path.realpath(r.path), real_out):  # a link into --out
-                continue
-            rel = os.path.relpath(r.path, p) if is_dir else os.path.basename(r.path)
-            found.setdefault(r.display, (r, rel))
-    items = sorted(found.values(), key=lambda x: x[0].display)
-    refs = [r for r, _ in items]
-    results = audit(refs, profile, policy, jobs)
-    return [Original(r, rel, res) for (r, rel), res in zip(items, results, strict=True)]
-
-
-def _not_fixed(into: list[dict[str, Any]], o: Original, reason: str,
-               blocking: tuple[str, ...]) -> None:
-    into.append({"path": o.ref.display, "sha256": o.result.facts.sha256,
-                 "outcome": o.result.outcome.value, "reason": reason,
-                 "blocking": list(blocking)})
-    click.echo(f"mediaaudit: {o.ref.display}: cannot be fixed by conversion: {reason}",
-               err=True)
-
-
-def _target_dir(real_out: str, rel_dir: str, create: bool) -> str:
-    """The folder under --out for a relative folder; never leaves --out: '..' and
-    absolute parts are refused, and so is any existing component that is a symlink."""
-    parts = [c for c in rel_dir.split(os.sep) if c not in ("", ".")]
-    if os.path.isabs(rel_dir) or ".." in parts:
-        raise Unsafe(f"refusing a path outside --out: {rel_dir}")
-    cur = real_out
-    for part in parts:
-        cur = os.path.join(cur, part)
-        if os.path.islink(cur):
-            raise Unsafe(f"refusing to write through a symlink: {cur}")
-        if create and not os.path.isdir(cur):
-            os.mkdir(cur)
-    return cur
-
-
-def _place(tmp: str, final: str) -> None:
-    """Give the finished temporary file its name without ever replacing a file: a hard
-    link fails on an existing name (no race); where links are not supported, a checked
-    rename."""
-    try:
-        os.link(tmp, final)
-    except FileExistsError as exc:
-        raise Unsafe(f"{final} exists; not overwritten") from exc
-    except OSError:
-        if os.path.lexists(final):
-            raise Unsafe(f"{final} exists; not overwritten") from None
-        os.rename(tmp, final)
-        return
-    os.unlink(tmp)
-
-
-def _convert(o: Original, pl: Plan, opts: Options, real_out: str, out_dir: str,
-             timeout: float) -> tuple[Done, str, str, list[str]]:
-    """Run the job, place the derivative and its sidecars; (done, path, display, sidecars).
-
-    All or nothing: the sidecars are read before anything is placed, and when one of
-    them cannot be written the derivative and the sidecars already written are removed
-    again (``Unsafe`` with the reason)."""
-    rel_dir, name = os.path.split(o.rel)
-    try:
-        folder = _target_dir(real_out, rel_dir, create=True)
-    except OSError as exc:
-        raise Unsafe(f"cannot create the folder under --out: {exc.strerror or exc}") from exc
-    prefix = os.path.join(folder, f".mediaaudit-fix-{uuid.uuid4().hex}")
-    stem = os.path.splitext(name)[0]
-    if pl.target is not None and os.path.lexists(os.path.join(folder, stem + EXTENSIONS[
-            pl.target])):
-        raise Unsafe(f"{os.path.join(out_dir, rel_dir, stem + EXTENSIONS[pl.target])} "
-                     "exists; not overwritten")
-    cv, ca = video_copy(o.result, pl.target or "")
-    job = Job(o.ref.path, prefix, pl.action, pl.target, opts, cv, ca)
-    done = run(job, timeout)
-    if not done.ok or done.tmp is None or done.target is None:
-        return done, "", "", []
-    new_name = stem + EXTENSIONS[done.target]
-    final = os.path.join(folder, new_name)
-    try:
-        _unchanged(o)
-        copies = _sidecar_copies(o, name, new_name, opts)
-        embedded = done.tmp + ".xmp"
-        if os.path.exists(embedded) and not any(c.kind is SidecarKind.XMP for c in copies):
-            extra: str | None = embedded
-        else:
-            extra = None
-        for target in [new_name, *(c.name for c in copies)] + (
-                [new_name + ".xmp"] if extra else []):
-            if os.path.lexists(os.path.join(folder, target)):
-                raise Unsafe(f"{os.path.join(out_dir, rel_dir, target)} exists; "
-                             "not overwritten")
-        sides = _put(done.tmp, final, folder, copies, extra)
-    except Unsafe:
-        cleanup(prefix)
-        raise
-    cleanup(prefix)
-    return done, final, os.path.join(os.path.normpath(out_dir), rel_dir, new_name), sides
-
-
-def _unchanged(o: Original) -> None:
-    """``Unsafe`` when the original is no longer the file that was audited."""
-    if not o.result.facts.sha256:
-        return
-    try:
-        now = sha256_file(o.ref.path)
-    except OSError as exc:
-        raise Unsafe(f"the original cannot be read again: {exc.strerror or exc}") from exc
-    if now != o.result.facts.sha256:
-        raise Unsafe("the original changed during the fix; derivative discarded")
-
-
-@dataclass(frozen=True)
-class _Copy:
-    """A sidecar read from beside the original, with its name beside the derivative."""
-
-    kind: SidecarKind
-    name: str
-    data: bytes
-
-
-def _sidecar_copies(o: Original, name: str, new_name: str, opts: Options) -> list[_Copy]:
-    """The original's sidecars under the derivative's name (``photo.heic.license`` →
-    ``photo.jpg.license``; stem-named ones keep their name), read in full before
-    anything is placed.  XMP sidecars lose their privacy properties with
-    --strip-location.  A sidecar that is not a regular file or cannot be read is
-    ``Unsafe``: the derivative would lack evidence the original has."""
-    from mediaaudit.fix.metadata import clean_xmp
-
-    copies: list[_Copy] = []
-    for side in sidecars_of(o.ref.path):
-        new = new_name + side.name[len(name):] if side.full_name else side.name
-        data = _read_sidecar(side)
-        if side.kind is SidecarKind.XMP:
-            with contextlib.suppress(Exception):
-                data = clean_xmp(data, opts.strip_location)[0]
-        copies.append(_Copy(side.kind, new, data))
-    return copies
-
-
-def _read_sidecar(side: Sidecar) -> bytes:
-    """The bytes of a sidecar that is a regular file.  A symlink is never followed (it
-    could point at any file on the server: ``photo.jpg.alt.txt -> /etc/passwd``), and
-    neither a folder nor a pipe is opened for reading."""
-    try:
-        mode = os.lstat(side.path).st_mode
-        if stat.S_ISLNK(mode):
-            raise Unsafe(f"sidecar {side.name} is a symlink; not copied")
-        if not stat.S_ISREG(mode):
-            raise Unsafe(f"sidecar {side.name} is not a regular file; not copied")
-        fd = os.open(side.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-                     | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-                raise Unsafe(f"sidecar {side.name} is not a regular file; not copied")
-            return f.read()
-    except OSError as exc:
-        raise Unsafe(f"sidecar {side.name} cannot be read: {exc.strerror or exc}") from exc
-
-
-def _put(tmp: str, final: str, folder: str, copies: list[_Copy],
-         embedded_xmp: str | None) -> list[str]:
-    """Place the derivative, then its sidecars; on any failure remove what was placed
-    (``Unsafe``).  The names of the sidecars placed."""
-    placed: list[str] = []
-    current = final
-    try:
-        _place(tmp, final)
-        placed.append(final)
-        for c in copies:
-            current = os.path.join(folder, c.name)
-            _write_new(current, c.data)
-            placed.append(current)
-        if embedded_xmp is not None:
-            current = final + ".xmp"
-            _place(embedded_xmp, current)
-            placed.append(current)
-    except (Unsafe, OSError) as exc:
-        for path in reversed(placed):
-            with contextlib.suppress(OSError):
-                os.unlink(path)
-        if isinstance(exc, Unsafe):
-            raise
-        raise Unsafe(f"cannot write {os.path.basename(current)} under --out: "
-                     f"{exc.strerror or exc}; nothing kept") from exc
-    return [os.path.basename(p) for p in placed[1:]]
-
-
-def _write_new(path: str, data: bytes) -> None:
-    """Write a new file; never replaces one (``Unsafe``), and a failed write leaves
-    nothing behind (``OSError``)."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
-                     0o666)
-    except FileExistsError as exc:
-        raise Unsafe(f"{path} exists; not overwritten") from exc
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-        raise
-
-
-def _reaudit(items: list[tuple[str, str]], profile: Profile, policy: Policy,
-             jobs: int) -> list[FileResult]:
-    """The derivatives' audits, with the same profile and policy as the originals."""
-    refs = []
-    for path, display in items:
-        st = os.stat(path)
-        refs.append(FileRef(path, display, st.st_size, st.st_mtime_ns, ctime_ns=st.st_ctime_ns,
-                            inode=st.st_ino))
-    return list(audit(refs, profile, policy, jobs, timeout=DEFAULT_TIMEOUT))
-
-
-def _dry_run(plans: list[tuple[Original, Plan]], out_dir: str) -> int:
+def _dry_run(plans: list[tuple[Original, Plan]], out_dir: str, lang: str) -> int:
     """One line per original on stdout; 1 when some file could not be fixed."""
     refused = False
     for o, pl in plans:
+        reason = pl.reason or Why("could_not_audit")
         if pl.action is Action.REFUSE:
             refused = True
-            click.echo(f"{o.ref.display}: cannot be fixed by conversion: {pl.reason}")
+            click.echo(say("not_fixed", lang, path=o.ref.display, reason=reason))
         elif pl.action is Action.NOTHING:
-            click.echo(f"{o.ref.display}: {pl.reason}")
+            click.echo(f"{o.ref.display}: {reason.render(lang)}")
         else:
             stem = os.path.splitext(o.rel)[0]
             ext = EXTENSIONS[pl.target] if pl.target else ".jpg|.png"
-            click.echo(f"{o.ref.display}: {pl.action.value} → "
-                       f"{os.path.join(os.path.normpath(out_dir), stem + ext)}")
+            click.echo(say("would", lang, path=o.ref.display, action=pl.action.value,
+                           target=os.path.join(os.path.normpath(out_dir), stem + ext)))
     return FAILED if refused else OK

@@ -17,13 +17,14 @@ import contextlib
 import re
 import struct
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from PIL import ExifTags, Image, ImageOps
 
 from mediaaudit.fix.plan import Options, image_target, too_many_pixels
+from mediaaudit.fix.texts import Why, plain
 
 JPEG_QUALITY = 93  # visually lossless for photographs, ~1/3 of the size of 100
 LOSSLESS_FORMATS = frozenset({"BMP", "GIF", "PCX", "TGA", "PPM", "ICO", "DIB", "XBM", "SGI",
@@ -32,7 +33,33 @@ _PNG_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "I;16", "I"})
 
 
 class ImageUnfixable(Exception):
-    """The original cannot be converted; the message is for the user."""
+    """The original cannot be converted; the message is for the user (``why`` in
+    either language)."""
+
+    def __init__(self, message: str, why: Why | None = None) -> None:
+        super().__init__(message)
+        self.why = why
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """The original's EXIF (``Exif\\0\\0`` + TIFF) and XMP as the decoder exposes them
+    (Pillow, pillow-heif): the blocks ``scan`` reads, kept for the originals exiv2
+    cannot open (a Samsung HEIC whose ICC profile it refuses)."""
+
+    exif: bytes | None = None
+    xmp: bytes | None = None
+
+
+def _blocks(info: Mapping[Any, Any]) -> Blocks:
+    exif = info.get("exif")
+    if isinstance(exif, bytes) and exif and not exif.startswith(b"Exif\x00\x00"):
+        exif = b"Exif\x00\x00" + exif  # pillow-heif gives the bare TIFF block
+    xmp = info.get("xmp")
+    if isinstance(xmp, str):
+        xmp = xmp.encode("utf-8")
+    return Blocks(exif if isinstance(exif, bytes) and exif else None,
+                  bytes(xmp) if isinstance(xmp, bytes | bytearray) and xmp else None)
 
 
 def _register() -> None:
@@ -92,9 +119,10 @@ class _Source:
     lossless: bool
     icc: bytes | None
     turned: bool
+    blocks: Blocks = Blocks()
 
 
-def _decode(src: str, limit: int) -> tuple[Image.Image, _Source]:
+def _decode(src: str, limit: int, lang: str = "en") -> tuple[Image.Image, _Source]:
     """The original's only frame, decoded and turned upright, as an image that holds
     nothing of the decoder.  The opened file is dropped when this returns: Pillow's
     WebP plugin decodes through libwebp's animation decoder, which keeps two RGBA
@@ -107,35 +135,46 @@ def _decode(src: str, limit: int) -> tuple[Image.Image, _Source]:
         im = Image.open(src)
     except Image.DecompressionBombError as exc:
         m = re.search(r"\((\d+) pixels\)", str(exc))
-        raise ImageUnfixable(too_many_pixels(int(m.group(1)) if m else limit + 1,
-                                             limit)) from exc
+        pixels = int(m.group(1)) if m else limit + 1
+        raise ImageUnfixable(too_many_pixels(pixels, limit),
+                             plain(too_many_pixels(pixels, limit, lang))) from exc
     except (OSError, ValueError, SyntaxError) as exc:
-        raise ImageUnfixable(f"cannot decode the image: {exc}") from exc
+        raise _undecodable(exc) from exc
     with im:
         if im.width * im.height > limit:
-            raise ImageUnfixable(too_many_pixels(im.width * im.height, limit))
+            pixels = im.width * im.height
+            raise ImageUnfixable(too_many_pixels(pixels, limit),
+                                 plain(too_many_pixels(pixels, limit, lang)))
         if getattr(im, "n_frames", 1) > 1:
-            raise ImageUnfixable("animated image: a still format would drop frames")
+            raise ImageUnfixable("animated image: a still format would drop frames",
+                                 Why("animated"))
         try:
             im.load()
         except (OSError, ValueError, SyntaxError) as exc:
-            raise ImageUnfixable(f"cannot decode the image: {exc}") from exc
+            raise _undecodable(exc) from exc
         orientation = im.getexif().get(ExifTags.Base.Orientation, 1)
         turned = orientation in range(2, 9)
         lossless = im.format in LOSSLESS_FORMATS or im.mode in ("1", "P") or (
             im.format == "WEBP" and webp_lossless(src))
         source = _Source(im.format, im.mode, has_alpha(im), lossless,
-                         im.info.get("icc_profile"), turned)
+                         im.info.get("icc_profile"), turned, _blocks(im.info))
         upright = ImageOps.exif_transpose(im) if turned else im.copy()
     return upright, source
 
 
-def convert_image(src: str, dst: str, opts: Options) -> dict[str, Any]:
+def _undecodable(exc: Exception) -> ImageUnfixable:
+    return ImageUnfixable(f"cannot decode the image: {exc}",
+                          Why("cannot_decode", {"why": str(exc)}))
+
+
+def convert_image(src: str, dst: str, opts: Options, lang: str = "en"
+                  ) -> tuple[dict[str, Any], Blocks]:
     """Write ``src`` as the format the rule chooses to ``dst`` (a temporary name);
-    returns what was done, for the fix manifest."""
+    returns what was done, for the fix manifest, and the original's metadata blocks
+    as the decoder read them."""
     _register()
     with _pixel_limit(opts.max_pixels):
-        out, source = _decode(src, opts.max_pixels)
+        out, source = _decode(src, opts.max_pixels, lang)
     target = image_target(opts, source.alpha, source.lossless)
     icc = source.icc
     settings: dict[str, Any] = {"format": target, "source_format": source.format,
@@ -161,4 +200,4 @@ def convert_image(src: str, dst: str, opts: Options) -> dict[str, Any]:
         out.save(dst, "TIFF", **save)
     settings["mode"] = out.mode
     settings["size"] = list(out.size)
-    return settings
+    return settings, source.blocks

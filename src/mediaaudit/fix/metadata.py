@@ -4,15 +4,23 @@ and remove location, serial numbers and owner names when asked.
 Images: exiv2 (pyexiv2, whose wheel bundles libexiv2) copies the EXIF, IPTC-IIM and XMP
 blocks whole from the original (HEIC/AVIF/WebP included) into the derivative, so
 licence, holder, credit, usage terms, alt text, DigitalSourceType, model release and
-persons shown arrive unchanged, in every language; then the tags that no longer describe
-the new file are corrected (orientation, pixel size) and, with ``strip``, the privacy
-tags deleted.  Video: the container tags are handed to the muxer (``video``) and the
+persons shown arrive unchanged, in every language and charset (IPTC-IIM bytes are
+copied, never decoded: Latin-1 stays Latin-1, as ``scan`` reads it); then the tags that
+no longer describe the new file are corrected (orientation, pixel size) and, with
+``strip``, the privacy tags deleted.  Where exiv2 cannot open the original (a Samsung
+HEIC whose ICC profile it refuses), the EXIF and XMP blocks come from the decoder
+instead (Pillow and pillow-heif, the readers ``scan`` uses): they ride into the
+derivative in a one-pixel carrier that exiv2 copies from.  Facts the audit found
+outside the file (a REUSE sidecar, ``[[annotations]]``, an alt-text sidecar) are then
+written into the derivative's XMP (``carry``), so it carries them wherever it goes.
+Video: the container tags are handed to the muxer (``video``) and the
 XMP packet goes into the standard MP4 ``uuid`` box, appended at the end of the file
 where it moves no sample offsets.  XMP is edited by exiv2 too, never by hand.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import struct
 from collections.abc import Mapping
@@ -33,10 +41,22 @@ _TAG_DROP = frozenset({"major_brand", "minor_version", "compatible_brands", "enc
 RIGHTS_TAGS = ("copyright", "license", "licence", "artist", "terms_of_use", "rights")
 
 
+# EXIF groups that are the standard's own; every other group exiv2 names (Canon, Nikon3,
+# Apple, Samsung2…) is decoded from the maker note, a vendor blob that may hold a serial.
+_STANDARD_EXIF = frozenset({"Image", "Photo", "GPSInfo", "Iop", "Thumbnail", "Image2",
+                            "Image3", "SubImage1", "SubImage2", "MpfInfo"})
+# Keys are ASCII; values may be in any charset, and only keys are needed here.
+_KEYS_ONLY = "latin-1"
+XMP_NAMESPACES = {"cc": "http://creativecommons.org/ns#"}
+
+
 def _quiet() -> Any:
     import pyexiv2
 
     pyexiv2.set_log_level(4)
+    for prefix, uri in XMP_NAMESPACES.items():  # exiv2 knows dc, photoshop, xmpRights…
+        with contextlib.suppress(Exception):  # registered already in this process
+            pyexiv2.registerNs(uri, prefix)
     return pyexiv2
 
 
@@ -49,30 +69,70 @@ def privacy_key(key: str) -> bool:
     return any(p in key for p in _GPS + _SERIAL + _OWNER)
 
 
+def _maker_note(key: str) -> bool:
+    """Is this exiv2 EXIF key the maker note or decoded from it?"""
+    return key == "Exif.Photo.MakerNote" or key.split(".")[1] not in _STANDARD_EXIF
+
+
 def _strip(img: Any) -> list[str]:
-    """Delete the privacy keys from an open pyexiv2 image; the keys deleted."""
-    exif = [k for k in img.read_exif() if privacy_key(k) and k != "Exif.Image.GPSTag"]
+    """Delete the privacy keys from an open pyexiv2 image; the keys deleted.  A maker
+    note is removed whole: it is a vendor's blob, in which a serial number may sit
+    where no decoder names it (``scan`` reads eight vendors' serials from it)."""
+    keys = list(img.read_exif(_KEYS_ONLY))
+    exif = [k for k in keys if privacy_key(k) and k != "Exif.Image.GPSTag"]
+    notes = [k for k in keys if _maker_note(k)]
     xmp = [k for k in img.read_xmp() if privacy_key(k)]
-    if exif:
-        img.modify_exif(dict.fromkeys(exif))
+    if exif or notes:
+        img.modify_exif(dict.fromkeys(exif + notes))
     if xmp:
         img.modify_xmp(dict.fromkeys(xmp))
-    return sorted(exif + xmp)
+    shown = [k for k in exif if not _maker_note(k)] + (
+        ["Exif.Photo.MakerNote"] if notes else [])
+    return sorted(shown + xmp)
 
 
-def copy_image(src: str, dst: str, strip: bool, size: tuple[int, int] | None) -> dict[str, Any]:
+def _carrier(blocks: Any) -> bytes:
+    """A one-pixel JPEG holding the decoder's EXIF and XMP blocks, for exiv2 to copy
+    from: exiv2 writes raw blocks only by copying them from an image it can read."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    extra: dict[str, Any] = {}
+    if blocks.exif:
+        extra["exif"] = blocks.exif
+    if blocks.xmp:
+        extra["xmp"] = blocks.xmp
+    Image.new("L", (1, 1)).save(out, "JPEG", **extra)
+    return out.getvalue()
+
+
+def copy_image(src: str, dst: str, strip: bool, size: tuple[int, int] | None,
+               blocks: Any = None, carry: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Copy EXIF, IPTC and XMP from ``src`` into ``dst`` (already written by ``image``),
-    reset the orientation, correct the pixel size, delete privacy keys if ``strip``.
-    The EXIF thumbnail is not copied: it shows the unrotated original and may show
-    what a crop removed."""
+    reset the orientation, correct the pixel size, delete privacy keys if ``strip``,
+    add what the audit found outside the file (``carry``).  ``blocks`` (``image.Blocks``)
+    are the decoder's view of EXIF and XMP, used when exiv2 cannot open ``src``.  The
+    EXIF thumbnail is not copied: it shows the unrotated original and may show what a
+    crop removed."""
     pyexiv2 = _quiet()
-    with pyexiv2.Image(src) as s, pyexiv2.Image(dst) as d:
-        # a JPEG comment has no place in a TIFF (exiv2 refuses it there)
-        comment = not dst.lower().endswith((".tif", ".tiff"))
-        s.copy_to_another_image(d, exif=True, iptc=True, xmp=True, comment=comment,
-                                icc=False, thumbnail=False)
+    # a JPEG comment has no place in a TIFF (exiv2 refuses it there)
+    comment = not dst.lower().endswith((".tif", ".tiff"))
+    reader = "exiv2"
+    try:
+        with pyexiv2.Image(src) as s, pyexiv2.Image(dst) as d:
+            s.copy_to_another_image(d, exif=True, iptc=True, xmp=True, comment=comment,
+                                    icc=False, thumbnail=False)
+    except RuntimeError:  # exiv2 cannot read this container: the decoder's blocks
+        if blocks is None or not (blocks.exif or blocks.xmp):
+            raise
+        reader = "decoder"
+        with pyexiv2.ImageData(_carrier(blocks)) as s, pyexiv2.Image(dst) as d:
+            s.copy_to_another_image(d, exif=True, iptc=False, xmp=True, comment=False,
+                                    icc=False, thumbnail=False)
     with pyexiv2.Image(dst) as d:
-        exif = d.read_exif()
+        exif = d.read_exif(_KEYS_ONLY)
         fixes: dict[str, Any] = {}
         if "Exif.Image.Orientation" in exif:
             fixes["Exif.Image.Orientation"] = "1"
@@ -84,45 +144,65 @@ def copy_image(src: str, dst: str, strip: bool, size: tuple[int, int] | None) ->
         if fixes:
             d.modify_exif(fixes)
         removed = _strip(d) if strip else []
-        return _summary(d, removed)
+        added = _add(d, carry or {})
+        return {**_summary(d, removed, added), "read_by": reader}
 
 
-def strip_image(path: str) -> dict[str, Any]:
+def strip_image(path: str, carry: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Remove the privacy keys from ``path`` (a byte copy of an original whose format
     already passes): the pixels are not re-encoded."""
     pyexiv2 = _quiet()
     with pyexiv2.Image(path) as d:
-        return _summary(d, _strip(d))
+        removed = _strip(d)
+        return _summary(d, removed, _add(d, carry or {}))
 
 
-def _summary(img: Any, removed: list[str]) -> dict[str, Any]:
+def _add(img: Any, carry: Mapping[str, Any]) -> list[str]:
+    """Write the XMP properties the audit found outside the file; the keys written."""
+    if carry:
+        img.modify_xmp(dict(carry))
+    return sorted(carry)
+
+
+def _summary(img: Any, removed: list[str], added: list[str] | None = None) -> dict[str, Any]:
     xmp = img.read_xmp()
     rights = sorted(k for k in xmp if k.split(".")[1] in (
         "cc", "dc", "xmpRights", "photoshop", "plus", "iptc", "iptcExt"))
-    return {"exif_tags": len(img.read_exif()), "iptc_tags": len(img.read_iptc()),
-            "xmp_properties": len(xmp), "rights_and_descriptions": rights,
-            "removed": removed}
+    out = {"exif_tags": len(img.read_exif(_KEYS_ONLY)),
+           "iptc_tags": len(img.read_iptc(_KEYS_ONLY)),
+           "xmp_properties": len(xmp), "rights_and_descriptions": rights,
+           "removed": removed}
+    if added:
+        out["added_from_outside"] = added
+    return out
 
 
-def clean_xmp(packet: bytes, strip: bool) -> tuple[bytes, list[str]]:
-    """The XMP packet to put into a derivative: as it was, or (``strip``) re-serialised
-    by exiv2 without the privacy properties (b"" when nothing is left).  exiv2 edits
-    XMP only inside a file it knows, so the packet rides in a 1-pixel JPEG in memory."""
-    if not strip:
+def clean_xmp(packet: bytes, strip: bool, carry: Mapping[str, Any] | None = None
+              ) -> tuple[bytes, list[str]]:
+    """The XMP packet to put into a derivative: as it was, or re-serialised by exiv2
+    without the privacy properties (``strip``; b"" when nothing is left) and with the
+    properties the audit found outside the file (``carry``).  exiv2 edits XMP only
+    inside a file it knows, so the packet rides in a 1-pixel JPEG in memory."""
+    if not strip and not carry:
         return packet, []
     import io
 
     from PIL import Image
 
+    from mediaaudit.probe.xmp import to_utf8
+
     pyexiv2 = _quiet()
     carrier = io.BytesIO()
     Image.new("L", (1, 1)).save(carrier, "JPEG")
     with pyexiv2.ImageData(carrier.getvalue()) as d:
-        d.modify_raw_xmp(packet.decode("utf-8"))
-        keys = [k for k in d.read_xmp() if privacy_key(k)]
-        if not keys:
+        if packet:
+            d.modify_raw_xmp(to_utf8(packet).decode("utf-8", "replace"))
+        keys = [k for k in d.read_xmp() if privacy_key(k)] if strip else []
+        if not keys and not carry:
             return packet, []
-        d.modify_xmp(dict.fromkeys(keys))
+        if keys:
+            d.modify_xmp(dict.fromkeys(keys))
+        _add(d, carry or {})
         left = d.read_xmp()
         return (str(d.read_raw_xmp()).encode("utf-8") if left else b""), sorted(keys)
 

@@ -2,9 +2,12 @@
 
 Only what a conversion really repairs is fixed: the format gate (MA-FMT-001/003, and
 the extension or fast-start remarks a re-export fixes with it) and, when asked, the
-privacy findings (MA-PRV-*).  Anything else that fails a file (rights, damage, an
-unknown format, portrait rights) would still fail the derivative, and converting it
-would only launder the file, so it is refused with the findings that block it.
+privacy findings (MA-PRV-*).  A file that also fails on something else (rights,
+portrait rights, a missing caption) is converted all the same (issue 21): those facts
+are carried into the derivative, which is audited again and still fails on them, and
+its line says what still blocks it.  Refused are only the files a conversion would
+launder: damaged, truncated or unreadable ones, formats that cannot be identified, and
+rejected XMP (``NO_CONVERT``); and files with nothing a conversion fixes.
 Pure: no I/O, so ``--dry-run`` and the real run decide alike.
 """
 
@@ -18,12 +21,19 @@ from PIL import Image
 
 from mediaaudit import codes
 from mediaaudit.codes import CodeId
+from mediaaudit.fix.texts import Why, plain
 from mediaaudit.model import FileResult, Outcome, Severity
 
 # Findings a new export removes by itself.
 FORMAT_CODES = frozenset({CodeId.NOT_LISTED, CodeId.CODEC_NOT_LISTED,
                           CodeId.EXTENSION_MISMATCH, CodeId.NOT_FAST_START})
 PRIVACY_CODES = frozenset({CodeId.GPS_POSITION, CodeId.DEVICE_SERIAL, CodeId.OWNER_NAME})
+# Findings that stop a conversion: a converted copy of a damaged, truncated or
+# unidentifiable file would look whole and hide the damage, and a rejected XMP packet
+# would be copied along.  Every MA-IO-* code counts as well (``_hard``).
+NO_CONVERT = frozenset({CodeId.IDENTIFIED_BY_MIME_ONLY, CodeId.UNKNOWN_FORMAT,
+                        CodeId.NOT_MEDIA, CodeId.CONDITION_NOT_MET, CodeId.SVG_DOCTYPE,
+                        CodeId.XMP_REJECTED})
 IMAGE_FORMATS = ("jpeg", "png", "tiff")
 EXTENSIONS = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "mp4": ".mp4", "mkv": ".mkv"}
 # Video codecs (MediaInfo names) an MP4 derivative can carry without re-encoding.
@@ -66,7 +76,7 @@ class Plan:
 
     action: Action
     target: str | None = None
-    reason: str | None = None
+    reason: Why | None = None
     blocking: tuple[str, ...] = ()  # codes that make the file unfixable
 
 
@@ -87,10 +97,16 @@ def _errors(result: FileResult) -> list[str]:
     return [f.code for f in result.findings if f.severity is Severity.ERROR]
 
 
-def _reason(result: FileResult, blocking: list[str], lang: str) -> str:
+def _hard(code: str) -> bool:
+    return code in NO_CONVERT or code.startswith("MA-IO-")
+
+
+def _reason(result: FileResult, blocking: list[str], lang: str, suffix: str = "") -> Why:
     msgs = [f"{f.code} {codes.render(f.code, f.params, lang)}" for f in result.findings
             if f.code in blocking]
-    return "; ".join(dict.fromkeys(msgs)) or "could not be audited"
+    if not msgs:
+        return Why("could_not_audit")
+    return plain("; ".join(dict.fromkeys(msgs)) + suffix)
 
 
 def too_many_pixels(pixels: int, limit: int, lang: str = "en") -> str:
@@ -100,39 +116,47 @@ def too_many_pixels(pixels: int, limit: int, lang: str = "en") -> str:
             + _LIMIT_HINT.get(lang, _LIMIT_HINT["en"]).format(limit=limit))
 
 
+def still_blocking(result: FileResult) -> list[str]:
+    """The codes that fail ``result`` (a derivative's audit), first seen first."""
+    return list(dict.fromkeys(_errors(result)))
+
+
 def plan(result: FileResult, opts: Options, lang: str = "en") -> Plan:
     """The plan for one original, from its audit under the user's profile and policy."""
     kind = result.facts.media.kind
     privacy = [f.code for f in result.findings if f.code in PRIVACY_CODES]
-    if result.outcome is Outcome.ERROR:
-        blocking = _errors(result)
-        return Plan(Action.REFUSE, reason=_reason(result, blocking, lang),
-                    blocking=tuple(blocking))
     errors = _errors(result)
-    fixable = FORMAT_CODES | (PRIVACY_CODES if opts.strip_location else frozenset())
-    blocking = [c for c in errors if c not in fixable]
-    if blocking:
-        hint = " (use --strip-location)" if set(blocking) <= PRIVACY_CODES else ""
-        return Plan(Action.REFUSE, reason=_reason(result, blocking, lang) + hint,
-                    blocking=tuple(dict.fromkeys(blocking)))
+    if result.outcome is Outcome.ERROR:
+        return Plan(Action.REFUSE, reason=_reason(result, errors, lang),
+                    blocking=tuple(dict.fromkeys(errors)))
+    hard = [c for c in errors if _hard(c)]
+    if hard:
+        return Plan(Action.REFUSE, reason=_reason(result, hard, lang),
+                    blocking=tuple(dict.fromkeys(hard)))
     format_fail = any(c in (CodeId.NOT_LISTED, CodeId.CODEC_NOT_LISTED) for c in errors)
     if not format_fail:
         if opts.strip_location and privacy:
             return _strip_only(result)
-        return Plan(Action.NOTHING, reason="passes already")
+        if not errors:
+            return Plan(Action.NOTHING, reason=Why("passes_already"))
+        blocking = [c for c in errors if c not in FORMAT_CODES]
+        hint = (Why("use_strip").render(lang)
+                if blocking and set(blocking) <= PRIVACY_CODES else "")
+        return Plan(Action.REFUSE, reason=_reason(result, blocking, lang, hint),
+                    blocking=tuple(dict.fromkeys(blocking)))
     if kind == "image":
         if (result.facts.media.frames or 1) > 1:
-            return Plan(Action.REFUSE, reason="animated image: a still format would drop "
-                        "frames; export it as MP4 (H.264)", blocking=(CodeId.NOT_LISTED,))
+            return Plan(Action.REFUSE, reason=Why("animated"), blocking=(CodeId.NOT_LISTED,))
         pixels = (result.facts.media.width or 0) * (result.facts.media.height or 0)
         if pixels > opts.max_pixels:
-            return Plan(Action.REFUSE, reason=too_many_pixels(pixels, opts.max_pixels, lang),
+            return Plan(Action.REFUSE,
+                        reason=plain(too_many_pixels(pixels, opts.max_pixels, lang)),
                         blocking=(CodeId.DECOMPRESSION_BOMB,))
         forced = opts.image_format or ("tiff" if opts.master else None)
         return Plan(Action.CONVERT_IMAGE, target=forced)
     if kind == "video":
         return Plan(Action.CONVERT_VIDEO, target="mkv" if opts.master else "mp4")
-    return Plan(Action.REFUSE, reason=f"no conversion for {kind} files",
+    return Plan(Action.REFUSE, reason=Why("no_conversion", {"kind": kind}),
                 blocking=(CodeId.NOT_LISTED,))
 
 
@@ -148,8 +172,8 @@ def _strip_only(result: FileResult) -> Plan:
             return Plan(Action.STRIP_ONLY, target=target)
     if media.kind == "video" and media.container in ("MPEG-4", "Matroska"):
         return Plan(Action.STRIP_ONLY, target="mp4" if media.container == "MPEG-4" else "mkv")
-    return Plan(Action.REFUSE, reason=f"cannot remove location from {media.container or ext} "
-                "without converting it", blocking=tuple(PRIVACY_CODES))
+    return Plan(Action.REFUSE, reason=Why("cannot_strip", {"what": media.container or ext}),
+                blocking=tuple(sorted(PRIVACY_CODES)))
 
 
 def video_copy(result: FileResult, target: str) -> tuple[bool, bool]:

@@ -19,6 +19,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from mediaaudit.fix.plan import EXTENSIONS, Action, Options
+from mediaaudit.fix.texts import Why, plain
 from mediaaudit.pool import start_method
 
 
@@ -34,11 +35,14 @@ class Job:
     opts: Options
     copy_video: bool = False
     copy_audio: bool = False
+    carry: dict[str, Any] = field(default_factory=dict)  # XMP the audit found outside
+    lang: str = "en"
 
 
 @dataclass(frozen=True)
 class Done:
-    """What the child did, or why it could not."""
+    """What the child did, or why it could not: ``error`` in English (the fix record),
+    ``why`` in either language (the console)."""
 
     ok: bool
     tmp: str | None = None
@@ -46,18 +50,23 @@ class Done:
     settings: dict[str, Any] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    why: Why | None = None
+
+
+def failed(why: Why) -> Done:
+    return Done(False, error=why.render("en"), why=why)
 
 
 def _image(job: Job) -> Done:
     from mediaaudit.fix import image, metadata
 
     tmp = job.tmp_prefix + ".img"
-    settings = image.convert_image(job.src, tmp, job.opts)
+    settings, blocks = image.convert_image(job.src, tmp, job.opts, job.lang)
     target = settings["format"]
     final = job.tmp_prefix + EXTENSIONS[target]
     os.replace(tmp, final)
     meta = metadata.copy_image(job.src, final, job.opts.strip_location,
-                               tuple(settings["size"]))
+                               tuple(settings["size"]), blocks, job.carry)
     return Done(True, final, target, settings, meta)
 
 
@@ -72,7 +81,7 @@ def _strip(job: Job) -> Done:
         return _video(job, copy_all=True)
     shutil.copyfile(job.src, final)
     return Done(True, final, job.target, {"re_encoded": False},
-                metadata.strip_image(final))
+                metadata.strip_image(final, job.carry))
 
 
 def _video(job: Job, copy_all: bool = False) -> Done:
@@ -89,8 +98,8 @@ def _video(job: Job, copy_all: bool = False) -> Done:
                                    copy_all or job.copy_audio, tags)
     meta: dict[str, Any] = {"container_tags": sorted(tags), "removed": removed}
     packet = metadata.video_xmp(job.src)
-    if packet is not None:
-        cleaned, gone = metadata.clean_xmp(packet, job.opts.strip_location)
+    if packet is not None or job.carry:
+        cleaned, gone = metadata.clean_xmp(packet or b"", job.opts.strip_location, job.carry)
         meta["removed"] = sorted(removed + gone)
         if not cleaned:
             meta["xmp"] = "nothing left after removing location"
@@ -116,11 +125,11 @@ def execute(job: Job) -> Done:
             return _video(job)
         return _strip(job)
     except (ImageUnfixable, VideoUnfixable) as exc:
-        return Done(False, error=str(exc))
+        return Done(False, error=str(exc), why=exc.why or plain(str(exc)))
     except Exception as exc:  # a hostile file must cost one line, not the run
         last = traceback.extract_tb(exc.__traceback__)[-1:]
         where = f" ({os.path.basename(last[0].filename)}:{last[0].lineno})" if last else ""
-        return Done(False, error=f"{type(exc).__name__}: {exc}{where}"[:300])
+        return failed(Why("internal", {"why": f"{type(exc).__name__}: {exc}{where}"[:300]}))
 
 
 def _child(conn: Connection, job: Job) -> None:
@@ -166,29 +175,34 @@ def run(job: Job, timeout: float) -> Done:
     if done is None:
         cleanup(job.tmp_prefix)
         if unreadable is not None:
-            return Done(False, error=f"the converter's result could not be read ({unreadable})")
-        return Done(False, error=no_result(proc.exitcode, timed_out, timeout))
+            return failed(Why("unreadable_result", {"why": unreadable}))
+        return failed(no_result_why(proc.exitcode, timed_out, timeout))
     if not done.ok:
         cleanup(job.tmp_prefix)
     return done
 
 
 def no_result(exitcode: int | None, timed_out: bool, timeout: float) -> str:
+    """``no_result_why`` in English."""
+    return no_result_why(exitcode, timed_out, timeout).render("en")
+
+
+def no_result_why(exitcode: int | None, timed_out: bool, timeout: float) -> Why:
     """Why a converter gave no result, in plain words: only a child the parent itself
     stopped at the time limit 'took longer'; one that ended by itself is reported by
     its exit code or the signal that ended it (a crash, or the kernel's OOM killer)."""
     if timed_out:
-        return f"took longer than {timeout:g} s"
+        return Why("timeout", {"seconds": f"{timeout:g}"})
     if exitcode is None:
-        return "the converter stopped without a result"
+        return Why("no_result")
     if exitcode < 0:
         try:
             name = f"{signal.Signals(-exitcode).name}, signal {-exitcode}"
         except ValueError:
             name = f"signal {-exitcode}"
         if -exitcode == getattr(signal, "SIGKILL", 9):
-            return f"the converter was killed ({name}), for example when memory ran out"
-        return f"the converter crashed ({name})"
+            return Why("killed", {"signal": name})
+        return Why("crashed", {"signal": name})
     if exitcode == 0:
-        return "the converter ended without a result"
-    return f"the converter exited with code {exitcode} without a result"
+        return Why("ended")
+    return Why("exit_code", {"code": exitcode})

@@ -18,6 +18,8 @@ from typing import Any
 
 import av
 
+from mediaaudit.fix.texts import Why
+
 CRF = "19"
 PRESET = "fast"
 AAC_BITRATE = 192_000
@@ -35,7 +37,12 @@ ASS_HEADER = (
 
 
 class VideoUnfixable(Exception):
-    """The original cannot be converted; the message is for the user."""
+    """The original cannot be converted; the message is for the user (``why`` in
+    either language)."""
+
+    def __init__(self, message: str, why: Why | None = None) -> None:
+        super().__init__(message)
+        self.why = why
 
 
 def _even(n: int) -> int:
@@ -48,12 +55,14 @@ def convert_video(src: str, dst: str, target: str, copy_video: bool, copy_audio:
     try:
         inp = av.open(src, metadata_errors="ignore")
     except (av.error.FFmpegError, OSError) as exc:
-        raise VideoUnfixable(f"cannot open the video: {exc}") from exc
+        raise VideoUnfixable(f"cannot open the video: {exc}",
+                             Why("cannot_open_video", {"why": str(exc)})) from exc
     with inp:
         try:
             return _convert(inp, dst, target, copy_video, copy_audio, tags)
         except av.error.FFmpegError as exc:
-            raise VideoUnfixable(f"conversion failed: {exc}") from exc
+            raise VideoUnfixable(f"conversion failed: {exc}",
+                                 Why("video_failed", {"why": str(exc)})) from exc
 
 
 def _convert(inp: Any, dst: str, target: str, copy_video: bool, copy_audio: bool,
