@@ -26,13 +26,15 @@ SHORTCUTS: Mapping[str, str] = {
     "captions": "MA-ACC-001", "alt_text": "MA-ACC-002", "ai_label": "MA-AI-001"}
 """``[policy]`` keys that set the level of a finding code or family."""
 
-TABLES = ("policy", "severity", "annotations", "archive")
+TABLES = ("policy", "severity", "annotations", "archive", "watch")
 POLICY_KEYS = ("organisation", "organisations", "allowed_licences", *SHORTCUTS)
 ANNOTATION_KEYS = ("path", "licence", "license", "holder", "creator", "attribution",
                    "captions")
 ARCHIVE_KEYS = ("archiefvormer", "archiefvormer_id", "archiefvormer_id_source", "waardering",
                 "bewaartermijn", "identificatiebron", "contact_name", "contact_email")
 """``[archive]`` keys, read by ``mediaaudit archive`` (MDTO metadata and bag-info.txt)."""
+WATCH_KEYS = ("fix",)
+"""``[watch]`` keys, read by ``mediaaudit watch`` (``fix = true``: as ``--fix``)."""
 
 WAARDERINGEN: Mapping[str, tuple[str, str]] = {
     "B": ("B", "Blijvend te bewaren"), "blijvend te bewaren": ("B", "Blijvend te bewaren"),
@@ -118,6 +120,7 @@ class Policy:
     source: str | None = None
     base: str | None = None
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
+    watch_fix: bool = False  # [watch] fix: watch converts files rejected on format/location
 
     def level(self, code: str) -> str:
         """error / warning / info / ignore for ``code`` after overrides and selection."""
@@ -320,4 +323,16 @@ def build_policy(
         source=source,
         base=base,
         archive=build_archive(doc.get("archive", {})),
+        watch_fix=_watch_fix(doc.get("watch", {})),
     )
+
+
+def _watch_fix(raw: Any) -> bool:
+    """``[watch] fix = true|false``; anything else is a mistake worth a line."""
+    if not isinstance(raw, dict):
+        raise PolicyError("[watch] must be a table")
+    _check_keys(raw, WATCH_KEYS, "[watch]")
+    value = raw.get("fix", False)
+    if not isinstance(value, bool):
+        raise PolicyError(f"[watch] fix: must be true or false, got {value!r}")
+    return value

@@ -16,6 +16,9 @@ from mediaaudit.scan import DEFAULT_TIMEOUT
 from mediaaudit.watch.results import ResultsError, check_writable
 from mediaaudit.watch.service import Options, Watcher
 
+FIX_NEEDS_ROUTES = {"nl": "--fix heeft --approved en --rejected nodig",
+                    "en": "--fix needs --approved and --rejected"}
+
 
 @click.command(short_help="Watch DROP_DIR: audit each file dropped there once it is "
                "complete, log it and move it to --approved or --rejected with a report.")
@@ -44,10 +47,15 @@ from mediaaudit.watch.service import Options, Watcher
               help="Cache of extracted facts (as for scan).")
 @click.option("--no-cache", is_flag=True, help="Read every file, never the fact cache.")
 @click.option("--json-log", is_flag=True, help="Log JSON lines on stderr instead of text.")
+@click.option("--fix", "fix", is_flag=True,
+              help="Convert a file rejected only on format or location (as 'mediaaudit fix "
+              "--strip-location') and route the derivative with its report; the original "
+              "goes to --rejected as before. Also: [watch] fix = true in mediaaudit.toml.")
 def watch(drop_dir: str, approved: str | None, rejected: str | None, manifest_dir: str | None,
           state_path: str | None, poll: float | None, settle: float, once: bool, rescan: bool,
           profile_spec: str, config: str | None, lang: str | None, timeout: float,
-          jobs: int, cache_path: str | None, no_cache: bool, json_log: bool) -> None:
+          jobs: int, cache_path: str | None, no_cache: bool, json_log: bool,
+          fix: bool) -> None:
     """Watch DROP_DIR: audit each file once it is complete (closed by its writer, and size
     and mtime unchanged for --settle seconds) and log the result; with --approved and
     --rejected, move it there (after checking its SHA-256 is still the audited one).
@@ -64,6 +72,8 @@ def watch(drop_dir: str, approved: str | None, rejected: str | None, manifest_di
         fail(text("watch_no_dir", lang, path=drop_dir))
     if bool(approved) != bool(rejected):
         fail(text("watch_pair", lang))
+    if fix and not approved:
+        fail(FIX_NEEDS_ROUTES[lang])
     base = os.path.join(drop_dir, ".mediaaudit")
     opts = Options(
         drop=os.path.abspath(drop_dir), approved=os.path.abspath(approved) if approved else None,
@@ -72,7 +82,8 @@ def watch(drop_dir: str, approved: str | None, rejected: str | None, manifest_di
         state_path=os.path.abspath(state_path or os.path.join(base, "state.sqlite")),
         poll=poll, settle=settle, once=once, rescan_state=rescan, lang=lang,
         profile_spec=profile_spec, config=config, timeout=timeout, json_log=json_log,
-        jobs=jobs, cache_path=None if no_cache else (cache_path or default_cache_path()))
+        jobs=jobs, cache_path=None if no_cache else (cache_path or default_cache_path()),
+        fix=fix)
     try:
         for d in (opts.approved, opts.rejected, os.path.dirname(opts.state_path)):
             if d:

@@ -59,6 +59,8 @@ TEXT: dict[str, dict[str, str]] = {
                      "folder; trying again every {every} s"},
     "resumed": {"nl": "weer ruimte: verplaatsen gaat verder", "en": "room again: routing "
                 "resumed"},
+    "derived": {"nl": "afgeleide van {original}", "en": "derivative of {original}"},
+    "fix_failed": {"nl": "niet omgezet: {why}", "en": "not converted: {why}"},
     "gone": {"nl": "hernoemd of verwijderd vóór het verplaatsen; een hernoemd bestand wordt "
                    "onder de nieuwe naam gecontroleerd",
              "en": "renamed or removed before it was routed; a renamed file is audited "
@@ -101,7 +103,8 @@ class Log:
         return f"{now_utc()} {outcome.upper():<6} {one_line(rel)}  {one_line(detail)}".rstrip()
 
     def result(self, entry: Mapping[str, Any], rel: str, moved_to: str | None) -> str:
-        """The line for one audited file: outcome, where it went, why or what to do."""
+        """The line for one audited file: outcome, where it went, why or what to do (a
+        derivative made by ``watch --fix`` says which file it was made from)."""
         outcome = str(entry.get("outcome"))
         todo = actions(entry) if outcome == "pass" else []
         errors = [str(f.get("message")) for f in entry.get("findings", [])
@@ -112,6 +115,9 @@ class Log:
                 f"{a.get('code')}: {a.get('text')}" for a in todo)))
         if moved_to:
             parts.append(f"→ {one_line(moved_to)}")
+        made_from = (entry.get("derived_from") or {}).get("path")
+        if made_from:
+            parts.append(f"({self._t('derived', original=one_line(str(made_from)))})")
         if errors:
             parts.append(f"({errors[0]})")
         return self.line(outcome, rel, "  ".join(parts), moved_to=moved_to,

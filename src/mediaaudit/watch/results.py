@@ -21,7 +21,7 @@ from mediaaudit.writers.table import by_name
 
 LOG_NAME = "audit-log.jsonl"
 # Fields of a log line that are not part of a manifest entry.
-LOG_ONLY = ("audited_at",)
+LOG_ONLY = ("audited_at", "derived_from", "fix")  # not in a scan manifest's file entry
 
 
 class ResultsError(OSError):

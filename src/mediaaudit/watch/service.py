@@ -32,6 +32,9 @@ from mediaaudit.codes import CodeId
 from mediaaudit.config import load_policy
 from mediaaudit.digest import is_regular, sha256_file
 from mediaaudit.engines import cache_version, engines_cached
+from mediaaudit.fix.place import Unsafe
+from mediaaudit.fix.run import Done
+from mediaaudit.fix.texts import Why
 from mediaaudit.fsnames import printable
 from mediaaudit.model import FileRef, FileResult, ProbeNote
 from mediaaudit.policy import Policy
@@ -39,6 +42,7 @@ from mediaaudit.profile import Profile, load_profile
 from mediaaudit.scan import audit, new_pool
 from mediaaudit.sidecars import SidecarKind, sidecars_of
 from mediaaudit.walk import Skipped, walk_tree
+from mediaaudit.watch import fix as watch_fix
 from mediaaudit.watch import results
 from mediaaudit.watch.messages import Log
 from mediaaudit.watch.openfiles import OpenFiles
@@ -101,6 +105,7 @@ class Options:
     rescan_every: float = 60.0
     jobs: int = 1
     cache_path: str | None = None  # None: no fact cache
+    fix: bool = False  # --fix; [watch] fix = true in the config does the same
 
 
 class Watcher:
@@ -127,6 +132,8 @@ class Watcher:
         self.pause_reason: str | None = None
         self.pool = new_pool(opts.jobs, opts.timeout)
         self.profile, self.policy, self._config_sig = self._load()
+        self.staging = watch_fix.staging_root(opts.state_path)
+        self.results: dict[str, FileResult] = {}  # row path → its audit, until routed
 
     # --- configuration ---------------------------------------------------------------
     def _config_signature(self, policy: Policy | None = None) -> tuple[Any, ...]:
@@ -243,6 +250,8 @@ class Watcher:
         entry["audited_at"] = manifest.now_utc()
         row_id = self.state.add(ref.display, ref.path, ref.size, ref.mtime_ns, facts.sha256,
                                 result.outcome.value, entry, sides)
+        if self.fixing and result.outcome.value == "fail":
+            self.results[ref.path] = result  # for _fix, which routing asks next
         self.finish(row_id, Row(ref.display, ref.path, ref.size, ref.mtime_ns, facts.sha256,
                                 result.outcome.value, "audited", entry, None, sides))
 
@@ -270,7 +279,66 @@ class Watcher:
         if not (self.o.approved and self.o.rejected):
             return None
         dest = self.o.approved if row.outcome == "pass" else self.o.rejected
+        staged = watch_fix.dest_dir(row.path, self.staging)
+        if staged is not None:  # a derivative goes where its original came from
+            return os.path.join(dest, staged)
         return os.path.join(dest, os.path.dirname(os.path.relpath(row.path, self.o.drop)))
+
+    @property
+    def fixing(self) -> bool:
+        return (self.o.fix or self.policy.watch_fix) and bool(self.o.approved
+                                                              and self.o.rejected)
+
+    def _audit_one(self, ref: FileRef) -> FileResult:
+        """One file through the warm pool (the whole generator is consumed)."""
+        [result] = audit([ref], self.profile, self.policy, self.o.jobs,
+                         timeout=self.o.timeout, pool=self.pool)
+        return result
+
+    def _fix(self, row_id: int, row: Row) -> None:
+        """``--fix``: before a rejected original is routed, make, audit and route its
+        derivative, once (a restart that finds the derivative's row goes on from
+        there).  A conversion that fails is logged; the original is routed anyway."""
+        if (row.outcome != "fail" or self.state.derivative_of(row_id) is not None
+                or watch_fix.staged_row(row.path, self.staging) is not None):
+            return
+        result = self.results.pop(row.path, None)
+        if result is None:  # after a restart: audit the unchanged original again
+            ref = FileRef(row.path, row.rel, row.size, row.mtime_ns)
+            result = self._audit_one(ref)
+        pl = watch_fix.eligible(result, self.o.lang)
+        if pl is None:
+            return
+        try:
+            made = watch_fix.make(row_id, row.path, row.rel, result, pl, self.staging,
+                                  self.o.timeout, self.o.lang)
+        except Unsafe as exc:
+            self.emit(self.log.line("error", row.rel, self._t("fix_failed",
+                                                              why=exc.why.render(self.o.lang))))
+            return
+        if isinstance(made, Done):
+            why = (made.why or Why("no_result")).render(self.o.lang)
+            self.emit(self.log.line("error", row.rel, self._t("fix_failed", why=why)))
+            return
+        watch_fix.kill_point("converted", row.path, self.staging)
+        p = made.placed
+        st = os.lstat(p.path)
+        ref = FileRef(p.path, made.rel, st.st_size, st.st_mtime_ns)
+        audited = self._audit_one(ref)
+        entry = manifest.file_entry(audited, self.o.lang)
+        entry["audited_at"] = manifest.now_utc()
+        entry["derived_from"] = {"path": row.rel, "sha256": row.sha256}
+        entry["fix"] = {"action": pl.action.value, "conversion": p.done.settings,
+                        "metadata": p.done.metadata, "sidecars_copied": list(p.sidecars)}
+        sides = sidecar_stamps(p.path)
+        d_id = self.state.add_derivative(row_id, made.rel, p.path, st.st_size,
+                                         st.st_mtime_ns, audited.facts.sha256,
+                                         audited.outcome.value, entry, sides)
+        watch_fix.kill_point("recorded", row.path, self.staging)
+        self.finish(d_id, Row(made.rel, p.path, st.st_size, st.st_mtime_ns,
+                              audited.facts.sha256, audited.outcome.value, "audited", entry,
+                              None, sides))
+        watch_fix.kill_point("routed", row.path, self.staging)
 
     def finish(self, row_id: int, row: Row) -> None:
         """Take one row to its end, whatever happens: nothing a file holds (a name, a
@@ -334,6 +402,10 @@ class Watcher:
                     self.fresh.add(row.rel)
                     self.dirty = True
                     return
+                if dest is not None and self.fixing and is_regular(row.path):
+                    self._fix(row_id, row)
+                    if self.paused is not None:  # the derivative found no room
+                        raise Blocked(self.pause_reason or "")
                 if dest is not None and is_regular(row.path):  # a FIFO keeps its place
                     try:
                         moved, failed = move_with_sidecars(
@@ -371,6 +443,9 @@ class Watcher:
                 raise
         self._report_once(row_id, row, target, real_target)
         self.state.mark(row_id, "done", target)
+        staged = watch_fix.staged_row(row.path, self.staging)
+        if staged is not None:  # a derivative, routed: its staging folder is empty now
+            watch_fix.done_with(self.staging, staged)
         self.counts[row.outcome] += 1
         self.fresh.discard(row.rel)
         self.emit(self.log.result(row.entry, row.rel, target))
@@ -473,7 +548,11 @@ class Watcher:
             for root in (self.o.approved, self.o.rejected):
                 if root:  # a report half-written when the watcher was killed
                     results.remove_orphans(root)
-            for row_id, row in self.state.pending():
+            pending = self.state.pending()
+            watch_fix.clean(self.staging, {n for _, r in pending
+                                           if (n := watch_fix.staged_row(r.path, self.staging))
+                                           is not None})
+            for row_id, row in pending:
                 self.finish(row_id, row)
             self.pool.warm()  # before the observer's threads: workers can still be forked
             obs = None if self.o.once else self._observer()

@@ -12,6 +12,10 @@ disk, which pauses every row) is tried at most ``MAX_TRIES`` times, across resta
 then ends as ``failed``: logged, its file left where it is, never a crash loop.
 Entries the watcher skips (symlinks) are stored as ``done`` rows with outcome
 ``skipped``, so they are reported once, not on every listing or restart.
+With ``watch --fix`` a derivative is a row of its own, inserted together with the link
+to its original (table ``fixes``) in one transaction once it is converted and audited:
+a restart finds either no derivative (the conversion is done again, from scratch) or
+one row that goes on like any other, never two.
 """
 
 from __future__ import annotations
@@ -62,9 +66,33 @@ class State:
         if "tries" not in cols:  # a state file from before failed rows ended
             self.db.execute("ALTER TABLE files ADD COLUMN tries INTEGER NOT NULL DEFAULT 0")
         self.db.execute("CREATE INDEX IF NOT EXISTS files_rel ON files (rel, status)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS fixes (original INTEGER PRIMARY KEY, "
+                        "derivative INTEGER NOT NULL)")
 
     def reset(self) -> None:
         self.db.execute("DELETE FROM files")
+        self.db.execute("DELETE FROM fixes")
+
+    def derivative_of(self, original: int) -> int | None:
+        """The row of the derivative made from row ``original``, if one was made."""
+        row = self.db.execute("SELECT derivative FROM fixes WHERE original=?",
+                              (original,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def add_derivative(self, original: int, rel: str, path: str, size: int, mtime_ns: int,
+                       sha256: str | None, outcome: str, entry: dict[str, Any],
+                       sides: str | None) -> int:
+        """Insert the derivative's row and its link to the original, both or neither."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            row_id = self.add(rel, path, size, mtime_ns, sha256, outcome, entry, sides)
+            self.db.execute("INSERT INTO fixes (original, derivative) VALUES (?, ?)",
+                            (original, row_id))
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+        return row_id
 
     def _row(self, r: tuple[Any, ...]) -> Row:
         return Row(r[1], os.fsdecode(r[2]), r[3], r[4], r[5], r[6], r[7], json.loads(r[8]), r[9],
