@@ -17,7 +17,7 @@ import contextlib
 import re
 import struct
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,15 +51,14 @@ class Blocks:
     xmp: bytes | None = None
 
 
-def _blocks(info: Mapping[Any, Any]) -> Blocks:
-    exif = info.get("exif")
-    if isinstance(exif, bytes) and exif and not exif.startswith(b"Exif\x00\x00"):
-        exif = b"Exif\x00\x00" + exif  # pillow-heif gives the bare TIFF block
-    xmp = info.get("xmp")
-    if isinstance(xmp, str):
-        xmp = xmp.encode("utf-8")
-    return Blocks(exif if isinstance(exif, bytes) and exif else None,
-                  bytes(xmp) if isinstance(xmp, bytes | bytearray) and xmp else None)
+def _blocks(im: Image.Image) -> Blocks:
+    """The blocks as ``scan``'s readers take them from the open image (one reader per
+    kind: ``probe.exif.exif_block``, ``probe.xmp.image_packet``)."""
+    from mediaaudit.probe.exif import exif_block
+    from mediaaudit.probe.xmp import image_packet
+
+    xmp = image_packet(im) if im.format not in ("JPEG", "MPO", "GIF") else None
+    return Blocks(exif_block(im), xmp)
 
 
 def _register() -> None:
@@ -157,7 +156,7 @@ def _decode(src: str, limit: int, lang: str = "en") -> tuple[Image.Image, _Sourc
         lossless = im.format in LOSSLESS_FORMATS or im.mode in ("1", "P") or (
             im.format == "WEBP" and webp_lossless(src))
         source = _Source(im.format, im.mode, has_alpha(im), lossless,
-                         im.info.get("icc_profile"), turned, _blocks(im.info))
+                         im.info.get("icc_profile"), turned, _blocks(im))
         upright = ImageOps.exif_transpose(im) if turned else im.copy()
     return upright, source
 

@@ -63,6 +63,17 @@ def _gps_text(gps: Any) -> str | None:
         return "present"
 
 
+def exif_block(im: Any) -> bytes | None:
+    """The EXIF block Pillow exposes for an open image, as ``Exif\\0\\0`` + TIFF (pillow-heif
+    gives the bare TIFF block); None when there is none.  Shared with ``fix``, which
+    carries this block where exiv2 cannot read the container."""
+    raw = im.info.get("exif")
+    if not isinstance(raw, bytes | bytearray) or not raw:
+        return None
+    raw = bytes(raw)
+    return raw if raw.startswith(b"Exif\x00\x00") else b"Exif\x00\x00" + raw
+
+
 def read_exif(im: Any, part: Partial) -> None:
     """Image reader: Copyright (may hold 'photographer\\0editor'), Artist, GPS, serials."""
     if im.format == "PNG" and "exif" not in im.info:

@@ -370,14 +370,22 @@ def read_container_xmp(path: str, head: bytes, mime: str | None, part: Partial) 
                 add_packet(packet, part)
 
 
-def read_image_xmp(im: Any, part: Partial) -> None:
-    """Image reader: Pillow's XMP for PNG, TIFF, WebP, AVIF/HEIF (JPEG/GIF: file reader)."""
-    if im.format in ("JPEG", "MPO", "GIF"):
-        return
+def image_packet(im: Any) -> bytes | None:
+    """The XMP packet Pillow exposes for an open image (PNG iTXt, TIFF tag 700, WebP,
+    AVIF, HEIF via pillow-heif), as bytes; None when there is none.  Shared with
+    ``fix``, which carries this packet where exiv2 cannot read the container."""
     packet = im.info.get("xmp")
     if packet is None and im.format == "TIFF":
         packet = im.getexif().get(700)
     if isinstance(packet, str):
         packet = packet.encode("utf-8")
+    return bytes(packet) if isinstance(packet, bytes | bytearray) and packet else None
+
+
+def read_image_xmp(im: Any, part: Partial) -> None:
+    """Image reader: Pillow's XMP for PNG, TIFF, WebP, AVIF/HEIF (JPEG/GIF: file reader)."""
+    if im.format in ("JPEG", "MPO", "GIF"):
+        return
+    packet = image_packet(im)
     if packet:
-        add_packet(bytes(packet), part)
+        add_packet(packet, part)
