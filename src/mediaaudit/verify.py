@@ -1,6 +1,8 @@
 """Compare a manifest with the files on disk now (pure; hashing happens in the CLI).
 
 The approver's question: are the files being posted exactly the files that were audited?
+A listed path that is now a FIFO, device, socket or symlink is *refused*: never read
+(``digest.open_regular``), reported on its own line, and verify does not pass.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ class VerifyResult:
     changed: tuple[str, ...]
     missing: tuple[str, ...]
     extra: tuple[str, ...]
+    refused: tuple[str, ...] = ()  # "path: why it was not read"
 
     @property
     def ok(self) -> bool:
-        return not (self.changed or self.missing or self.extra)
+        return not (self.changed or self.missing or self.extra or self.refused)
 
 
 def remap(path: str, roots: list[str], new_root: str | None) -> str:
@@ -37,12 +40,17 @@ def compare(
     expected: Mapping[str, str | None],
     actual: Mapping[str, str | None],
     present: Iterable[str],
+    refused: Mapping[str, str] | None = None,
 ) -> VerifyResult:
     """``expected``: path → audited sha256; ``actual``: path → sha256 now (None = gone);
-    ``present``: every auditable file found under the roots now."""
+    ``present``: every auditable file found under the roots now; ``refused``: path → why
+    it was not read (not a regular file)."""
     unchanged, changed, missing = [], [], []
+    refused = refused or {}
     for path, sha in sorted(expected.items()):
         now = actual.get(path)
+        if path in refused:
+            continue
         if now is None:
             missing.append(path)
         elif now == sha:
@@ -50,4 +58,5 @@ def compare(
         else:
             changed.append(path)
     extra = sorted(set(present) - set(expected))
-    return VerifyResult(tuple(unchanged), tuple(changed), tuple(missing), tuple(extra))
+    return VerifyResult(tuple(unchanged), tuple(changed), tuple(missing), tuple(extra),
+                        tuple(f"{p}: {why}" for p, why in sorted(refused.items())))

@@ -33,6 +33,7 @@ from typing import IO, Any, BinaryIO
 from mediaaudit import __version__
 from mediaaudit.archive import mdto
 from mediaaudit.archive import report as rep
+from mediaaudit.archive.mdto import Ref
 from mediaaudit.archive.plan import Counts, Item, PlanError, Scope, walk
 from mediaaudit.archive.records import (
     ArchiveConfig,
@@ -258,6 +259,7 @@ def _fill(bag: _Bag, stream: ManifestStream, sc: Scope, counts: Counts, ctx: Con
     missing: list[str] = []
     unreadable: list[str] = []
     records = left = 0
+    first: Ref | None = None
     with (tempfile.TemporaryFile(dir=bag.root) as parts,
           tempfile.TemporaryFile(dir=bag.root) as archived,
           tempfile.TemporaryFile(dir=bag.root) as left_out):
@@ -277,6 +279,7 @@ def _fill(bag: _Bag, stream: ManifestStream, sc: Scope, counts: Counts, ctx: Con
             bag.record(rec_io)
             bag.record(rec_file)
             records += 2
+            first = first or stuk
             parts.write(mdto.ref_fragment("bevatOnderdeel", stuk))
             archived.write(rep.item_line(v).encode("utf-8"))
         if changed or missing or unreadable:
@@ -291,7 +294,9 @@ def _fill(bag: _Bag, stream: ManifestStream, sc: Scope, counts: Counts, ctx: Con
             bag.record(rec)
             reps.append(ref)
             records += 1
-        _dossier(bag, ctx, counts, reps, parts)
+        if first is None:
+            raise PlanError("no file in the manifest passed the audit")
+        _dossier(bag, ctx, counts, reps, parts, first)
     return records + 1
 
 
@@ -357,15 +362,21 @@ def _report(bag: _Bag, stream: ManifestStream, ctx: Context, counts: Counts,
 
 
 def _dossier(bag: _Bag, ctx: Context, counts: Counts, reps: list[Any],
-             parts: IO[bytes]) -> None:
-    """The Dossier record, its parts streamed in, checked against the XSD from disk."""
+             parts: IO[bytes], first: Ref) -> None:
+    """The Dossier record with its parts streamed in.
+
+    Checked against the XSD without holding its parts (even xmlschema's lazy mode keeps
+    about 0.5 KB per part): the record is validated with its first part in place, and
+    every part is the same ``verwijzingGegevens`` the same code writes for its
+    Archiefstuk's bestand (``isRepresentatieVan``), which was validated with that record.
+    ``verify`` validates the whole Dossier."""
     io_ = dossier(ctx, counts.items, counts.left_out, reps)
-    with bag.create(DOSSIER_NAME) as fh:
-        mdto.write_informatieobject(io_, fh, _chunks(parts))
-    problems = mdto.validate_file(bag.path(DOSSIER_NAME))
+    problems = mdto.validate(mdto.informatieobject_xml(replace(io_, bevat_onderdeel=(first,))))
     if problems:
         raise InvalidRecord(f"MDTO record {DOSSIER_NAME} is not valid against "
                             f"{mdto.XSD_NAME}: {problems[0]}")
+    with bag.create(DOSSIER_NAME) as fh:
+        mdto.write_informatieobject(io_, fh, _chunks(parts))
     bag.hash_added(DOSSIER_NAME)
 
 

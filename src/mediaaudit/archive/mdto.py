@@ -248,20 +248,6 @@ def validate(data: bytes) -> list[str]:
         return [f"not well-formed XML: {exc}".splitlines()[0]]
 
 
-def validate_file(path: str) -> list[str]:
-    """``validate`` for a record on disk, read lazily (a streamed Dossier can be larger
-    than is sensible to hold): the same defused parse, subtree by subtree."""
-    import xmlschema
-
-    xsd = schema()
-    try:
-        with open(path, "rb") as fh:
-            res = xmlschema.XMLResource(fh, defuse="always", allow="none", lazy=True)
-            return [_reason(e) for e in xsd.iter_errors(res)]
-    except Exception as exc:  # xmlschema and expat raise many kinds
-        return [f"not well-formed XML: {exc}".splitlines()[0]]
-
-
 def _reason(err: Any) -> str:
     path = getattr(err, "path", None) or ""
     reason = getattr(err, "reason", None) or str(err).splitlines()[0]

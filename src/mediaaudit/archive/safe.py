@@ -9,9 +9,10 @@ record names ``<name>.bestand.mdto.xml`` reach before the media file does.
 
 So: text is written with *visible escapes* (``\\x01``, ``\\u2028``) for what cannot or
 should not be carried literally, and a payload name that is unsafe or too long becomes a
-safe name: escaped, shortened, with ``~`` and 8 hex digits of the SHA-256 of the real name
-before the extension, so two names never meet.  The MDTO identifiers and the archive
-report keep the (escaped) path as the manifest has it: that is the mapping back.
+safe name: ``_`` for each unsafe character, shortened, with ``~`` and 8 hex digits of the
+SHA-256 of the real name before the extension, so two names never meet.  The MDTO
+identifiers and the archive report keep the (escaped) path as the manifest has it: that
+is the mapping back (``(from <path>)`` in the report).
 """
 
 from __future__ import annotations
@@ -55,20 +56,25 @@ def _cut(text: str, limit: int) -> str:
     return out.decode("utf-8", "ignore")
 
 
+_NOT_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufeff\ufffe\uffff\\\\]")
+
+
 def safe_component(name: str, reserve: int = 0, name_max: int = NAME_MAX) -> str:
     """``name`` (one path component) as it may be written in the bag.
 
-    Kept as it is when it has no control character, no whitespace at either end, no
+    Kept as it is when it has no control character or backslash (a path separator to
+    Windows and to tools such as xmlschema), no whitespace at either end, no
     ``%0A``/``%0D`` (bagit decodes those) and fits ``name_max`` bytes with ``reserve``
-    bytes to spare (the record suffix).  Else escaped, shortened and made unique with
-    ``~`` and 8 hex digits of the SHA-256 of the real name, before the extension."""
+    bytes to spare (the record suffix).  Else each such character becomes ``_``, the
+    name is shortened to fit, and ``~`` and 8 hex digits of the SHA-256 of the real name
+    go before the extension, so two names never meet."""
     low = name.lower()
-    ok = (visible(name) == name and name == name.strip() and "%0a" not in low
+    ok = (not _NOT_IN_NAME.search(name) and name == name.strip() and "%0a" not in low
           and "%0d" not in low and len(_utf8(name)) + reserve <= name_max)
     if ok:
         return name
     tag = "~" + hashlib.sha256(_utf8(name)).hexdigest()[:8]
-    shown = visible(name).strip().replace("%", "%25") or "_"
+    shown = re.sub("%(?=0[adAD])", "_", _NOT_IN_NAME.sub("_", name)).strip() or "_"
     stem, dot, ext = shown.rpartition(".")
     if not dot or not stem or len(_utf8(ext)) > 16:
         stem, ext = shown, ""

@@ -9,15 +9,34 @@ from typing import NoReturn
 import click
 
 from mediaaudit.archive.check import NotABag, check_bag, is_bag
+from mediaaudit.archive.safe import visible
 from mediaaudit.cli.common import default_lang, fail, locate_base, text
 from mediaaudit.cli.load import load_manifest
-from mediaaudit.digest import sha256_or_none
+from mediaaudit.digest import NotRegular, sha256_regular
 from mediaaudit.verify import compare, remap
 from mediaaudit.walk import walk
 
 HELP = ("Exit status: 0 = every listed file is present and unchanged and no file was added; "
-        "1 = something changed, is missing or was added (for a bag also: an MDTO record is "
-        "not valid); 2 = the manifest, the bag or ROOT cannot be used.")
+        "1 = something changed, is missing, was added or is no longer a regular file (for a "
+        "bag also: an MDTO record is not valid, or a tag manifest is missing or incomplete); "
+        "2 = the manifest, the bag or ROOT cannot be used.")
+
+REFUSED = {
+    "nl": "{n} geweigerd: geen gewoon bestand meer (FIFO, apparaat, socket of symlink), niet "
+          "gelezen",
+    "en": "{n} refused: no longer a regular file (FIFO, device, socket or symlink), not read",
+}
+
+
+def _hash(path: str) -> tuple[str | None, str | None]:
+    """(SHA-256, None), (None, None) when the file is gone or unreadable, or (None, why)
+    when it is not a regular file: only regular files are read."""
+    try:
+        return sha256_regular(path), None
+    except NotRegular as exc:
+        return None, f"{exc.strerror}; not read"
+    except OSError:
+        return None, None
 
 
 def _verify_bag(path: str, quiet: bool) -> NoReturn:
@@ -31,7 +50,7 @@ def _verify_bag(path: str, quiet: bool) -> NoReturn:
                          ("added", res.extra_files), ("invalid", res.invalid),
                          ("invalid", res.other)):
         for p in paths:
-            click.echo(f"{label:<9} {p}")
+            click.echo(f"{label:<9} {visible(p)}")
     if not quiet and res.ok:
         click.echo(f"{'valid':<9} {path}")
     click.echo(f"bag: {res.payload} payload files, {res.records} MDTO records; "
@@ -66,25 +85,32 @@ def verify(manifest_path: str, root: str | None, quiet: bool) -> None:
         fail(f"ROOT {root} is not a folder")
     where = {f["path"]: remap(f["path"], roots, root) for f in m["files"]}
     expected = {f["path"]: f.get("sha256") for f in m["files"]}
-    actual = {p: sha256_or_none(disk) for p, disk in where.items()}
+    actual: dict[str, str | None] = {}
+    refused: dict[str, str] = {}
+    for p, disk in where.items():
+        actual[p], why = _hash(disk)
+        if why:
+            refused[p] = why
     scan_roots = [root] if root is not None else [r for r in roots if os.path.isdir(r)]
     refs, _ = walk(scan_roots)
     manifest_abs = os.path.realpath(manifest_path)
     back = {os.path.realpath(d): p for p, d in where.items()}
     present = [back.get(os.path.realpath(r.path)) or _as_listed(r.path, roots, root)
                for r in refs if os.path.realpath(r.path) != manifest_abs]
-    res = compare(expected, actual, present)
+    res = compare(expected, actual, present, refused)
     lang = default_lang()
     for label, paths in (("changed", res.changed), ("missing", res.missing),
-                         ("added", res.extra)):
+                         ("added", res.extra), ("refused", res.refused)):
         for p in paths:
-            click.echo(f"{label:<9} {p}")
+            click.echo(f"{label:<9} {visible(p)}")
     if not quiet:
         for p in res.unchanged:
-            click.echo(f"{'unchanged':<9} {p}")
+            click.echo(f"{'unchanged':<9} {visible(p)}")
     click.echo(text("verify_counts", lang, unchanged=len(res.unchanged),
                     changed=len(res.changed), missing=len(res.missing),
                     added=len(res.extra)), err=True)
+    if res.refused:
+        click.echo(REFUSED[lang].format(n=len(res.refused)), err=True)
     if root is None and expected and len(res.missing) * 2 > len(expected):
         found = locate_base(manifest_path, list(expected), roots)
         hint = os.path.join(found, roots[0]) if found and len(roots) == 1 else None
