@@ -81,8 +81,7 @@ def read_exif(im: Any, part: Partial) -> None:
     ex = im.getexif()
     if not ex:
         return
-    raw = im.info.get("exif")
-    exif_facts(ex, part, raw if isinstance(raw, bytes) else None)
+    exif_facts(ex, part, exif_block(im))
 
 
 def read_exif_bytes(data: bytes, part: Partial) -> None:
