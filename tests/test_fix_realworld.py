@@ -239,3 +239,23 @@ def test_latin1_iptc_kept_as_written(fixed: dict[str, Any], upload: Path) -> Non
                 if x["derivative"]["path"].endswith("Issue 649.jpg"))
     assert _maker_notes(upload / "web" / "Issue 649.avif")
     assert "Exif.Photo.MakerNote" in avif["done"]["metadata"]["removed"]
+
+
+def test_exiv2_unreadable_heic_without_metadata_still_converted(tmp_path: Path) -> None:
+    """The Samsung HEIC with its EXIF and XMP removed by exiftool (a derived file): exiv2
+    still refuses it and the decoder finds nothing to carry, yet it is converted, and the
+    rights from its annotation are in the derivative's XMP."""
+    up = tmp_path / "up"
+    up.mkdir()
+    heic = up / "s24.heic"
+    shutil.copyfile(MEI / "Issue 437 (dotnet).heic", heic)
+    subprocess.run(["exiftool", "-q", "-q", "-overwrite_original", "-EXIF:all=", "-XMP:all=",
+                    str(heic)], check=True)
+    (up / "mediaaudit.toml").write_text(CONFIG.replace("telefoon/", ""))
+    r = run_cli("fix", str(up), "--out", str(tmp_path / "out"), "--lang", "en")
+    assert r.exit_code == 0, r.stderr
+    record = json.loads(next((tmp_path / "out").glob("mediaaudit-fix-*.json")).read_text())
+    [d] = record["derivatives"]
+    assert d["done"]["metadata"]["read_by"] == "none"
+    tags = _tags(tmp_path / "out" / "s24.jpg")
+    assert (tags["XMP-cc:License"], tags["XMP-dc:Rights"]) == (CC_BY, "Gemeente Voorbeeld")

@@ -84,7 +84,8 @@ OUT_TEXT = {
               "bounds the memory (~1.4 GB at the default, Pillow's bomb warning level); "
               "at most scan's decompression-bomb limit.")
 @click.option("--quiet", "-q", is_flag=True,
-              help="Only the lines about files not fixed; no progress bar.")
+              help="Only the lines about files not fixed and derivatives that still "
+              "fail; no summary, no progress bar.")
 def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool,
         dry_run: bool, image_format: str | None, manifest_path: str | None,
         profile_spec: str, config: str | None, lang: str | None, jobs: int | None,

@@ -125,12 +125,13 @@ def copy_image(src: str, dst: str, strip: bool, size: tuple[int, int] | None,
             s.copy_to_another_image(d, exif=True, iptc=True, xmp=True, comment=comment,
                                     icc=False, thumbnail=False)
     except RuntimeError:  # exiv2 cannot read this container: the decoder's blocks
-        if blocks is None or not (blocks.exif or blocks.xmp):
-            raise
         reader = "decoder"
-        with pyexiv2.ImageData(_carrier(blocks)) as s, pyexiv2.Image(dst) as d:
-            s.copy_to_another_image(d, exif=True, iptc=False, xmp=True, comment=False,
-                                    icc=False, thumbnail=False)
+        if blocks is not None and (blocks.exif or blocks.xmp):
+            with pyexiv2.ImageData(_carrier(blocks)) as s, pyexiv2.Image(dst) as d:
+                s.copy_to_another_image(d, exif=True, iptc=False, xmp=True, comment=False,
+                                        icc=False, thumbnail=False)
+        else:  # nothing embedded to carry; what came from outside still is (``carry``)
+            reader = "none"
     with pyexiv2.Image(dst) as d:
         exif = d.read_exif(_KEYS_ONLY)
         fixes: dict[str, Any] = {}
