@@ -9,6 +9,7 @@ crashes the worker that *decodes* a file, so a file that still has its preview u
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
@@ -57,8 +58,6 @@ def pngs(base: Path, n: int) -> list[dict[str, Any]]:
 
 def size_of(uri: str | None) -> tuple[int, int]:
     assert uri and uri.startswith("data:image/jpeg;base64,")
-    import base64
-
     with Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))) as im:
         return im.size
 
