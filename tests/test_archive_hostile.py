@@ -376,6 +376,20 @@ def test_xml_text_and_safe_names() -> None:
 # --- 5. memory does not grow with the number of entries ---------------------------
 
 
+def test_the_streamed_html_report_is_the_report_of_the_loaded_manifest(scanned: Path,
+                                                                     bag: Path) -> None:
+    """archive renders the HTML report from entries read one at a time; it must be the
+    very page ``write_html`` makes of the manifest loaded whole."""
+    import io
+
+    from mediaaudit.writers.html_writer import write_html
+
+    page = io.StringIO()
+    write_html(_manifest(scanned), page)
+    assert (bag / "data" / "mediaaudit-report.html").read_bytes() == \
+        page.getvalue().encode("utf-8")
+
+
 def _big_request(scanned: Path, folder: Path, n: int) -> None:
     m = _manifest(scanned)
     tmpl = _passed(m, "sample_media/stadhuis.png")
