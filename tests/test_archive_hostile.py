@@ -277,6 +277,24 @@ def test_an_edited_bag_info_is_changed(bag: Path, tmp_path: Path, key: str,
     assert r.returncode == 1 and "changed   bag-info.txt" in r.stdout
 
 
+def test_bag_info_re_hashed_with_bagit_must_still_match_the_dossier(bag: Path,
+                                                                   tmp_path: Path) -> None:
+    """bagit's own ``save`` re-hashes an edited bag-info.txt into the tag manifests; the
+    identifiers and the organisation must still be the Dossier's."""
+    copy = _tampered(bag, tmp_path)
+    b = bagit.Bag(str(copy))
+    b.info["External-Identifier"] = "PV-FORGED"
+    b.info["Source-Organization"] = "Someone Else"
+    b.save()
+    bagit.Bag(str(copy)).validate()
+    r = cli("verify", str(copy), cwd=tmp_path)
+    assert r.returncode == 1, r.stdout
+    assert "bag-info.txt External-Identifier is 'PV-FORGED', but data/dossier.mdto.xml " \
+        "says 'PV-26'" in r.stdout
+    assert "bag-info.txt Source-Organization is 'Someone Else', but data/dossier.mdto.xml " \
+        "says 'Gemeente Voorbeeld'" in r.stdout
+
+
 def test_a_tag_manifest_must_list_bag_info(bag: Path, tmp_path: Path) -> None:
     copy = _tampered(bag, tmp_path)
     _edit_info(copy, "Source-Organization", "Someone Else")

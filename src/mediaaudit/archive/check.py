@@ -26,9 +26,11 @@ from dataclasses import dataclass, field
 import bagit
 
 from mediaaudit.archive import mdto
+from mediaaudit.archive.safe import visible
 from mediaaudit.digest import NotRegular, file_kind, open_regular
 
 _MANIFEST = re.compile(r"(tag)?manifest-([a-z0-9_]+)\.txt")
+DOSSIER = "dossier" + mdto.SUFFIX
 TAG_FILES = ("bagit.txt", "bag-info.txt")
 """The tag files ``archive`` writes besides the manifests; any other top-level name is
 refused as added."""
@@ -233,4 +235,31 @@ def check_bag(path: str) -> BagCheck:
         if rel.startswith("data/media/") and not rel.endswith(mdto.SUFFIX) \
                 and rel not in described:
             res.invalid.append(f"{rel}: no MDTO bestand record ({rel}{mdto.BESTAND_SUFFIX})")
+    _check_info(path, bag, listing, res)
     return res
+
+
+def _check_info(path: str, bag: bagit.Bag, listing: _Listing, res: BagCheck) -> None:
+    """bag-info.txt says what the Dossier says: its identifier (External-Identifier,
+    Internal-Sender-Identifier) and the archiefvormer (Source-Organization).  A bag-info.txt
+    edited and re-hashed with bagit's ``save`` is caught here unless the Dossier was
+    rewritten too."""
+    rel = f"data/{DOSSIER}"
+    if rel in listing.special:
+        return
+    try:
+        with open(open_regular(os.path.join(path, rel)), "rb") as fh:
+            found = mdto.read_dossier(fh.read())
+    except OSError:
+        return  # reported as missing
+    if not found:
+        return  # reported as invalid
+    expect = {"Internal-Sender-Identifier": found.get("kenmerk"),
+              "External-Identifier": found.get("kenmerk"),
+              "Source-Organization": found.get("archiefvormer")}
+    for key, want in expect.items():
+        have = bag.info.get(key)
+        if have is None and key == "External-Identifier":
+            continue  # written only with --request-id
+        if want is not None and have != visible(want):
+            res.other.append(f"bag-info.txt {key} is {have!r}, but {rel} says {want!r}")

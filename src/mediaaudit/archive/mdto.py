@@ -273,3 +273,22 @@ def read_bestand(data: bytes) -> dict[str, str] | None:
         if el is not None and el.text:
             out[key] = el.text.strip()
     return out
+
+
+def read_dossier(data: bytes) -> dict[str, str] | None:
+    """identificatieKenmerk and archiefvormer of a valid Dossier record, else None (for
+    ``verify``: bag-info.txt must say what the Dossier says)."""
+    try:
+        root = _resource(data).root
+    except Exception:  # a damaged record is simply not read
+        return None
+    io_ = root.find(_q("informatieobject"))
+    if io_ is None:
+        return None
+    out: dict[str, str] = {}
+    for key, path in (("kenmerk", "identificatie/identificatieKenmerk"),
+                      ("archiefvormer", "archiefvormer/verwijzingNaam")):
+        el = io_.find("/".join(_q(p) for p in path.split("/")))
+        if el is not None and el.text:
+            out[key] = el.text.strip()
+    return out
