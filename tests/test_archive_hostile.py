@@ -206,6 +206,21 @@ def test_a_fifo_and_dev_zero_in_a_manifest_do_not_hang_verify(work: Path) -> Non
     assert "2 refused" in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.parametrize("command", ["archive", "verify"])
+def test_a_fifo_given_as_the_manifest_is_one_line_not_a_hang(work: Path, command: str) -> None:
+    os.mkfifo(work / "fifo.json")
+    extra = ["--out", "bag"] if command == "archive" else []
+    r = cli(command, "fifo.json", *extra, cwd=work)
+    _one_line_error(r)
+    assert "fifo.json is not a regular file (FIFO)" in r.stderr
+
+
+def test_a_manifest_named_through_a_symlink_is_still_read(work: Path) -> None:
+    os.symlink("m.json", work / "latest.json")
+    r = cli("verify", "latest.json", "-q", cwd=work)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
 def test_a_fifo_in_a_bag_does_not_hang_verify(bag: Path, tmp_path: Path) -> None:
     copy = tmp_path / "bag"
     shutil.copytree(bag, copy)

@@ -318,7 +318,7 @@ def _copy_item(bag: _Bag, it: Item) -> str | None:
 
 def _copy_manifest(bag: _Bag, stream: ManifestStream) -> ExtraFile:
     try:
-        with open(open_regular(stream.path), "rb") as src:
+        with open(open_regular(stream.path, follow=True), "rb") as src:
             h = bag.copy(src, MANIFEST_NAME)
     except OSError as exc:
         raise ManifestError(f"cannot read manifest {stream.path}: {exc.strerror}") from exc

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO, overload
 
+from mediaaudit.digest import NotRegular, open_regular
 from mediaaudit.writers.json_writer import StoredEntry, entry_line
 
 CHUNK = 1 << 16
@@ -153,7 +154,7 @@ class ManifestStream:
     def entries(self) -> Iterator[Any]:
         """Every entry of ``files`` in order, read from the file again."""
         try:
-            with open(self.path, "rb") as fh:
+            with open(open_regular(self.path, follow=True), "rb") as fh:
                 r = _Reader(fh, self.path)
                 for _, _, files in _top(r):
                     for entry, _, _ in files or ():
@@ -176,7 +177,7 @@ def open_manifest(path: str) -> ManifestStream:
     starts, ends = array("Q"), array("Q")
     files = False
     try:
-        with open(path, "rb") as fh:
+        with open(open_regular(path, follow=True), "rb") as fh:
             r = _Reader(fh, path)
             if r.peek() != "{":
                 raise ManifestError(f"{path} is not a mediaaudit manifest (no "
@@ -190,6 +191,8 @@ def open_manifest(path: str) -> ManifestStream:
                     starts.append(start)
                     ends.append(end)
             sha = r.finish()
+    except NotRegular as exc:
+        raise ManifestError(f"cannot read manifest: {exc}") from exc
     except OSError as exc:
         raise ManifestError(f"cannot read manifest {path}: {exc.strerror}") from exc
     if "schema_version" not in header or not files:
@@ -258,7 +261,7 @@ class LazyEntries(Sequence[Mapping[str, Any]]):
     def load(self, i: int) -> dict[str, Any]:
         if self._last[0] != i:
             if self._fh is None:
-                self._fh = open(self._stream.path, "rb")  # noqa: SIM115 - closed by close()
+                self._fh = open(open_regular(self._stream.path, follow=True), "rb")  # noqa: SIM115
             entry = self._stream.read_entry(self._fh, i)
             self._last = (i, entry if isinstance(entry, dict) else {})
         return self._last[1]

@@ -6,12 +6,15 @@ import json
 from typing import Any
 
 from mediaaudit.cli.common import fail
+from mediaaudit.digest import NotRegular, open_regular
 
 
 def load_manifest(path: str) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as fh:
+    try:  # a regular file only: a FIFO given as the manifest would block json.load forever
+        with open(open_regular(path, follow=True), encoding="utf-8") as fh:
             m = json.load(fh)
+    except NotRegular as exc:
+        fail(f"cannot read manifest: {exc}")
     except OSError as exc:
         fail(f"cannot read manifest {path}: {exc.strerror}")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
