@@ -221,6 +221,17 @@ def test_a_manifest_named_through_a_symlink_is_still_read(work: Path) -> None:
     assert r.returncode == 0, r.stdout + r.stderr
 
 
+def test_a_symlink_named_to_scan_is_still_verified(tmp_path: Path) -> None:
+    """scan follows a path it is given; verify does too (only there)."""
+    shutil.copy(SAMPLES / "stadhuis.png", tmp_path / "real.png")
+    os.symlink("real.png", tmp_path / "link.png")
+    r = run_cli("scan", "link.png", "-o", "m.json", "--no-cache", "-q", cwd=tmp_path)
+    assert r.exit_code in (0, 1), r.stderr
+    r2 = cli("verify", "m.json", cwd=tmp_path)
+    assert r2.returncode == 0, r2.stdout + r2.stderr
+    assert "unchanged link.png" in r2.stdout
+
+
 def test_a_fifo_in_a_bag_does_not_hang_verify(bag: Path, tmp_path: Path) -> None:
     copy = tmp_path / "bag"
     shutil.copytree(bag, copy)

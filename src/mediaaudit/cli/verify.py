@@ -12,7 +12,7 @@ from mediaaudit.archive.check import NotABag, check_bag, is_bag
 from mediaaudit.archive.safe import visible
 from mediaaudit.cli.common import default_lang, fail, locate_base, text
 from mediaaudit.cli.load import load_manifest
-from mediaaudit.digest import NotRegular, sha256_regular
+from mediaaudit.digest import NotRegular, sha256_file, sha256_regular
 from mediaaudit.verify import compare, remap
 from mediaaudit.walk import walk
 
@@ -28,11 +28,13 @@ REFUSED = {
 }
 
 
-def _hash(path: str) -> tuple[str | None, str | None]:
+def _hash(path: str, named: bool) -> tuple[str | None, str | None]:
     """(SHA-256, None), (None, None) when the file is gone or unreadable, or (None, why)
-    when it is not a regular file: only regular files are read."""
+    when it is not a regular file: only regular files are read.  A symlink is followed
+    only when ``named`` (the path was given to scan itself, which follows it); inside a
+    scanned folder scan never audits one, so there it is refused."""
     try:
-        return sha256_regular(path), None
+        return (sha256_file(path) if named else sha256_regular(path)), None
     except NotRegular as exc:
         return None, f"{exc.strerror}; not read"
     except OSError:
@@ -88,7 +90,7 @@ def verify(manifest_path: str, root: str | None, quiet: bool) -> None:
     actual: dict[str, str | None] = {}
     refused: dict[str, str] = {}
     for p, disk in where.items():
-        actual[p], why = _hash(disk)
+        actual[p], why = _hash(disk, p in roots)
         if why:
             refused[p] = why
     scan_roots = [root] if root is not None else [r for r in roots if os.path.isdir(r)]
