@@ -93,7 +93,10 @@ def _listing(path: str) -> _Listing:
     except OSError as exc:
         raise NotABag(f"{path} cannot be read as a bag: {exc.strerror}") from exc
     for e in top:
-        mode = e.stat(follow_symlinks=False).st_mode
+        try:
+            mode = e.stat(follow_symlinks=False).st_mode
+        except OSError:
+            continue  # gone meanwhile
         if e.name == "data":
             if not stat.S_ISDIR(mode):
                 raise NotABag(f"{path} cannot be read as a bag: data is a "
@@ -114,7 +117,10 @@ def _listing(path: str) -> _Listing:
         except OSError:
             continue  # reported by the completeness check
         for e in entries:
-            mode = e.stat(follow_symlinks=False).st_mode
+            try:
+                mode = e.stat(follow_symlinks=False).st_mode
+            except OSError:
+                continue  # gone meanwhile: reported by the completeness check
             if stat.S_ISDIR(mode):
                 stack.append(f"{rel}/{e.name}")
             elif not stat.S_ISREG(mode):

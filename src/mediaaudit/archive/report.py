@@ -10,7 +10,7 @@ name in the bag says which path it came from.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from mediaaudit.archive.plan import Item, LeftOut
@@ -70,22 +70,3 @@ def left_out_lines(lo: LeftOut) -> str:
 
 
 NONE_LEFT_OUT = "  (none)\n"
-
-
-def archive_report(
-    items: Sequence[Item],
-    left_out: Sequence[LeftOut],
-    manifest: Mapping[str, Any],
-    ident: str,
-    request_id: str | None,
-    archived_at: str,
-    archiefvormer: str,
-) -> str:
-    """The whole report at once, for a package already in memory."""
-    parts = [head(manifest, ident, request_id, archived_at, archiefvormer, len(items))]
-    parts.extend(item_line(it) for it in items)
-    parts.append(middle(len(left_out)))
-    parts.extend(left_out_lines(lo) for lo in left_out)
-    if not left_out:
-        parts.append(NONE_LEFT_OUT)
-    return "".join(parts)
