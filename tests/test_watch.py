@@ -54,8 +54,12 @@ def wait_for(cond: Callable[[], bool], seconds: float = 90) -> None:
 
 
 def routed(out: Path) -> list[Path]:
+    """Media routed so far: not the reports, nor a report or copy still being written
+    (``.mediaaudit-report.PID.….tmp``), which under load made a count of 30 come true
+    with 29 files routed."""
     return sorted(p for d in ("approved", "rejected") if (out / d).exists()
-                  for p in (out / d).rglob("*") if p.is_file() and not is_report_name(p.name))
+                  for p in (out / d).rglob("*") if p.is_file() and not is_report_name(p.name)
+                  and not (p.name.startswith(".mediaaudit-") and p.name.endswith(".tmp")))
 
 
 def files_in(d: Path) -> list[Path]:

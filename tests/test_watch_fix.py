@@ -154,3 +154,24 @@ def test_watch_fix_needs_routing_and_a_boolean(tmp_path: Path) -> None:
     r = run_cli("scan", str(drop), "-q")
     assert r.exit_code == 2 and "[watch] fix: must be true or false" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_watch_fix_never_clears_through_a_planted_symlink(tmp_path: Path) -> None:
+    """Whoever may drop files may write the drop folder's .mediaaudit too: a staging
+    folder that is a symlink is refused (the conversion, not the routing), and nothing
+    it points at is cleared."""
+    drop = tmp_path / "drop"
+    (drop / ".mediaaudit").mkdir(parents=True)
+    victim = tmp_path / "victim"
+    (victim / "1").mkdir(parents=True)
+    (victim / "1" / "keep.txt").write_text("keep")
+    (drop / ".mediaaudit" / "fix").symlink_to(victim)
+    shutil.copyfile(MEI / "exif-at-eof.heic", drop / "exif-at-eof.heic")
+    (drop / "mediaaudit.toml").write_text(CONFIG.replace("telefoon/**", "*.heic"))
+    out = tmp_path / "out"
+    r = _watch(drop, out)
+    assert r.returncode == 0, r.stderr
+    assert (victim / "1" / "keep.txt").read_text() == "keep"
+    assert _files(out / "rejected") == ["exif-at-eof.heic"]
+    assert not (out / "approved").exists() or _files(out / "approved") == []
+    assert "not converted: refusing to write through a symlink" in r.stderr

@@ -25,9 +25,10 @@ import signal
 from dataclasses import dataclass
 
 from mediaaudit.faults import injected
-from mediaaudit.fix.place import Original, Placed, convert
+from mediaaudit.fix.place import Original, Placed, Unsafe, convert
 from mediaaudit.fix.plan import FORMAT_CODES, PRIVACY_CODES, Action, Options, Plan, plan
 from mediaaudit.fix.run import Done
+from mediaaudit.fix.texts import Why
 from mediaaudit.model import FileRef, FileResult, Outcome, Severity
 
 STAGING = "fix"
@@ -81,6 +82,7 @@ def make(row_id: int, path: str, rel: str, result: FileResult, pl: Plan, root: s
     """Convert the original of row ``row_id`` into a fresh staging folder; ``Unsafe``
     or a failed ``Done`` when it could not.  Whatever an earlier, killed attempt left
     in that folder is removed first."""
+    _real_folder(root)
     staging = os.path.join(root, str(row_id))
     shutil.rmtree(staging, ignore_errors=True)
     os.makedirs(staging)
@@ -91,6 +93,16 @@ def make(row_id: int, path: str, rel: str, result: FileResult, pl: Plan, root: s
         shutil.rmtree(staging, ignore_errors=True)
         return got
     return Made(got, os.path.normpath(got.display))
+
+
+def _real_folder(root: str) -> None:
+    """The staging root and the folder above it must not be symlinks: the drop folder's
+    ``.mediaaudit`` is writable by whoever may drop files, and a planted link would make
+    the clearing of a staging folder (``rmtree``) act somewhere else."""
+    for p in (os.path.dirname(root), root):
+        if os.path.islink(p):
+            raise Unsafe(Why("through_symlink", {"path": p}))
+    os.makedirs(root, exist_ok=True)
 
 
 def dest_dir(path: str, root: str) -> str | None:
@@ -113,6 +125,8 @@ def staged_row(path: str, root: str) -> int | None:
 def clean(root: str, keep: set[int]) -> None:
     """Remove the staging folders of rows that are not pending any more (emptied by
     their routing) or never became a row (a conversion killed with the watcher)."""
+    if os.path.islink(root) or os.path.islink(os.path.dirname(root)):
+        return
     with contextlib.suppress(OSError):
         for name in os.listdir(root):
             if name.isdigit() and int(name) not in keep:
@@ -121,4 +135,6 @@ def clean(root: str, keep: set[int]) -> None:
 
 def done_with(root: str, row_id: int) -> None:
     """Remove the (now empty) staging folder of row ``row_id``."""
+    if os.path.islink(root) or os.path.islink(os.path.dirname(root)):
+        return
     shutil.rmtree(os.path.join(root, str(row_id)), ignore_errors=True)
