@@ -74,7 +74,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with open(media / "mediaaudit.toml", "a", encoding="utf-8") as fh:
         fh.write(ARCHIVE_TOML)
     for name in ("a\x01b.png", "\x1b[31mred.png", "line\nbreak.png", " edge .png",
-                 "x" * 236 + ".png"):
+                 "foto\u202egnp.png", "x" * 236 + ".png"):
         shutil.copy(media / "stadhuis.png", media / name)
     r = run_cli("scan", "sample_media", "-o", "m.json", "--no-cache", "-q", cwd=work)
     assert r.exit_code == 1, r.stderr
@@ -368,7 +368,7 @@ def test_hostile_names_give_a_valid_bag(scanned: Path, bag: Path) -> None:
     hostile = [f for f in m["files"] if (f["path"].startswith("sample_media/")
                and visible(f["path"]) != f["path"]) or len(f["path"]) > 200
                or f["path"].startswith("sample_media/ ")]
-    assert len(hostile) == 5 and all(f["outcome"] == "pass" for f in hostile)
+    assert len(hostile) == 6 and all(f["outcome"] == "pass" for f in hostile)
     bagit.Bag(str(bag)).validate()
     schema = _xsd()
     for rec in sorted((bag / "data").rglob("*.mdto.xml")):
@@ -382,6 +382,7 @@ def test_hostile_names_give_a_valid_bag(scanned: Path, bag: Path) -> None:
     assert "PV-26/sample_media/line\\x0abreak.png" not in dossier  # XML keeps a newline
     report = (bag / "data" / "archive-report.txt").read_text(encoding="utf-8")
     assert "(from sample_media/a\\x01b.png)" in report and "\x1b" not in report
+    assert "(from sample_media/foto\\u202egnp.png)" in report and "\u202e" not in report
     assert f"(from sample_media/{'x' * 236}.png)" in report
     for f in hostile:  # each file is in the bag, unchanged, under its safe name
         line = next(x for x in report.splitlines() if f"(from {visible(f['path'])})" in x)
@@ -406,7 +407,7 @@ def test_a_changed_hostile_file_is_printed_escaped(work: Path) -> None:
 def test_xml_text_and_safe_names() -> None:
     assert xml_text("a\x01b\r\n\t\ud800.png") == "a\\x01b\\x0d\n\t\\ud800.png"
     assert xml_text("Gemeente — Ünïcode") == "Gemeente — Ünïcode"
-    assert visible("a\nb\x1b\u2028") == "a\\x0ab\\x1b\\u2028"
+    assert visible("a\nb\x1b\u202e\udc80") == "a b\\x1b\\u202e\\udc80"
     assert safe_component("stadhuis.png", 17) == "stadhuis.png"
     long = "é" * 150 + ".png"  # 304 bytes
     short = safe_component(long, 17)

@@ -20,11 +20,13 @@ from __future__ import annotations
 import hashlib
 import re
 
+from mediaaudit.writers.common import one_line
+
 NAME_MAX = 255
 """Bytes in one file name on Linux file systems (ext4, xfs, btrfs, tmpfs)."""
 
 _NOT_XML = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\r")
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufeff\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _escape(m: re.Match[str]) -> str:
@@ -40,10 +42,12 @@ def xml_text(text: str) -> str:
 
 
 def visible(text: str) -> str:
-    """``text`` for a line a person reads (terminal, archive report): every control
-    character, line or paragraph separator and lone surrogate as a visible escape, so a
-    name cannot move the cursor, recolour the terminal or start a new line."""
-    return _CONTROL.sub(_escape, text)
+    """``text`` for a line a person reads (terminal, archive report): the project's one
+    rule for that (``writers.common.one_line``: a line break is a space, a control or
+    bidirectional character a visible escape), and a lone surrogate (from a crafted
+    manifest) a visible escape too, so no name can move the cursor, recolour the
+    terminal, start a line, reorder itself or fail to print."""
+    return _SURROGATE.sub(_escape, one_line(text))
 
 
 def _utf8(text: str) -> bytes:
@@ -56,18 +60,19 @@ def _cut(text: str, limit: int) -> str:
     return out.decode("utf-8", "ignore")
 
 
-_NOT_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufeff\ufffe\uffff\\\\]")
+_NOT_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e"
+                          "\u2028\u2029\u2066-\u2069\ufeff\ufffe\uffff\\\\]")
 
 
 def safe_component(name: str, reserve: int = 0, name_max: int = NAME_MAX) -> str:
     """``name`` (one path component) as it may be written in the bag.
 
-    Kept as it is when it has no control character or backslash (a path separator to
-    Windows and to tools such as xmlschema), no whitespace at either end, no
-    ``%0A``/``%0D`` (bagit decodes those) and fits ``name_max`` bytes with ``reserve``
-    bytes to spare (the record suffix).  Else each such character becomes ``_``, the
-    name is shortened to fit, and ``~`` and 8 hex digits of the SHA-256 of the real name
-    go before the extension, so two names never meet."""
+    Kept as it is when it has no control, bidirectional or line-separating character, no
+    backslash (a path separator to Windows and to tools such as xmlschema), no whitespace
+    at either end, no ``%0A``/``%0D`` (bagit decodes those) and fits ``name_max`` bytes
+    with ``reserve`` bytes to spare (the record suffix).  Else each such character becomes
+    ``_``, the name is shortened to fit, and ``~`` and 8 hex digits of the SHA-256 of the
+    real name go before the extension, so two names never meet."""
     low = name.lower()
     ok = (not _NOT_IN_NAME.search(name) and name == name.strip() and "%0a" not in low
           and "%0d" not in low and len(_utf8(name)) + reserve <= name_max)
