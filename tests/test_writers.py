@@ -9,7 +9,7 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -113,11 +113,12 @@ def test_html_makes_each_thumbnail_only_for_its_own_row() -> None:
             chunks.append(s)
             return len(s)
 
-    def thumb(f: Mapping[str, Any]) -> str:
-        made.append(len(chunks))  # how much was written when this preview was made
-        return "data:image/jpeg;base64,AAAA"
+    def previews(cards: Sequence[Mapping[str, Any]]) -> Iterator[str]:
+        for _ in cards:
+            made.append(len(chunks))  # how much was written when this preview was made
+            yield "data:image/jpeg;base64,AAAA"
 
-    write_html(m, Recorder(), thumb)
+    write_html(m, Recorder(), previews)
     assert made == [1, 2, 3, 4]  # after the head, then after each earlier row
     assert "".join(chunks).count('class="thumb"') == 4
 

@@ -15,9 +15,9 @@ each, 574 s for 20,000 files) and also check that a file is still the audited by
 the report process neither decodes nor hashes media.  Previews are kept per SHA-256 for
 the life of the process (a failed one too), so the same bytes are never decoded twice.
 
-The HTML writer asks for one preview per card, card by card (``thumbnails([f], base)``);
-it announces the order of its cards first (``in_order``), so the workers can make the
-previews of the next cards while the page is written.
+The HTML writer takes the previews of its cards in their order (``previews``, a
+generator), one just before each card, so the workers make the next cards' previews
+while the page is written and only those few are held at a time.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ import time
 import warnings
 from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -279,63 +278,9 @@ def previews(files: Sequence[Mapping[str, Any]], base: str = ".",
             workers.close()
 
 
-class _Plan:
-    """The files a page will ask previews of, one by one, in this order (``in_order``);
-    their previews are made ahead in one pool, started by the first request (which
-    brings the folder the paths are relative to)."""
-
-    def __init__(self, files: Sequence[Mapping[str, Any]]) -> None:
-        self.files = files
-        self.at = 0
-        self.base: str | None = None
-        self.made: Generator[str | None, None, None] | None = None
-
-    def take(self, f: Mapping[str, Any], base: str) -> tuple[bool, str | None]:
-        """(True, preview) when ``f`` is the file next in the plan, else (False, None)
-        and the plan is given up (asked out of order: each file is then made alone)."""
-        due = self.files[self.at] if self.at < len(self.files) else {}
-        if (due.get("path"), due.get("sha256")) != (f.get("path"), f.get("sha256")) \
-                or self.base not in (None, base):
-            self.close()
-            self.at = len(self.files)
-            return False, None
-        if self.made is None:
-            self.base = base
-            self.made = previews(self.files[self.at:], base)
-        self.at += 1
-        return True, next(self.made, None)
-
-    def close(self) -> None:
-        if self.made is not None:
-            self.made.close()  # stops the workers
-            self.made = None
-
-
-_plan: ContextVar[_Plan | None] = ContextVar("mediaaudit_preview_plan", default=None)
-
-
-@contextlib.contextmanager
-def in_order(files: Sequence[Mapping[str, Any]]) -> Iterator[None]:
-    """While open, ``thumbnails`` asked for these files one at a time and in this order
-    (the HTML writer's cards) serves them from previews made ahead by warm workers."""
-    plan = _Plan(files)
-    token = _plan.set(plan)
-    try:
-        yield
-    finally:
-        _plan.reset(token)
-        plan.close()
-
-
 def thumbnails(files: Iterable[Mapping[str, Any]], base: str = ".") -> dict[str, str]:
     """path → data URI for every auditable image, video or SVG in the manifest that is
-    still on disk unchanged.  One file that ``in_order`` announced next is served from
-    the previews made ahead; anything else is made now."""
+    still on disk unchanged (``previews`` as a mapping)."""
     files = list(files)
-    plan = _plan.get()
-    if plan is not None and len(files) == 1:
-        served, uri = plan.take(files[0], base)
-        if served:
-            return {str(files[0]["path"]): uri} if uri else {}
     return {str(f["path"]): uri for f, uri in zip(files, previews(files, base), strict=True)
             if uri}

@@ -13,21 +13,20 @@ the full SHA-256 of every file.
 Every string from the manifest is escaped: file names and metadata are untrusted input.
 A Content-Security-Policy forbids scripts and every non-inline resource as a second wall.
 
-Written card by card, each preview asked for just before its card.  The previews that
-``thumbs`` makes are told the order of the cards first (``thumbs.in_order``), so its warm
-workers make the next cards' previews while this one is written: only those few are held
-at a time, and a report of 20,000 files no longer starts 20,000 processes.  The verdict
+Written card by card, each preview taken just before its card from one generator over
+the cards in order (``thumbs.previews``), whose warm workers make the next cards' previews
+while this one is written: only those few are held at a time, and a report of 20,000
+files no longer starts 20,000 processes.  The verdict
 and totals come first and failing files lead, so it is written after the scan, from the
 whole list of entries.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from html import escape
 from typing import Any, TextIO
 
@@ -164,8 +163,9 @@ def _path(v: Any) -> str:
     return "/<wbr>".join(_e(part) for part in str(v or "").split("/"))
 
 
-Thumb = Callable[[Mapping[str, Any]], str | None]
-"""A file entry → its preview as a data: URI, or None."""
+Previews = Callable[[Sequence[Mapping[str, Any]]], Iterator[str | None]]
+"""The file entries of the cards, in order → their previews as data: URIs (or None), in
+the same order, made as they are taken."""
 
 
 class _Hasher(io.TextIOBase):
@@ -270,31 +270,19 @@ def _card(f: Mapping[str, Any], lang: str, thumb: str | None) -> str:
     )
 
 
-def _no_thumb(f: Mapping[str, Any]) -> str | None:
-    return None
-
-
-def _ahead(thumb: Thumb,
-           cards: Sequence[Mapping[str, Any]]) -> contextlib.AbstractContextManager[None]:
-    """Tell the preview maker in which order ``thumb`` will be asked (a ``thumb`` of
-    its own simply never looks).  Without previews nothing is imported: Pillow stays
-    out of a process that writes a page without pictures."""
-    if thumb is _no_thumb:
-        return contextlib.nullcontext()
-    from mediaaudit.thumbs import in_order
-
-    return in_order(cards)
-
-
-def write_html(m: Mapping[str, Any], out: TextIO, thumb: Thumb = _no_thumb) -> None:
+def write_html(m: Mapping[str, Any], out: TextIO, previews: Previews | None = None) -> None:
     """The whole report, written to ``out`` one file card at a time."""
     lang = m.get("lang", "en")
     files: Sequence[Mapping[str, Any]] = m.get("files") or []
     out.write(_head(m, lang, files))
     cards = failing_first(files)
-    with _ahead(thumb, cards):
+    shots = previews(cards) if previews is not None else None
+    try:
         for f in cards:
-            out.write(_card(f, lang, thumb(f)))
+            out.write(_card(f, lang, next(shots, None) if shots is not None else None))
+    finally:
+        if isinstance(shots, Generator):
+            shots.close()  # a page given up half way stops the preview workers now
     out.write("</section>\n")
     out.write(_signoff(m, lang))
     out.write(_archivist(m, lang, files))

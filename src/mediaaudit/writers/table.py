@@ -48,10 +48,10 @@ class Writer:
 def _html(m: Mapping[str, Any], out: TextIO, base: str) -> None:
     """HTML with a preview of every image that is still on disk unchanged under ``base``.
     (Imported here: previews bring Pillow, which a JSON scan never needs in this process.)"""
-    from mediaaudit.thumbs import thumbnails
+    from mediaaudit.thumbs import previews
     from mediaaudit.writers.html_writer import write_html
 
-    write_html(m, out, lambda f: thumbnails([dict(f)], base).get(f.get("path", "")))
+    write_html(m, out, lambda cards: previews(cards, base))
 
 
 def _pdf(m: Mapping[str, Any], out: TextIO, base: str) -> None:
