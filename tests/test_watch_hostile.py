@@ -381,3 +381,27 @@ def test_a_symlinked_sidecar_is_never_read_as_evidence(tmp_path: Path) -> None:
     doc = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
     assert doc["files"][0]["rights"]["status"] == "unknown", res.stderr
     assert "secret" not in (tmp_path / "m.json").read_text(encoding="utf-8")
+
+
+def test_verify_finds_a_name_that_is_not_utf8_by_its_exact_bytes(tmp_path: Path) -> None:
+    """The manifest shows ``caf\\xe9.png``; verify opens the file ``path_bytes`` names,
+    also under a moved ROOT, and finds nothing missing or added."""
+    scanned = tmp_path / "s"
+    scanned.mkdir()
+    tiny_png(Path(os.fsdecode(os.fsencode(scanned) + b"/caf\xe9.png")), 1)
+    tiny_png(scanned / "ok.png", 2)
+    cmd = [sys.executable, "-m", "mediaaudit"]
+    subprocess.run([*cmd, "scan", "s", "-o", "m.json"], cwd=tmp_path, capture_output=True,
+                   timeout=120)
+    for extra in ([], ["moved"]):
+        if extra:
+            os.rename(scanned, tmp_path / "moved")
+        res = subprocess.run([*cmd, "verify", "m.json", *extra], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=120)
+        assert res.returncode == 0, res.stdout + res.stderr
+        assert "unchanged s/caf\\xe9.png" in res.stdout and "added" not in res.stdout
+    with open(os.fsencode(tmp_path / "moved") + b"/caf\xe9.png", "ab") as fh:
+        fh.write(b"x")
+    res = subprocess.run([*cmd, "verify", "m.json", "moved"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1 and "changed   s/caf\\xe9.png" in res.stdout

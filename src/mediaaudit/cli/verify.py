@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -13,6 +13,7 @@ from mediaaudit.archive.safe import visible
 from mediaaudit.cli.common import default_lang, fail, locate_base, text
 from mediaaudit.cli.load import load_manifest
 from mediaaudit.digest import NotRegular, sha256_file, sha256_regular
+from mediaaudit.fsnames import from_name_bytes, printable
 from mediaaudit.verify import compare, remap
 from mediaaudit.walk import walk
 
@@ -85,7 +86,7 @@ def verify(manifest_path: str, root: str | None, quiet: bool) -> None:
         fail("ROOT can only be given for a manifest of a single scanned folder")
     if root is not None and not os.path.isdir(root):
         fail(f"ROOT {root} is not a folder")
-    where = {f["path"]: remap(f["path"], roots, root) for f in m["files"]}
+    where = {f["path"]: remap(_real(f), roots, root) for f in m["files"]}
     expected = {f["path"]: f.get("sha256") for f in m["files"]}
     actual: dict[str, str | None] = {}
     refused: dict[str, str] = {}
@@ -97,7 +98,7 @@ def verify(manifest_path: str, root: str | None, quiet: bool) -> None:
     refs, _ = walk(scan_roots)
     manifest_abs = os.path.realpath(manifest_path)
     back = {os.path.realpath(d): p for p, d in where.items()}
-    present = [back.get(os.path.realpath(r.path)) or _as_listed(r.path, roots, root)
+    present = [back.get(os.path.realpath(r.path)) or printable(_as_listed(r.path, roots, root))
                for r in refs if os.path.realpath(r.path) != manifest_abs]
     res = compare(expected, actual, present, refused)
     lang = default_lang()
@@ -120,6 +121,18 @@ def verify(manifest_path: str, root: str | None, quiet: bool) -> None:
                         cwd=os.getcwd(), manifest=manifest_path,
                         root=hint or {"nl": "MAP"}.get(lang, "DIR")), err=True)
     sys.exit(0 if res.ok else 1)
+
+
+def _real(entry: dict[str, Any]) -> str:
+    """The path a manifest entry names on disk: its exact bytes (``path_bytes``) for a
+    name that is not UTF-8, whose ``path`` shows them as ``\\xNN`` escapes."""
+    exact = entry.get("path_bytes")
+    if isinstance(exact, str):
+        try:
+            return from_name_bytes(exact)
+        except ValueError:
+            pass  # a crafted value: the shown path, which then is simply missing
+    return str(entry["path"])
 
 
 def _as_listed(path: str, roots: list[str], root: str | None) -> str:
