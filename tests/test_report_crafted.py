@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 import factory
 from conftest import run_cli
@@ -171,3 +172,24 @@ def test_no_value_of_the_wrong_type_gives_a_traceback(real: dict[str, Any],
                 assert code == 0 or err.count("\n") == 1, err
                 tried += 1
     assert tried > 1000
+
+
+@pytest.mark.parametrize("damage", [
+    lambda m: m["files"].__setitem__(0, 7),
+    lambda m: m["files"][0].__setitem__("path", 12),
+    lambda m: m.__setitem__("roots", 7),
+    lambda m: m["files"][0].__setitem__("path_bytes", ["x"]),
+], ids=["entry-is-a-number", "path-is-a-number", "roots-is-a-number", "path-bytes-a-list"])
+def test_verify_refuses_a_crafted_manifest_in_one_line(tmp_path: Path, damage: Any) -> None:
+    """verify reads the manifest through the same type check as report: a crafted value is
+    one line and exit 2 (it was a TypeError or AttributeError traceback)."""
+    folder = tmp_path / "s"
+    folder.mkdir()
+    Image.new("RGB", (8, 8)).save(folder / "a.png")
+    assert run_cli("scan", str(folder), "-o", str(tmp_path / "m.json")).exit_code in (0, 1)
+    m = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
+    damage(m)
+    (tmp_path / "m.json").write_text(json.dumps(m), encoding="utf-8")
+    r = run_cli("verify", str(tmp_path / "m.json"))
+    assert r.exit_code == 2 and "Traceback" not in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "manifest" in r.stderr
