@@ -25,8 +25,9 @@ import pytest
 import xmlschema
 
 from mediaaudit.archive import mdto
-from mediaaudit.archive.safe import NAME_MAX, safe_component, visible, xml_text
+from mediaaudit.archive.safe import safe_component, visible, xml_text
 from mediaaudit.digest import NotRegular, open_regular, sha256_regular
+from mediaaudit.fsnames import NAME_MAX
 
 from conftest import run_cli
 
@@ -76,6 +77,8 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("a\x01b.png", "\x1b[31mred.png", "line\nbreak.png", " edge .png",
                  "foto\u202egnp.png", "x" * 236 + ".png"):
         shutil.copy(media / "stadhuis.png", media / name)
+    for raw in (b"caf\xe9.png", b"back\\slash.png"):  # not UTF-8; a literal backslash
+        shutil.copy(media / "stadhuis.png", os.fsdecode(os.fsencode(media) + b"/" + raw))
     r = run_cli("scan", "sample_media", "-o", "m.json", "--no-cache", "-q", cwd=work)
     assert r.exit_code == 1, r.stderr
     return work
@@ -389,6 +392,23 @@ def test_hostile_names_give_a_valid_bag(scanned: Path, bag: Path) -> None:
         payload = bag / "data" / line.split()[0]
         assert _sha256(payload) == f["sha256"]
         assert (Path(str(payload) + mdto.BESTAND_SUFFIX)).is_file()
+
+
+def test_a_name_that_is_not_utf8_or_holds_a_backslash_is_archived(scanned: Path,
+                                                                   bag: Path) -> None:
+    """``caf\\xe9.png`` is read by its exact bytes (``path_bytes``; it was "missing" and
+    stopped the bag) and a backslash is a character of a name, never a folder (the bag had
+    ``caf/xe9.png``)."""
+    m = _manifest(scanned)
+    for shown in ("sample_media/caf\\xe9.png", "sample_media/back\\slash.png"):
+        f = _passed(m, shown)
+        report = (bag / "data" / "archive-report.txt").read_text(encoding="utf-8")
+        line = next(x for x in report.splitlines() if f"(from {shown})" in x)
+        payload = bag / "data" / line.split()[0]
+        assert payload.parent.name == "sample_media" and "~" in payload.name
+        assert _sha256(payload) == f["sha256"]
+        dossier = (bag / "data" / "dossier.mdto.xml").read_text(encoding="utf-8")
+        assert f"PV-26/{shown}" in dossier
 
 
 def test_hostile_names_verify_as_valid(bag: Path) -> None:

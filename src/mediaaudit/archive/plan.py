@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mediaaudit.archive.mdto import BESTAND_SUFFIX, SUFFIX
-from mediaaudit.archive.safe import NAME_MAX, safe_component
+from mediaaudit.archive.safe import safe_component
+from mediaaudit.fsnames import NAME_MAX, from_name_bytes, printable
 
 MEDIA_DIR = "media"
 """Media files go to ``data/media/<path as in the manifest>``."""
@@ -53,8 +54,10 @@ class Item:
 
     @property
     def rel(self) -> str:
-        """The path as in the manifest, normalised: what identifiers are made of."""
-        return _norm(self.path)
+        """The path as in the manifest, normalised: what identifiers are made of (a
+        backslash stays a character of the name: ``caf\\xe9.png`` is one name)."""
+        n = posixpath.normpath(self.path)
+        return "" if n == "." else n
 
     @property
     def renamed(self) -> bool:
@@ -153,7 +156,9 @@ def payload_name(path: str, name_max: int = NAME_MAX) -> str:
     """Where a manifest path goes in the bag (relative to data/): ``media/`` and the path,
     each part kept or made safe (``safe.safe_component``), the last with room for the
     longest record suffix, so ``<name>.bestand.mdto.xml`` fits the file system too."""
-    parts = _norm(path).split("/")
+    # "/" only: on POSIX a backslash is a character of the name (and the \xNN of a name
+    # that is not UTF-8), which safe_component makes safe, not a folder separator
+    parts = [p for p in posixpath.normpath(path).split("/") if p not in ("", ".")]
     safe = [safe_component(p, name_max=name_max) for p in parts[:-1]]
     safe.append(safe_component(parts[-1], len(BESTAND_SUFFIX), name_max))
     return "/".join([MEDIA_DIR, *safe])
@@ -192,6 +197,21 @@ def scope(
     return Scope(base, tuple(roots), real, resolve, name_max)
 
 
+def _exact(entry: Mapping[str, Any], path: str) -> str:
+    """The file an entry names on disk: its exact bytes (``path_bytes``) for a name that
+    is not UTF-8, whose ``path`` shows them as ``\\xNN``; only when they name the same
+    place as ``path`` (the same folders, the same number of parts), so a crafted
+    ``path_bytes`` cannot point where ``path`` was not checked to lie."""
+    raw = entry.get("path_bytes")
+    if not isinstance(raw, str):
+        return path
+    try:
+        exact = from_name_bytes(raw)
+    except ValueError:
+        return path
+    return exact if printable(exact) == path else path
+
+
 def judge(sc: Scope, entry: object) -> Item | LeftOut | Refusal:
     """One manifest entry: a passed file for the bag, a file left out, or refused."""
     path = entry.get("path") if isinstance(entry, Mapping) else None
@@ -201,8 +221,9 @@ def judge(sc: Scope, entry: object) -> Item | LeftOut | Refusal:
     root = _root_of(path, sc.roots) if problem is None else None
     if problem is None and root is None:
         problem = "outside every scanned folder of the manifest"
+    exact = _exact(entry, path)
     if problem is None and root is not None:
-        real = sc.resolve(os.path.join(sc.base, path))
+        real = sc.resolve(os.path.join(sc.base, exact))
         if not _inside(real, sc.real[root]):
             problem = "resolves outside its scanned folder (symlink)"
     if problem is not None:
@@ -216,8 +237,8 @@ def judge(sc: Scope, entry: object) -> Item | LeftOut | Refusal:
     fmt = entry.get("format") or {}
     if not isinstance(fmt, Mapping) or not fmt.get("puid"):
         return Refusal(path, "passed without a PRONOM identification")
-    return Item(path=path, disk=os.path.join(sc.base, path),
-                payload=payload_name(path, sc.name_max), entry=entry)
+    return Item(path=path, disk=os.path.join(sc.base, exact),
+                payload=payload_name(exact, sc.name_max), entry=entry)
 
 
 def _refused(refused: Sequence[Refusal], total: int) -> PlanError:

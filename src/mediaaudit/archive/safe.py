@@ -20,25 +20,18 @@ from __future__ import annotations
 import hashlib
 import re
 
-from mediaaudit.writers.common import one_line
-
-NAME_MAX = 255
-"""Bytes in one file name on Linux file systems (ext4, xfs, btrfs, tmpfs)."""
+from mediaaudit.fsnames import NAME_MAX
+from mediaaudit.writers.common import one_line, visible_escape
 
 _NOT_XML = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\r")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _escape(m: re.Match[str]) -> str:
-    c = ord(m.group())
-    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
 
 
 def xml_text(text: str) -> str:
     """``text`` with every character XML 1.0 cannot carry (C0 controls but tab and newline,
     lone surrogates, U+FFFE/U+FFFF) and carriage return (a parser turns it into a newline)
     written as a visible escape: ``a\\x01b.png``."""
-    return _NOT_XML.sub(_escape, text)
+    return _NOT_XML.sub(visible_escape, text)
 
 
 def visible(text: str) -> str:
@@ -47,7 +40,7 @@ def visible(text: str) -> str:
     bidirectional character a visible escape), and a lone surrogate (from a crafted
     manifest) a visible escape too, so no name can move the cursor, recolour the
     terminal, start a line, reorder itself or fail to print."""
-    return _SURROGATE.sub(_escape, one_line(text))
+    return _SURROGATE.sub(visible_escape, one_line(text))
 
 
 def _utf8(text: str) -> bytes:

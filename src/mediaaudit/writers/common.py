@@ -32,7 +32,9 @@ _BREAKS = re.compile("\r\n|[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def _visible(m: re.Match[str]) -> str:
+def visible_escape(m: re.Match[str]) -> str:
+    """The matched character as ``\\xNN`` (up to U+00FF) or ``\\uNNNN``: how every
+    rendering shows a character it must not write as it is."""
     c = ord(m.group())
     return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
 
@@ -46,7 +48,7 @@ def one_line(value: Any) -> str:
     name that is not UTF-8 (``fsnames.printable``), and a bidirectional control a visible
     ``\\uNNNN``, so a name cannot show itself in another order.  None is the empty string."""
     text = _BREAKS.sub(" ", "" if value is None else str(value))
-    return _CONTROL.sub(_visible, text)
+    return _CONTROL.sub(visible_escape, text)
 
 
 def state_of(f: Mapping[str, Any]) -> str:
