@@ -254,6 +254,17 @@ def _reason(err: Any) -> str:
     return f"{path}: {reason}" if path else str(reason)
 
 
+def _texts(element: Any, wanted: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """key → the stripped text of the MDTO element at each path below ``element`` (paths
+    in MDTO names, ``/``-separated); keys whose element is missing or empty are left out."""
+    out: dict[str, str] = {}
+    for key, path in wanted:
+        el = element.find("/".join(_q(p) for p in path.split("/")))
+        if el is not None and el.text:
+            out[key] = el.text.strip()
+    return out
+
+
 def read_bestand(data: bytes) -> dict[str, str] | None:
     """naam, omvang, PUID and SHA-256 of a valid ``bestand`` record, else None (for
     ``verify``: does the record describe the payload file next to it?)."""
@@ -265,14 +276,9 @@ def read_bestand(data: bytes) -> dict[str, str] | None:
     b = root.find(_q("bestand"))
     if b is None:
         return None
-    out: dict[str, str] = {}
-    for key, path in (("naam", "naam"), ("omvang", "omvang"),
+    return _texts(b, (("naam", "naam"), ("omvang", "omvang"),
                       ("puid", "bestandsformaat/begripCode"),
-                      ("sha256", "checksum/checksumWaarde")):
-        el = b.find("/".join(_q(p) for p in path.split("/")))
-        if el is not None and el.text:
-            out[key] = el.text.strip()
-    return out
+                      ("sha256", "checksum/checksumWaarde")))
 
 
 def read_dossier(data: bytes) -> dict[str, str] | None:
@@ -285,10 +291,5 @@ def read_dossier(data: bytes) -> dict[str, str] | None:
     io_ = root.find(_q("informatieobject"))
     if io_ is None:
         return None
-    out: dict[str, str] = {}
-    for key, path in (("kenmerk", "identificatie/identificatieKenmerk"),
-                      ("archiefvormer", "archiefvormer/verwijzingNaam")):
-        el = io_.find("/".join(_q(p) for p in path.split("/")))
-        if el is not None and el.text:
-            out[key] = el.text.strip()
-    return out
+    return _texts(io_, (("kenmerk", "identificatie/identificatieKenmerk"),
+                        ("archiefvormer", "archiefvormer/verwijzingNaam")))
