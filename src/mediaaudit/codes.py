@@ -720,9 +720,19 @@ _VALUES: Mapping[str, Mapping[str, str]] = {
 }
 
 
+class UnknownReason(Exception):
+    """A structure walker named a reason this table does not have.  Not a KeyError: the
+    walkers' "no opinion" guard catches those, and a file whose damage could not be
+    named would then have been reported intact; this reaches the probe's guard instead
+    and the file is "could not audit" (MA-IO-006)."""
+
+
 def reason(code: str, **args: Any) -> str:
     """The English text of a structural reason (what is stored in the manifest)."""
-    return REASONS[code].en.format(**args)
+    found = REASONS.get(code)
+    if found is None:
+        raise UnknownReason(f"structure reason {code!r} is not in codes.REASONS")
+    return found.en.format(**args)
 
 
 def _pattern(template: str) -> re.Pattern[str]:

@@ -8,9 +8,7 @@ audited file or as a skipped one.
 
 from __future__ import annotations
 
-import csv
 import os
-import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,9 +18,7 @@ from mediaaudit.digest import file_kind
 from mediaaudit.fsnames import printable
 from mediaaudit.model import FileRef, ProbeNote
 from mediaaudit.sidecars import is_sidecar_name
-from mediaaudit.writers.csv_writer import COLUMNS as CSV_COLUMNS
-from mediaaudit.writers.html_writer import CSP as HTML_CSP
-from mediaaudit.writers.labels import LABELS
+from mediaaudit.writers.table import is_own_output
 
 TEMP_SUFFIXES = (".part", ".crdownload", ".tmp", ".partial", ".download", ".swp")
 SYSTEM_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
@@ -57,59 +53,6 @@ def skip_reason(name: str) -> str | None:
 
 
 OUTPUT_REASON = "mediaaudit output"
-# Extensions an earlier manifest or report can have; only these are opened during the walk.
-OUTPUT_SUFFIXES = (".json", ".html", ".htm", ".csv", ".md")
-HEAD_BYTES = 4096
-_JSON_TOOL = re.compile(rb'"tool"\s*:\s*\{\s*"name"\s*:\s*"mediaaudit"')
-_TITLES = tuple(v["title"] for v in LABELS.values())
-
-
-def is_own_output(path: str, name: str) -> bool:
-    """Is this regular file a manifest or report that mediaaudit wrote (an earlier scan's
-    ``-o`` in the scanned folder)?  Decided by content, so a renamed report is still
-    recognised and a user's own ``manifest.json`` is still audited; only files with an
-    output extension are opened, and only their first ``HEAD_BYTES``."""
-    low = name.lower()
-    if not low.endswith(OUTPUT_SUFFIXES):
-        return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(HEAD_BYTES)
-    except OSError:
-        return False
-    head = head.removeprefix(b"\xef\xbb\xbf")
-    if low.endswith(".json"):
-        return head.lstrip().startswith(b"{") and b'"schema_version"' in head[:1024] \
-            and _JSON_TOOL.search(head[:1024]) is not None
-    text = head.decode("utf-8", "replace")
-    if low.endswith((".html", ".htm")):
-        return _html_is_ours(text)
-    if low.endswith(".csv"):
-        first = next(csv.reader([text.partition("\n")[0].rstrip("\r")]), [])
-        return first[:3] == list(CSV_COLUMNS[:3]) and "sha256" in first
-    return _md_is_ours(text)
-
-
-def _html_is_ours(text: str) -> bool:
-    """The generator tag, or (reports written before it) the writer's exact
-    Content-Security-Policy with a report title in any language."""
-    if '<meta name="generator" content="mediaaudit' in text:
-        return True
-    csp = f'<meta http-equiv="Content-Security-Policy" content="{HTML_CSP}">'
-    return csp in text and any(f"<title>{t} — " in text for t in _TITLES)
-
-
-def _md_is_ours(text: str) -> bool:
-    """A report title in any language on the first line, and the 'checked with
-    mediaaudit' line of the same language within the first lines."""
-    lines = text.splitlines()
-    for labels in LABELS.values():
-        if lines[:1] == [f"## {labels['title']}"] and any(
-                f"{labels['tool']}: mediaaudit " in line for line in lines[1:8]):
-            return True
-    return False
-
-
 def _join(root: str, rel: str) -> str:
     return printable(rel if root in ("", ".") else os.path.join(root, rel))
 
@@ -162,7 +105,7 @@ def walk_tree(
                 st: os.stat_result | None = e.stat(follow_symlinks=False)
             except OSError:
                 st = None
-            if st is not None and stat.S_ISREG(st.st_mode) and is_own_output(e.path, e.name):
+            if st is not None and stat.S_ISREG(st.st_mode) and is_own_output(e.path):
                 yield Skipped(disp, OUTPUT_REASON)
                 continue
             yield file_ref(e.path, disp, st)

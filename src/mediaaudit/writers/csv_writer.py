@@ -96,3 +96,11 @@ def render_csv(files: Iterable[Mapping[str, Any]]) -> str:
     buf = io.StringIO()
     write_rows(files, buf)
     return buf.getvalue()
+
+
+def is_own(head: bytes, tail: bytes) -> bool:
+    """Is this a CSV this writer wrote: its header row (first columns and ``sha256``)?"""
+    del tail
+    first = head.decode("utf-8", "replace").partition("\n")[0].rstrip("\r")
+    cells = next(csv.reader([first]), [])
+    return cells[:3] == list(COLUMNS[:3]) and "sha256" in cells

@@ -42,7 +42,7 @@ from mediaaudit.writers.common import (
     summary_of,
 )
 from mediaaudit.writers.json_writer import write_json
-from mediaaudit.writers.labels import banner, batch_verdict, label
+from mediaaudit.writers.labels import LABELS, banner, batch_verdict, label
 
 CSS = """
 @page { size: A4; margin: 10mm 10mm 11mm; }
@@ -380,3 +380,14 @@ def _head(m: Mapping[str, Any], lang: str, files: Sequence[Mapping[str, Any]]) -
 </dl>
 <section class="cards" id="files">
 """
+
+
+def is_own(head: bytes, tail: bytes) -> bool:
+    """Is this a report this writer wrote: the generator tag, or (reports written before
+    it) the exact Content-Security-Policy with a report title in any language?"""
+    del tail
+    text = head.decode("utf-8", "replace")
+    if '<meta name="generator" content="mediaaudit' in text:
+        return True
+    csp = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+    return csp in text and any(f"<title>{v['title']} — " in text for v in LABELS.values())

@@ -9,6 +9,7 @@ always gives the same bytes.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, TextIO
 
@@ -73,3 +74,14 @@ def write_json(m: Mapping[str, Any], out: TextIO, base: str = ".") -> None:
     summary = m.get("summary")
     writer.close(summary_of(files) if summary is None else summary,
                  list(m.get("skipped") or []))
+
+
+_TOOL = re.compile(rb'"tool"\s*:\s*\{\s*"name"\s*:\s*"mediaaudit"')
+
+
+def is_own(head: bytes, tail: bytes) -> bool:
+    """Is this a manifest this writer wrote (``head``: the file's first bytes, BOM
+    removed)?  By content: a user's own ``manifest.json`` is still audited."""
+    del tail
+    return head.lstrip().startswith(b"{") and b'"schema_version"' in head[:1024] \
+        and _TOOL.search(head[:1024]) is not None

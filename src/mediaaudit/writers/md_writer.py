@@ -28,7 +28,7 @@ from mediaaudit.writers.common import (
     states_of,
     summary_of,
 )
-from mediaaudit.writers.labels import banner, batch_verdict, label
+from mediaaudit.writers.labels import LABELS, banner, batch_verdict, label
 
 _ICON = {"pass": "✅", "pass_actions": "☑️", "fail": "❌", "error": "⚠️"}
 _STATES = ("pass", "pass_actions", "fail", "error")
@@ -121,3 +121,15 @@ def _row(f: Mapping[str, Any], lang: str) -> str:
     return (f"| {_ICON.get(state, '')} {L('state_' + state)} | {_code(f.get('path', ''))} | "
             f"{_cell(L(str(nvf.get('status', 'unknown'))))} | "
             f"{_cell(L(str(rights.get('status', 'not_checked'))))}{lic} | {reasons} |")
+
+
+def is_own(head: bytes, tail: bytes) -> bool:
+    """Is this a summary this writer wrote: a report title in any language on the first
+    line, and the 'checked with mediaaudit' line of that language just below?"""
+    del tail
+    lines = head.decode("utf-8", "replace").splitlines()
+    for labels in LABELS.values():
+        if lines[:1] == [f"## {labels['title']}"] and any(
+                f"{labels['tool']}: mediaaudit " in line for line in lines[1:8]):
+            return True
+    return False

@@ -132,3 +132,14 @@ def write_pdf(m: Mapping[str, Any], out: TextIO, base: str, html: HtmlFn) -> Non
         out.buffer.flush()
     except OSError as exc:
         raise OutputUnwritable(str(target), exc.strerror or str(exc)) from exc
+
+
+# The end of the file a recogniser reads: WeasyPrint writes the XMP metadata (PDF/A) after
+# the pages, followed only by the embedded fonts and the cross-reference table.
+TAIL_BYTES = 512 * 1024
+
+
+def is_own(head: bytes, tail: bytes) -> bool:
+    """Is this a PDF report this writer wrote: a PDF whose XMP names mediaaudit as the
+    creator tool, in the file's last ``TAIL_BYTES``?"""
+    return head.startswith(b"%PDF-") and b"<xmp:CreatorTool>mediaaudit " in tail

@@ -1,6 +1,8 @@
 """The output formats: one interface, one table, chosen by format name or file suffix.
 
-Adding a format is one ``Writer`` row here; the CLI never names a format itself.
+Adding a format is one ``Writer`` row here, with its writer and its recogniser; the CLI
+never names a format itself, and the walk knows the project's own earlier outputs (never
+audited as media) from this table alone (``is_own_output``).
 """
 
 from __future__ import annotations
@@ -10,13 +12,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from mediaaudit.writers.csv_writer import write_csv
-from mediaaudit.writers.json_writer import write_json
-from mediaaudit.writers.md_writer import write_md
+from mediaaudit.digest import open_regular
+from mediaaudit.writers import csv_writer, html_writer, json_writer, md_writer, pdf_writer
 
 WriteFn = Callable[[Mapping[str, Any], TextIO, str], None]
 """(manifest, stream, base folder of the manifest's paths) → writes the whole output.
 The manifest carries its own language (``lang``)."""
+IsOwn = Callable[[bytes, bytes], bool]
+"""(the file's first ``HEAD_BYTES`` without a BOM, its last ``Writer.tail_bytes``) → did
+this writer write it?  Pure; decided by content, so a renamed report is still known and a
+user's own ``manifest.json`` is still audited."""
+HEAD_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -36,8 +42,10 @@ class Writer:
     suffixes: tuple[str, ...]
     write: WriteFn
     streams: bool
+    is_own: IsOwn
     binary: bool = False
     missing: Callable[[], str | None] = lambda: None
+    tail_bytes: int = 0  # how much of the file's end ``is_own`` needs
 
     @property
     def suffix(self) -> str:
@@ -68,12 +76,15 @@ def _pdf_missing() -> str | None:
 
 
 WRITERS: tuple[Writer, ...] = (
-    Writer("json", (".json",), write_json, streams=True),
-    Writer("csv", (".csv",), write_csv, streams=True),
-    Writer("html", (".html", ".htm"), _html, streams=False),
-    Writer("md", (".md", ".markdown"), write_md, streams=False),
-    Writer("pdf", (".pdf",), _pdf, streams=False, binary=True, missing=_pdf_missing),
+    Writer("json", (".json",), json_writer.write_json, True, json_writer.is_own),
+    Writer("csv", (".csv",), csv_writer.write_csv, True, csv_writer.is_own),
+    Writer("html", (".html", ".htm"), _html, False, html_writer.is_own),
+    Writer("md", (".md", ".markdown"), md_writer.write_md, False, md_writer.is_own),
+    Writer("pdf", (".pdf",), _pdf, False, pdf_writer.is_own, binary=True,
+           missing=_pdf_missing, tail_bytes=pdf_writer.TAIL_BYTES),
 )
+# Every name ending an earlier output of this project can have.
+SUFFIXES: tuple[str, ...] = tuple(s for w in WRITERS for s in w.suffixes)
 
 FORMATS: tuple[str, ...] = tuple(w.name for w in WRITERS)
 _BY_NAME = {w.name: w for w in WRITERS}
@@ -88,3 +99,24 @@ def by_name(name: str) -> Writer:
 def by_suffix(path: str) -> Writer | None:
     """The writer a file name asks for by its suffix (case ignored), or None."""
     return _BY_SUFFIX.get(os.path.splitext(path)[1].lower())
+
+
+def is_own_output(path: str) -> bool:
+    """Is this regular file a manifest or report that mediaaudit wrote (an earlier scan's
+    ``-o`` in the scanned folder)?  Only a file with an output suffix is opened (never
+    following a link, never a FIFO), and only its first ``HEAD_BYTES`` and the end its
+    writer's recogniser asks for are read."""
+    writer = by_suffix(path)
+    if writer is None:
+        return False
+    try:
+        with open(open_regular(path), "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+            tail = b""
+            if writer.tail_bytes:
+                size = os.fstat(fh.fileno()).st_size
+                fh.seek(max(0, size - writer.tail_bytes))
+                tail = fh.read(writer.tail_bytes)
+    except OSError:
+        return False
+    return writer.is_own(head.removeprefix(b"\xef\xbb\xbf"), tail)
