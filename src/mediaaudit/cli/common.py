@@ -16,7 +16,7 @@ TEXT = {
         "nl": "{files} {noun}: {pass} goedgekeurd, {fail} afgekeurd, {error} fout",
         "en": "{files} {noun}: {pass} passed, {fail} failed, {error} error",
     },
-    "written": {"nl": "Manifest geschreven naar {path}", "en": "Manifest written to {path}"},
+    "written": {"nl": "{what} geschreven naar {path}", "en": "{what} written to {path}"},
     "no_path": {"nl": "pad bestaat niet: {path}", "en": "path does not exist: {path}"},
     "libmagic": {
         "nl": "libmagic ontbreekt ({err}). Installeer het: sudo apt-get install libmagic1",

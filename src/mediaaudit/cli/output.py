@@ -45,8 +45,10 @@ def targets(output: str | None, formats: tuple[str, ...]) -> list[Target]:
             raise OutputError(f"cannot tell the format from '{output}': use "
                               f"{', '.join(names[:-1])} or {names[-1]}, or --format")
         return [(implied, output)]
-    if len(formats) == 1:
-        return [(by_name(formats[0]), output)]
+    if len(formats) == 1:  # -o without a suffix gets the format's: never a bare "x"
+        writer = by_name(formats[0])
+        bare = implied is None and not os.path.isdir(output) and not output.endswith(os.sep)
+        return [(writer, output + writer.suffix if bare else output)]
     base = os.path.splitext(output)[0] if implied else output
     return [(by_name(f), base + by_name(f).suffix) for f in dict.fromkeys(formats)]
 

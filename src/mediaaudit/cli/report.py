@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from mediaaudit.cli.common import fail, locate_base
+from mediaaudit.cli.common import fail, locate_base, text
 from mediaaudit.cli.load import load_manifest
 from mediaaudit.cli.output import (
     FORMATS,
@@ -48,6 +48,8 @@ def report(manifest_path: str, output: str | None, fmts: tuple[str, ...], lang: 
         write_all(outs, m, base)
     except (OutputError, OutputUnwritable) as exc:
         fail(str(exc))
-    for _, path in outs:
+    lang_out = str(m.get("lang") or "en")
+    for writer, path in outs:
         if path:
-            click.echo(f"{path}", err=True)
+            click.echo(text("written", lang_out, path=path,
+                            what=writer.what.get(lang_out, writer.what["en"])), err=True)

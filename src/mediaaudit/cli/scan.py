@@ -141,9 +141,10 @@ def scan(
         hint = organisation_hint(summary, rights_fails, policy.organisations, lang)
         if hint:
             click.echo(hint, err=True)
-        for _, target in outs:
+        for writer, target in outs:
             if target:
-                click.echo(text("written", lang, path=target), err=True)
+                click.echo(text("written", lang, path=target,
+                                what=writer.what.get(lang, writer.what["en"])), err=True)
     sys.exit(exit_status(summary, exit_zero))
 
 

@@ -43,6 +43,7 @@ class Writer:
     write: WriteFn
     streams: bool
     is_own: IsOwn
+    what: Mapping[str, str]  # what the output is, per language: "HTML report"
     binary: bool = False
     missing: Callable[[], str | None] = lambda: None
     tail_bytes: int = 0  # how much of the file's end ``is_own`` needs
@@ -76,11 +77,16 @@ def _pdf_missing() -> str | None:
 
 
 WRITERS: tuple[Writer, ...] = (
-    Writer("json", (".json",), json_writer.write_json, True, json_writer.is_own),
-    Writer("csv", (".csv",), csv_writer.write_csv, True, csv_writer.is_own),
-    Writer("html", (".html", ".htm"), _html, False, html_writer.is_own),
-    Writer("md", (".md", ".markdown"), md_writer.write_md, False, md_writer.is_own),
-    Writer("pdf", (".pdf",), _pdf, False, pdf_writer.is_own, binary=True,
+    Writer("json", (".json",), json_writer.write_json, True, json_writer.is_own,
+           {"nl": "JSON-manifest", "en": "JSON manifest"}),
+    Writer("csv", (".csv",), csv_writer.write_csv, True, csv_writer.is_own,
+           {"nl": "CSV-tabel", "en": "CSV table"}),
+    Writer("html", (".html", ".htm"), _html, False, html_writer.is_own,
+           {"nl": "HTML-rapport", "en": "HTML report"}),
+    Writer("md", (".md", ".markdown"), md_writer.write_md, False, md_writer.is_own,
+           {"nl": "Markdown-samenvatting", "en": "Markdown summary"}),
+    Writer("pdf", (".pdf",), _pdf, False, pdf_writer.is_own,
+           {"nl": "PDF-rapport", "en": "PDF report"}, binary=True,
            missing=_pdf_missing, tail_bytes=pdf_writer.TAIL_BYTES),
 )
 # Every name ending an earlier output of this project can have.
