@@ -290,10 +290,14 @@ def test_partial_copies_a_killed_watcher_left_never_block_a_start(tmp_path: Path
         old.write_bytes(data[:1000])
         new = rejected / f".mediaaudit-partial.{dead_pid()}.0123abcd.tmp"
         new.write_bytes(data[:1000])
+        results = drop / ".mediaaudit" / "manifests"
+        results.mkdir(parents=True)
+        result = results / f".mediaaudit-result.{dead_pid()}.4567cdef.tmp"
+        result.write_text("{")
         run = watch_once(drop, out)
         assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr[-3000:]
         assert (rejected / "big.mp4").read_bytes() == data
-        assert not old.exists() and not new.exists()
+        assert not old.exists() and not new.exists() and not result.exists()
         assert names_in(rejected) == [b"big.mp4"]
         assert [str(e["path"]) for e in log_entries(drop)] == ["big.mp4"]
 

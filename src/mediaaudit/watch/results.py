@@ -149,7 +149,7 @@ _OLD_PARTIAL = ".mediaaudit-partial"
 
 
 def _orphan(name: str) -> bool:
-    if stale_temp(name, "report") or stale_temp(name, "partial"):
+    if any(stale_temp(name, kind) for kind in ("report", "partial", "result")):
         return True
     if name.startswith(".") and name.endswith(_OLD_PARTIAL):
         return True  # no process id: only an old, killed watcher wrote these

@@ -545,8 +545,8 @@ class Watcher:
         try:
             if self.o.rescan_state:
                 self.state.reset()
-            for root in (self.o.approved, self.o.rejected):
-                if root:  # a report half-written when the watcher was killed
+            for root in (self.o.approved, self.o.rejected, self.o.manifest_dir):
+                if root:  # a report, copy or result half-written when the watcher was killed
                     results.remove_orphans(root)
             pending = self.state.pending()
             watch_fix.clean(self.staging, {n for _, r in pending
