@@ -87,7 +87,10 @@ def default_lang() -> str:
 
 
 def text(key: str, lang: str, **params: object) -> str:
-    return TEXT[key][lang].format(**params)
+    """One CLI text in ``lang``; English for a language it does not have (a crafted
+    manifest's ``lang`` is "x")."""
+    texts = TEXT[key]
+    return texts.get(lang, texts["en"]).format(**params)
 
 
 def summary_line(summary: dict[str, int], lang: str) -> str:
