@@ -67,6 +67,10 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:  # type:
     derive(d, "by_nobody.jpg", f"-XMP-cc:License={CC_BY}")
     derive(d, "by_attrname.jpg", f"-XMP-cc:License={CC_BY}",
            "-XMP-cc:AttributionName=Anna de Vries (Stadsarchief)", "-XMP-dc:Creator=A. de Vries")
+    derive(d, "by_attrname_holder.jpg", f"-XMP-cc:License={CC_BY}",
+           "-XMP-cc:AttributionName=Anna de Vries", "-XMP-dc:Rights=© 2024 Anna de Vries")
+    derive(d, "by_credit_holder.jpg", f"-XMP-cc:License={CC_BY}",
+           "-XMP-photoshop:Credit=Studio Y", "-XMP-dc:Rights=© Studio Y")
     derive(d, "by_creator_other_holder.jpg", f"-XMP-cc:License={CC_BY}",
            "-XMP-dc:Creator=Piet Klaassen", "-XMP-dc:Rights=© 2020 Museum X")
     derive(d, "by_remnant.jpg", "-XMP-cc:License=https://creativecommons.org/licenses/by-sa/3.0/",
@@ -140,6 +144,11 @@ def test_credit_lines_name_the_author(cases: dict[str, dict]) -> None:  # type: 
     assert cases["by_nobody.jpg"]["rights"]["attribution"] is None
     assert cases["by_attrname.jpg"]["rights"]["attribution"].startswith(
         "Anna de Vries (Stadsarchief), CC BY 4.0")
+    # the named person is the holder: the '©' stays (issue 22: it was dropped)
+    assert cases["by_attrname_holder.jpg"]["rights"]["attribution"].startswith(
+        "© Anna de Vries, CC BY 4.0"), cases["by_attrname_holder.jpg"]["rights"]
+    assert cases["by_credit_holder.jpg"]["rights"]["attribution"].startswith(
+        "© Studio Y, CC BY 4.0"), cases["by_credit_holder.jpg"]["rights"]
     other = cases["by_creator_other_holder.jpg"]["rights"]["attribution"]
     assert other.startswith("Piet Klaassen / Museum X, CC BY 4.0"), other
     assert "©" not in other.split(",")[0]

@@ -28,13 +28,21 @@ def _names(facts: Sequence[MetaFact], *fields: str) -> list[str]:
     return out
 
 
+def _owned(name: str, holder: str | None) -> str:
+    """``name`` with '©' before it when the person named is the holder (the mark says who
+    holds the rights, and is dropped only where someone else does)."""
+    if holder and same_name(holder, name) and not name.startswith("©"):
+        return f"© {name}"
+    return name
+
+
 def credit_line(lic: Licence, facts: Sequence[MetaFact], holder: str | None) -> str | None:
     """'Anna de Vries / ANP, CC BY 4.0 (https://…)'; None when nobody can be named."""
     attribution = _names(facts, "attribution_name")
     creators = _names(facts, "creator")
     credits = _names(facts, "credit")
     if attribution:
-        who = attribution[0]  # the licensor's own wording, used as given
+        who = _owned(attribution[0], holder)  # the licensor's own wording, used as given
     elif creators:
         author = ", ".join(creators[:3])
         # the holder 'Myleen Hollero / Wikimedia Foundation' adds only the foundation
@@ -44,7 +52,7 @@ def credit_line(lic: Licence, facts: Sequence[MetaFact], holder: str | None) -> 
         # no '©' before a creator when someone else holds the rights
         who = f"{author} / {others[0]}" if others else f"© {author}"
     elif credits:
-        who = credits[0]
+        who = _owned(credits[0], holder)
         if holder and not same_name(holder, credits[0]):
             who += f" / © {holder}"
     elif holder:
