@@ -421,6 +421,7 @@ class Watcher:
                     for side, why in failed:
                         self.emit(self.log.line("error", printable(side),
                                                 self._t("sidecar_not_moved", why=why)))
+                    self._prune(row.path)
             elif dest is not None:  # moved by a run that stopped before recording it?
                 found = find_moved(dest, os.path.basename(row.path), row.size, row.mtime_ns,
                                    row.sha256, self.state.targets())
@@ -449,6 +450,23 @@ class Watcher:
         self.counts[row.outcome] += 1
         self.fresh.discard(row.rel)
         self.emit(self.log.result(row.entry, row.rel, target))
+
+    def _prune(self, path: str) -> None:
+        """Remove the subfolders of the drop folder that routing ``path`` left empty, from
+        its own folder upwards: an upload's ``Levering 12/foto.jpg`` leaves no empty
+        ``Levering 12``.  Never the drop folder itself, never a folder that still holds
+        anything (``rmdir`` refuses those, also one an uploader has just written to), never
+        one the watcher keeps (``.mediaaudit``, the staging of ``--fix``)."""
+        drop = self.o.drop.rstrip(os.sep)
+        folder = os.path.dirname(path)
+        if os.path.abspath(folder).startswith(tuple(self.own)):
+            return
+        while folder.startswith(drop + os.sep):
+            try:
+                os.rmdir(folder)
+            except OSError:
+                return  # not empty (or not ours to remove): the folders above are not either
+            folder = os.path.dirname(folder)
 
     def _gone(self, row_id: int, row: Row) -> None:
         """The file was renamed or removed between its audit and its routing: its verdict
