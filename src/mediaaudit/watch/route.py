@@ -27,7 +27,7 @@ import os
 import shutil
 import stat
 
-from mediaaudit.digest import sha256_file
+from mediaaudit.digest import NotRegular, open_regular, sha256_file
 from mediaaudit.fsnames import fit, temp_name
 
 # Errors that mean "no room", not "this file is wrong": routing waits and tries again.
@@ -111,13 +111,13 @@ def _copy_move(src: str, directory: str, name: str, sha256: str | None,
     tmp = os.path.join(directory, temp_name("partial"))
     try:
         try:
-            fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            fd = open_regular(src)  # what is copied is what was checked
+        except NotRegular as exc:
+            raise RouteError(errno.EINVAL, f"{src} is not a regular file; not moved") from exc
         except OSError as exc:
             raise RouteError(exc.errno, f"cannot move {src}: {exc.strerror}") from exc
         try:
             with open(fd, "rb") as fin, open(tmp, "xb") as fout:
-                if not stat.S_ISREG(os.fstat(fin.fileno()).st_mode):
-                    raise RouteError(errno.EINVAL, f"{src} is not a regular file; not moved")
                 shutil.copyfileobj(fin, fout, 1 << 20)
                 fout.flush()
                 os.fsync(fout.fileno())
