@@ -26,7 +26,7 @@ import xmlschema
 
 from mediaaudit.archive import mdto
 from mediaaudit.archive.safe import safe_component, visible, xml_text
-from mediaaudit.digest import NotRegular, open_regular, sha256_regular
+from mediaaudit.digest import NotRegular, open_regular, sha256_file
 from mediaaudit.fsnames import NAME_MAX
 
 from conftest import run_cli
@@ -152,7 +152,7 @@ def test_open_regular_opens_a_regular_file_only(tmp_path: Path) -> None:
     fd = open_regular(str(tmp_path / "f"))
     with open(fd, "rb") as fh:
         assert fh.read() == b"abc"
-    assert sha256_regular(str(tmp_path / "f")) == hashlib.sha256(b"abc").hexdigest()
+    assert sha256_file(str(tmp_path / "f"), follow=False) == hashlib.sha256(b"abc").hexdigest()
     os.mkfifo(tmp_path / "fifo")
     os.symlink(tmp_path / "f", tmp_path / "link")
     (tmp_path / "dir").mkdir()

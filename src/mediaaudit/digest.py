@@ -14,10 +14,11 @@ import os
 import stat
 
 
-def sha256_file(path: str) -> str:
-    """Hex SHA-256 of ``path`` (a symlink named here is followed); ``NotRegular`` for a
-    FIFO, device or socket, OSError when it cannot be read."""
-    with open(open_regular(path, follow=True), "rb") as fh:
+def sha256_file(path: str, follow: bool = True) -> str:
+    """Hex SHA-256 of ``path``; ``NotRegular`` for a FIFO, device or socket (and, without
+    ``follow``, a symlink), OSError when it cannot be read.  A symlink is followed when
+    ``follow``: a path the user named."""
+    with open(open_regular(path, follow=follow), "rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
@@ -106,10 +107,3 @@ def open_regular(path: str, follow: bool = False) -> int:
         os.close(fd)
         raise
     return fd
-
-
-def sha256_regular(path: str) -> str:
-    """``sha256_file`` for a regular file only (``open_regular``): ``NotRegular`` for a
-    FIFO, device, socket or symlink instead of a hang or a followed link."""
-    with open(open_regular(path), "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()

@@ -20,7 +20,7 @@ from mediaaudit.archive.safe import visible
 from mediaaudit.archive.stream import ManifestError, ManifestStream, open_manifest
 from mediaaudit.cli.common import fail
 from mediaaudit.config import find_config, load_policy
-from mediaaudit.digest import NotRegular, sha256_regular
+from mediaaudit.digest import NotRegular, sha256_file
 from mediaaudit.exitcode import FAILED
 from mediaaudit.policy import PolicyError
 from mediaaudit.writers.atomic import OutputUnwritable
@@ -61,7 +61,7 @@ def _check_files(stream: ManifestStream, sc: Scope) -> None:
         if not isinstance(v, Item):
             continue
         try:
-            if sha256_regular(v.disk) != v.sha256:
+            if sha256_file(v.disk, follow=False) != v.sha256:
                 changed.append(v.path)
         except NotRegular as exc:
             unreadable.append(f"{v.path}: {exc.strerror}; not read")

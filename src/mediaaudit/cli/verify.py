@@ -12,7 +12,7 @@ from mediaaudit.archive.check import NotABag, check_bag, is_bag
 from mediaaudit.archive.safe import visible
 from mediaaudit.cli.common import default_lang, fail, locate_base, text
 from mediaaudit.cli.load import load_manifest
-from mediaaudit.digest import NotRegular, sha256_file, sha256_regular
+from mediaaudit.digest import NotRegular, sha256_file
 from mediaaudit.fsnames import from_name_bytes, printable
 from mediaaudit.verify import compare, remap
 from mediaaudit.walk import walk
@@ -35,7 +35,7 @@ def _hash(path: str, named: bool) -> tuple[str | None, str | None]:
     only when ``named`` (the path was given to scan itself, which follows it); inside a
     scanned folder scan never audits one, so there it is refused."""
     try:
-        return (sha256_file(path) if named else sha256_regular(path)), None
+        return sha256_file(path, follow=named), None
     except NotRegular as exc:
         return None, f"{exc.strerror}; not read"
     except OSError:
