@@ -68,6 +68,12 @@ def from_name_bytes(value: str) -> str:
     return os.fsdecode(base64.b64decode(value.encode("ascii"), validate=True))
 
 
+def within(path: str, folder: str) -> bool:
+    """Is ``path`` the folder ``folder`` or below it?  Both absolute and resolved (real
+    paths), compared by whole components: ``/srv/up-fixed`` is not within ``/srv/up``."""
+    return os.path.commonpath([path, folder]) == folder
+
+
 def _short_hash(name: str) -> str:
     return hashlib.sha256(os.fsencode(name)).hexdigest()[:10]
 

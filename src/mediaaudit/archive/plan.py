@@ -31,7 +31,7 @@ from typing import Any
 
 from mediaaudit.archive.mdto import BESTAND_SUFFIX, SUFFIX
 from mediaaudit.archive.safe import safe_component
-from mediaaudit.fsnames import NAME_MAX, from_name_bytes, printable
+from mediaaudit.fsnames import NAME_MAX, from_name_bytes, printable, within
 
 MEDIA_DIR = "media"
 """Media files go to ``data/media/<path as in the manifest>``."""
@@ -140,10 +140,6 @@ def _root_of(path: str, roots: Sequence[str]) -> str | None:
     return best
 
 
-def _inside(child: str, parent: str) -> bool:
-    return child == parent or child.startswith(parent.rstrip(os.sep) + os.sep)
-
-
 def _reasons(entry: Mapping[str, Any]) -> tuple[str, ...]:
     out = []
     for f in entry.get("findings") or []:
@@ -224,7 +220,7 @@ def judge(sc: Scope, entry: object) -> Item | LeftOut | Refusal:
     exact = _exact(entry, path)
     if problem is None and root is not None:
         real = sc.resolve(os.path.join(sc.base, exact))
-        if not _inside(real, sc.real[root]):
+        if not within(real, sc.real[root]):
             problem = "resolves outside its scanned folder (symlink)"
     if problem is not None:
         return Refusal(path, problem)

@@ -35,6 +35,7 @@ from mediaaudit.fix.plan import (
 )
 from mediaaudit.fix.texts import Why, say
 from mediaaudit.fix.texts import summary as summary_line
+from mediaaudit.fsnames import within
 from mediaaudit.policy import PolicyError
 from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
 from mediaaudit.profile import ProfileError, load_profile
@@ -183,7 +184,7 @@ def _overlapping(paths: tuple[str, ...], out_dir: str) -> str | None:
     real_out = os.path.realpath(out_dir)
     for p in paths:
         real = os.path.realpath(p)
-        if session.within(real_out, real) or session.within(real, real_out):
+        if within(real_out, real) or within(real, real_out):
             return p
     return None
 

@@ -19,6 +19,7 @@ from mediaaudit.fix import provenance
 from mediaaudit.fix.place import Original, Placed, Unsafe, convert
 from mediaaudit.fix.plan import Action, Options, Plan, plan, still_blocking
 from mediaaudit.fix.texts import Why, say
+from mediaaudit.fsnames import within
 from mediaaudit.model import FileRef, FileResult
 from mediaaudit.policy import Policy
 from mediaaudit.profile import Profile
@@ -49,11 +50,6 @@ class Outcome:
     fixed: list[Fixed]
     not_fixed: list[NotFixed]
     unchanged: list[tuple[Original, Why]]
-
-
-def within(path: str, folder: str) -> bool:
-    """Is the real path ``path`` the real path ``folder`` or below it?"""
-    return os.path.commonpath([path, folder]) == folder
 
 
 def originals(paths: Sequence[str], real_out: str, profile: Profile, policy: Policy,
