@@ -95,13 +95,18 @@ def make(row_id: int, path: str, rel: str, result: FileResult, pl: Plan, root: s
     return Made(got, os.path.normpath(got.display))
 
 
+def _linked(root: str) -> str | None:
+    """The staging root or the folder above it when it is a symlink, else None.  Neither
+    may be one: the drop folder's ``.mediaaudit`` is writable by whoever may drop files,
+    and a planted link would make the clearing of a staging folder (``rmtree``) act
+    somewhere else."""
+    return next((p for p in (os.path.dirname(root), root) if os.path.islink(p)), None)
+
+
 def _real_folder(root: str) -> None:
-    """The staging root and the folder above it must not be symlinks: the drop folder's
-    ``.mediaaudit`` is writable by whoever may drop files, and a planted link would make
-    the clearing of a staging folder (``rmtree``) act somewhere else."""
-    for p in (os.path.dirname(root), root):
-        if os.path.islink(p):
-            raise Unsafe(Why("through_symlink", {"path": p}))
+    linked = _linked(root)
+    if linked is not None:
+        raise Unsafe(Why("through_symlink", {"path": linked}))
     os.makedirs(root, exist_ok=True)
 
 
@@ -119,13 +124,13 @@ def staged_row(path: str, root: str) -> int | None:
     """The original's row id of a staged derivative, else None."""
     if dest_dir(path, root) is None:
         return None
-    return int(os.path.relpath(path, root).split(os.sep)[0])
+    return int(os.path.relpath(path, root).split(os.sep, 1)[0])
 
 
 def clean(root: str, keep: set[int]) -> None:
     """Remove the staging folders of rows that are not pending any more (emptied by
     their routing) or never became a row (a conversion killed with the watcher)."""
-    if os.path.islink(root) or os.path.islink(os.path.dirname(root)):
+    if _linked(root) is not None:
         return
     with contextlib.suppress(OSError):
         for name in os.listdir(root):
@@ -135,6 +140,6 @@ def clean(root: str, keep: set[int]) -> None:
 
 def done_with(root: str, row_id: int) -> None:
     """Remove the (now empty) staging folder of row ``row_id``."""
-    if os.path.islink(root) or os.path.islink(os.path.dirname(root)):
+    if _linked(root) is not None:
         return
     shutil.rmtree(os.path.join(root, str(row_id)), ignore_errors=True)
