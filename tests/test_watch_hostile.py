@@ -210,6 +210,26 @@ def test_fifo_device_and_socket_are_findings_never_opened(tmp_path: Path) -> Non
     assert [p.name for p in files_in(out / "approved")] == ["ok.png"]
 
 
+def test_a_fifo_made_while_the_daemon_watches_gets_its_finding(tmp_path: Path) -> None:
+    """In inotify mode a file waits for its close-write; a FIFO made with mkfifo is never
+    written and closed, and waited for ever (it was logged only after a restart)."""
+    drop, out, log = tmp_path / "drop", tmp_path / "out", tmp_path / "watch.log"
+    drop.mkdir()
+    (drop / "mediaaudit.toml").write_text(CC0)
+    proc = start_logged(drop, out, ["--settle", "0.3"], log)
+    try:
+        wait_for(lambda: any(ln["outcome"] == "start" for ln in logged(log)))
+        os.mkfifo(drop / "pijp.jpg")
+        tiny_png(drop / "ok.png", 1)
+        wait_for(lambda: sorted(str(e["path"]) for e in log_entries(drop)) == [
+            "ok.png", "pijp.jpg"], 60)
+    finally:
+        stop_logged(proc, log)
+    [pipe] = [e for e in log_entries(drop) if e["path"] == "pijp.jpg"]
+    assert [f["code"] for f in pipe["findings"]] == ["MA-IO-008"]  # type: ignore[union-attr]
+    assert os.path.lexists(drop / "pijp.jpg")
+
+
 def test_scan_reports_a_fifo_named_on_the_command_line(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.mp4")
     res = subprocess.run([sys.executable, "-m", "mediaaudit", "scan", str(tmp_path / "pipe.mp4"),

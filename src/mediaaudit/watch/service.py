@@ -255,6 +255,12 @@ class Watcher:
         self.finish(row_id, Row(ref.display, ref.path, ref.size, ref.mtime_ns, facts.sha256,
                                 result.outcome.value, "audited", entry, None, sides))
 
+    def _writing(self, path: str) -> bool:
+        """Is this regular file still open for writing (inotify close-write events)?
+        Asked of regular files only: a FIFO, device or socket is never written and closed
+        like an upload, and one made with mkfifo would be waited for forever."""
+        return self.close_events and self.opened.is_open(path)
+
     def _changed(self, row: Row) -> bool:
         """Is the file no longer exactly what was audited?  Size and mtime, still open for
         writing (inotify), a sidecar added, changed or removed since the audit, and the
@@ -266,7 +272,7 @@ class Watcher:
             return True
         if stat.S_ISLNK(st.st_mode) or (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
             return True
-        if self.close_events and self.opened.is_open(row.path):
+        if stat.S_ISREG(st.st_mode) and self._writing(row.path):
             return True
         if row.sides is not None and sidecar_stamps(row.path) != row.sides:
             return True  # the verdict may rest on a sidecar that is no longer there
@@ -616,8 +622,8 @@ class Watcher:
                 if not self.state.known(rel, size, mtime):
                     self.tracker.observe(rel, size, mtime, now)
             ready = [rel for rel in self.tracker.ready(time.monotonic())
-                     if not (self.close_events and rel in self.paths
-                             and self.opened.is_open(self.paths[rel]))]
+                     if not (rel in self.paths and rel not in self.problems
+                             and self._writing(self.paths[rel]))]
             for i in range(0, len(ready), BATCH):
                 if self.stop.is_set():
                     break
