@@ -57,6 +57,8 @@ TEXT = {
                      "en": "drop folder does not exist: {path}"},
     "watch_pair": {"nl": "--approved en --rejected horen bij elkaar",
                    "en": "--approved and --rejected go together"},
+    "watch_fix_routes": {"nl": "--fix heeft --approved en --rejected nodig",
+                         "en": "--fix needs --approved and --rejected"},
     "fix_out_overlap": {
         "nl": "--out {out} overlapt met de bron {path} (dezelfde map, erin of eromheen); "
               "kies een map buiten de bronnen",

@@ -16,9 +16,6 @@ from mediaaudit.scan import DEFAULT_TIMEOUT
 from mediaaudit.watch.results import ResultsError, check_writable
 from mediaaudit.watch.service import Options, Watcher
 
-FIX_NEEDS_ROUTES = {"nl": "--fix heeft --approved en --rejected nodig",
-                    "en": "--fix needs --approved and --rejected"}
-
 
 @click.command(short_help="Watch DROP_DIR: audit each file dropped there once it is "
                "complete, log it and move it to --approved or --rejected with a report.")
@@ -73,7 +70,7 @@ def watch(drop_dir: str, approved: str | None, rejected: str | None, manifest_di
     if bool(approved) != bool(rejected):
         fail(text("watch_pair", lang))
     if fix and not approved:
-        fail(FIX_NEEDS_ROUTES[lang])
+        fail(text("watch_fix_routes", lang))
     base = os.path.join(drop_dir, ".mediaaudit")
     opts = Options(
         drop=os.path.abspath(drop_dir), approved=os.path.abspath(approved) if approved else None,

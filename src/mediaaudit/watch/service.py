@@ -35,7 +35,7 @@ from mediaaudit.engines import cache_version, engines_cached
 from mediaaudit.fix.place import Unsafe
 from mediaaudit.fix.run import Done
 from mediaaudit.fix.texts import Why
-from mediaaudit.fsnames import printable
+from mediaaudit.fsnames import printable, within
 from mediaaudit.model import FileRef, FileResult, ProbeNote
 from mediaaudit.policy import Policy
 from mediaaudit.profile import Profile, load_profile
@@ -463,11 +463,10 @@ class Watcher:
         ``Levering 12``.  Never the drop folder itself, never a folder that still holds
         anything (``rmdir`` refuses those, also one an uploader has just written to), never
         one the watcher keeps (``.mediaaudit``, the staging of ``--fix``)."""
-        drop = self.o.drop.rstrip(os.sep)
         folder = os.path.dirname(path)
-        if os.path.abspath(folder).startswith(tuple(self.own)):
+        if any(within(folder, own) for own in self.own):
             return
-        while folder.startswith(drop + os.sep):
+        while folder != self.o.drop and within(folder, self.o.drop):
             try:
                 os.rmdir(folder)
             except OSError:
