@@ -11,11 +11,13 @@ import functools
 import os
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from mediaaudit import codes
+from mediaaudit.configerrors import PolicyError as PolicyError
+from mediaaudit.configerrors import Problem, Wrong, problem, unique
 from mediaaudit.model import Severity
 
 LEVELS = ("error", "warning", "info", "ignore")
@@ -42,10 +44,6 @@ WAARDERINGEN: Mapping[str, tuple[str, str]] = {
 """MDTO 'Begrippenlijst Waarderingen': the code or the label (any case) → (code, label)."""
 
 _DURATION = re.compile(r"P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?")
-
-
-class PolicyError(ValueError):
-    """A configuration value that cannot be used; the message is meant for the user."""
 
 
 @dataclass(frozen=True)
@@ -162,102 +160,193 @@ class Policy:
 
 
 def _nearest(word: str, choices: Iterable[str]) -> str:
-    """'; did you mean X?' for the closest choice, or '' when none is close."""
+    """The closest choice to a misspelt word, or '' when none is close."""
     near = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{near[0]}'?" if near else ""
+    return near[0] if near else ""
 
 
-def _level(value: Any, where: str) -> str:
+# Every check below adds what it finds to ``probs`` and returns the value to go on with
+# (the default for a wrong one), so one pass over the file finds every mistake in it.
+
+def _level(value: Any, where: str, probs: list[Problem]) -> str | None:
     if value not in LEVELS:
-        raise PolicyError(f"{where}: must be one of {', '.join(LEVELS)}, got {value!r}"
-                          + (_nearest(value, LEVELS) if isinstance(value, str) else ""))
+        probs.append(problem(where, Wrong.LEVEL, choices=", ".join(LEVELS), got=value,
+                             near=_nearest(value, LEVELS) if isinstance(value, str) else ""))
+        return None
     return str(value)
 
 
-def _check_code_prefix(p: str, where: str) -> str:
+def _code_prefix(p: str, where: str, probs: list[Problem]) -> str | None:
     p = p.strip().upper()
     if not p.startswith("MA-") or not any(c.startswith(p) for c in codes.CODES):
-        raise PolicyError(f"{where}: '{p}' matches no finding code (see 'mediaaudit explain')"
-                          + _nearest(p, codes.CODES))
+        probs.append(problem(where, Wrong.NO_CODE, name=p, near=_nearest(p, codes.CODES)))
+        return None
     return p
 
 
-def _strings(value: Any, where: str) -> tuple[str, ...]:
+def _strings(value: Any, where: str, probs: list[Problem]) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise PolicyError(f"{where}: must be a string or a list of strings")
+        probs.append(problem(where, Wrong.STRINGS, got=value))
+        return ()
     return tuple(value)
 
 
-def _check_keys(given: Mapping[str, Any], valid: tuple[str, ...], where: str) -> None:
+def _check_keys(given: Mapping[str, Any], valid: tuple[str, ...], where: str,
+                probs: list[Problem]) -> None:
     """A misspelt key must not be ignored: ``organisatie`` would leave the organisation
     empty and fail every own photo as restricted, with nothing said.  Name it and the
     nearest valid key."""
     for key in given:
         if key not in valid:
-            hint = _nearest(str(key), valid) or f" (valid: {', '.join(valid)})"
-            raise PolicyError(f"{where}: unknown key '{key}'{hint}")
+            probs.append(problem(where, Wrong.UNKNOWN_KEY, name=key,
+                                 near=_nearest(str(key), valid), valid=", ".join(valid)))
 
 
-def _check_tables(doc: Mapping[str, Any]) -> None:
+def _check_tables(doc: Mapping[str, Any], probs: list[Problem]) -> None:
     for key in doc:
         if key in TABLES:
             continue
         if key in POLICY_KEYS:
-            raise PolicyError(f"'{key}' belongs in the [policy] table (write it below "
-                              "[policy])")
-        hint = _nearest(str(key), TABLES) or (" (valid: [policy], [severity], [[annotations]])"
-                                              " or [archive] for 'mediaaudit archive'")
-        raise PolicyError(f"unknown table or key '{key}'{hint}")
+            probs.append(problem("", Wrong.BELONGS_IN_POLICY, name=key))
+            continue
+        probs.append(problem(
+            "", Wrong.UNKNOWN_TABLE, name=key, near=_nearest(str(key), TABLES),
+            valid="[policy], [severity], [[annotations]]); [archive] for 'mediaaudit "
+                  "archive', [watch] for 'mediaaudit watch'"))
 
 
-def _optional_string(a: Mapping[str, Any], key: str, where: str) -> str | None:
+def _table(doc: Mapping[str, Any], name: str, probs: list[Problem],
+           wrong: Wrong = Wrong.NOT_TABLE) -> dict[str, Any]:
+    """``doc[name]`` when it is a table (absent: an empty one)."""
+    value = doc.get(name, {})
+    if isinstance(value, dict):
+        return value
+    probs.append(problem(f"[{name}]", wrong))
+    return {}
+
+
+def _optional_string(a: Mapping[str, Any], key: str, where: str,
+                     probs: list[Problem]) -> str | None:
     value = a.get(key)
     if value is not None and not isinstance(value, str):
-        raise PolicyError(f"{where}: {key} must be a string, got {value!r}")
+        probs.append(problem(where, Wrong.NOT_STRING, name=key, got=value))
+        return None
     return value
 
 
-def _text(a: Mapping[str, Any], key: str, where: str) -> str | None:
+def _text(a: Mapping[str, Any], key: str, where: str, probs: list[Problem]) -> str | None:
     """A string value that must hold text (MDTO refuses empty values)."""
-    value = _optional_string(a, key, where)
+    value = _optional_string(a, key, where, probs)
     if value is not None and (not value.strip() or any(c in value for c in "\r\n")):
-        raise PolicyError(f"{where}: {key} must be one line of text, got {value!r}")
+        probs.append(problem(where, Wrong.ONE_LINE, name=key, got=value))
+        return None
     return value.strip() if value is not None else None
 
 
-def build_archive(raw: Any) -> ArchiveSettings:
+def waardering(value: str) -> tuple[str, str] | None:
+    """(code, label) for a waardering as written (code or label, any case), or None."""
+    return WAARDERINGEN.get(value.upper()) or WAARDERINGEN.get(value.lower())
+
+
+def is_period(value: str) -> bool:
+    """An ISO 8601 period such as P10Y, as MDTO's termijnLooptijd takes it."""
+    return _DURATION.fullmatch(value) is not None
+
+
+def is_email(value: str) -> bool:
+    return re.fullmatch(r"[^@\s]+@[^@\s]+", value) is not None
+
+
+def archive_problems(raw: Any) -> tuple[ArchiveSettings, list[Problem]]:
     """Validate the ``[archive]`` table: known keys, strings, a known waardering, an
-    ISO 8601 bewaartermijn."""
+    ISO 8601 bewaartermijn.  The settings keep every value that is right."""
     if not isinstance(raw, dict):
-        raise PolicyError("[archive] must be a table")
+        return ArchiveSettings(), [problem("[archive]", Wrong.NOT_TABLE)]
+    probs: list[Problem] = []
     where = "[archive]"
-    _check_keys(raw, ARCHIVE_KEYS, where)
-    waardering = None
-    w = _text(raw, "waardering", where)
-    if w is not None:
-        waardering = WAARDERINGEN.get(w.upper()) or WAARDERINGEN.get(w.lower())
-        if waardering is None:
-            raise PolicyError(f"{where} waardering: must be \"B\" (blijvend te bewaren) or "
-                              f"\"V\" (tijdelijk te bewaren), got {w!r}")
-    term = _text(raw, "bewaartermijn", where)
-    if term is not None and not _DURATION.fullmatch(term):
-        raise PolicyError(f"{where} bewaartermijn: must be an ISO 8601 period such as "
-                          f"\"P10Y\" (10 years) or \"P6M\", got {term!r}")
-    email = _text(raw, "contact_email", where)
-    if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", email):
-        raise PolicyError(f"{where} contact_email: not an e-mail address: {email!r}")
-    return ArchiveSettings(
-        archiefvormer=_text(raw, "archiefvormer", where),
-        archiefvormer_id=_text(raw, "archiefvormer_id", where),
-        archiefvormer_id_source=_text(raw, "archiefvormer_id_source", where),
-        waardering=waardering,
+    _check_keys(raw, ARCHIVE_KEYS, where, probs)
+    w = _text(raw, "waardering", where, probs)
+    code = waardering(w) if w is not None else None
+    if w is not None and code is None:
+        probs.append(problem(where, Wrong.WAARDERING, key="archive.waardering", got=w))
+    term = _text(raw, "bewaartermijn", where, probs)
+    if term is not None and not is_period(term):
+        probs.append(problem(where, Wrong.PERIOD, key="archive.bewaartermijn", got=term))
+        term = None
+    email = _text(raw, "contact_email", where, probs)
+    if email is not None and not is_email(email):
+        probs.append(problem(where, Wrong.EMAIL, key="archive.contact", got=email))
+        email = None
+    settings = ArchiveSettings(
+        archiefvormer=_text(raw, "archiefvormer", where, probs),
+        archiefvormer_id=_text(raw, "archiefvormer_id", where, probs),
+        archiefvormer_id_source=_text(raw, "archiefvormer_id_source", where, probs),
+        waardering=code,
         bewaartermijn=term,
-        identificatiebron=_text(raw, "identificatiebron", where),
-        contact_name=_text(raw, "contact_name", where),
+        identificatiebron=_text(raw, "identificatiebron", where, probs),
+        contact_name=_text(raw, "contact_name", where, probs),
         contact_email=email,
     )
+    return settings, probs
+
+
+def build_archive(raw: Any) -> ArchiveSettings:
+    """The ``[archive]`` table alone, or a ``PolicyError`` with all its problems."""
+    settings, probs = archive_problems(raw)
+    if probs:
+        raise PolicyError(probs)
+    return settings
+
+
+def _annotations(raw: Any, probs: list[Problem]) -> tuple[Annotation, ...]:
+    if not isinstance(raw, list):
+        probs.append(problem("", Wrong.ANNOTATIONS_NOT_TABLES))
+        return ()
+    anns = []
+    for i, a in enumerate(raw):
+        where = f"[[annotations]] #{i + 1}"
+        if isinstance(a, dict):
+            _check_keys(a, ANNOTATION_KEYS, where, probs)
+        if not isinstance(a, dict) or not isinstance(a.get("path"), str):
+            probs.append(problem(where, Wrong.NEEDS_PATH))
+            continue
+        if "licence" in a and "license" in a:
+            probs.append(problem(where, Wrong.BOTH, first="licence", second="license"))
+        anns.append(Annotation(
+            path=a["path"],
+            licence=_optional_string(a, "licence" if "licence" in a else "license", where,
+                                     probs),
+            holder=_optional_string(a, "holder", where, probs),
+            creator=_optional_string(a, "creator", where, probs),
+            attribution=_optional_string(a, "attribution", where, probs),
+            captions=_optional_string(a, "captions", where, probs),
+        ))
+    return tuple(anns)
+
+
+def _levels(pol: Mapping[str, Any], sev: Mapping[str, Any],
+            probs: list[Problem]) -> dict[str, str]:
+    levels: dict[str, str] = {}
+    for key, target in SHORTCUTS.items():
+        if key in pol:
+            lvl = _level(pol[key], f"[policy] {key}", probs)
+            for c in codes.CODES:
+                if lvl and c.startswith(target):
+                    levels[c] = lvl
+    for key, val in sev.items():
+        prefix = _code_prefix(str(key), "[severity]", probs)
+        lvl = _level(val, f"[severity] {key}", probs)
+        for c in codes.CODES:
+            if prefix and lvl and c.startswith(prefix):
+                levels[c] = lvl
+    return levels
+
+
+Requirement = Callable[["Policy"], Iterable[Problem]]
+"""What a command needs beyond a valid file (``archive.records.needs``): the problems
+of the policy as far as it could be read."""
 
 
 def build_policy(
@@ -266,73 +355,53 @@ def build_policy(
     ignore: tuple[str, ...] = (),
     source: str | None = None,
     base: str | None = None,
+    require: Requirement | None = None,
 ) -> Policy:
-    """Validate a parsed config dict plus command-line selection into a ``Policy``."""
+    """Validate a parsed config dict plus command-line selection into a ``Policy``, or
+    raise one ``PolicyError`` listing every problem, those ``require`` adds included."""
     doc = doc or {}
-    _check_tables(doc)
-    pol = doc.get("policy", {})
-    if not isinstance(pol, dict):
-        raise PolicyError("[policy] must be a table")
-    _check_keys(pol, POLICY_KEYS, "[policy]")
+    probs: list[Problem] = []
+    _check_tables(doc, probs)
+    pol = _table(doc, "policy", probs)
+    _check_keys(pol, POLICY_KEYS, "[policy]", probs)
     if "organisation" in pol and "organisations" in pol:
-        raise PolicyError("[policy]: give organisation or organisations, not both")
-    levels: dict[str, str] = {}
-    for key, target in SHORTCUTS.items():
-        if key in pol:
-            lvl = _level(pol[key], f"[policy] {key}")
-            for c in codes.CODES:
-                if c.startswith(target):
-                    levels[c] = lvl
-    sev = doc.get("severity", {})
-    if not isinstance(sev, dict):
-        raise PolicyError("[severity] must be a table of CODE = level")
-    for key, val in sev.items():
-        prefix = _check_code_prefix(str(key), "[severity]")
-        lvl = _level(val, f"[severity] {key}")
-        for c in codes.CODES:
-            if c.startswith(prefix):
-                levels[c] = lvl
-    anns = []
-    raw = doc.get("annotations", [])
-    if not isinstance(raw, list):
-        raise PolicyError("annotations must be written as [[annotations]] tables")
-    for i, a in enumerate(raw):
-        where = f"[[annotations]] #{i + 1}"
-        if isinstance(a, dict):
-            _check_keys(a, ANNOTATION_KEYS, where)
-        if not isinstance(a, dict) or not isinstance(a.get("path"), str):
-            raise PolicyError(f"{where}: needs a 'path' glob, e.g. path = \"campagne/**\"")
-        if "licence" in a and "license" in a:
-            raise PolicyError(f"{where}: give licence or license, not both")
-        anns.append(Annotation(
-            path=a["path"],
-            licence=_optional_string(a, "licence" if "licence" in a else "license", where),
-            holder=_optional_string(a, "holder", where),
-            creator=_optional_string(a, "creator", where),
-            attribution=_optional_string(a, "attribution", where),
-            captions=_optional_string(a, "captions", where),
-        ))
-    return Policy(
+        probs.append(problem("[policy]", Wrong.BOTH, first="organisation",
+                             second="organisations"))
+    levels = _levels(pol, _table(doc, "severity", probs, Wrong.SEVERITY_NOT_TABLE), probs)
+    anns = _annotations(doc.get("annotations", []), probs)
+    archive, archive_probs = archive_problems(doc.get("archive", {}))
+    probs += archive_probs
+    selected = tuple(p for s in select if (p := _code_prefix(s, "--select", probs)))
+    ignored = tuple(p for s in ignore if (p := _code_prefix(s, "--ignore", probs)))
+    policy = Policy(
         levels=levels,
-        select=tuple(_check_code_prefix(s, "--select") for s in select),
-        ignore=tuple(_check_code_prefix(s, "--ignore") for s in ignore),
+        select=selected,
+        ignore=ignored,
         organisations=_strings(pol.get("organisation", pol.get("organisations", [])),
-                               "[policy] organisation"),
-        allowed_licences=_strings(pol.get("allowed_licences", []), "[policy] allowed_licences"),
-        annotations=tuple(anns),
+                               "[policy] organisation", probs),
+        allowed_licences=_strings(pol.get("allowed_licences", []),
+                                  "[policy] allowed_licences", probs),
+        annotations=anns,
         source=source,
         base=base,
-        archive=build_archive(doc.get("archive", {})),
-        watch_fix=_watch_fix(doc.get("watch", {})),
+        archive=archive,
+        watch_fix=_watch_fix(doc.get("watch", {}), probs),
     )
+    if require is not None:
+        probs += require(policy)
+    if probs:
+        raise PolicyError(unique(probs), source)
+    return policy
 
 
-def _watch_fix(raw: Any) -> bool:
+def _watch_fix(raw: Any, probs: list[Problem]) -> bool:
     """``[watch] fix = true|false``; anything else is a mistake worth a line."""
     if not isinstance(raw, dict):
-        raise PolicyError("[watch] must be a table")
-    _check_keys(raw, WATCH_KEYS, "[watch]")
+        probs.append(problem("[watch]", Wrong.NOT_TABLE))
+        return False
+    _check_keys(raw, WATCH_KEYS, "[watch]", probs)
     value = raw.get("fix", False)
     if not isinstance(value, bool):
-        raise PolicyError(f"[watch] fix: must be true or false, got {value!r}")
+        probs.append(problem("[watch] fix", Wrong.BOOLEAN, got=value))
+        return False
     return value

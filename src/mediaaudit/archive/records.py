@@ -36,7 +36,8 @@ from mediaaudit.archive.mdto import (
     informatieobject_xml,
 )
 from mediaaudit.archive.plan import Item
-from mediaaudit.policy import ArchiveSettings, PolicyError
+from mediaaudit.configerrors import PolicyError, Problem, Wrong, problem
+from mediaaudit.policy import ArchiveSettings, Policy
 
 RIGHTS_LIST = "Begrippenlijst rechtenstatus mediaaudit"
 LICENCE_LIST = "SPDX License List"
@@ -57,24 +58,37 @@ class ArchiveConfig:
     contact_email: str | None
 
 
-def require(settings: ArchiveSettings, organisations: Sequence[str] = ()) -> ArchiveConfig:
-    """The settings ``archive`` cannot do without, or a ``PolicyError`` naming the
-    missing key and what to write.  The archiefvormer defaults to the organisation of
-    ``[policy]``; bewaartermijn may be left out only for waardering B (kept forever)."""
-    name = settings.archiefvormer or (organisations[0] if organisations else None)
-    if not name:
-        raise PolicyError("[archive] archiefvormer is missing: add archiefvormer = "
-                          "\"<your organisation>\" (or [policy] organisation)")
+def missing(settings: ArchiveSettings, organisations: Sequence[str] = ()) -> list[Problem]:
+    """Every setting ``archive`` cannot do without that is not there, each with what to
+    write.  The archiefvormer defaults to the organisation of ``[policy]``; bewaartermijn
+    may be left out only for waardering B (kept forever), so without a waardering it is
+    asked for as well: the user learns of both at once."""
+    out = []
+    if not (settings.archiefvormer or organisations):
+        out.append(problem("[archive]", Wrong.MISSING_ARCHIEFVORMER, key="archive.archiefvormer"))
     if settings.waardering is None:
-        raise PolicyError("[archive] waardering is missing: add waardering = \"V\" "
-                          "(tijdelijk te bewaren) or \"B\" (blijvend te bewaren)")
-    code, label = settings.waardering
-    if settings.bewaartermijn is None and code != "B":
-        raise PolicyError("[archive] bewaartermijn is missing: add bewaartermijn = \"P10Y\" "
-                          "(the retention period of your selectielijst, ISO 8601)")
+        out.append(problem("[archive]", Wrong.MISSING_WAARDERING, key="archive.waardering"))
+    if settings.bewaartermijn is None and (settings.waardering or ("V",))[0] != "B":
+        out.append(problem("[archive]", Wrong.MISSING_BEWAARTERMIJN,
+                           key="archive.bewaartermijn"))
     if not (settings.contact_name or settings.contact_email):
-        raise PolicyError("[archive] contact is missing: add contact_name and/or "
-                          "contact_email (written to bag-info.txt)")
+        out.append(problem("[archive]", Wrong.MISSING_CONTACT, key="archive.contact"))
+    return out
+
+
+def needs(policy: Policy) -> list[Problem]:
+    """``missing`` as a requirement of ``config.load_policy``: the archive settings are
+    checked with the rest of the file, so one run names every problem."""
+    return missing(policy.archive, policy.organisations)
+
+
+def require(settings: ArchiveSettings, organisations: Sequence[str] = ()) -> ArchiveConfig:
+    """The complete settings, or a ``PolicyError`` naming every missing one."""
+    problems = missing(settings, organisations)
+    if problems or settings.waardering is None:
+        raise PolicyError(problems)
+    name = settings.archiefvormer or organisations[0]
+    code, label = settings.waardering
     vormer = Ref(name, settings.archiefvormer_id,
                  settings.archiefvormer_id_source or DEFAULT_ID_SOURCE
                  if settings.archiefvormer_id else None)

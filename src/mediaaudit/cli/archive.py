@@ -15,10 +15,10 @@ import click
 
 from mediaaudit.archive.bag import Changed, InvalidRecord, write_bag
 from mediaaudit.archive.plan import Item, PlanError, Scope, scope, survey, walk
-from mediaaudit.archive.records import require
+from mediaaudit.archive.records import needs, require
 from mediaaudit.archive.safe import visible
 from mediaaudit.archive.stream import ManifestError, ManifestStream, open_manifest
-from mediaaudit.cli.common import fail
+from mediaaudit.cli.common import default_lang, fail
 from mediaaudit.config import find_config, load_policy
 from mediaaudit.digest import NotRegular, sha256_file
 from mediaaudit.exitcode import FAILED
@@ -101,12 +101,11 @@ def archive(manifest_path: str, out: str, config: str | None, request_id: str | 
     except (ManifestError, PlanError) as exc:
         fail(visible(str(exc)))
     roots = [str(r) for r in stream.header.get("roots", [])]
-    try:
-        policy = load_policy(config, roots)
+    try:  # the file and the archive settings in one check: every problem in one run
+        policy = load_policy(config, roots, require=needs)
         cfg = require(policy.archive, policy.organisations)
     except PolicyError as exc:
-        where = policy_source(config, roots)
-        fail(f"{where}: {exc}" if where and not str(exc).startswith(where) else str(exc))
+        fail(exc.text(default_lang()))
     if not counts.items:
         click.echo("mediaaudit: no file in the manifest passed the audit; nothing to "
                    "archive", err=True)

@@ -117,7 +117,9 @@ def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool
         policy = load_policy(config, list(paths))
     except LibmagicMissing as exc:
         fail(text("libmagic", lang, err=exc))
-    except (ProfileError, PolicyError) as exc:
+    except PolicyError as exc:
+        fail(exc.text(lang))
+    except ProfileError as exc:
         fail(str(exc))
     engines_file = os.path.join(os.path.dirname(os.path.abspath(default_cache_path())),
                                 "engines.json")

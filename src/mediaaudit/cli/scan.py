@@ -100,7 +100,9 @@ def scan(
         policy = load_policy(config, list(paths), select, ignore)
     except LibmagicMissing as exc:
         fail(text("libmagic", lang, err=exc))
-    except (ProfileError, PolicyError) as exc:
+    except PolicyError as exc:
+        fail(exc.text(lang))
+    except ProfileError as exc:
         fail(str(exc))
     where = cache_path or default_cache_path()
     engines_file = os.path.join(os.path.dirname(os.path.abspath(where)), "engines.json")

@@ -90,7 +90,9 @@ def watch(drop_dir: str, approved: str | None, rejected: str | None, manifest_di
         watcher = Watcher(opts, lambda line: click.echo(line, err=True))
     except LibmagicMissing as exc:
         fail(f"libmagic is missing ({exc}); install it: sudo apt-get install libmagic1")
-    except (ProfileError, PolicyError, ResultsError) as exc:
+    except PolicyError as exc:
+        fail(exc.text(lang))
+    except (ProfileError, ResultsError) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot create {exc.filename or 'a folder'}: {exc.strerror or exc}")
