@@ -112,7 +112,10 @@ def test_every_passing_sample_with_a_task_has_actions(samples: Run) -> None:
     assert [a["code"] for a in stad] == ["credit", "paste_alt_text"]
     assert stad[0]["paste"] == CREDIT and stad[0]["finding"] == "MA-LIC-008"
     assert [a["code"] for a in by["markt-gps.jpg"]["actions"]] == ["remove_location"]
-    assert by["logo.svg"]["actions"] == [] and by["interview.mp4"]["actions"] == []
+    assert by["logo.svg"]["actions"] == []
+    # a caption file beside the video travels only if the poster uploads it with the post
+    assert [(a["code"], a["params"]) for a in by["interview.mp4"]["actions"]] == [
+        ("upload_captions", {"file": "interview.nl.vtt", "language": "nl"})]
 
 
 def test_relang_renders_actions_again(samples: Run) -> None:
@@ -145,7 +148,7 @@ def test_actions_in_csv_and_markdown(samples: Run, tmp_path: Path) -> None:
                         "\"Remove the location (GPS) before posting, for example with "
                         "'mediaaudit fix'\"")
     md = run_cli("report", str(man), "--format", "md", "--lang", "en").stdout
-    assert "8 of 15 files may be posted; 5 of them need an action when posting. 7 failed." in md
+    assert "8 of 15 files may be posted; 6 of them need an action when posting. 7 failed." in md
     assert f"  - [ ] Paste this credit line with the post: {CREDIT}" in md
 
 

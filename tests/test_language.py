@@ -21,7 +21,8 @@ from mediaaudit.writers.labels import LABELS
 
 # Words that give the other language away: frequent function words and the words of the
 # bugs this test was written for ("default severity", "version", "(error)", "reloaded").
-ENGLISH = {"the", "and", "with", "without", "file", "files", "this", "that", "which", "was",
+# ("was" is a Dutch word too: "de upload was misschien niet compleet").
+ENGLISH = {"the", "and", "with", "without", "file", "files", "this", "that", "which",
            "were", "has", "have", "cannot", "could", "found", "only", "every", "when", "from",
            "its", "it", "for", "to", "be", "been", "are", "not", "no", "none", "error",
            "warning", "default", "severity", "reloaded", "version", "passed", "failed",

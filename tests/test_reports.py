@@ -87,7 +87,7 @@ def test_html_in_chromium(manifest_file: Path, tmp_path: Path, mixed: Path) -> N
 def test_csv_round_trip(manifest_file: Path, tmp_path: Path) -> None:
     m = json.loads(manifest_file.read_text(encoding="utf-8"))
     out = tmp_path / "r.csv"
-    assert run_cli("report", str(manifest_file), "-o", str(out)).exit_code == 0
+    assert run_cli("report", str(manifest_file), "-o", str(out), "--lang", "en").exit_code == 0
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read UTF-8 correctly
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))

@@ -58,11 +58,11 @@ def test_passes_with_actions_are_told_apart_and_start_and_stop_are_logged(
     assert by["stadhuis.png"]["actions"] == ["credit", "paste_alt_text"]
     assert by["markt-gps.jpg"]["actions"] == ["remove_location"]  # strip the GPS position
     assert by["logo.svg"]["actions"] == []  # a clean pass
-    assert "with actions: credit: " in str(by["stadhuis.png"]["detail"])
+    assert "with actions: Paste this credit line" in str(by["stadhuis.png"]["detail"])
     text = subprocess.run(  # and in the text log
         [sys.executable, "-m", "mediaaudit", "watch", str(tmp_path / "again"), "--once",
          "--settle", "0", "--lang", "en"], capture_output=True, text=True, timeout=120).stderr
-    assert any("PASS" in ln and "markt-gps.jpg" in ln and "with actions: remove_location" in ln
+    assert any("PASS" in ln and "markt-gps.jpg" in ln and "with actions: Remove the location" in ln
                for ln in text.splitlines())
     assert "watching" in text.splitlines()[0] and "stopped" in text.splitlines()[-1]
 
@@ -121,5 +121,5 @@ def test_watch_summary_lines_follow_the_language() -> None:
     assert "gestopt: 3 gecontroleerd (2 goedgekeurd, 1 afgekeurd, 0 fout)" in stop
     line = nl.result({"outcome": "pass", "actions": [{"code": "credit", "text": "Plak"}]},
                      "a.jpg", None)
-    assert "(met acties: credit: Plak)" in line
+    assert "(met acties: Plak)" in line  # the action in words, not its code
     assert "stopped: 3 audited" in Log(False, "en").stop("/d", {"pass": 3})

@@ -51,6 +51,12 @@ class CodeId(StrEnum):
     DECOMPRESSION_BOMB = "MA-IO-007"
     NOT_A_REGULAR_FILE = "MA-IO-008"
     METADATA_DAMAGED = "MA-IO-009"
+    ARCHIVE_REFUSED = "MA-ARC-001"
+    ARCHIVE_UNSAFE_NAME = "MA-ARC-002"
+    ARCHIVE_LINK = "MA-ARC-003"
+    ARCHIVE_ENCRYPTED = "MA-ARC-004"
+    ARCHIVE_NESTED = "MA-ARC-005"
+    ARCHIVE_DUPLICATE = "MA-ARC-006"
     RIGHTS_UNKNOWN = "MA-LIC-001"
     RIGHTS_RESTRICTED = "MA-LIC-002"
     RIGHTS_CONFLICT = "MA-LIC-003"
@@ -408,6 +414,66 @@ _TABLE: tuple[Code, ...] = (
        "What: a metadata block (EXIF, IPTC, PNG text) could not be read. Why: what it holds "
        "(e.g. copyright) does not count, and damaged metadata suggests a broken or tampered "
        "file. Fix: write the metadata again with standard software or export the file again."),
+    # --- ARC: delivery archives (ZIP, tar) ----------------------------------------------
+    _c("MA-ARC-001", "archive-refused", E,
+       "Dit archief is niet uitgepakt: {reason}.",
+       "This archive was not unpacked: {reason}.",
+       "Wat: een ZIP- of tar-levering die groter, voller of sterker ingepakt is dan een "
+       "levering van foto's en video's kan zijn (een 'zipbom'). Waarom: uitpakken zou de schijf "
+       "vullen of de controle stilleggen; geen van de bestanden erin is dus gecontroleerd. "
+       "Oplossen: vraag de afzender de bestanden los of in kleinere archieven te leveren.",
+       "What: a ZIP or tar delivery larger, fuller or more compressed than a delivery of "
+       "photos and video can be (a 'zip bomb'). Why: unpacking it would fill the disk or stall "
+       "the audit, so none of its files was checked. Fix: ask the sender for the files "
+       "themselves or in smaller archives."),
+    _c("MA-ARC-002", "archive-unsafe-name", E,
+       "Dit bestand in het archief heeft een onveilige naam en is niet uitgepakt.",
+       "This file in the archive has an unsafe name and was not unpacked.",
+       "Wat: de naam in het archief is absoluut (/…, C:…) of klimt uit de map (../). Waarom: "
+       "uitpakken zou een bestand buiten de uploadmap schrijven ('zip slip'); zo'n archief is "
+       "gemaakt om schade te doen of is kapot. Oplossen: vraag de afzender het bestand los of "
+       "in een nieuw gemaakt archief te leveren.",
+       "What: the name in the archive is absolute (/…, C:…) or climbs out of its folder (../). "
+       "Why: unpacking it would write a file outside the upload folder ('zip slip'); such an "
+       "archive was made to do harm or is broken. Fix: ask the sender for the file itself or "
+       "a newly made archive."),
+    _c("MA-ARC-003", "archive-link", E,
+       "Dit is geen gewoon bestand in het archief ({kind}) en is niet uitgepakt.",
+       "This is not a regular file in the archive ({kind}) and was not unpacked.",
+       "Wat: een snelkoppeling, harde link, apparaat of pipe in een ZIP- of tar-archief. "
+       "Waarom: zo'n ingang wijst naar iets buiten het archief en bevat geen beeld of video. "
+       "Oplossen: vraag de afzender het bestand zelf te leveren.",
+       "What: a symbolic or hard link, device or pipe in a ZIP or tar archive. Why: such an "
+       "entry points outside the archive and holds no image or video. Fix: ask the sender "
+       "for the file itself."),
+    _c("MA-ARC-004", "archive-encrypted", E,
+       "Dit bestand in het archief is versleuteld en kon niet gecontroleerd worden.",
+       "This file in the archive is encrypted and could not be checked.",
+       "Wat: het archief is met een wachtwoord beveiligd. Waarom: wat niet te lezen is, kan "
+       "niet gecontroleerd of geplaatst worden. Oplossen: vraag de afzender om een levering "
+       "zonder wachtwoord, of pak het archief zelf uit en zet de bestanden in de uploadmap.",
+       "What: the archive is protected by a password. Why: what cannot be read cannot be "
+       "checked or posted. Fix: ask the sender for a delivery without a password, or unpack "
+       "it yourself and put the files in the upload folder.", unaudited=True),
+    _c("MA-ARC-005", "archive-nested", E,
+       "Dit archief zit {depth} lagen diep in de levering en is niet geopend.",
+       "This archive lies {depth} levels deep in the delivery and was not opened.",
+       "Wat: een archief in een archief in een archief. Waarom: één laag wordt geopend; "
+       "dieper nesten is bij een echte levering niet nodig en is een bekende truc om "
+       "controles te ontlopen. Oplossen: pak het binnenste archief uit en lever de bestanden "
+       "zelf.",
+       "What: an archive inside an archive inside an archive. Why: one level is opened; a "
+       "real delivery needs no deeper nesting, and it is a known trick to dodge checks. "
+       "Fix: unpack the inner archive and deliver its files themselves."),
+    _c("MA-ARC-006", "archive-duplicate", E,
+       "Het archief bevat een tweede bestand met deze naam; het is niet uitgepakt.",
+       "The archive holds a second file of this name; it was not unpacked.",
+       "Wat: twee ingangen in het archief hebben dezelfde naam (hoofdletters tellen niet). "
+       "Waarom: bij uitpakken overschrijft de tweede de eerste, dus wat gecontroleerd wordt is "
+       "niet wat een ander uitpakt. Oplossen: vraag de afzender om een archief met unieke namen.",
+       "What: two entries in the archive have the same name (ignoring case). Why: unpacking "
+       "lets the second overwrite the first, so what is checked is not what someone else "
+       "unpacks. Fix: ask the sender for an archive with unique names."),
     # --- LIC: rights --------------------------------------------------------------
     _c("MA-LIC-001", "rights-unknown", E,
        "Geen informatie over auteursrecht of licentie gevonden.",
@@ -520,8 +586,8 @@ _TABLE: tuple[Code, ...] = (
        "naamsvermelding is zo niet mogelijk.",
        "{licence} requires attribution, but no author or credit is known: attribution is "
        "impossible as it stands.",
-       "Wat: de licentie eist dat u de maker noemt, maar de metadata noemt geen maker, "
-       "naamsvermelding (credit) of rechthebbende. Waarom: zonder naam schendt u de licentie "
+       "Wat: de licentie eist dat je de maker noemt, maar de metadata noemt geen maker, "
+       "naamsvermelding (credit) of rechthebbende. Waarom: zonder naam schend je de licentie "
        "bij plaatsing. Oplossen: zoek de maker op bij de bron en leg die vast (XMP dc:creator "
        "of een .license-sidecar met SPDX-FileCopyrightText), of gebruik ander materiaal.",
        "What: the licence requires you to name the author, but the metadata names no "
@@ -705,6 +771,12 @@ _REASONS: tuple[Reason, ...] = (
            "de Ogg-stroom houdt op zonder slotpagina (het bestand is onvolledig)"),
     Reason("mediainfo-truncated", "MediaInfo: truncated", "MediaInfo: afgebroken"),
     Reason("no-track", "no audio or video track found", "geen audio- of videospoor gevonden"),
+    Reason("archive-members", "it holds more than {limit} files",
+           "het bevat meer dan {limit} bestanden"),
+    Reason("archive-size", "its files would take more than {limit}",
+           "de bestanden erin zouden meer dan {limit} innemen"),
+    Reason("archive-ratio", "it unpacks to more than {ratio} times its own size",
+           "uitgepakt is het meer dan {ratio} keer zo groot als zelf"),
 )
 REASONS: Mapping[str, Reason] = {r.code: r for r in _REASONS}
 
@@ -717,6 +789,7 @@ _VALUES: Mapping[str, Mapping[str, str]] = {
     "character device": {"nl": "apparaat"}, "block device": {"nl": "apparaat"},
     "directory": {"nl": "map"}, "folder": {"nl": "map"}, "symlink": {"nl": "snelkoppeling"},
     "special file": {"nl": "speciaal bestand"},
+    "hard link": {"nl": "harde link"}, "special entry": {"nl": "speciale ingang"},
 }
 
 

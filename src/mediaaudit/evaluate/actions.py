@@ -36,6 +36,7 @@ class ActionId(StrEnum):
     NON_COMMERCIAL = "non_commercial"
     NO_DERIVATIVES = "no_derivatives"
     ADD_CAPTIONS = "add_captions"
+    UPLOAD_CAPTIONS = "upload_captions"
     CHECK_PEOPLE = "check_people"
     RESIZE = "resize"
     CHECK = "check"
@@ -89,6 +90,9 @@ TEXTS: Mapping[ActionId, tuple[str, str]] = {
                             "ondertitels van het platform)",
                             "Add captions when posting (upload an .srt/.vtt file or use the "
                             "platform's captions)"),
+    ActionId.UPLOAD_CAPTIONS: ("Upload dit bestand bij het bericht: {file} (ondertiteling, "
+                               "{language})",
+                               "Upload this file with the post: {file} (captions, {language})"),
     ActionId.CHECK_PEOPLE: ("Controleer dat de herkenbare personen toestemming gaven",
                             "Check that the recognisable people gave their consent"),
     ActionId.RESIZE: ("Verklein het beeld tot hooguit 4096 pixels aan de lange zijde voor het "
@@ -98,6 +102,18 @@ TEXTS: Mapping[ActionId, tuple[str, str]] = {
     ActionId.CHECK: ("Controleer voor het plaatsen: {message}",
                      "Check before posting: {message}"),
 }
+
+
+# A caption file whose name and header do not say its language (an SRT has no header).
+UNKNOWN_LANGUAGE = ("taal onbekend", "language unknown")
+# Actions that may be asked for more than once (one per finding, one per caption file).
+_REPEATABLE = frozenset({ActionId.CHECK, ActionId.UPLOAD_CAPTIONS})
+
+
+def language_name(code: Any, lang: str) -> str:
+    """A caption file's language as shown to people: its code ('nl', 'pt-br') or, when
+    nothing says which language it is, 'taal onbekend' / 'language unknown'."""
+    return str(code) if code else UNKNOWN_LANGUAGE[_lang_i(lang)]
 
 
 class _Safe(dict[str, Any]):
@@ -134,6 +150,8 @@ def lead(code: str, params: Mapping[str, Any], lang: str) -> str:
     except ValueError:
         return code
     shown = dict(params)
+    if code == ActionId.UPLOAD_CAPTIONS:
+        shown["language"] = language_name(params.get("language"), lang)
     if code == ActionId.CHECK and params.get("finding") in codes.CODES:
         shown["message"] = codes.render(str(params["finding"]), params.get("params") or {}, lang)
     return template.format_map(_Safe(shown))
@@ -155,7 +173,7 @@ def actions(outcome: Outcome, findings: Sequence[Finding], rights: RightsVerdict
     seen: set[str] = set()
 
     def add(code: ActionId, params: Mapping[str, Any], finding: str | None) -> None:
-        if code is not ActionId.CHECK and code in seen:
+        if code not in _REPEATABLE and code in seen:
             return
         seen.add(code)
         out.append(Action(code.value, dict(params), finding))
@@ -170,6 +188,10 @@ def actions(outcome: Outcome, findings: Sequence[Finding], rights: RightsVerdict
         add(ActionId.PASTE_ALT_TEXT, {"texts": alts}, None)
     elif _ALT_TEXT in by_code and by_code[_ALT_TEXT].severity is not Severity.INFO:
         add(ActionId.WRITE_ALT_TEXT, {}, _ALT_TEXT)
+    for cap in (accessibility or {}).get("captions") or []:
+        if cap.get("source") == "sidecar" and cap.get("file"):  # an embedded track travels
+            add(ActionId.UPLOAD_CAPTIONS,  # with the video; a caption file does not
+                {"file": str(cap["file"]), "language": cap.get("language")}, None)
     if (provenance or {}).get("ai_generated"):
         add(ActionId.AI_LABEL, {}, CodeId.AI_GENERATED if CodeId.AI_GENERATED in by_code
             else None)

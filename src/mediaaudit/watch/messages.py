@@ -9,6 +9,7 @@ as an action is decided once, in ``evaluate.actions``; the log shows the manifes
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,9 +29,17 @@ def actions(entry: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 TEXT: dict[str, dict[str, str]] = {
     "actions": {"nl": "(met acties: {items})", "en": "(with actions: {items})"},
     "start": {"nl": "bewaakt {drop}: {mode}; profiel {profile}; beleid {policy}{where}; "
-                    "{jobs} werkproces(sen)",
+                    "{workers}",
               "en": "watching {drop}: {mode}; profile {profile}; policy {policy}{where}; "
-                    "{jobs} worker(s)"},
+                    "{workers}"},
+    "worker": {"nl": "{n} werkproces", "en": "{n} worker"},
+    "workers": {"nl": "{n} werkprocessen", "en": "{n} workers"},
+    "mode_once": {"nl": "eenmalig", "en": "once"},
+    "mode_poll": {"nl": "kijkt elke {every} s", "en": "poll every {every} s"},
+    "mode_inotify": {"nl": "inotify", "en": "inotify"},
+    "mode_close_write": {"nl": "inotify (bij sluiten)", "en": "inotify (close-write)"},
+    "symlink": {"nl": "symbolische koppeling (niet gevolgd)",
+                "en": "symlink (not followed)"},
     "routes": {"nl": "; goedgekeurd → {approved}; afgekeurd → {rejected}",
                "en": "; approved → {approved}; rejected → {rejected}"},
     "in_place": {"nl": "; bestanden blijven staan", "en": "; files stay in place"},
@@ -65,11 +74,48 @@ TEXT: dict[str, dict[str, str]] = {
                    "onder de nieuwe naam gecontroleerd",
              "en": "renamed or removed before it was routed; a renamed file is audited "
                    "under its new name"},
+    # A file judged damaged may be an upload that paused (see ``service.Watcher._hold``).
+    "held": {"nl": "beschadigd of afgebroken; misschien is de upload nog bezig: het bestand "
+                   "blijft tot {seconds} s in de uploadmap staan en wordt opnieuw "
+                   "gecontroleerd als het verandert",
+             "en": "damaged or cut off; the upload may still be in progress: the file stays "
+                   "in the drop folder for up to {seconds} s and is judged again if it "
+                   "changes"},
+    "incomplete": {"nl": "De upload was misschien niet compleet: upload het hele bestand "
+                         "opnieuw.",
+                   "en": "The upload may not have been complete: upload the whole file "
+                         "again."},
+    "again": {"nl": "veranderd nadat het gecontroleerd was{sizes}; wordt opnieuw "
+                    "gecontroleerd zodra het compleet is",
+              "en": "changed after it was judged{sizes}; judged again once it is complete"},
+    "sizes": {"nl": " ({old} → {new} bytes)", "en": " ({old} → {new} bytes)"},
+    "superseded": {"nl": "vervangt de eerdere versie in {where}: het nieuwe bestand begint met "
+                         "al haar bytes, dus die is verwijderd (geen dubbel bestand)",
+                   "en": "replaces its earlier version at {where}: the new file begins with "
+                         "all of its bytes, so that one was removed (no duplicate)"},
+    "kept": {"nl": "een eerdere versie met deze naam staat in {where} en blijft staan (andere "
+                   "inhoud){cut}",
+             "en": "an earlier version under this name is at {where} and stays there "
+                   "(different content){cut}"},
+    "kept_cut": {"nl": "; die was afgebroken: is de upload daarna voortgezet, dan worden de "
+                       "delen niet samengevoegd; upload het hele bestand opnieuw",
+                 "en": "; that one was cut off: if the upload was continued afterwards, the "
+                       "parts are not joined; upload the whole file again"},
 }
 # The word in front of a text line (upper-cased by the log), by language; JSON keeps the
-# English keyword, which tools read.
-TAGS: dict[str, dict[str, str]] = {"nl": {"reload": "herladen", "paused": "pauze",
-                                          "resumed": "hervat", "gone": "weg"}}
+# English keyword, which tools read.  An outcome is a word people read, so a Dutch log
+# says GOEDGEKEURD where an English one says PASS.
+TAGS: dict[str, dict[str, str]] = {
+    "nl": {"reload": "herladen", "paused": "pauze", "resumed": "hervat", "gone": "weg",
+           "pass": "goedgekeurd", "fail": "afgekeurd", "error": "fout", "start": "gestart",
+           "stop": "gestopt", "skipped": "overgeslagen", "warning": "waarschuwing",
+           "held": "wacht", "again": "opnieuw", "superseded": "vervangt", "kept": "eerder"},
+}
+_MODES = {"once": "mode_once", "inotify": "mode_inotify",
+          "inotify (close-write)": "mode_close_write"}
+# The width of the word in front of a line: the outcomes of the language line up.
+_WIDTH = {lang: max(len(tags[k]) for k in ("pass", "fail", "error", "start", "stop"))
+          for lang, tags in TAGS.items()}
 
 
 @dataclass(frozen=True)
@@ -100,7 +146,19 @@ class Log:
         if self.json:
             return json_line({"time": now_utc(), "outcome": outcome, "path": rel,
                               "detail": detail, **extra}, separators=(", ", ": "))
-        return f"{now_utc()} {outcome.upper():<6} {one_line(rel)}  {one_line(detail)}".rstrip()
+        word = self.tag(outcome).upper()
+        width = _WIDTH.get(self.lang, 6)
+        return f"{now_utc()} {word:<{width}} {one_line(rel)}  {one_line(detail)}".rstrip()
+
+    def mode_text(self, mode: str) -> str:
+        """How the watch notices files, in words.  ``mode`` is the JSON log's field (tools
+        read it, so it keeps its English value): ``once``, ``poll every 2 s``, ``inotify``
+        or ``inotify (close-write)``; another value is shown as it is."""
+        poll = re.fullmatch(r"poll every (\S+) s", mode)
+        if poll:
+            return self._t("mode_poll", every=poll.group(1))
+        key = _MODES.get(mode)
+        return self._t(key) if key else mode
 
     def result(self, entry: Mapping[str, Any], rel: str, moved_to: str | None) -> str:
         """The line for one audited file: outcome, where it went, why or what to do (a
@@ -112,7 +170,7 @@ class Log:
         parts: list[str] = []
         if todo:
             parts.append(self._t("actions", items="; ".join(
-                f"{a.get('code')}: {a.get('text')}" for a in todo)))
+                str(a.get("text") or a.get("code")) for a in todo)))
         if moved_to:
             parts.append(f"→ {one_line(moved_to)}")
         made_from = (entry.get("derived_from") or {}).get("path")
@@ -129,8 +187,9 @@ class Log:
         where = (self._t("routes", approved=approved, rejected=rejected)
                  if approved and rejected else self._t("in_place"))
         return self.line("start", drop,
-                         self._t("start", drop=drop, mode=mode, profile=profile,
-                                 policy=policy or self._t("defaults"), where=where, jobs=jobs),
+                         self._t("start", drop=drop, mode=self.mode_text(mode), profile=profile,
+                                 policy=policy or self._t("defaults"), where=where,
+                                 workers=self._t("worker" if jobs == 1 else "workers", n=jobs)),
                          mode=mode, profile=profile, policy=policy)
 
     def stop(self, drop: str, counts: Mapping[str, int]) -> str:

@@ -205,7 +205,7 @@ class Watcher:
             return
         self.state.skip(rel, path, size, mtime, SYMLINK)
         self.counts["skipped"] += 1
-        self.emit(self.log.line("skipped", rel, SYMLINK))
+        self.emit(self.log.line("skipped", rel, self._t("symlink")))
 
     # --- one round of audits -----------------------------------------------------------
     def _audit(self, ready: list[str]) -> None:

@@ -119,10 +119,26 @@ _IMAGE = {"png": "PNG", "jpeg": "JPEG", "gif": "GIF", "webp": "WebP", "svg+xml":
           "jp2": "JPEG 2000"}
 _WORDS = {"nl": {"video": "video", "image": "afbeelding", "vector": "vectorafbeelding",
                  "audio": "audio", "frames": "{n} beelden", "file": "bestand",
-                 "empty": "leeg bestand"},
+                 "empty": "leeg bestand", "embedded": "ingebouwd spoor"},
           "en": {"video": "video", "image": "image", "vector": "vector image",
                  "audio": "audio", "frames": "{n} frames", "file": "file",
-                 "empty": "empty file"}}
+                 "empty": "empty file", "embedded": "embedded track"}}
+
+
+def captions(f: Mapping[str, Any], lang: str) -> list[str]:
+    """Each caption of a video as people read it: a caption file by its name with its
+    language ('clip.nl.srt (nl)', 'clip.vtt (taal onbekend)'), a track inside the video
+    by its format ('ingebouwd spoor SRT (en)').  The name is what the poster uploads."""
+    w = _WORDS.get(lang, _WORDS["en"])
+    out = []
+    for c in (f.get("accessibility") or {}).get("captions") or []:
+        language = _actions.language_name(c.get("language"), lang)
+        if c.get("source") == "sidecar" and c.get("file"):
+            out.append(f"{c['file']} ({language})")
+        else:
+            fmt = f" {c['format']}" if c.get("format") else ""
+            out.append(f"{w['embedded']}{fmt} ({language})")
+    return out
 
 
 def _duration(ms: int) -> str:

@@ -3,12 +3,18 @@
 Columns are only ever added at the end: ``state`` (pass, pass_actions, fail, error),
 ``action_codes`` and ``actions`` (the manifest's actions, the text to paste included).
 
+One language per file, as the spreadsheet of that language expects it: an English CSV
+has English headers and values, ``,`` between cells and ``.`` in a decimal number; a
+Dutch one has Dutch headers and values (``uitslag``: ``afgekeurd``), ``;`` between cells
+and a decimal comma, because Excel and LibreOffice in a Dutch locale split a
+double-clicked CSV on ``;`` and read ``1,5`` as one and a half.  Codes (``MA-FMT-001``,
+``action_codes``), PUIDs, MIME types and checksums are the same in both.
+
 Streamed: each row is written as its entry arrives, so a scan needs no list of files.
 
 File names and metadata are untrusted input, so every cell is made safe for every
-separator a spreadsheet may split this file on.  The file's own separator is ``,``, but
-Excel and LibreOffice in a Dutch locale split a double-clicked CSV on ``;``, and some
-import dialogs ignore quotes.  The rule, for each cell:
+separator a spreadsheet may split this file on (``,`` or ``;``, whatever the file's own
+separator), and some import dialogs ignore quotes.  The rule, for each cell:
 
 1. ``common.one_line``: line breaks (CR, LF, U+2028, U+2029, U+0085 …) and TAB become a
    space, other control characters a visible ``\\xNN``: one cell is one line.
@@ -18,7 +24,8 @@ import dialogs ignore quotes.  The rule, for each cell:
    ``=HYPERLINK(…)`` becomes ``'=HYPERLINK(…)`` and ``foto;=HYPERLINK(…)`` becomes
    ``foto;'=HYPERLINK(…)``, text under any split.
 3. Every cell is quoted (``QUOTE_ALL``), so a reader that honours quotes never splits a
-   value at a separator inside it.  The header is the fixed column names, unquoted.
+   value at a separator inside it.  The header is the fixed column names of the
+   language, unquoted.
 """
 
 from __future__ import annotations
@@ -29,13 +36,26 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
-from mediaaudit.writers.common import one_line, state_of
+from mediaaudit.writers.common import captions, one_line, state_of
 from mediaaudit.writers.labels import label
 
 COLUMNS = ("path", "outcome", "nvf_status", "nvf_row", "puid", "format_name", "mime",
            "rights_status", "licence", "holder", "attribution", "alt_text", "captions",
            "ai_generated", "finding_codes", "findings", "size", "sha256",
            "state", "action_codes", "actions")
+# The header row by language, in the order of COLUMNS (which names the cells in code).
+HEADERS: dict[str, tuple[str, ...]] = {
+    "en": COLUMNS,
+    "nl": ("pad", "uitslag", "nvf_status", "nvf_rij", "puid", "formaatnaam", "mime",
+           "rechtenstatus", "licentie", "rechthebbende", "naamsvermelding", "alt_tekst",
+           "ondertiteling", "ai_gegenereerd", "bevindingscodes", "bevindingen", "grootte",
+           "sha256", "status", "actiecodes", "acties"),
+}
+# The separator between cells and the decimal sign, as that language's spreadsheets read
+# a CSV they open with a double click.
+SEPARATOR = {"en": ",", "nl": ";"}
+DECIMAL = {"en": ".", "nl": ","}
+_YES_NO = {"en": ("yes", "no"), "nl": ("ja", "nee")}
 
 
 # Where a spreadsheet may begin a cell (the value's start, after a ',' or ';' in it)
@@ -48,35 +68,59 @@ def _safe(v: Any) -> str:
     return _FORMULA.sub(lambda m: m.group(1) + "'", one_line(v))
 
 
+def _lang(lang: str) -> str:
+    """The CSV's language: English for one it does not know (a crafted manifest's)."""
+    return lang if lang in HEADERS else "en"
+
+
+def number(v: float, lang: str) -> str:
+    """A decimal number with the language's decimal sign ('1,5' in Dutch), no thousands
+    separator (a spreadsheet would read '1.234' as a decimal in one language)."""
+    return repr(float(v)).replace(".", DECIMAL[_lang(lang)])
+
+
+def _word(v: Any, lang: str, prefix: str = "") -> Any:
+    """A value that is a word of the format (``fail``, ``preferred``) in the CSV's language;
+    English keeps the word as it is, which tools already read."""
+    if v is None or _lang(lang) == "en":
+        return v
+    return label(lang, prefix + str(v))
+
+
 def _severity(sev: Any, lang: str) -> str:
     """The severity word in the report's language (the findings cell is for people)."""
     return label(lang, "error_sev" if sev == "error" else str(sev))
 
 
 def row(f: Mapping[str, Any], lang: str = "en") -> list[str]:
+    lang = _lang(lang)
     fmt, nvf, rights = f.get("format") or {}, f.get("nvf") or {}, f.get("rights") or {}
     acc, prov = f.get("accessibility") or {}, f.get("provenance") or {}
     findings = f.get("findings") or []
+    yes, no = _YES_NO[lang]
     values = {
-        "path": f.get("path"), "outcome": f.get("outcome"),
-        "nvf_status": nvf.get("status"), "nvf_row": nvf.get("row"),
+        "path": f.get("path"), "outcome": _word(f.get("outcome"), lang),
+        "nvf_status": _word(nvf.get("status"), lang), "nvf_row": nvf.get("row"),
         "puid": fmt.get("puid"), "format_name": fmt.get("name"), "mime": fmt.get("mime"),
-        "rights_status": rights.get("status"), "licence": rights.get("licence"),
+        "rights_status": _word(rights.get("status"), lang), "licence": rights.get("licence"),
         "holder": rights.get("holder"), "attribution": rights.get("attribution"),
-        "alt_text": " | ".join(f"[{a['lang']}] {a.get('text', '')}" if a.get("lang")
-                               else a.get("text", "") for a in acc.get("alt_text", [])),
-        "captions": " ".join(c.get("language") or "und" for c in acc.get("captions", [])),
-        "ai_generated": {True: "yes", False: "no"}.get(bool(prov["ai_generated"]))
-        if "ai_generated" in prov else None,
+        # a text in the default language (x-default) or in none is shown as it is
+        "alt_text": " | ".join(
+            f"[{a['lang']}] {a.get('text', '')}" if a.get("lang") not in (None, "x-default")
+            else a.get("text", "") for a in acc.get("alt_text", [])),
+        "captions": " | ".join(captions(f, lang)),
+        "ai_generated": (yes if prov["ai_generated"] else no) if "ai_generated" in prov
+        else None,
         "finding_codes": " ".join(x.get("code", "") for x in findings),
         "findings": " | ".join(f"{x.get('code')} ({_severity(x.get('severity'), lang)}): "
                                f"{x.get('message')}" for x in findings),
         "size": f.get("size"), "sha256": f.get("sha256"),
-        "state": state_of(f),
+        "state": _word(state_of(f), lang, "state_"),
         "action_codes": " ".join(str(a.get("code", "")) for a in f.get("actions") or []),
         "actions": " | ".join(str(a.get("text", "")) for a in f.get("actions") or []),
     }
-    return [_safe(values[c]) for c in COLUMNS]
+    return [_safe(number(v, lang) if isinstance(v, float) else v) for v in
+            (values[c] for c in COLUMNS)]
 
 
 def write_csv(m: Mapping[str, Any], out: TextIO, base: str = ".") -> None:
@@ -85,22 +129,28 @@ def write_csv(m: Mapping[str, Any], out: TextIO, base: str = ".") -> None:
 
 
 def write_rows(files: Iterable[Mapping[str, Any]], out: TextIO, lang: str = "en") -> None:
-    out.write("\ufeff" + ",".join(COLUMNS) + "\r\n")
-    w = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    lang = _lang(lang)
+    sep = SEPARATOR[lang]
+    out.write("\ufeff" + sep.join(HEADERS[lang]) + "\r\n")
+    w = csv.writer(out, delimiter=sep, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     for f in files:
         w.writerow(row(f, lang))
 
 
-def render_csv(files: Iterable[Mapping[str, Any]]) -> str:
+def render_csv(files: Iterable[Mapping[str, Any]], lang: str = "en") -> str:
     """The whole CSV as one string (small manifests, tests)."""
     buf = io.StringIO()
-    write_rows(files, buf)
+    write_rows(files, buf, lang)
     return buf.getvalue()
 
 
 def is_own(head: bytes, tail: bytes) -> bool:
-    """Is this a CSV this writer wrote: its header row (first columns and ``sha256``)?"""
+    """Is this a CSV this writer wrote: its header row in one of the languages (first
+    columns and ``sha256``)?"""
     del tail
     first = head.decode("utf-8", "replace").partition("\n")[0].rstrip("\r")
-    cells = next(csv.reader([first]), [])
-    return cells[:3] == list(COLUMNS[:3]) and "sha256" in cells
+    for lang, header in HEADERS.items():
+        cells = next(csv.reader([first], delimiter=SEPARATOR[lang]), [])
+        if cells[:3] == list(header[:3]) and "sha256" in cells:
+            return True
+    return False

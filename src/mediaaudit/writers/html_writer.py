@@ -33,6 +33,7 @@ from typing import Any, TextIO
 from mediaaudit import __version__
 from mediaaudit.evaluate import actions as _actions
 from mediaaudit.writers.common import (
+    captions,
     describe,
     failing_first,
     fix_hint,
@@ -42,7 +43,7 @@ from mediaaudit.writers.common import (
     summary_of,
 )
 from mediaaudit.writers.json_writer import write_json
-from mediaaudit.writers.labels import LABELS, banner, batch_verdict, label
+from mediaaudit.writers.labels import LABELS, banner, batch_verdict, label, verdict_text
 
 CSS = """
 @page { size: A4; margin: 10mm 10mm 11mm; }
@@ -242,11 +243,11 @@ def _rights(f: Mapping[str, Any], lang: str, state: str) -> str:
 def _card(f: Mapping[str, Any], lang: str, thumb: str | None) -> str:
     L = functools.partial(label, lang)
     state = state_of(f)
-    fmt, acc = f.get("format") or {}, f.get("accessibility") or {}
+    fmt = f.get("format") or {}
     preview = (f'<img class="thumb" alt="" src="{_e(thumb)}">' if thumb
                else f'<div class="none">{_e(L("no_preview"))}</div>')
     what = [_e(describe(f, lang)), _e(human_size(f.get("size")))]
-    caps = [c.get("language") or "?" for c in acc.get("captions") or []]
+    caps = captions(f, lang)  # each caption file by name, with its language
     if caps:
         what.append(f"{_e(L('captions'))}: {_e(', '.join(caps))}")
     arch = " · ".join(_e(v) for v in (fmt.get("puid"), fmt.get("mime")) if v)
@@ -368,7 +369,7 @@ def _head(m: Mapping[str, Any], lang: str, files: Sequence[Mapping[str, Any]]) -
 <style>{CSS}</style></head>
 <body>
 <h1>{_e(L('title'))}</h1>
-<div class="verdict v-{verdict}" id="verdict"><strong>{_e(L('verdict_' + verdict))}</strong>
+<div class="verdict v-{verdict}" id="verdict"><strong>{_e(verdict_text(lang, s))}</strong>
 <span class="words" id="banner">{_e(words)}</span></div>
 <div class="counts">{counts}</div>
 <dl class="meta">

@@ -1,4 +1,5 @@
-"""Words used by the human renderings (HTML, Markdown, CSV headers stay English)."""
+"""Words used by the human renderings (HTML, PDF, Markdown, CSV values), one table per
+language; a count is said in the singular for one (``verdict_text``, ``banner``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ LABELS: dict[str, dict[str, str]] = {
         "verdict_error":
             "NIET VOLLEDIG GECONTROLEERD — sommige bestanden konden niet gelezen worden",
         "verdict_empty": "GEEN BESTANDEN gevonden",
+        "verdict_pass_one": "GOEDGEKEURD — het bestand mag geplaatst worden",
+        "verdict_fail_one": "AFGEKEURD — het bestand mag niet geplaatst worden",
+        "verdict_error_one": "NIET GECONTROLEERD — het bestand kon niet gelezen worden",
         "files": "Bestanden", "pass": "goedgekeurd", "fail": "afgekeurd", "error": "fout",
         "profile": "Norm", "date": "Datum", "tool": "Gecontroleerd met", "roots": "Map",
         "file": "Bestand", "outcome": "Uitslag", "format": "Formaat", "nvf": "NVF-status",
@@ -34,6 +38,9 @@ LABELS: dict[str, dict[str, str]] = {
         "verdict_fail": "REJECTED — not every file may be posted",
         "verdict_error": "NOT FULLY AUDITED — some files could not be read",
         "verdict_empty": "NO FILES found",
+        "verdict_pass_one": "APPROVED — the file may be posted",
+        "verdict_fail_one": "REJECTED — the file may not be posted",
+        "verdict_error_one": "NOT AUDITED — the file could not be read",
         "files": "Files", "pass": "passed", "fail": "failed", "error": "error",
         "profile": "Norm", "date": "Date", "tool": "Checked with", "roots": "Folder",
         "file": "File", "outcome": "Outcome", "format": "Format", "nvf": "NVF status",
@@ -65,6 +72,15 @@ def batch_verdict(summary: Mapping[str, int]) -> str:
     if summary.get("fail"):
         return "fail"
     return "pass"
+
+
+def verdict_text(lang: str, summary: Mapping[str, int]) -> str:
+    """The batch's verdict in words, in the singular for a report of one file ("niet alle
+    bestanden mogen" said of one file read as if others were missing)."""
+    key = "verdict_" + batch_verdict(summary)
+    if summary.get("files") == 1 and key + "_one" in LABELS.get(lang, LABELS["en"]):
+        key += "_one"
+    return label(lang, key)
 
 
 # The four states, the banner in words, the cards, the sign-off and the archivist's footer.

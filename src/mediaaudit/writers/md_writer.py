@@ -28,7 +28,7 @@ from mediaaudit.writers.common import (
     states_of,
     summary_of,
 )
-from mediaaudit.writers.labels import LABELS, banner, batch_verdict, label
+from mediaaudit.writers.labels import LABELS, banner, label, verdict_text
 
 _ICON = {"pass": "✅", "pass_actions": "☑️", "fail": "❌", "error": "⚠️"}
 _STATES = ("pass", "pass_actions", "fail", "error")
@@ -71,12 +71,12 @@ def _lines(m: Mapping[str, Any]) -> Iterator[str]:
     yield from (
         f"## {L('title')}",
         "",
-        f"**{L('verdict_' + batch_verdict(s))}**",
+        f"**{verdict_text(lang, s)}**",
         "",
         *([_cell(banner(lang, states)), ""] if files else []),
         f"{L('files')}: {_cell(s.get('files', 0))} · " + " · ".join(
             f"{L('state_' + st)}: {states[st]}" for st in _STATES) + "  ",
-        f"{L('profile')}: {_cell(p.get('name', pid))} ({_cell(pid)}, version "
+        f"{L('profile')}: {_cell(p.get('name', pid))} ({_cell(pid)}, {L('version')} "
         f"{_cell(p.get('version', '?'))}) · {L('date')}: {_cell(m.get('created', '?'))} · "
         f"{L('tool')}: mediaaudit {_cell((m.get('tool') or {}).get('version', '?'))}",
         "",
