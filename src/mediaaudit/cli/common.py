@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import locale
 import os
 import sys
@@ -10,6 +11,7 @@ from typing import NoReturn
 import click
 
 from mediaaudit.exitcode import ERROR
+from mediaaudit.writers.atomic import OutputUnwritable
 
 TEXT = {
     "summary": {
@@ -32,11 +34,19 @@ TEXT = {
     "set_organisation": {
         "nl": "tip: {n} van de {files} bestanden zijn afgekeurd als 'beperkt' of 'onbekend' "
               "en er is geen organisatie ingesteld. Is het eigen materiaal? Zet de naam van "
-              "uw organisatie in mediaaudit.toml: [policy] organisation = [\"Gemeente "
+              "je organisatie in mediaaudit.toml: [policy] organisation = [\"Gemeente "
               "Voorbeeld\"]",
         "en": "hint: {n} of {files} files fail as 'restricted' or 'unknown' and no "
               "organisation is configured. Your own material? Put your organisation's name "
               "in mediaaudit.toml: [policy] organisation = [\"Gemeente Voorbeeld\"]",
+    },
+    "set_organisation_one": {
+        "nl": "tip: het bestand is afgekeurd als 'beperkt' of 'onbekend' en er is geen "
+              "organisatie ingesteld. Is het eigen materiaal? Zet de naam van je organisatie "
+              "in mediaaudit.toml: [policy] organisation = [\"Gemeente Voorbeeld\"]",
+        "en": "hint: the file fails as 'restricted' or 'unknown' and no organisation is "
+              "configured. Your own material? Put your organisation's name in "
+              "mediaaudit.toml: [policy] organisation = [\"Gemeente Voorbeeld\"]",
     },
     "verify_elsewhere": {
         "nl": "{n} van de {files} bestanden zijn niet te vinden vanuit {cwd}; de map is "
@@ -59,6 +69,38 @@ TEXT = {
                    "en": "--approved and --rejected go together"},
     "watch_fix_routes": {"nl": "--fix heeft --approved en --rejected nodig",
                          "en": "--fix needs --approved and --rejected"},
+    # --- a stored manifest that cannot be used -----------------------------------------
+    "manifest_unreadable": {"nl": "kan het manifest {path} niet lezen: {why}",
+                            "en": "cannot read manifest {path}: {why}"},
+    "manifest_not_json": {"nl": "{path} is geen JSON-manifest: {why}",
+                          "en": "{path} is not a JSON manifest: {why}"},
+    "manifest_not_ours": {"nl": "{path} is geen manifest van mediaaudit (geen schema_version "
+                                "of files)",
+                          "en": "{path} is not a mediaaudit manifest (no schema_version/files)"},
+    "manifest_schema": {"nl": "{path} heeft manifestschema {version}; deze mediaaudit leest "
+                              "1.x",
+                        "en": "{path} has manifest schema {version}; this mediaaudit reads "
+                              "1.x"},
+    "manifest_types": {"nl": "{path} is geen manifest dat mediaaudit kan gebruiken: {why}",
+                       "en": "{path} is not a manifest mediaaudit can use: {why}"},
+    # --- the frame of a message, outputs, and reasons the system gives ----------------
+    "error": {"nl": "mediaaudit: fout: {message}", "en": "mediaaudit: error: {message}"},
+    "warning": {"nl": "mediaaudit: waarschuwing: {message}",
+                "en": "mediaaudit: warning: {message}"},
+    "unwritable": {"nl": "kan {path} niet schrijven: {reason}",
+                   "en": "cannot write {path}: {reason}"},
+    "several_formats": {"nl": "meerdere --format-waarden hebben -o BESTAND nodig (als "
+                              "basisnaam)",
+                        "en": "several --format values need -o FILE (used as the base name)"},
+    "not_for_terminal": {"nl": "{kind} is niet voor een terminal: gebruik -o BESTAND{suffix} "
+                               "of stuur de uitvoer door naar een bestand",
+                         "en": "{kind} is not for a terminal: use -o FILE{suffix} or "
+                               "redirect the output"},
+    "which_format": {"nl": "kan het formaat niet afleiden uit '{output}': gebruik {suffixes}, "
+                           "of geef --format op",
+                     "en": "cannot tell the format from '{output}': use {suffixes}, or "
+                           "--format"},
+    "or": {"nl": "of", "en": "or"},
     "fix_out_overlap": {
         "nl": "--out {out} overlapt met de bron {path} (dezelfde map, erin of eromheen); "
               "kies een map buiten de bronnen",
@@ -66,6 +108,38 @@ TEXT = {
               "around it); choose a folder outside the sources",
     },
 }
+
+# What the system says about a file it cannot use, in Dutch (its own text is English).
+OS_REASONS = {
+    errno.ENOENT: "de map of het bestand bestaat niet",
+    errno.EACCES: "geen toegang (rechten)",
+    errno.EPERM: "niet toegestaan",
+    errno.EISDIR: "dat is een map",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+    errno.ENOSPC: "de schijf is vol",
+    errno.EROFS: "alleen-lezen bestandssysteem",
+    errno.EDQUOT: "het quotum is op",
+    errno.EEXIST: "bestaat al",
+    errno.ENAMETOOLONG: "de naam is te lang",
+    errno.EIO: "lees- of schrijffout van het apparaat",
+}
+
+
+NOT_REGULAR = "not a regular file"
+
+
+def os_reason(reason: str, lang: str) -> str:
+    """A reason the system gave (``strerror``) in the run's language: the usual ones in
+    Dutch; any other quoted as the system's technical text (“…”)."""
+    if lang != "nl":
+        return reason
+    for num, words in OS_REASONS.items():
+        if reason == os.strerror(num):
+            return words
+    if reason.startswith(NOT_REGULAR):  # digest.NotRegular: '… (fifo)' keeps its kind
+        return "geen gewoon bestand" + reason[len(NOT_REGULAR):]
+    return f"“{reason}”"
+
 
 # Words for a finding's severity, as the reports use them.
 SEVERITY = {
@@ -90,7 +164,10 @@ def default_lang() -> str:
 
 def text(key: str, lang: str, **params: object) -> str:
     """One CLI text in ``lang``; English for a language it does not have (a crafted
-    manifest's ``lang`` is "x")."""
+    manifest's ``lang`` is "x").  With ``n`` equal to one, the key's ``_one`` form when it
+    has one (the singular: "het bestand is afgekeurd", never "1 van de 1 bestanden zijn")."""
+    if params.get("n") == 1 and key + "_one" in TEXT:
+        key += "_one"
     texts = TEXT[key]
     return texts.get(lang, texts["en"]).format(**params)
 
@@ -102,10 +179,54 @@ def summary_line(summary: dict[str, int], lang: str) -> str:
     return text("summary", lang, noun=noun, **summary)
 
 
-def fail(message: str, code: int = ERROR) -> NoReturn:
+_LANG_KEY = "mediaaudit.lang"
+
+
+def remember_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Keep the run's language where ``fail`` and ``warn`` find it, so a message said
+    deep inside a command is in the language the user asked for."""
+    ctx.meta[_LANG_KEY] = value or default_lang()
+    return value
+
+
+def set_run_lang(lang: str) -> None:
+    """The run's language once a command knows it better than its --lang (``report``
+    speaks the language of the manifest it renders)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and lang in ("nl", "en"):
+        ctx.meta[_LANG_KEY] = lang
+
+
+def run_lang() -> str:
+    """The run's language: its --lang, else the locale's."""
+    ctx = click.get_current_context(silent=True)
+    lang = ctx.meta.get(_LANG_KEY) if ctx is not None else None
+    return str(lang) if lang else default_lang()
+
+
+def said(message: object, lang: str) -> str:
+    """A message in ``lang``: a text already said, or an exception whose words live in
+    this table (an output that cannot be written, a bad -o/--format pair)."""
+    if isinstance(message, OutputUnwritable):
+        return text("unwritable", lang, path=message.path,
+                    reason=os_reason(message.reason, lang))
+    words = getattr(message, "words", None)
+    if callable(words):
+        return str(words(lang))
+    return str(message)
+
+
+def fail(message: object, code: int = ERROR) -> NoReturn:
     """One clear line on stderr and the exit code; never a traceback for a user mistake."""
-    click.echo(f"mediaaudit: error: {message}", err=True)
+    lang = run_lang()
+    click.echo(text("error", lang, message=said(message, lang)), err=True)
     sys.exit(code)
+
+
+def warn(message: object) -> None:
+    """One warning line on stderr in the run's language; the command goes on."""
+    lang = run_lang()
+    click.echo(text("warning", lang, message=said(message, lang)), err=True)
 
 
 PROFILE_OPTION = click.option(
@@ -115,6 +236,8 @@ LANG_OPTION = click.option(
     "--lang",
     type=click.Choice(["nl", "en"]),
     default=None,
+    is_eager=True,  # known before any other option can fail
+    callback=remember_lang,
     help="Language of messages (default: nl if the locale is Dutch, else en).",
 )
 

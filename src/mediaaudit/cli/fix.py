@@ -157,7 +157,7 @@ def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool
         else:
             target = provenance.write_record(out_dir, started, doc)
     except OutputUnwritable as exc:
-        fail(str(exc))
+        fail(exc)
     s = doc["summary"]
     if not quiet:
         click.echo(summary_line(s, target, lang), err=True)

@@ -16,10 +16,10 @@ import functools
 import json
 from collections.abc import Mapping
 from importlib import resources
-from typing import Any
+from typing import Any, NoReturn
 
-from mediaaudit.cli.common import fail
-from mediaaudit.digest import NotRegular, open_regular
+from mediaaudit.cli.common import fail, os_reason, run_lang, text
+from mediaaudit.digest import open_regular
 
 _STRINGS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
 _SCALAR: dict[str, Any] = {"type": ["string", "number", "boolean", "null"]}
@@ -121,19 +121,26 @@ def load_manifest(path: str) -> dict[str, Any]:
     try:  # a regular file only: a FIFO given as the manifest would block json.load forever
         with open(open_regular(path, follow=True), encoding="utf-8") as fh:
             m = json.load(fh)
-    except NotRegular as exc:
-        fail(f"cannot read manifest: {exc}")
-    except OSError as exc:
-        fail(f"cannot read manifest {path}: {exc.strerror}")
+    except OSError as exc:  # NotRegular too: a FIFO, a device, a folder
+        _refuse("manifest_unreadable", path=path, why=exc.strerror or str(exc))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        fail(f"{path} is not a JSON manifest: {exc}")
+        _refuse("manifest_not_json", path=path, why=str(exc))
     except (RecursionError, ValueError) as exc:  # JSON nested too deep, a 5,000-digit number
-        fail(f"{path} is not a JSON manifest: {str(exc)[:120]}")
+        _refuse("manifest_not_json", path=path, why=str(exc)[:120])
     if not isinstance(m, dict) or "schema_version" not in m or not isinstance(m.get("files"), list):
-        fail(f"{path} is not a mediaaudit manifest (no schema_version/files)")
+        _refuse("manifest_not_ours", path=path)
     if str(m["schema_version"]).split(".")[0] != "1":
-        fail(f"{path} has manifest schema {m['schema_version']}; this mediaaudit reads 1.x")
+        _refuse("manifest_schema", path=path, version=m["schema_version"])
     problem = manifest_problem(m)
     if problem:
-        fail(f"{path} is not a manifest mediaaudit can use: {problem}")
+        _refuse("manifest_types", path=path, why=problem)
     return m
+
+
+def _refuse(key: str, **params: Any) -> NoReturn:
+    """One line in the run's language; a reason the system or a parser gave is quoted
+    as its technical text in Dutch (``os_reason``)."""
+    lang = run_lang()
+    if "why" in params:
+        params["why"] = os_reason(str(params["why"]), lang)
+    fail(text(key, lang, **params))

@@ -24,26 +24,39 @@ Target = tuple[Writer, str | None]
 
 
 class OutputError(ValueError):
-    """A bad -o/--format combination; the message is for the user."""
+    """A bad -o/--format combination: a key of the CLI's text table and its parameters,
+    said in the run's language by ``words`` (``str`` is the English, for logs and tests)."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key, self.params = key, params
+        super().__init__(self.words("en"))
+
+    def words(self, lang: str) -> str:
+        from mediaaudit.cli.common import text  # the one table of CLI texts
+
+        shown = dict(self.params)
+        names = shown.get("suffixes")
+        if isinstance(names, list):  # '.json, .csv, … or .pdf' with the language's 'or'
+            shown["suffixes"] = f"{', '.join(names[:-1])} {text('or', lang)} {names[-1]}"
+        return text(self.key, lang, **shown)
 
 
 def targets(output: str | None, formats: tuple[str, ...]) -> list[Target]:
     """(writer, path or None for stdout) pairs for the given -o and --format options."""
     if output in (None, "-"):
         if len(formats) > 1:
-            raise OutputError("several --format values need -o FILE (used as the base name)")
+            raise OutputError("several_formats")
         writer = by_name(formats[0] if formats else "json")
         if writer.binary and sys.stdout.isatty():
-            raise OutputError(f"{writer.name.upper()} is not for a terminal: use -o FILE"
-                              f"{writer.suffix} or redirect the output")
+            raise OutputError("not_for_terminal", kind=writer.name.upper(),
+                              suffix=writer.suffix)
         return [(writer, None)]
     assert output is not None
     implied = by_suffix(output)
     if not formats:
         if implied is None:
-            names = [w.suffix for w in WRITERS]
-            raise OutputError(f"cannot tell the format from '{output}': use "
-                              f"{', '.join(names[:-1])} or {names[-1]}, or --format")
+            raise OutputError("which_format", output=output,
+                              suffixes=[w.suffix for w in WRITERS])
         return [(implied, output)]
     if len(formats) == 1:  # -o without a suffix gets the format's: never a bare "x"
         writer = by_name(formats[0])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from mediaaudit.cli.common import fail, locate_base, text
+from mediaaudit.cli.common import fail, locate_base, remember_lang, set_run_lang, text
 from mediaaudit.cli.load import load_manifest
 from mediaaudit.cli.output import (
     FORMATS,
@@ -26,7 +26,8 @@ from mediaaudit.writers.common import relang
 @click.option("-o", "--output", metavar="FILE", help="Output file; format from its suffix.")
 @click.option("--format", "fmts", type=click.Choice(FORMATS), multiple=True,
               help="Output format (repeatable; with several, -o is the base name).")
-@click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
+@click.option("--lang", type=click.Choice(["nl", "en"]), default=None, is_eager=True,
+              callback=remember_lang,
               help="Re-render messages in this language (default: the manifest's).")
 @click.option("--base", default=None, metavar="DIR",
               help="Folder the manifest's paths are relative to (for HTML thumbnails). "
@@ -39,6 +40,7 @@ def report(manifest_path: str, output: str | None, fmts: tuple[str, ...], lang: 
     if lang:
         m = relang(m, lang)
     m.setdefault("lang", "en")
+    set_run_lang(str(m["lang"]))  # its errors in the language of the report it writes
     if base is None:
         base = locate_base(manifest_path, [str(f.get("path", "")) for f in m["files"]],
                            [str(r) for r in m.get("roots") or []]) or "."
@@ -47,7 +49,7 @@ def report(manifest_path: str, output: str | None, fmts: tuple[str, ...], lang: 
         check_targets(outs)
         write_all(outs, m, base)
     except (OutputError, OutputUnwritable) as exc:
-        fail(str(exc))
+        fail(exc)
     lang_out = str(m.get("lang") or "en")
     for writer, path in outs:
         if path:

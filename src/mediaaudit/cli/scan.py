@@ -19,6 +19,7 @@ from mediaaudit.cli.common import (
     fail,
     summary_line,
     text,
+    warn,
 )
 from mediaaudit.cli.output import (
     FORMATS,
@@ -93,7 +94,7 @@ def scan(
         outs = targets(output, fmts)
         check_targets(outs)
     except (OutputError, OutputUnwritable) as exc:
-        fail(str(exc))
+        fail(exc)
     try:
         check_libmagic()
         profile = load_profile(profile_spec)
@@ -129,13 +130,13 @@ def scan(
         _write(outs, {**head, "files": counted, "skipped": manifest.skipped_entries(skipped),
                       "summary": summary})
     except OutputUnwritable as exc:
-        unwritable = str(exc)
+        unwritable = exc
     finally:
         if cache is not None:
             cache.close()
     if cache is not None:
         for w in cache.warnings:
-            click.echo(f"mediaaudit: warning: {w}", err=True)
+            warn(w)
     if unwritable is not None:
         fail(unwritable)
     if not quiet:
