@@ -22,12 +22,18 @@ PRODUCED_ELSEWHERE = {
     "MA-LIC-013": "test_rights_rules.py::test_rights_rule[pd_text.jpg ...]",
     "MA-LIC-014": "test_rights_rules.py::test_rights_rule[creator_only.jpg ...]",
     "MA-LIC-015": "test_rights_rules.py::test_rights_rule[or_choice.jpg ...]",
+    "MA-ARC-001": "test_delivery_archives.py (zip bomb, tar header, too many members)",
+    "MA-ARC-002": "test_delivery_archives.py::test_a_photographers_zip_is_judged_member_by_member",
+    "MA-ARC-003": "test_delivery_archives.py (zip symlink entry, tar symlink and hard link)",
+    "MA-ARC-004": "test_delivery_archives.py::test_a_password_protected_delivery_cannot_be_checked",
+    "MA-ARC-005": "test_delivery_archives.py::test_a_photographers_zip_is_judged_member_by_member",
+    "MA-ARC-006": "test_delivery_archives.py::test_a_photographers_zip_is_judged_member_by_member",
 }
 
 
 def test_every_code_has_both_languages_and_an_explanation() -> None:
     for c in codes.CODES.values():
-        assert re.fullmatch(r"MA-(ID|FMT|LIC|PRT|PRV|ACC|AI|IO)-\d{3}", c.code)
+        assert re.fullmatch(r"MA-(ID|FMT|LIC|PRT|PRV|ACC|AI|IO|ARC)-\d{3}", c.code)
         for lang in codes.LANGS:
             assert c.message[lang].strip() and c.explanation[lang].strip(), (c.code, lang)
             assert "Wat:" in c.explanation["nl"] and "What:" in c.explanation["en"]

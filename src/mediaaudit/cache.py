@@ -183,7 +183,7 @@ class FactCache:
 
     def lookup(self, ref: FileRef) -> Hit | None:
         """The stored row of an unchanged file, or None."""
-        if self._db is None or ref.problem is not None:
+        if self._db is None or ref.problem is not None or ref.member is not None:
             return None
         fp = fingerprint(ref, self.started_ns)
         if fp is None:
@@ -208,7 +208,8 @@ class FactCache:
             want: dict[bytes, tuple[int, str]] = {}
             for i in range(start, min(start + BATCH, len(refs))):
                 ref = refs[i]
-                fp = None if ref.problem is not None else fingerprint(ref, self.started_ns)
+                fp = (None if ref.problem is not None or ref.member is not None
+                      else fingerprint(ref, self.started_ns))
                 if fp is not None:
                     want[self.key(ref)] = (i, fp)
             if not want:
@@ -260,7 +261,7 @@ class FactCache:
         ``entry`` (JSON) evaluated from them under the rules ``ekey`` if given."""
         if self._db is None or any(n.code in TRANSIENT for n in facts.notes):
             return
-        if facts.sha256 is None:
+        if facts.sha256 is None or facts.ref.member is not None:  # members: unpacked anew
             return
         fp = fingerprint(facts.ref, self.started_ns, read=facts.sidecars)
         if fp is None:  # changed during or just before the scan: let the next one store it

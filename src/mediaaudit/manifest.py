@@ -13,7 +13,7 @@ from typing import Any
 
 from mediaaudit import __version__, codes
 from mediaaudit.evaluate import actions as _actions
-from mediaaudit.fsnames import name_bytes
+from mediaaudit.fsnames import name_bytes, printable
 from mediaaudit.model import Action, FileResult, MetaFact
 from mediaaudit.policy import Policy
 from mediaaudit.profile import Profile
@@ -132,15 +132,29 @@ def file_entry(r: FileResult, lang: str) -> dict[str, Any]:
         entry["provenance"] = dict(r.provenance)
     if f.sidecars:
         entry["sidecars"] = list(f.sidecars)
-    exact = name_bytes(f.ref.path, f.ref.display)
-    if exact is not None:  # the name is not UTF-8: "path" shows it, this is exact
-        entry["path_bytes"] = exact
+    if f.ref.member is not None:
+        entry["archive_member"] = {"archive": f.ref.member.archive_display,
+                                   "names": [printable(n) for n in f.ref.member.names]}
+        exact = name_bytes(f.ref.member.archive, f.ref.member.archive_display)
+        if exact is not None:  # the archive's name is not UTF-8
+            entry["path_bytes"] = exact
+    else:
+        exact = name_bytes(f.ref.path, f.ref.display)
+        if exact is not None:  # the name is not UTF-8: "path" shows it, this is exact
+            entry["path_bytes"] = exact
     return entry
 
 
-def skipped_entries(skipped: Iterable[Skipped]) -> list[dict[str, str]]:
+def skipped_entries(skipped: Iterable[Skipped]) -> list[dict[str, Any]]:
     ordered = sorted(skipped, key=lambda s: s.display)
-    return [{"path": s.display, "reason": s.reason} for s in ordered]
+    out: list[dict[str, Any]] = []
+    for s in ordered:
+        item: dict[str, Any] = {"path": s.display, "reason": s.reason}
+        for key in ("size", "sha256", "members"):
+            if getattr(s, key) is not None:
+                item[key] = getattr(s, key)
+        out.append(item)
+    return out
 
 
 def empty_summary() -> dict[str, int]:

@@ -7,6 +7,7 @@ change re-evaluate without re-reading any file.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -71,8 +72,21 @@ class C2paState(StrEnum):
 
 
 @dataclass(frozen=True)
+class Member:
+    """Where a file that came out of a delivery archive lives: the archive on disk
+    (``archive``, the outermost one), how the manifest names it, and the member's names
+    inside it, outermost first (two names for a file in an archive inside the archive)."""
+
+    archive: str
+    archive_display: str
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class FileRef:
-    """A file found by the walker: where to open it and how to name it in the manifest."""
+    """A file found by the walker: where to open it and how to name it in the manifest.
+    For a member of a delivery archive, ``path`` is its unpacked copy (a temporary file)
+    and ``member`` says where it came from."""
 
     path: str
     display: str
@@ -83,6 +97,15 @@ class FileRef:
     # then stats the file itself).
     ctime_ns: int = 0
     inode: int = 0
+    member: Member | None = None
+
+    @property
+    def where(self) -> str:
+        """The path the user would name for this file: its own path, or for an archive's
+        member the archive's path with the member's names (not a path to open)."""
+        if self.member is None:
+            return self.path
+        return os.path.join(self.member.archive, *self.member.names)
 
 
 @dataclass(frozen=True)

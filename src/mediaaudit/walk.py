@@ -27,10 +27,15 @@ CONFIG_NAME = "mediaaudit.toml"
 
 @dataclass(frozen=True)
 class Skipped:
-    """An entry the walker deliberately did not audit, with the reason."""
+    """An entry the walker deliberately did not audit, with the reason.  A delivery
+    archive that was opened (its members are audited instead) carries its size, SHA-256
+    and number of members, so the manifest accounts for the file that was delivered."""
 
     display: str
     reason: str
+    size: int | None = None
+    sha256: str | None = None
+    members: int | None = None
 
 
 SYMLINK_REASON = "symlink (not followed)"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import click
@@ -125,44 +125,45 @@ def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool
                                 "engines.json")
     engines = engines_cached(profile.source, engines_file)
     workers = jobs or default_jobs()
-    found = session.originals(paths, real_out, profile, policy, workers)
-    if dry_run:
-        sys.exit(_dry_run([(o, plan(o.result, opts, lang)) for o in found], out_dir, lang))
-    todo = sum(plan(o.result, opts, lang).action not in (Action.NOTHING, Action.REFUSE)
-               for o in found)
-    with _progress(todo, lang, quiet) as tick:
-        done = session.fix_all(found, opts, real_out, os.path.normpath(out_dir), timeout,
-                               profile, policy, workers, lang, tick)
-    for n in done.not_fixed:
-        click.echo("mediaaudit: " + say("not_fixed", lang, path=n.original.ref.display,
-                                        reason=n.why), err=True)
-    for f in done.fixed:
-        if quiet and not session.blockers(f.audit, lang):
-            continue
-        line = say("derivative", lang, path=f.original.ref.display, target=f.placed.display,
-                   outcome=say(f.audit.outcome.value, lang))
-        click.echo("; ".join([line, *session.blockers(f.audit, lang)]), err=True)
-    head = manifest.header([os.path.normpath(p) for p in paths], profile, policy, engines, lang)
-    doc = provenance.document(
-        head, os.path.normpath(out_dir),
-        {"master": master, "strip_location": strip_location, "image_format": image_format,
-         "max_pixels": max_pixels},
-        [session.derivative_record(f, strip_location, lang) for f in done.fixed],
-        [session.not_fixed_record(n, lang) for n in done.not_fixed],
-        [{"path": o.ref.display, "reason": why.render(lang)} for o, why in done.unchanged])
-    try:
-        if manifest_path:
-            target = manifest_path
-            provenance.write(target, doc)
-        else:
-            target = provenance.write_record(out_dir, started, doc)
-    except OutputUnwritable as exc:
-        fail(exc)
-    s = doc["summary"]
-    if not quiet:
-        click.echo(summary_line(s, target, lang), err=True)
-    ok = not done.not_fixed and s["derivatives_pass"] == s["derivatives"]
-    sys.exit(OK if ok else FAILED)
+    with ExitStack() as keep:  # delivery archives stay unpacked until the run ends
+        found = session.originals(paths, real_out, profile, policy, workers, keep)
+        if dry_run:
+            sys.exit(_dry_run([(o, plan(o.result, opts, lang)) for o in found], out_dir, lang))
+        todo = sum(plan(o.result, opts, lang).action not in (Action.NOTHING, Action.REFUSE)
+                   for o in found)
+        with _progress(todo, lang, quiet) as tick:
+            done = session.fix_all(found, opts, real_out, os.path.normpath(out_dir), timeout,
+                                   profile, policy, workers, lang, tick)
+        for n in done.not_fixed:
+            click.echo("mediaaudit: " + say("not_fixed", lang, path=n.original.ref.display,
+                                            reason=n.why), err=True)
+        for f in done.fixed:
+            if quiet and not session.blockers(f.audit, lang):
+                continue
+            line = say("derivative", lang, path=f.original.ref.display, target=f.placed.display,
+                       outcome=say(f.audit.outcome.value, lang))
+            click.echo("; ".join([line, *session.blockers(f.audit, lang)]), err=True)
+        head = manifest.header([os.path.normpath(p) for p in paths], profile, policy, engines, lang)
+        doc = provenance.document(
+            head, os.path.normpath(out_dir),
+            {"master": master, "strip_location": strip_location, "image_format": image_format,
+             "max_pixels": max_pixels},
+            [session.derivative_record(f, strip_location, lang) for f in done.fixed],
+            [session.not_fixed_record(n, lang) for n in done.not_fixed],
+            [{"path": o.ref.display, "reason": why.render(lang)} for o, why in done.unchanged])
+        try:
+            if manifest_path:
+                target = manifest_path
+                provenance.write(target, doc)
+            else:
+                target = provenance.write_record(out_dir, started, doc)
+        except OutputUnwritable as exc:
+            fail(exc)
+        s = doc["summary"]
+        if not quiet:
+            click.echo(summary_line(s, target, lang), err=True)
+        ok = not done.not_fixed and s["derivatives_pass"] == s["derivatives"]
+        sys.exit(OK if ok else FAILED)
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from contextlib import ExitStack
 from typing import Any
 
 import click
@@ -32,6 +33,7 @@ from mediaaudit.cli.output import (
     write_all,
 )
 from mediaaudit.config import load_policy
+from mediaaudit.containers import unpack
 from mediaaudit.engines import cache_version, engines_cached
 from mediaaudit.exitcode import HELP, exit_status
 from mediaaudit.model import FileRef
@@ -120,6 +122,9 @@ def scan(
             if (real := os.path.realpath(r.path)) in own}
     skipped += [Skipped(r.display, ours[r.path]) for r in refs if r.path in ours]
     refs = [r for r in refs if r.path not in ours]
+    delivered = ExitStack()  # delivery archives' members, unpacked until the scan ends
+    unpacked = delivered.enter_context(unpack(refs))
+    refs, skipped = unpacked.refs, skipped + unpacked.skipped
     summary = manifest.empty_summary()
     show_progress = not quiet and sys.stderr.isatty() and len(refs) > 1
     audited = entries(refs, profile, policy, lang, jobs or default_jobs(), deep, cache, timeout)
@@ -132,6 +137,7 @@ def scan(
     except OutputUnwritable as exc:
         unwritable = exc
     finally:
+        delivered.close()
         if cache is not None:
             cache.close()
     if cache is not None:

@@ -42,9 +42,9 @@ def evaluate(facts: Facts, profile: Profile, policy: Policy) -> FileResult:
     rights = None
     if fmt.status is not NvfStatus.UNKNOWN or facts.meta:
         rights, rdrafts = rights_verdict(facts.meta, policy,
-                                         policy.annotation_for_path(facts.ref.path))
+                                         policy.annotation_for_path(facts.ref.where))
         drafts += rdrafts + portrait(facts.meta) + privacy(facts.meta)
-    ann = policy.annotation_for_path(facts.ref.path)
+    ann = policy.annotation_for_path(facts.ref.where)
     acc, adrafts = accessibility(facts, ann.captions if ann else None)
     prov, pdrafts = provenance(facts)
     drafts += adrafts + pdrafts

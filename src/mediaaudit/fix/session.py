@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
 from mediaaudit import codes, manifest
+from mediaaudit.containers import unpack
 from mediaaudit.fix import provenance
 from mediaaudit.fix.place import Original, Placed, Unsafe, convert
 from mediaaudit.fix.plan import Action, Options, Plan, plan, still_blocking
@@ -53,16 +55,21 @@ class Outcome:
 
 
 def originals(paths: Sequence[str], real_out: str, profile: Profile, policy: Policy,
-              jobs: int) -> list[Original]:
-    """Every file under PATHS (not under --out), with its path relative to its root."""
+              jobs: int, keep: ExitStack) -> list[Original]:
+    """Every file under PATHS (not under --out), with its path relative to its root.  The
+    members of delivery archives are among them, unpacked until ``keep`` closes (their
+    derivatives go to ``ARCHIVE/MEMBER`` under --out, as the manifest names them)."""
     found: dict[str, tuple[FileRef, str]] = {}
     for p in paths:
-        refs, _ = walk([p])
+        walked, _ = walk([p])
+        refs = keep.enter_context(unpack(walked)).refs
         is_dir = os.path.isdir(p)
         for r in refs:
-            if within(os.path.realpath(r.path), real_out):  # a link into --out
+            if r.member is None and within(os.path.realpath(r.path), real_out):  # a link
                 continue
-            rel = os.path.relpath(r.path, p) if is_dir else os.path.basename(r.path)
+            base = p if is_dir else os.path.dirname(p) or "."
+            rel = (os.path.relpath(r.where, base) if r.member is not None or is_dir
+                   else os.path.basename(r.path))
             found.setdefault(r.display, (r, rel))
     items = sorted(found.values(), key=lambda x: x[0].display)
     results = audit([r for r, _ in items], profile, policy, jobs)

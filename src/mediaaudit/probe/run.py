@@ -97,7 +97,7 @@ def probe_file(
         return _unaudited(ref, CodeId.UNREADABLE, reason=exc.strerror or str(exc))
     if not stat.S_ISREG(st0.st_mode):
         return _unaudited(ref, CodeId.NOT_A_REGULAR_FILE, kind=file_kind(st0.st_mode))
-    ref = FileRef(ref.path, ref.display, st0.st_size, st0.st_mtime_ns)
+    ref = FileRef(ref.path, ref.display, st0.st_size, st0.st_mtime_ns, member=ref.member)
     try:
         sha, head = sha256_and_head(ref.path, HEAD_BYTES)
     except NotRegular as exc:  # swapped for a FIFO or device after the stat: never opened
