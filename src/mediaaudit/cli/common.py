@@ -61,6 +61,35 @@ TEXT = {
               "{added} toegevoegd",
         "en": "{unchanged} unchanged, {changed} changed, {missing} missing, {added} added",
     },
+    # the word in front of each file verify lists, and its other lines
+    "v_changed": {"nl": "gewijzigd", "en": "changed"},
+    "v_missing": {"nl": "ontbreekt", "en": "missing"},
+    "v_added": {"nl": "toegevoegd", "en": "added"},
+    "v_refused": {"nl": "geweigerd", "en": "refused"},
+    "v_unchanged": {"nl": "ongewijzigd", "en": "unchanged"},
+    "v_invalid": {"nl": "ongeldig", "en": "invalid"},
+    "v_valid": {"nl": "geldig", "en": "valid"},
+    "not_read": {"nl": "{why}; niet gelezen", "en": "{why}; not read"},
+    "verify_bag": {
+        "nl": "bag: {payload} {payload_noun}, {records} MDTO-{records_noun}; {changed} "
+              "gewijzigd, {missing} ontbreekt, {added} toegevoegd, {invalid} ongeldig",
+        "en": "bag: {payload} {payload_noun}, {records} MDTO {records_noun}; {changed} "
+              "changed, {missing} missing, {added} added, {invalid} invalid",
+    },
+    "payload_file": {"nl": "bestand in de payload", "en": "payload file"},
+    "payload_files": {"nl": "bestanden in de payload", "en": "payload files"},
+    "record": {"nl": "record", "en": "record"},
+    "records": {"nl": "records", "en": "records"},
+    "not_a_bag": {"nl": "{path} is een map zonder bagit.txt: geen bag (geef een manifest of "
+                        "een bag)",
+                  "en": "{path} is a folder without bagit.txt: not a bag (give a manifest or "
+                        "a bag)"},
+    "root_with_bag": {"nl": "ROOT kan niet samen met een bag worden opgegeven",
+                      "en": "ROOT cannot be given with a bag"},
+    "root_single": {"nl": "ROOT kan alleen worden opgegeven bij een manifest van één "
+                          "gescande map",
+                    "en": "ROOT can only be given for a manifest of a single scanned folder"},
+    "root_not_dir": {"nl": "ROOT {root} is geen map", "en": "ROOT {root} is not a folder"},
     "watch_not_dir": {"nl": "de uploadmap is geen map maar een bestand: {path} (geef een map)",
                       "en": "the drop folder is a file, not a folder: {path} (give a folder)"},
     "watch_no_dir": {"nl": "uploadmap bestaat niet: {path}",
@@ -72,6 +101,10 @@ TEXT = {
     # --- a stored manifest that cannot be used -----------------------------------------
     "manifest_unreadable": {"nl": "kan het manifest {path} niet lezen: {why}",
                             "en": "cannot read manifest {path}: {why}"},
+    "manifest_not_regular": {"nl": "kan het manifest niet lezen: {path} is geen gewoon "
+                                   "bestand ({kind})",
+                             "en": "cannot read manifest: {path} is not a regular file "
+                                   "({kind})"},
     "manifest_not_json": {"nl": "{path} is geen JSON-manifest: {why}",
                           "en": "{path} is not a JSON manifest: {why}"},
     "manifest_not_ours": {"nl": "{path} is geen manifest van mediaaudit (geen schema_version "
@@ -170,6 +203,18 @@ def text(key: str, lang: str, **params: object) -> str:
         key += "_one"
     texts = TEXT[key]
     return texts.get(lang, texts["en"]).format(**params)
+
+
+def counted(n: int, one: str, many: str, lang: str) -> str:
+    """A noun of this table for a count: the singular key for one, else the plural."""
+    return text(one if n == 1 else many, lang)
+
+
+def listed(key: str, lang: str) -> str:
+    """The word in front of a file that verify lists, padded so the names line up (the
+    widest word of the language sets the column)."""
+    words = [text(k, lang) for k in TEXT if k.startswith("v_")]
+    return f"{text(key, lang):<{max(len(w) for w in words)}}"
 
 
 def summary_line(summary: dict[str, int], lang: str) -> str:

@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any, NoReturn
 
 from mediaaudit.cli.common import fail, os_reason, run_lang, text
-from mediaaudit.digest import open_regular
+from mediaaudit.digest import NotRegular, open_regular
 
 _STRINGS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
 _SCALAR: dict[str, Any] = {"type": ["string", "number", "boolean", "null"]}
@@ -121,7 +121,9 @@ def load_manifest(path: str) -> dict[str, Any]:
     try:  # a regular file only: a FIFO given as the manifest would block json.load forever
         with open(open_regular(path, follow=True), encoding="utf-8") as fh:
             m = json.load(fh)
-    except OSError as exc:  # NotRegular too: a FIFO, a device, a folder
+    except NotRegular as exc:  # a FIFO, a device, a folder: never opened
+        _refuse("manifest_not_regular", path=exc.filename, kind=exc.kind)
+    except OSError as exc:
         _refuse("manifest_unreadable", path=path, why=exc.strerror or str(exc))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         _refuse("manifest_not_json", path=path, why=str(exc))

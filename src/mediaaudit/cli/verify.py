@@ -10,7 +10,16 @@ import click
 
 from mediaaudit.archive.check import NotABag, check_bag, is_bag
 from mediaaudit.archive.safe import visible
-from mediaaudit.cli.common import default_lang, fail, locate_base, text
+from mediaaudit.cli.common import (
+    LANG_OPTION,
+    counted,
+    default_lang,
+    fail,
+    listed,
+    locate_base,
+    os_reason,
+    text,
+)
 from mediaaudit.cli.load import load_manifest
 from mediaaudit.digest import NotRegular, sha256_file
 from mediaaudit.fsnames import from_name_bytes, printable
@@ -29,7 +38,7 @@ REFUSED = {
 }
 
 
-def _hash(path: str, named: bool) -> tuple[str | None, str | None]:
+def _hash(path: str, named: bool, lang: str) -> tuple[str | None, str | None]:
     """(SHA-256, None), (None, None) when the file is gone or unreadable, or (None, why)
     when it is not a regular file: only regular files are read.  A symlink is followed
     only when ``named`` (the path was given to scan itself, which follows it); inside a
@@ -37,28 +46,31 @@ def _hash(path: str, named: bool) -> tuple[str | None, str | None]:
     try:
         return sha256_file(path, follow=named), None
     except NotRegular as exc:
-        return None, f"{exc.strerror}; not read"
+        return None, text("not_read", lang, why=os_reason(exc.strerror or str(exc), lang))
     except OSError:
         return None, None
 
 
-def _verify_bag(path: str, quiet: bool) -> NoReturn:
+def _verify_bag(path: str, quiet: bool, lang: str) -> NoReturn:
     if not is_bag(path):
-        fail(f"{path} is a folder without bagit.txt: not a bag (give a manifest or a bag)")
+        fail(text("not_a_bag", lang, path=path))
     try:
         res = check_bag(path)
     except NotABag as exc:
         fail(str(exc))
-    for label, paths in (("changed", res.changed), ("missing", res.missing),
-                         ("added", res.extra_files), ("invalid", res.invalid),
-                         ("invalid", res.other)):
+    for label, paths in (("v_changed", res.changed), ("v_missing", res.missing),
+                         ("v_added", res.extra_files), ("v_invalid", res.invalid),
+                         ("v_invalid", res.other)):
         for p in paths:
-            click.echo(f"{label:<9} {visible(p)}")
+            click.echo(f"{listed(label, lang)} {visible(p)}")
     if not quiet and res.ok:
-        click.echo(f"{'valid':<9} {path}")
-    click.echo(f"bag: {res.payload} payload files, {res.records} MDTO records; "
-               f"{len(res.changed)} changed, {len(res.missing)} missing, "
-               f"{len(res.extra_files)} added, {len(res.invalid) + len(res.other)} invalid",
+        click.echo(f"{listed('v_valid', lang)} {path}")
+    click.echo(text("verify_bag", lang, payload=res.payload,
+                    payload_noun=counted(res.payload, "payload_file", "payload_files", lang),
+                    records=res.records,
+                    records_noun=counted(res.records, "record", "records", lang),
+                    changed=len(res.changed), missing=len(res.missing),
+                    added=len(res.extra_files), invalid=len(res.invalid) + len(res.other)),
                err=True)
     sys.exit(0 if res.ok else 1)
 
@@ -67,7 +79,8 @@ def _verify_bag(path: str, quiet: bool) -> NoReturn:
 @click.argument("manifest_path", metavar="MANIFEST|BAG_DIR", type=click.Path())
 @click.argument("root", required=False, type=click.Path(file_okay=False))
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems and the summary.")
-def verify(manifest_path: str, root: str | None, quiet: bool) -> None:
+@LANG_OPTION
+def verify(manifest_path: str, root: str | None, quiet: bool, lang: str | None) -> None:
     """Re-hash the files MANIFEST lists and report unchanged, changed, missing and added files.
 
     Paths are resolved as they were scanned (relative to the current folder); give ROOT
@@ -76,22 +89,23 @@ def verify(manifest_path: str, root: str | None, quiet: bool) -> None:
     Given a bag written by 'mediaaudit archive' (BAG_DIR), check the bag instead: every
     checksum in its manifests, that no file is missing or added, every MDTO record
     against the MDTO 1.0.2 schema, and each bestand record against its file."""
+    lang = lang or default_lang()
     if os.path.isdir(manifest_path):
         if root is not None:
-            fail("ROOT cannot be given with a bag")
-        _verify_bag(manifest_path, quiet)
+            fail(text("root_with_bag", lang))
+        _verify_bag(manifest_path, quiet, lang)
     m = load_manifest(manifest_path)
     roots = [str(r) for r in m.get("roots", [])]
     if root is not None and len(roots) != 1:
-        fail("ROOT can only be given for a manifest of a single scanned folder")
+        fail(text("root_single", lang))
     if root is not None and not os.path.isdir(root):
-        fail(f"ROOT {root} is not a folder")
+        fail(text("root_not_dir", lang, root=root))
     where = {f["path"]: remap(_real(f), roots, root) for f in m["files"]}
     expected = {f["path"]: f.get("sha256") for f in m["files"]}
     actual: dict[str, str | None] = {}
     refused: dict[str, str] = {}
     for p, disk in where.items():
-        actual[p], why = _hash(disk, p in roots)
+        actual[p], why = _hash(disk, p in roots, lang)
         if why:
             refused[p] = why
     scan_roots = [root] if root is not None else [r for r in roots if os.path.isdir(r)]
@@ -101,14 +115,13 @@ def verify(manifest_path: str, root: str | None, quiet: bool) -> None:
     present = [back.get(os.path.realpath(r.path)) or printable(_as_listed(r.path, roots, root))
                for r in refs if os.path.realpath(r.path) != manifest_abs]
     res = compare(expected, actual, present, refused)
-    lang = default_lang()
-    for label, paths in (("changed", res.changed), ("missing", res.missing),
-                         ("added", res.extra), ("refused", res.refused)):
+    for label, paths in (("v_changed", res.changed), ("v_missing", res.missing),
+                         ("v_added", res.extra), ("v_refused", res.refused)):
         for p in paths:
-            click.echo(f"{label:<9} {visible(p)}")
+            click.echo(f"{listed(label, lang)} {visible(p)}")
     if not quiet:
         for p in res.unchanged:
-            click.echo(f"{'unchanged':<9} {visible(p)}")
+            click.echo(f"{listed('v_unchanged', lang)} {visible(p)}")
     click.echo(text("verify_counts", lang, unchanged=len(res.unchanged),
                     changed=len(res.changed), missing=len(res.missing),
                     added=len(res.extra)), err=True)
