@@ -133,7 +133,9 @@ def test_only_passed_files_go_in_each_with_a_matching_bestand(scanned: Path, bag
     media = sorted(p.relative_to(bag / "data" / "media").as_posix()
                    for p in (bag / "data" / "media").rglob("*")
                    if p.is_file() and not p.name.endswith(".mdto.xml"))
-    assert media == sorted(f["path"] for f in passed)
+    sides = [f"{os.path.dirname(f['path'])}/{s}" for f in passed  # captions, licences
+             for s in f.get("sidecars", []) if s.endswith((".license", ".vtt", ".srt"))]
+    assert sides and media == sorted([f["path"] for f in passed] + sides)
     for f in passed:
         payload = bag / "data" / "media" / f["path"]
         assert _sha256(payload) == f["sha256"] == _sha256(scanned / f["path"])
@@ -164,7 +166,8 @@ def test_only_passed_files_go_in_each_with_a_matching_bestand(scanned: Path, bag
 def test_every_record_is_valid_against_the_xsd(bag: Path) -> None:
     schema = xmlschema.XMLSchema10(str(_xsd_path()))  # a fresh schema, not the cached one
     records = sorted((bag / "data").rglob("*.mdto.xml"))
-    assert len(records) == 1 + 8 * 2 + 3  # dossier, 8 passed files x 2, 3 audit files
+    # dossier, 8 passed files x 2, 3 audit files, 2 licence files and a caption file
+    assert len(records) == 1 + 8 * 2 + 3 + 3
     for rec in records:
         schema.validate(str(rec))
 

@@ -10,6 +10,12 @@ number of files, so the BagIt files are written here rather than by ``bagit.make
 (which keeps every entry, and changes the process's working folder); ``bagit`` reads
 them back in the tests and in ``verify``.
 
+A passed media file's caption and licence sidecars (``plan.SidecarFile``) are copied
+beside it, each with a ``bestand`` record that is part of the representation of the media
+file's Archiefstuk (``records.sidecar_record``); a sidecar named after the stem
+(``clip.vtt``) beside two media files (``clip.mp4``, ``clip.mov``) goes in once, with the
+first.
+
 Only regular files are read (``digest.open_regular``): a FIFO in place of an audited
 file is reported, not waited on.  Every file is created exclusively, so two entries that
 would share a name in the bag stop the package instead of overwriting each other.
@@ -34,7 +40,7 @@ from mediaaudit import __version__
 from mediaaudit.archive import mdto
 from mediaaudit.archive import report as rep
 from mediaaudit.archive.mdto import Ref
-from mediaaudit.archive.plan import Counts, Item, PlanError, Scope, walk
+from mediaaudit.archive.plan import Counts, Item, PlanError, Scope, SidecarFile, walk
 from mediaaudit.archive.records import (
     ArchiveConfig,
     Context,
@@ -44,9 +50,11 @@ from mediaaudit.archive.records import (
     dossier_id,
     extra_record,
     item_records,
+    sidecar_record,
 )
 from mediaaudit.archive.safe import visible
 from mediaaudit.archive.stream import LazyEntries, ManifestError, ManifestStream
+from mediaaudit.archive.texts import words
 from mediaaudit.digest import NotRegular, open_regular
 from mediaaudit.manifest import now_utc
 from mediaaudit.writers.atomic import OutputUnwritable, process_umask
@@ -63,6 +71,13 @@ EXTRA_FORMATS = {  # PRONOM identifications of the audit's own files (siegfried 
     MANIFEST_NAME: ("fmt/817", "JSON Data Interchange Format"),
     HTML_NAME: ("fmt/471", "Hypertext Markup Language 5"),
     REPORT_NAME: ("x-fmt/111", "Plain Text File"),
+}
+SIDECAR_FORMATS = {  # by the sidecar's ending; siegfried agrees for the captions, and
+    # calls a REUSE licence file (plain text, "SPDX-License-Identifier: ...")
+    # fmt/1561 "SpritePad Image Format" by its first three bytes "SPD"
+    "vtt": ("fmt/1454", "Web Video Text Tracks (WebVTT) Format"),
+    "srt": ("fmt/1218", "SubRip Subtitle File"),
+    "license": ("x-fmt/111", "Plain Text File"),
 }
 
 
@@ -143,9 +158,7 @@ class _Bag:
         try:
             return open(dst, "xb")
         except FileExistsError:
-            raise PlanError(f"two files would be data/{visible(rel)} in the bag (a file "
-                            "listed twice, or a media file with the name of another's MDTO "
-                            "record); rename one") from None
+            raise PlanError(words("name_twice", name=f"data/{visible(rel)}")) from None
 
     def added(self, rel: str, h: _Hashes) -> None:
         name = encode_name(f"data/{rel}")
@@ -244,8 +257,8 @@ def write_bag(
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, NotRegular) or exc.errno in (errno.ENAMETOOLONG, errno.EEXIST):
-            raise PlanError(f"cannot write the bag: {exc.strerror}: "
-                            f"{visible(str(exc.filename or ''))}") from exc
+            raise PlanError(words("cannot_write", why=exc.strerror,
+                                  path=visible(str(exc.filename or "")))) from exc
         raise OutputUnwritable(out, exc.strerror or str(exc)) from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -260,6 +273,7 @@ def _fill(bag: _Bag, stream: ManifestStream, sc: Scope, counts: Counts, ctx: Con
     unreadable: list[str] = []
     records = left = 0
     first: Ref | None = None
+    shared: set[str] = set()  # stem-named sidecars already in the bag
     with (tempfile.TemporaryFile(dir=bag.root) as parts,
           tempfile.TemporaryFile(dir=bag.root) as archived,
           tempfile.TemporaryFile(dir=bag.root) as left_out):
@@ -269,16 +283,30 @@ def _fill(bag: _Bag, stream: ManifestStream, sc: Scope, counts: Counts, ctx: Con
                 left_out.write(rep.left_out_lines(v).encode("utf-8"))
                 continue
             problem = _copy_item(bag, v)
+            missing.extend(v.sidecars_missing)
             if problem is not None:
                 {"changed": changed, "missing": missing}.get(problem, unreadable).append(
                     v.path if problem in ("changed", "missing") else f"{v.path}: {problem}")
                 continue
+            sides = [s for s in v.sidecars if not (s.shared and s.payload in shared)]
+            shared.update(s.payload for s in sides if s.shared)
+            copied = []
+            for side in sides:
+                got = _copy_sidecar(bag, side)
+                if isinstance(got, str):
+                    (missing if got == "missing" else unreadable).append(
+                        side.path if got == "missing" else f"{side.path}: {got}")
+                else:
+                    copied.append((side, got))
             if changed or missing or unreadable:
                 continue  # the bag will not be finished: only look for more changes
-            stuk, rec_io, rec_file = item_records(ctx, v)
+            stuk, rec_io, rec_file = item_records(ctx, v, [s for s, _ in copied])
             bag.record(rec_io)
             bag.record(rec_file)
             records += 2
+            for side, x in copied:
+                bag.record(sidecar_record(ctx, v, side, x))
+                records += 1
             first = first or stuk
             parts.write(mdto.ref_fragment("bevatOnderdeel", stuk))
             archived.write(rep.item_line(v).encode("utf-8"))
@@ -295,7 +323,7 @@ def _fill(bag: _Bag, stream: ManifestStream, sc: Scope, counts: Counts, ctx: Con
             reps.append(ref)
             records += 1
         if first is None:
-            raise PlanError("no file in the manifest passed the audit")
+            raise PlanError(words("none_passed"))
         _dossier(bag, ctx, counts, reps, parts, first)
     return records + 1
 
@@ -314,6 +342,24 @@ def _copy_item(bag: _Bag, it: Item) -> str | None:
     with open(fd, "rb") as src:
         h = bag.copy(src, it.payload)
     return None if h.sha256.hexdigest() == it.sha256 else "changed"
+
+
+def _copy_sidecar(bag: _Bag, side: SidecarFile) -> ExtraFile | str:
+    """Copy a caption or licence file beside its media file in the bag; its size, hash
+    and format, or "missing" or why it cannot be read (no longer a regular file)."""
+    try:
+        fd = open_regular(side.disk)
+    except NotRegular as exc:
+        return exc.strerror or str(exc)
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
+    with open(fd, "rb") as src:
+        h = bag.copy(src, side.payload)
+    ending = side.fmt or side.payload.rsplit(".", 1)[-1].lower()
+    puid, name = SIDECAR_FORMATS.get(ending, SIDECAR_FORMATS["license"])
+    return ExtraFile(side.payload, h.size, h.sha256.hexdigest(), puid, name)
 
 
 def _copy_manifest(bag: _Bag, stream: ManifestStream) -> ExtraFile:

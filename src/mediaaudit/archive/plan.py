@@ -2,16 +2,31 @@
 
 A manifest is data, not a command.  Its paths are opened and copied into a bag that is
 handed to an archive, so a crafted or stale manifest must never make ``archive`` pack a
-file from outside the folder that was audited: an entry that is absolute, contains
-``..``, lies outside every scanned root, or resolves (through symlinks) outside its root
-is refused, and the whole package with it (``PlanError``: exit 2, nothing written).
+file from outside the folders the operator trusts: an entry that lies outside every
+scanned root, climbs out of its root with ``..``, or resolves (through symlinks) outside
+its root is refused, and the whole package with it (``PlanError``: exit 2, nothing
+written).
 
-The trust anchor is the folder ``archive`` runs in (``base``): the manifest stores paths
-as given to ``scan``, relative to the folder it ran in, so the roots must be relative
-and ``..``-free too and must exist under ``base``.  Roots are resolved before use: a
-root that is a symlink, or lies under one, is refused (a root ``etc -> /etc`` made every
-file of /etc "inside its scanned folder"), and every entry must resolve inside the
-resolved root.
+The trust anchor is the **base folder** (``--base``, by default the folder ``archive``
+runs in).  The manifest stores its roots and paths as given to ``scan``: relative to the
+folder the scan ran in (``here``: ``archive`` runs there too), ``../upload``, or absolute
+(``/srv/share/uploads/PV-42``, as ``watch`` and scripts write them).  Every root is
+resolved (symlinks followed) and must lie inside the resolved base; a root that is, or
+lies under, a symlink *inside* the base is refused as before (a root ``etc -> /etc`` made
+every file of /etc "inside its scanned folder"); every entry must lie, as text, under one
+of the roots, with no ``..`` of its own, and resolve inside that root.
+
+Where an entry's file is on disk is decided in one place (``source``): the entry's exact
+name joined to ``here``, resolved and checked against its root.  Its place in the bag is
+``media/`` and the root's folder relative to the base, then the entry's path below its
+root (``payload_name``), so ``../upload/a.jpg`` and ``/srv/share/uploads/PV-42/a.jpg``
+never put ``..`` or ``/srv`` into a bag.
+
+A passed media file takes its caption (``clip.vtt``, ``clip.nl.srt``) and licence
+(``photo.jpg.license``) sidecars into the bag beside it (``Item.sidecars``): those that
+``mediaaudit.sidecars`` finds beside the file now and that the audit read (the entry's
+``sidecars``).  One the audit read that is gone is named (``Item.sidecars_missing``):
+the bag would lack evidence its verdict rested on.
 
 Entries are judged one at a time (``judge``), so ``archive`` can read a manifest of any
 size as a stream (``survey`` counts them and refuses the whole package at the end);
@@ -31,16 +46,43 @@ from typing import Any
 
 from mediaaudit.archive.mdto import BESTAND_SUFFIX, SUFFIX
 from mediaaudit.archive.safe import safe_component
+from mediaaudit.archive.texts import Words, words
 from mediaaudit.fsnames import NAME_MAX, from_name_bytes, printable, within
+from mediaaudit.sidecars import SidecarKind, sidecars_of
 
 MEDIA_DIR = "media"
-"""Media files go to ``data/media/<path as in the manifest>``."""
+"""Media files go to ``data/media/<root's folder in the base>/<path below the root>``."""
+
+BAG_SIDECARS = (SidecarKind.CAPTION, SidecarKind.LICENSE)
+"""The sidecars that go into the bag beside their media file: what the poster uploads
+with it (captions) and the evidence of its rights (REUSE licence)."""
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_SEP = re.compile(r"[/\\]")
 
 
 class PlanError(Exception):
-    """The manifest cannot be packaged as it is; the message is one line for the user."""
+    """The manifest cannot be packaged as it is: ``words`` is one line for the user, in
+    either language; ``str()`` is the English line."""
+
+    def __init__(self, what: Words) -> None:
+        super().__init__(what.render("en"))
+        self.words = what
+
+    def render(self, lang: str) -> str:
+        return self.words.render(lang)
+
+
+@dataclass(frozen=True)
+class SidecarFile:
+    """A caption or licence file of a passed media file, for the bag beside it."""
+
+    path: str  # as the manifest would name it: the media file's folder and its own name
+    disk: str  # where to read it
+    payload: str  # relative to data/, beside the media file's payload
+    kind: SidecarKind
+    fmt: str | None  # 'vtt' or 'srt' for a caption
+    shared: bool  # named after the stem (clip.vtt): clip.mp4 and clip.mov may share it
 
 
 @dataclass(frozen=True)
@@ -48,9 +90,11 @@ class Item:
     """A passed file that goes into the bag."""
 
     path: str  # as in the manifest
-    disk: str  # where to read it (relative to base, or absolute when base is)
+    disk: str  # where to read it (``source``)
     payload: str  # relative to data/, POSIX separators; a safe name (``safe``)
     entry: Mapping[str, Any]
+    sidecars: tuple[SidecarFile, ...] = ()
+    sidecars_missing: tuple[str, ...] = ()  # read by the audit, gone now
 
     @property
     def rel(self) -> str:
@@ -61,7 +105,8 @@ class Item:
 
     @property
     def renamed(self) -> bool:
-        """The payload has a safe name instead of the file's own (``safe``)."""
+        """The payload has another name than the path in the manifest (a safe name,
+        ``safe``, or a root that is absolute or starts with ``..``)."""
         return self.payload != f"{MEDIA_DIR}/{self.rel}"
 
     @property
@@ -89,7 +134,7 @@ class Refusal:
     """A manifest entry that may not be packaged: the whole package is refused."""
 
     path: str
-    why: str
+    why: Words
 
 
 @dataclass(frozen=True)
@@ -104,38 +149,47 @@ class Counts:
 class Scope:
     """The checked roots of a manifest: where entries may lie and where they may lead."""
 
-    base: str
+    base: str  # the base folder as the operator named it
     roots: tuple[str, ...]
     real: Mapping[str, str] = field(default_factory=dict)  # root -> its resolved path
     resolve: Callable[[str], str] = os.path.realpath
     name_max: int = NAME_MAX
+    here: str = "."  # where the manifest's relative paths start (the scan's folder)
+    folders: Mapping[str, str] = field(default_factory=dict)  # root -> its folder in media/
 
 
-def _lexical_problem(path: str) -> str | None:
-    """Why a manifest path can never be opened safely, judged on the text alone."""
-    if not path or "\x00" in path:
-        return "empty or contains NUL"
-    if (path.startswith(("/", "\\")) or os.path.isabs(path)
-            or re.match(r"[A-Za-z]:", path)):
-        return "absolute path"
-    if ".." in re.split(r"[/\\]", path):
-        return "contains '..'"
-    return None
+def _parts(path: str) -> list[str]:
+    """The components of a manifest path, "/" and "\\" both splitting (for the ``..``
+    check only: a backslash is a character of a POSIX name, but never a way out)."""
+    return _SEP.split(path)
 
 
-def _norm(path: str) -> str:
-    n = posixpath.normpath(path.replace("\\", "/"))
-    return "" if n == "." else n
+def _looks_absolute(path: str) -> bool:
+    return (path.startswith(("/", "\\")) or os.path.isabs(path)
+            or re.match(r"[A-Za-z]:", path) is not None)
+
+
+def _components(path: str) -> list[str]:
+    """The components of a normalised POSIX path, without the leading "" of an absolute
+    path and without "."."""
+    return [p for p in posixpath.normpath(path).split("/") if p not in ("", ".")]
+
+
+def _under(path: str, root: str) -> bool:
+    """Does ``path`` lie, as text, at or under ``root`` (both normalised, whole
+    components; a root ``.`` holds every relative path that does not climb out)?"""
+    n, rn = posixpath.normpath(path), posixpath.normpath(root)
+    if rn == ".":
+        return not n.startswith("/") and n != ".." and not n.startswith("../")
+    return n == rn or n.startswith(rn if rn.endswith("/") else rn + "/")
 
 
 def _root_of(path: str, roots: Sequence[str]) -> str | None:
-    """The longest scanned root that ``path`` lies under, lexically."""
-    n = _norm(path)
+    """The longest scanned root that ``path`` lies under, as text."""
     best: str | None = None
     for r in roots:
-        rn = _norm(r)
-        if (rn == "" or n == rn or n.startswith(rn + "/")) and (
-                best is None or len(rn) > len(_norm(best))):
+        if _under(path, r) and (best is None
+                                or len(posixpath.normpath(r)) > len(posixpath.normpath(best))):
             best = r
     return best
 
@@ -148,16 +202,43 @@ def _reasons(entry: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def payload_name(path: str, name_max: int = NAME_MAX) -> str:
-    """Where a manifest path goes in the bag (relative to data/): ``media/`` and the path,
-    each part kept or made safe (``safe.safe_component``), the last with room for the
-    longest record suffix, so ``<name>.bestand.mdto.xml`` fits the file system too."""
+def payload_name(path: str, name_max: int = NAME_MAX, folder: str = "") -> str:
+    """Where a path goes in the bag (relative to data/): ``media/``, ``folder`` (the
+    root's folder relative to the base) and ``path`` (below the root), each part kept or
+    made safe (``safe.safe_component``), the last with room for the longest record
+    suffix, so ``<name>.bestand.mdto.xml`` fits the file system too."""
     # "/" only: on POSIX a backslash is a character of the name (and the \xNN of a name
     # that is not UTF-8), which safe_component makes safe, not a folder separator
-    parts = [p for p in posixpath.normpath(path).split("/") if p not in ("", ".")]
+    parts = _components(folder) + _components(path)
     safe = [safe_component(p, name_max=name_max) for p in parts[:-1]]
     safe.append(safe_component(parts[-1], len(BESTAND_SUFFIX), name_max))
     return "/".join([MEDIA_DIR, *safe])
+
+
+def _root_problem(r: str, here: str, real_base: str, base: str,
+                  resolve: Callable[[str], str]) -> tuple[Words | None, str]:
+    """Why the scanned folder ``r`` may not be archived (None when it may), and its
+    resolved path."""
+    if not r or "\x00" in r:
+        return words("root_nul", root=r), ""
+    lexical = os.path.normpath(os.path.join(os.path.abspath(here), r))
+    if not os.path.lexists(lexical):
+        if os.path.isabs(r):
+            return words("root_missing", root=r), ""
+        return words("root_elsewhere", root=r, here=os.path.abspath(here)), ""
+    resolved = resolve(lexical)
+    # a symlink inside the base on the way to the root: refused even when it leads to
+    # another folder of the base (the root is judged as the folder it names)
+    parts = lexical.split(os.sep)
+    for i in range(2, len(parts) + 1):
+        step = os.sep.join(parts[:i]) or os.sep
+        if os.path.islink(step) and within(resolve(os.path.dirname(step)), real_base):
+            return words("root_symlink", root=r, real=resolved), resolved
+    if not within(resolved, real_base):
+        hint = resolved if os.path.isdir(resolved) else os.path.dirname(resolved)
+        return words("root_outside_base", root=r, real=resolved,
+                     base=os.path.abspath(base), hint=hint), resolved
+    return None, resolved
 
 
 def scope(
@@ -165,32 +246,29 @@ def scope(
     base: str = ".",
     resolve: Callable[[str], str] = os.path.realpath,
     name_max: int = NAME_MAX,
+    here: str | None = None,
 ) -> Scope:
-    """The manifest's roots, checked and resolved; ``PlanError`` for a manifest from
-    another folder (a root that is absolute, climbs out with ``..`` or does not exist
-    under ``base``) and for a root that is, or lies under, a symlink."""
+    """The manifest's roots, checked and resolved against the base folder ``base``;
+    relative roots start at ``here`` (by default ``base``).  ``PlanError`` for a root
+    that does not exist, lies outside the base (resolved), or is, or lies under, a
+    symlink inside the base."""
+    here = base if here is None else here
     roots = [r for r in manifest.get("roots") or [] if isinstance(r, str)]
     if not roots:
-        raise PlanError("the manifest names no scanned folder (roots)")
+        raise PlanError(words("no_roots"))
+    if not os.path.isdir(base):
+        raise PlanError(words("base_missing", base=base))
     real_base = resolve(base)
     real: dict[str, str] = {}
+    folders: dict[str, str] = {}
     for r in roots:
-        problem = _lexical_problem(r) if r not in ("", ".") else None
-        if problem:
-            raise PlanError(f"the manifest's scanned folder {r!r} is refused ({problem}): "
-                            "archive reads only manifests of a folder scanned by a relative "
-                            "path, run in the folder the scan ran in")
-        if not os.path.lexists(os.path.join(base, r)):
-            raise PlanError(f"the manifest comes from another folder: its scanned folder "
-                            f"{r!r} is not in {os.path.abspath(base)} (run archive where "
-                            "the scan ran)")
-        resolved = resolve(os.path.join(base, r))
-        if resolved != os.path.join(real_base, *filter(None, _norm(r).split("/"))):
-            raise PlanError(f"the manifest's scanned folder {r!r} is refused (it is, or lies "
-                            f"under, a symlink to {resolved}): archive packs only files of "
-                            "the folder itself; scan and archive the real folder")
+        problem, resolved = _root_problem(r, here, real_base, base, resolve)
+        if problem is not None:
+            raise PlanError(problem)
         real[r] = resolved
-    return Scope(base, tuple(roots), real, resolve, name_max)
+        rel = os.path.relpath(resolved, real_base)
+        folders[r] = "" if rel == os.curdir else rel.replace(os.sep, "/")
+    return Scope(base, tuple(roots), real, resolve, name_max, here, folders)
 
 
 def _exact(entry: Mapping[str, Any], path: str) -> str:
@@ -208,20 +286,81 @@ def _exact(entry: Mapping[str, Any], path: str) -> str:
     return exact if printable(exact) == path else path
 
 
+def _lexical(sc: Scope, path: str) -> tuple[str | None, Words | None]:
+    """The root ``path`` lies under as text, or why it lies under none: no ``..`` below
+    the root (more ``..`` than the root has), nothing absolute outside the roots."""
+    if not path or "\x00" in path:
+        return None, words("nul")
+    root = _root_of(path, sc.roots)
+    climbs = _parts(path).count("..")
+    if root is None:
+        if climbs:
+            return None, words("dotdot")
+        return None, words("absolute_outside" if _looks_absolute(path) else "outside")
+    if climbs > _parts(root).count(".."):
+        return None, words("dotdot")
+    return root, None
+
+
+def source(sc: Scope, root: str, exact: str) -> tuple[str, Words | None]:
+    """Where the file a manifest path names is read from, and why it may not be (None
+    when it may): the one place an entry's path becomes a file on disk.
+
+    ``exact`` (the entry's exact name, already known to lie under ``root`` as text) is
+    joined to the folder the scan ran in and resolved; it must resolve inside the
+    resolved root.  Sidecars of the file are checked here too."""
+    disk = os.path.join(sc.here, exact)
+    real = sc.resolve(disk)
+    if not within(real, sc.real[root]):
+        return disk, words("resolves_outside", root=root, real=real)
+    return disk, None
+
+
+def _below(path: str, root: str) -> str:
+    """``path`` (under ``root`` as text) relative to ``root``: the same number of parts
+    off the front, so a name that is not UTF-8 keeps its exact bytes."""
+    rn = _components(root) if posixpath.normpath(root) != "." else []
+    return "/".join(_components(path)[len(rn):])
+
+
+def _sidecars(sc: Scope, root: str, exact: str, item: Item) -> Item | Refusal:
+    """``item`` with the caption and licence sidecars the audit read and that are
+    beside its file now (``mediaaudit.sidecars`` decides which files those are: regular
+    files only, never a symlink), each checked by ``source`` like the file itself."""
+    listed = item.entry.get("sidecars")
+    names = {n for n in listed if isinstance(n, str)} if isinstance(listed, list) else set()
+    if not names:
+        return item
+    found: list[SidecarFile] = []
+    seen: set[str] = set()
+    folder = posixpath.dirname(item.path)
+    for side in sidecars_of(item.disk):
+        if side.kind not in BAG_SIDECARS or side.display not in names:
+            continue
+        seen.add(side.display)
+        path = posixpath.join(folder, side.display)
+        disk, problem = source(sc, root, posixpath.join(posixpath.dirname(exact), side.name))
+        if problem is not None:
+            return Refusal(path, problem)
+        payload = posixpath.join(posixpath.dirname(item.payload), safe_component(
+            side.name, len(BESTAND_SUFFIX), sc.name_max))
+        found.append(SidecarFile(path, disk, payload, side.kind, side.fmt,
+                                 not side.full_name))
+    gone = tuple(posixpath.join(folder, n) for n in sorted(names - seen)
+                 if n.lower().endswith((".license", ".srt", ".vtt")))
+    return Item(item.path, item.disk, item.payload, item.entry, tuple(found), gone)
+
+
 def judge(sc: Scope, entry: object) -> Item | LeftOut | Refusal:
     """One manifest entry: a passed file for the bag, a file left out, or refused."""
     path = entry.get("path") if isinstance(entry, Mapping) else None
     if not isinstance(path, str) or not isinstance(entry, Mapping):
-        return Refusal(repr(path), "not a path")
-    problem = _lexical_problem(path)
-    root = _root_of(path, sc.roots) if problem is None else None
-    if problem is None and root is None:
-        problem = "outside every scanned folder of the manifest"
+        return Refusal(repr(path), words("not_a_path"))
+    root, problem = _lexical(sc, path)
+    if root is None:
+        return Refusal(path, problem or words("outside"))
     exact = _exact(entry, path)
-    if problem is None and root is not None:
-        real = sc.resolve(os.path.join(sc.base, exact))
-        if not within(real, sc.real[root]):
-            problem = "resolves outside its scanned folder (symlink)"
+    disk, problem = source(sc, root, exact)
     if problem is not None:
         return Refusal(path, problem)
     outcome = str(entry.get("outcome"))
@@ -229,19 +368,22 @@ def judge(sc: Scope, entry: object) -> Item | LeftOut | Refusal:
         return LeftOut(path, outcome, _reasons(entry))
     sha = entry.get("sha256")
     if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
-        return Refusal(path, "no SHA-256 in the manifest")
+        return Refusal(path, words("no_sha"))
     fmt = entry.get("format") or {}
     if not isinstance(fmt, Mapping) or not fmt.get("puid"):
-        return Refusal(path, "passed without a PRONOM identification")
-    return Item(path=path, disk=os.path.join(sc.base, exact),
-                payload=payload_name(exact, sc.name_max), entry=entry)
+        return Refusal(path, words("no_puid"))
+    below, folder = _below(exact, root), sc.folders.get(root, "")
+    if not below and not folder:
+        return Refusal(path, words("not_a_path"))
+    item = Item(path=path, disk=disk, entry=entry,
+                payload=payload_name(below, sc.name_max, folder))
+    return _sidecars(sc, root, exact, item)
 
 
 def _refused(refused: Sequence[Refusal], total: int) -> PlanError:
     first = refused[0]
-    more = f" (and {total - 1} more)" if total > 1 else ""
-    return PlanError(f"manifest entry refused: {first.path} ({first.why}){more}; a manifest "
-                     "may only list files inside the folder it audited")
+    more = words("more", n=total - 1) if total > 1 else ""
+    return PlanError(words("entry_refused", path=first.path, why=first.why, more=more))
 
 
 def walk(sc: Scope, entries: Iterable[object]) -> Iterator[Item | LeftOut]:
@@ -277,12 +419,13 @@ def make_plan(
     manifest: Mapping[str, Any],
     base: str = ".",
     resolve: Callable[[str], str] = os.path.realpath,
+    here: str | None = None,
 ) -> Plan:
     """Check every entry and root of a loaded manifest; the passed files become
     ``Item``s.  Raises ``PlanError`` as ``scope`` and ``survey`` do, and for a name that
     two entries would share in the bag (the bag writer refuses that too, by creating
     every file exclusively)."""
-    sc = scope(manifest, base, resolve)
+    sc = scope(manifest, base, resolve, here=here)
     files = manifest.get("files") or []
     survey(sc, files)
     items: list[Item] = []
@@ -290,11 +433,14 @@ def make_plan(
     for v in walk(sc, files):
         (items if isinstance(v, Item) else left).append(v)  # type: ignore[arg-type]
     names: set[str] = set()
+    shared: set[str] = set()
     for i in items:
-        for name in (i.payload, i.payload + SUFFIX, i.payload + BESTAND_SUFFIX):
-            if name in names:
-                raise PlanError(f"{name} is the name of two files in the bag (a file "
-                                "listed twice, or a media file with the name of another's "
-                                "MDTO record); rename it")
-            names.add(name)
+        own = [i.payload] + [s.payload for s in i.sidecars if not s.shared]
+        own += [s.payload for s in i.sidecars if s.shared and s.payload not in shared]
+        shared.update(s.payload for s in i.sidecars if s.shared)
+        for payload in own:
+            for name in (payload, payload + SUFFIX, payload + BESTAND_SUFFIX):
+                if name in names:
+                    raise PlanError(words("name_twice", name=name))
+                names.add(name)
     return Plan(tuple(items), tuple(left))

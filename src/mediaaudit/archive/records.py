@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from mediaaudit.archive.mdto import (
@@ -35,9 +35,10 @@ from mediaaudit.archive.mdto import (
     bestand_xml,
     informatieobject_xml,
 )
-from mediaaudit.archive.plan import Item
+from mediaaudit.archive.plan import Item, SidecarFile
 from mediaaudit.configerrors import PolicyError, Problem, Wrong, problem
 from mediaaudit.policy import ArchiveSettings, Policy
+from mediaaudit.sidecars import SidecarKind
 
 RIGHTS_LIST = "Begrippenlijst rechtenstatus mediaaudit"
 LICENCE_LIST = "SPDX License List"
@@ -201,28 +202,58 @@ class Context:
         return (Event(Begrip("Publicatie", EVENT_LIST), self.posted),) if self.posted else ()
 
 
-def item_records(ctx: Context, it: Item) -> tuple[Ref, Record, Record]:
+def _stuk(ctx: Context, it: Item) -> Ref:
+    """The reference to a media file's Archiefstuk."""
+    return Ref(posixpath.basename(it.rel), f"{ctx.ident}/{it.rel}", ctx.cfg.identificatiebron)
+
+
+def sidecar_ref(ctx: Context, side: SidecarFile) -> Ref:
+    """The reference to the bestand of a caption or licence file beside a media file:
+    named as the file is in the bag, identified by its path as the manifest would have it."""
+    return Ref(posixpath.basename(side.payload), f"{ctx.ident}/{side.path}#bestand",
+               ctx.cfg.identificatiebron)
+
+
+def item_records(ctx: Context, it: Item, sidecars: Sequence[SidecarFile] = ()
+                 ) -> tuple[Ref, Record, Record]:
     """An approved media file's Archiefstuk (rights, retention, events) and its bestand,
     and the reference the Dossier keeps to the Archiefstuk.  Identifiers are made of the
-    path as the manifest has it; the bestand is named as the file is in the bag."""
+    path as the manifest has it; the bestand is named as the file is in the bag.
+
+    ``sidecars`` (its caption and licence files in the bag, ``sidecar_record``) are
+    listed as representations too, and a licence file documents the restriction
+    (``beperkingGebruikDocumentatie``: "a text document describing the restriction")."""
     bron = ctx.cfg.identificatiebron
-    stuk = Ref(posixpath.basename(it.rel), f"{ctx.ident}/{it.rel}", bron)
+    stuk = _stuk(ctx, it)
     best = Ref(posixpath.basename(it.payload), f"{ctx.ident}/{it.rel}#bestand", bron)
     events = (Event(Begrip("Controle voor publicatie", EVENT_LIST), ctx.audited,
                     _audit_result(it.entry)), *ctx.posted_events)
+    rights = restriction(it.entry.get("rights") or {}, ctx.cfg.archiefvormer.naam)
+    licences = tuple(sidecar_ref(ctx, s) for s in sidecars if s.kind is SidecarKind.LICENSE)
     io = Informatieobject(
         ident=stuk, aggregatieniveau="Archiefstuk", waardering=ctx.cfg.waardering,
         archiefvormer=ctx.cfg.archiefvormer,
-        restrictions=(restriction(it.entry.get("rights") or {}, ctx.cfg.archiefvormer.naam),),
+        restrictions=(replace(rights, documentation=(*rights.documentation, *licences)),),
         omschrijving=_alt_text(it.entry), events=events,
         bewaartermijn=ctx.cfg.bewaartermijn, is_onderdeel_van=(ctx.dossier,),
-        heeft_representatie=(best,))
+        heeft_representatie=(best, *(sidecar_ref(ctx, s) for s in sidecars)))
     fmt = it.entry.get("format") or {}
     b = Bestand(ident=best, omvang=int(it.entry.get("size") or 0),
                 formaat=Begrip(_format_name(fmt), PRONOM, str(fmt.get("puid"))),
                 sha256=it.sha256, checksum_date=ctx.checked_at, representatie_van=stuk)
     return (stuk, Record(it.payload + SUFFIX, it.payload, informatieobject_xml(io)),
             Record(it.payload + BESTAND_SUFFIX, it.payload, bestand_xml(b)))
+
+
+def sidecar_record(ctx: Context, it: Item, side: SidecarFile, x: ExtraFile) -> Record:
+    """The bestand of a caption or licence file (``x``: its size, hash and format)
+    beside the media file ``it``: part of the representation of that file's Archiefstuk
+    (``isRepresentatieVan``: "the informatieobject the file is (part of) a
+    representation of"), which lists it in turn."""
+    b = Bestand(ident=sidecar_ref(ctx, side), omvang=x.size,
+                formaat=Begrip(x.format_name, PRONOM, x.puid), sha256=x.sha256,
+                checksum_date=ctx.checked_at, representatie_van=_stuk(ctx, it))
+    return Record(side.payload + BESTAND_SUFFIX, side.payload, bestand_xml(b))
 
 
 def extra_record(ctx: Context, x: ExtraFile) -> tuple[Ref, Record]:

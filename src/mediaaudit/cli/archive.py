@@ -18,7 +18,7 @@ from mediaaudit.archive.plan import Item, PlanError, Scope, scope, survey, walk
 from mediaaudit.archive.records import needs, require
 from mediaaudit.archive.safe import visible
 from mediaaudit.archive.stream import ManifestError, ManifestStream, open_manifest
-from mediaaudit.cli.common import default_lang, fail
+from mediaaudit.cli.common import LANG_OPTION, default_lang, fail
 from mediaaudit.config import find_config, load_policy
 from mediaaudit.digest import NotRegular, sha256_file
 from mediaaudit.exitcode import FAILED
@@ -60,6 +60,7 @@ def _check_files(stream: ManifestStream, sc: Scope) -> None:
     for v in walk(sc, stream.entries()):
         if not isinstance(v, Item):
             continue
+        missing.extend(v.sidecars_missing)  # evidence the audit read, gone since
         try:
             if sha256_file(v.disk, follow=False) != v.sha256:
                 changed.append(v.path)
@@ -77,6 +78,10 @@ def _check_files(stream: ManifestStream, sc: Scope) -> None:
 @click.argument("manifest_path", metavar="MANIFEST", type=click.Path(dir_okay=False))
 @click.option("--out", "out", required=True, metavar="BAG_DIR", type=click.Path(),
               help="The bag to write: a new folder, or an empty one.")
+@click.option("--base", metavar="DIR", type=click.Path(file_okay=False),
+              help="The folder the scanned folders must lie in (symlinks resolved): a "
+                   "manifest of /srv/share/uploads/PV-42 or ../upload is archived when that "
+                   "folder is inside DIR.  Default: the folder archive runs in.")
 @click.option("--config", metavar="FILE",
               help="mediaaudit.toml with the [archive] table (default: mediaaudit.toml in "
                    "the scanned folder or a parent).")
@@ -85,27 +90,33 @@ def _check_files(stream: ManifestStream, sc: Scope) -> None:
                    "the identifier of the MDTO dossier.")
 @click.option("--posted", metavar="DATE", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Date the media were posted (YYYY-MM-DD): a 'Publicatie' event in MDTO.")
-def archive(manifest_path: str, out: str, config: str | None, request_id: str | None,
-            posted: _dt.datetime | None) -> None:
+@LANG_OPTION
+def archive(manifest_path: str, out: str, base: str | None, config: str | None,
+            request_id: str | None, posted: _dt.datetime | None, lang: str | None) -> None:
     """Write the files MANIFEST passed, with the manifest, its HTML report and MDTO
     metadata (Nationaal Archief, schema 1.0.2) per file and per record, as a BagIt bag.
 
-    Run it in the folder where the scan ran: the manifest's paths are relative to it.
+    Run it in the folder where the scan ran: the manifest's relative paths start there.
+    Every scanned folder must lie inside the base folder (--base, default: here).
     The files are checked against the manifest first; files that did not pass are left
-    out and listed in data/archive-report.txt."""
+    out and listed in data/archive-report.txt.  Caption (.vtt, .srt) and licence
+    (.license) files of the passed files go into the bag beside them."""
+    lang = lang or default_lang()
     request_id = _one_line(request_id, "--request-id")
     try:
         stream = open_manifest(manifest_path)
-        sc = scope(stream.header)
+        sc = scope(stream.header, base=base or ".", here=".")
         counts = survey(sc, stream.entries())
-    except (ManifestError, PlanError) as exc:
+    except ManifestError as exc:
         fail(visible(str(exc)))
+    except PlanError as exc:
+        fail(visible(exc.render(lang)))
     roots = [str(r) for r in stream.header.get("roots", [])]
     try:  # the file and the archive settings in one check: every problem in one run
         policy = load_policy(config, roots, require=needs)
         cfg = require(policy.archive, policy.organisations)
     except PolicyError as exc:
-        fail(exc.text(default_lang()))
+        fail(exc.text(lang))
     if not counts.items:
         click.echo("mediaaudit: no file in the manifest passed the audit; nothing to "
                    "archive", err=True)
@@ -116,8 +127,10 @@ def archive(manifest_path: str, out: str, config: str | None, request_id: str | 
                          posted.date().isoformat() if posted else None)
     except Changed as exc:
         _changed(exc.changed, exc.missing, exc.unreadable)
-    except (OutputUnwritable, ManifestError, PlanError) as exc:
+    except (OutputUnwritable, ManifestError) as exc:
         fail(visible(str(exc)))
+    except PlanError as exc:
+        fail(visible(exc.render(lang)))
     except InvalidRecord as exc:
         fail(f"bag not written: {visible(str(exc))}")
     click.echo(f"{done.path}", err=False)

@@ -1,0 +1,105 @@
+"""The words of ``archive`` in Dutch and English (pure).
+
+A refusal is decided in ``plan`` and ``bag`` long before anything is printed, and the
+same refusal is shown in the run's language (``--lang``): so a refusal carries a key of
+``TEXT`` and its parameters (``Words``), and becomes a sentence only where it is shown.
+Paths in the parameters are shown as the manifest has them; the line they end up in goes
+through ``safe.visible`` before it reaches a terminal.  Dutch uses "je".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+TEXT: dict[str, dict[str, str]] = {
+    # why one manifest entry is refused
+    "not_a_path": {"nl": "geen pad", "en": "not a path"},
+    "nul": {"nl": "leeg of bevat NUL", "en": "empty or contains NUL"},
+    "dotdot": {"nl": "bevat '..' onder de gescande map",
+               "en": "contains '..' below its scanned folder"},
+    "absolute_outside": {
+        "nl": "een absoluut pad buiten alle gescande mappen van het manifest",
+        "en": "an absolute path outside every scanned folder of the manifest"},
+    "outside": {"nl": "buiten alle gescande mappen van het manifest",
+                "en": "outside every scanned folder of the manifest"},
+    "resolves_outside": {
+        "nl": "wijst buiten zijn gescande map {root} (symlink naar {real})",
+        "en": "resolves outside its scanned folder {root} (a symlink to {real})"},
+    "no_sha": {"nl": "geen SHA-256 in het manifest", "en": "no SHA-256 in the manifest"},
+    "no_puid": {"nl": "goedgekeurd zonder PRONOM-identificatie",
+                "en": "passed without a PRONOM identification"},
+    "entry_refused": {
+        "nl": "regel in het manifest geweigerd: {path} ({why}){more}; een manifest mag "
+              "alleen bestanden in de gescande mappen noemen",
+        "en": "manifest entry refused: {path} ({why}){more}; a manifest may only list "
+              "files inside the folders it audited"},
+    "more": {"nl": " (en nog {n})", "en": " (and {n} more)"},
+    # why the manifest's scanned folders (roots) are refused
+    "no_roots": {"nl": "het manifest noemt geen gescande map (roots)",
+                 "en": "the manifest names no scanned folder (roots)"},
+    "root_nul": {"nl": "de gescande map {root!r} van het manifest is geweigerd (leeg of "
+                       "bevat NUL)",
+                 "en": "the manifest's scanned folder {root!r} is refused (empty or "
+                       "contains NUL)"},
+    "root_elsewhere": {
+        "nl": "het manifest komt uit een andere map: de gescande map {root!r} staat niet in "
+              "{here} (start archive in de map waarin de scan liep)",
+        "en": "the manifest comes from another folder: its scanned folder {root!r} is not "
+              "in {here} (run archive in the folder the scan ran in)"},
+    "root_missing": {
+        "nl": "de gescande map {root!r} van het manifest bestaat niet (verplaatst of "
+              "verwijderd na de scan?)",
+        "en": "the manifest's scanned folder {root!r} does not exist (moved or removed "
+              "since the scan?)"},
+    "root_outside_base": {
+        "nl": "de gescande map {root!r} van het manifest is geweigerd: {real} ligt buiten "
+              "de basismap {base} (vertrouw je die map, geef dan --base {hint})",
+        "en": "the manifest's scanned folder {root!r} is refused: {real} lies outside the "
+              "base folder {base} (if you trust that folder, give --base {hint})"},
+    "root_symlink": {
+        "nl": "de gescande map {root!r} van het manifest is geweigerd (die is, of ligt "
+              "onder, een symlink naar {real}): archive neemt alleen bestanden uit de map "
+              "zelf; scan en archiveer de echte map",
+        "en": "the manifest's scanned folder {root!r} is refused (it is, or lies under, a "
+              "symlink to {real}): archive packs only files of the folder itself; scan "
+              "and archive the real folder"},
+    "base_missing": {"nl": "de basismap {base} bestaat niet of is geen map (--base)",
+                     "en": "the base folder {base} does not exist or is not a folder "
+                           "(--base)"},
+    # why the bag cannot be written
+    "name_twice": {
+        "nl": "{name} is de naam van twee bestanden in de bag (een bestand dat twee keer "
+              "in het manifest staat, of een mediabestand met de naam van het MDTO-record "
+              "van een ander); geef er een een andere naam",
+        "en": "{name} is the name of two files in the bag (a file listed twice, or a "
+              "media file with the name of another's MDTO record); rename it"},
+    "cannot_write": {"nl": "de bag kan niet worden geschreven: {why}: {path}",
+                     "en": "cannot write the bag: {why}: {path}"},
+    "none_passed": {"nl": "geen bestand in het manifest is goedgekeurd",
+                    "en": "no file in the manifest passed the audit"},
+}
+
+
+@dataclass(frozen=True)
+class Words:
+    """A sentence in neither language yet: a key of ``TEXT`` and its parameters (which
+    may be ``Words`` themselves)."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: str) -> str:
+        return say(self.key, lang, **self.params)
+
+
+def words(key: str, **params: Any) -> Words:
+    return Words(key, params)
+
+
+def say(key: str, lang: str, **params: Any) -> str:
+    """``TEXT[key]`` in ``lang`` (English for a language it does not have)."""
+    table = TEXT[key]
+    shown = {k: (v.render(lang) if isinstance(v, Words) else v) for k, v in params.items()}
+    return table.get(lang, table["en"]).format(**shown)
