@@ -24,6 +24,7 @@ COMMANDS = {
     "watch": "mediaaudit.cli.watch:watch",
     "archive": "mediaaudit.cli.archive:archive",
     "fix": "mediaaudit.cli.fix:fix",
+    "init": "mediaaudit.cli.init:init",
 }
 
 
