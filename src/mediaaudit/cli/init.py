@@ -28,6 +28,9 @@ from mediaaudit.writers.atomic import OutputUnwritable, atomic_text
 
 TEXT = {
     "no_folder": {"nl": "map bestaat niet: {path}", "en": "folder does not exist: {path}"},
+    "not_folder": {"nl": "{path} is een bestand, geen map; geef de map voor mediaaudit.toml",
+                   "en": "{path} is a file, not a folder; give the folder for "
+                         "mediaaudit.toml"},
     "exists": {"nl": "{path} bestaat al; niets geschreven (--force vervangt het en bewaart "
                      "het oude als {bak})",
                "en": "{path} already exists; nothing written (--force replaces it and keeps "
@@ -180,7 +183,7 @@ def _write(target: str, content: str, lang: str) -> str | None:
 
 @click.command(short_help="Write a commented mediaaudit.toml for your organisation: "
                "asks on a terminal, takes options otherwise.")
-@click.argument("folder", default=".", type=click.Path(file_okay=False))
+@click.argument("folder", default=".", type=click.Path())
 @click.option("--organisation", metavar="NAME",
               help="Your organisation ([policy] organisation; the archiefvormer).")
 @click.option("--waardering", metavar="V|B",
@@ -206,7 +209,7 @@ def init(folder: str, organisation: str | None, waardering: str | None,
     value, a folder that does not exist)."""
     lang = lang or default_lang()
     if not os.path.isdir(folder):
-        fail(_t("no_folder", lang, path=folder))
+        fail(_t("not_folder" if os.path.lexists(folder) else "no_folder", lang, path=folder))
     target = os.path.join(folder, CONFIG_NAME)
     _guard(target, force, lang)
     given = {"organisation": organisation, "waardering": waardering,
