@@ -1,4 +1,4 @@
-"""Structural completeness (probe/structure.py): real files in, real verdicts out.
+"""Structural completeness (probe/structure/): real files in, real verdicts out.
 
 Every format is written by a real tool (ffmpeg, ImageMagick, Pillow, exiftool), checked
 intact (must pass) and cut at 20 %, 60 %, 95 % and by one byte (must be damaged).

@@ -518,3 +518,22 @@ def unpack(refs: list[FileRef], limits: Limits | None = None,
         yield out
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def member_digests(path: str, display: str) -> dict[str, str | None] | None:
+    """The members of the archive at ``path`` as ``scan`` names them (``display/NAME``),
+    each with the SHA-256 of its bytes (None for a member that is not unpacked: hostile,
+    encrypted, damaged).  None when ``path`` is no delivery archive any more or is refused
+    whole.  ``verify`` asks this only for an archive whose own hash has changed."""
+    from mediaaudit.digest import sha256_file
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    ref = FileRef(path, display, st.st_size, st.st_mtime_ns)
+    with unpack([ref]) as got:
+        if not got.opened:
+            return None
+        return {r.display: (sha256_file(r.path) if r.problem is None else None)
+                for r in got.refs}
