@@ -172,6 +172,9 @@ def test_every_table_is_checked_before_raising() -> None:
     en, nl = err.value.lines("en"), err.value.lines("nl")
     assert len(en) == len(nl) == 11 and en != nl
     assert "--select: 'MA-ZZZ' matches no finding code" in en[8]
+    # str() is one line (a watch log line when a reload fails), naming every problem
+    assert str(err.value) == err.value.one_line("en") == " | ".join(en)
+    assert err.value.text("nl").count("\n") == 11
 
 
 def test_require_lists_all_missing_settings() -> None:

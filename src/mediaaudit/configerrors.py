@@ -178,18 +178,26 @@ class PolicyError(ValueError):
             (problems,) if isinstance(problems, Problem) else tuple(problems))
         self.source = source
         self.lead = lead
-        super().__init__(self.text("en"))
+        super().__init__(self.one_line("en"))
 
     def lines(self, lang: str) -> list[str]:
         """One line per problem, in ``lang``."""
         return [p.line(lang) for p in self.problems]
 
+    def one_line(self, lang: str) -> str:
+        """All problems on one line (' | ' between them): for a log line (watch's reload
+        keeps its old settings and says why) and ``str()``."""
+        return self._lead(lang) + " | ".join(self.lines(lang))
+
+    def _lead(self, lang: str) -> str:
+        return (f"{self.source}: " if self.source else
+                f"{self.lead.line(lang)}: " if self.lead else "")
+
     def text(self, lang: str) -> str:
         """One line for one problem ('FILE: [policy]: unknown key …'); for more, a line
         with the file and the count, then each problem on its own indented line."""
         lines = self.lines(lang)
-        lead = (f"{self.source}: " if self.source else
-                f"{self.lead.line(lang)}: " if self.lead else "")
+        lead = self._lead(lang)
         if len(lines) == 1:
             return lead + lines[0]
         count = _COUNT.get(lang, _COUNT["en"]).format(n=len(lines))
