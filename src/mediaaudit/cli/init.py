@@ -134,6 +134,8 @@ def _ask(key: str, default: str, optional: bool, lang: str) -> str | None:
 
 def _interview(given: Answers, lang: str, folder: str) -> Answers:
     """Ask on the terminal for every value not given as an option."""
+    if not given.todo() and given.contact_name and given.contact_email:
+        return given  # everything came as options: nothing to ask
     click.echo(_t("intro", lang, folder=folder), err=True)
     answers = given
     for key, default in QUESTIONS:
