@@ -292,14 +292,6 @@ def archive_problems(raw: Any) -> tuple[ArchiveSettings, list[Problem]]:
     return settings, probs
 
 
-def build_archive(raw: Any) -> ArchiveSettings:
-    """The ``[archive]`` table alone, or a ``PolicyError`` with all its problems."""
-    settings, probs = archive_problems(raw)
-    if probs:
-        raise PolicyError(probs)
-    return settings
-
-
 def _annotations(raw: Any, probs: list[Problem]) -> tuple[Annotation, ...]:
     if not isinstance(raw, list):
         probs.append(problem("", Wrong.ANNOTATIONS_NOT_TABLES))
