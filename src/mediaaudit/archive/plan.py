@@ -41,7 +41,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mediaaudit.archive.mdto import BESTAND_SUFFIX, SUFFIX
@@ -78,6 +78,7 @@ class SidecarFile:
     """A caption or licence file of a passed media file, for the bag beside it."""
 
     path: str  # as the manifest would name it: the media file's folder and its own name
+    rel: str  # its path in the base folder (``Item.rel``): what its identifier is made of
     disk: str  # where to read it
     payload: str  # relative to data/, beside the media file's payload
     kind: SidecarKind
@@ -95,11 +96,17 @@ class Item:
     entry: Mapping[str, Any]
     sidecars: tuple[SidecarFile, ...] = ()
     sidecars_missing: tuple[str, ...] = ()  # read by the audit, gone now
+    in_base: str = ""  # the path in the base folder (``rel``)
 
     @property
     def rel(self) -> str:
-        """The path as in the manifest, normalised: what identifiers are made of (a
-        backslash stays a character of the name: ``caf\\xe9.png`` is one name)."""
+        """What identifiers are made of: the file's path in the base folder, its root's
+        folder there and the path below the root, names as the manifest shows them (for a
+        root given relative to the base, the manifest's path, normalised; never ``..``
+        or a server's absolute path).  A backslash stays a character of the name:
+        ``caf\\xe9.png`` is one name."""
+        if self.in_base:
+            return self.in_base
         n = posixpath.normpath(self.path)
         return "" if n == "." else n
 
@@ -339,16 +346,17 @@ def _sidecars(sc: Scope, root: str, exact: str, item: Item) -> Item | Refusal:
             continue
         seen.add(side.display)
         path = posixpath.join(folder, side.display)
+        rel = posixpath.join(posixpath.dirname(item.rel), side.display)
         disk, problem = source(sc, root, posixpath.join(posixpath.dirname(exact), side.name))
         if problem is not None:
             return Refusal(path, problem)
         payload = posixpath.join(posixpath.dirname(item.payload), safe_component(
             side.name, len(BESTAND_SUFFIX), sc.name_max))
-        found.append(SidecarFile(path, disk, payload, side.kind, side.fmt,
+        found.append(SidecarFile(path, rel, disk, payload, side.kind, side.fmt,
                                  not side.full_name))
     gone = tuple(posixpath.join(folder, n) for n in sorted(names - seen)
                  if n.lower().endswith((".license", ".srt", ".vtt")))
-    return Item(item.path, item.disk, item.payload, item.entry, tuple(found), gone)
+    return replace(item, sidecars=tuple(found), sidecars_missing=gone)
 
 
 def judge(sc: Scope, entry: object) -> Item | LeftOut | Refusal:
@@ -376,7 +384,9 @@ def judge(sc: Scope, entry: object) -> Item | LeftOut | Refusal:
     if not below and not folder:
         return Refusal(path, words("not_a_path"))
     item = Item(path=path, disk=disk, entry=entry,
-                payload=payload_name(below, sc.name_max, folder))
+                payload=payload_name(below, sc.name_max, folder),
+                in_base="/".join(_components(printable(folder))
+                                 + _components(_below(path, root))))
     return _sidecars(sc, root, exact, item)
 
 

@@ -209,8 +209,9 @@ def _stuk(ctx: Context, it: Item) -> Ref:
 
 def sidecar_ref(ctx: Context, side: SidecarFile) -> Ref:
     """The reference to the bestand of a caption or licence file beside a media file:
-    named as the file is in the bag, identified by its path as the manifest would have it."""
-    return Ref(posixpath.basename(side.payload), f"{ctx.ident}/{side.path}#bestand",
+    named as the file is in the bag, identified by its path in the base folder (as the
+    media file's Archiefstuk is)."""
+    return Ref(posixpath.basename(side.payload), f"{ctx.ident}/{side.rel}#bestand",
                ctx.cfg.identificatiebron)
 
 
