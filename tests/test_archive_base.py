@@ -282,3 +282,18 @@ def test_a_sidecar_added_after_the_scan_is_not_packed(absolute: Path) -> None:
     assert r.exit_code == 0, r.stderr
     assert not (absolute / "bag" / "data" / "media" / "uploads" / "PV-42" /
                 "stadhuis.png.license").exists()
+
+
+def test_archive_speaks_the_runs_language(absolute: Path) -> None:
+    r = run_cli("archive", "m.json", "--out", "bag", "--lang", "nl", cwd=absolute)
+    assert r.exit_code == 0, r.stderr
+    assert r.stderr == ("mediaaudit: bag geschreven naar bag: 3 bestand(en) gearchiveerd met "
+                        "2 ondertitel- en licentiebestand(en) ernaast, 0 weggelaten "
+                        "(data/archive-report.txt), 12 MDTO-records, dossier "
+                        f"{r.stderr.rsplit(' ', 1)[1]}")
+    shutil.rmtree(absolute / "bag")
+    (absolute / "uploads" / "PV-42" / "interview.nl.vtt").unlink()
+    r = run_cli("archive", "m.json", "--out", "bag", "--lang", "nl", cwd=absolute)
+    assert r.exit_code == 1
+    assert r.stdout == f"ontbreekt {absolute}/uploads/PV-42/interview.nl.vtt\n"
+    assert "1 ontbreekt sinds de controle; geen bag geschreven" in r.stderr

@@ -213,6 +213,7 @@ class Written:
     ident: str
     records: int
     files: int
+    sidecars: int = 0  # caption and licence files beside them
 
 
 def write_bag(
@@ -244,7 +245,7 @@ def write_bag(
                       str(stream.header.get("created") or "") or None, posted)
         bag = _Bag(tmp)
         try:
-            records = _fill(bag, stream, sc, counts, ctx)
+            records, sidecars = _fill(bag, stream, sc, counts, ctx)
         finally:
             bag.close()
         info = bag_info(cfg, request_id, ctx.ident, counts.items)
@@ -263,15 +264,16 @@ def write_bag(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return Written(out, ctx.ident, records, counts.items)
+    return Written(out, ctx.ident, records, counts.items, sidecars)
 
 
-def _fill(bag: _Bag, stream: ManifestStream, sc: Scope, counts: Counts, ctx: Context) -> int:
-    """Everything under data/; the number of MDTO records."""
+def _fill(bag: _Bag, stream: ManifestStream, sc: Scope, counts: Counts,
+          ctx: Context) -> tuple[int, int]:
+    """Everything under data/; the number of MDTO records and of sidecars."""
     changed: list[str] = []
     missing: list[str] = []
     unreadable: list[str] = []
-    records = left = 0
+    records = left = sides_in = 0
     first: Ref | None = None
     shared: set[str] = set()  # stem-named sidecars already in the bag
     with (tempfile.TemporaryFile(dir=bag.root) as parts,
@@ -307,6 +309,7 @@ def _fill(bag: _Bag, stream: ManifestStream, sc: Scope, counts: Counts, ctx: Con
             for side, x in copied:
                 bag.record(sidecar_record(ctx, v, side, x))
                 records += 1
+                sides_in += 1
             first = first or stuk
             parts.write(mdto.ref_fragment("bevatOnderdeel", stuk))
             archived.write(rep.item_line(v).encode("utf-8"))
@@ -325,7 +328,7 @@ def _fill(bag: _Bag, stream: ManifestStream, sc: Scope, counts: Counts, ctx: Con
         if first is None:
             raise PlanError(words("none_passed"))
         _dossier(bag, ctx, counts, reps, parts, first)
-    return records + 1
+    return records + 1, sides_in
 
 
 def _copy_item(bag: _Bag, it: Item) -> str | None:

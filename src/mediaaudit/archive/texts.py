@@ -79,6 +79,34 @@ TEXT: dict[str, dict[str, str]] = {
                      "en": "cannot write the bag: {why}: {path}"},
     "none_passed": {"nl": "geen bestand in het manifest is goedgekeurd",
                     "en": "no file in the manifest passed the audit"},
+    # what the command says
+    "one_line": {"nl": "{option} moet één regel tekst zijn, niet {value!r}",
+                 "en": "{option} must be one line of text, got {value!r}"},
+    "changed": {"nl": "gewijzigd", "en": "changed"},
+    "missing": {"nl": "ontbreekt", "en": "missing"},
+    "refused": {"nl": "geweigerd", "en": "refused"},
+    "not_read": {"nl": "{path}: {why}; niet gelezen", "en": "{path}: {why}; not read"},
+    "unreadable": {"nl": "{path}: kan niet worden gelezen: {why}",
+                   "en": "{path}: cannot be read: {why}"},
+    "odd": {"nl": ", {n} geen gewoon bestand meer", "en": ", {n} no longer a regular file"},
+    "changed_since": {
+        "nl": "mediaaudit: {changed} gewijzigd, {missing} ontbreekt{odd} sinds de controle; "
+              "geen bag geschreven (scan opnieuw en laat het nieuwe manifest goedkeuren)",
+        "en": "mediaaudit: {changed} changed, {missing} missing{odd} since the audit; no "
+              "bag written (scan again and have the new manifest approved)"},
+    "nothing_passed": {
+        "nl": "mediaaudit: geen bestand in het manifest is goedgekeurd; er is niets te "
+              "archiveren",
+        "en": "mediaaudit: no file in the manifest passed the audit; nothing to archive"},
+    "not_written": {"nl": "bag niet geschreven: {why}", "en": "bag not written: {why}"},
+    "written": {
+        "nl": "mediaaudit: bag geschreven naar {path}: {files} bestand(en) gearchiveerd{sides}, "
+              "{left} weggelaten (data/archive-report.txt), {records} MDTO-records, dossier "
+              "{ident}",
+        "en": "mediaaudit: bag written to {path}: {files} file(s) archived{sides}, {left} "
+              "left out (data/archive-report.txt), {records} MDTO records, dossier {ident}"},
+    "with_sidecars": {"nl": " met {n} ondertitel- en licentiebestand(en) ernaast",
+                      "en": " with {n} caption and licence file(s) beside them"},
 }
 
 

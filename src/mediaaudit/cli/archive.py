@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
+from collections.abc import Sequence
+from typing import NoReturn
 
 import click
 
@@ -18,6 +20,7 @@ from mediaaudit.archive.plan import Item, PlanError, Scope, scope, survey, walk
 from mediaaudit.archive.records import needs, require
 from mediaaudit.archive.safe import visible
 from mediaaudit.archive.stream import ManifestError, ManifestStream, open_manifest
+from mediaaudit.archive.texts import say
 from mediaaudit.cli.common import LANG_OPTION, default_lang, fail
 from mediaaudit.config import find_config, load_policy
 from mediaaudit.digest import NotRegular, sha256_file
@@ -31,27 +34,26 @@ HELP = ("Exit status: 0 = the bag was written; 1 = a file that passed has change
         "manifest lists a path outside the folder it audited (nothing is written).")
 
 
-def _one_line(value: str | None, option: str) -> str | None:
+def _one_line(value: str | None, option: str, lang: str) -> str | None:
     if value is None:
         return None
     if not value.strip() or any(ord(c) < 32 or 0x7f <= ord(c) < 0xa0 for c in value):
-        fail(f"{option} must be one line of text, got {value!r}")
+        fail(say("one_line", lang, option=option, value=value))
     return value.strip()
 
 
-def _changed(changed: tuple[str, ...] | list[str], missing: tuple[str, ...] | list[str],
-             unreadable: tuple[str, ...] | list[str] = ()) -> None:
+def _changed(changed: Sequence[str], missing: Sequence[str], unreadable: Sequence[str],
+             lang: str) -> NoReturn:
     for label, paths in (("changed", changed), ("missing", missing), ("refused", unreadable)):
         for p in paths:
-            click.echo(f"{label:<9} {visible(p)}")
-    odd = f", {len(unreadable)} no longer a regular file" if unreadable else ""
-    click.echo(f"mediaaudit: {len(changed)} changed, {len(missing)} missing{odd} since the "
-               "audit; no bag written (scan again and have the new manifest approved)",
+            click.echo(f"{say(label, lang):<9} {visible(p)}")
+    odd = say("odd", lang, n=len(unreadable)) if unreadable else ""
+    click.echo(say("changed_since", lang, changed=len(changed), missing=len(missing), odd=odd),
                err=True)
     sys.exit(FAILED)
 
 
-def _check_files(stream: ManifestStream, sc: Scope) -> None:
+def _check_files(stream: ManifestStream, sc: Scope, lang: str) -> None:
     """Every passed file is still what was audited (exit 1 with a list when not); only
     regular files are read: a FIFO or device in place of a file is named, not read."""
     changed: list[str] = []
@@ -65,13 +67,13 @@ def _check_files(stream: ManifestStream, sc: Scope) -> None:
             if sha256_file(v.disk, follow=False) != v.sha256:
                 changed.append(v.path)
         except NotRegular as exc:
-            unreadable.append(f"{v.path}: {exc.strerror}; not read")
+            unreadable.append(say("not_read", lang, path=v.path, why=exc.strerror))
         except FileNotFoundError:
             missing.append(v.path)
         except OSError as exc:
-            unreadable.append(f"{v.path}: cannot be read: {exc.strerror}")
+            unreadable.append(say("unreadable", lang, path=v.path, why=exc.strerror))
     if changed or missing or unreadable:
-        _changed(changed, missing, unreadable)
+        _changed(changed, missing, unreadable, lang)
 
 
 @click.command(epilog=HELP)
@@ -102,7 +104,7 @@ def archive(manifest_path: str, out: str, base: str | None, config: str | None,
     out and listed in data/archive-report.txt.  Caption (.vtt, .srt) and licence
     (.license) files of the passed files go into the bag beside them."""
     lang = lang or default_lang()
-    request_id = _one_line(request_id, "--request-id")
+    request_id = _one_line(request_id, "--request-id", lang)
     try:
         stream = open_manifest(manifest_path)
         sc = scope(stream.header, base=base or ".", here=".")
@@ -118,25 +120,25 @@ def archive(manifest_path: str, out: str, base: str | None, config: str | None,
     except PolicyError as exc:
         fail(exc.text(lang))
     if not counts.items:
-        click.echo("mediaaudit: no file in the manifest passed the audit; nothing to "
-                   "archive", err=True)
+        click.echo(say("nothing_passed", lang), err=True)
         sys.exit(FAILED)
     try:
-        _check_files(stream, sc)
+        _check_files(stream, sc, lang)
         done = write_bag(out, stream, sc, counts, cfg, request_id,
                          posted.date().isoformat() if posted else None)
     except Changed as exc:
-        _changed(exc.changed, exc.missing, exc.unreadable)
+        _changed(exc.changed, exc.missing, exc.unreadable, lang)
     except (OutputUnwritable, ManifestError) as exc:
         fail(visible(str(exc)))
     except PlanError as exc:
         fail(visible(exc.render(lang)))
     except InvalidRecord as exc:
-        fail(f"bag not written: {visible(str(exc))}")
+        fail(say("not_written", lang, why=visible(str(exc))))
     click.echo(f"{done.path}", err=False)
-    click.echo(f"mediaaudit: bag written to {done.path}: {done.files} file(s) archived, "
-               f"{counts.left_out} left out (data/archive-report.txt), {done.records} MDTO "
-               f"records, dossier {visible(done.ident)}", err=True)
+    sides = say("with_sidecars", lang, n=done.sidecars) if done.sidecars else ""
+    click.echo(say("written", lang, path=done.path, files=done.files, sides=sides,
+                   left=counts.left_out, records=done.records, ident=visible(done.ident)),
+               err=True)
 
 
 def policy_source(config: str | None, roots: list[str]) -> str:
