@@ -1,5 +1,5 @@
 """Code review of previews and the watch service: previews made in a killable worker with
-a time limit, a report step that cannot become a crash loop, a text-only overview,
+a time limit, a report step that cannot become a crash loop, an overview with previews,
 sidecar stamps checked before routing, the fact cache used in watch, symlinked and
 clashing sidecars never moved, and one table of watch texts."""
 
@@ -82,7 +82,7 @@ def test_previews_are_made_once_per_sha256_in_a_worker(
 
 
 # --- (b) the report step and the overview ----------------------------------------------
-def test_overview_page_is_text_only_the_file_report_has_its_preview(tmp_path: Path) -> None:
+def test_overview_page_and_the_file_report_have_its_preview(tmp_path: Path) -> None:
     drop, out = drop_with(tmp_path), tmp_path / "out"
     run = watch_once(drop, out, "--lang", "en")
     assert run.returncode == 0, run.stderr
@@ -91,7 +91,7 @@ def test_overview_page_is_text_only_the_file_report_has_its_preview(tmp_path: Pa
     assert THUMB in report
     page = (approved / overview_name(dt.date.today().isoformat(), "en")).read_text(
         encoding="utf-8")
-    assert "goed.png" in page and THUMB not in page
+    assert "goed.png" in page and THUMB in page  # kept from the report, not made again
 
 
 def _opts(drop: Path, out: Path, **extra: Any) -> Options:

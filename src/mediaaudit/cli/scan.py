@@ -42,6 +42,7 @@ from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
 from mediaaudit.profile import ProfileError, load_profile
 from mediaaudit.scan import DEFAULT_TIMEOUT, default_jobs, entries
 from mediaaudit.walk import Skipped, walk
+from mediaaudit.writers.pdf_writer import QUIET as pdf_quiet
 
 
 @click.command(epilog=HELP)
@@ -89,6 +90,9 @@ def scan(
     of it (re-render later with 'mediaaudit report').
     """
     lang = lang or default_lang()
+    if quiet:  # nor the PDF writer's progress line
+        token = pdf_quiet.set(True)
+        click.get_current_context().call_on_close(lambda: pdf_quiet.reset(token))
     for p in paths:
         if not os.path.lexists(p):
             fail(text("no_path", lang, path=p))

@@ -1,7 +1,7 @@
 """The watch results: ``audit-log.jsonl`` (one line per file, append-only, fsynced) and
 one manifest per file, each written once per state row even across crashes; and the
 HTML reports people see: one beside each routed file and one overview page per day in
-each destination folder (``write_reports``)."""
+each destination folder (``write_reports``), with the files' previews."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from mediaaudit.fsnames import alive, fit, printable, stale_temp, temp_name
 from mediaaudit.sidecars import REPORT_SUFFIX, report_name
-from mediaaudit.writers.html_writer import write_html
+from mediaaudit.writers.html_writer import Previews, write_html
 from mediaaudit.writers.json_writer import json_line
-from mediaaudit.writers.table import by_name
+from mediaaudit.writers.table import is_own_output
 
 LOG_NAME = "audit-log.jsonl"
 # Fields of a log line that are not part of a manifest entry.
@@ -119,10 +119,20 @@ def write(directory: str, row_id: int, rel: str, entry: Mapping[str, Any],
 # folder one overview page per day listing every file routed there that day.  Both are
 # rendered by the same HTML writer as ``scan`` (the writer table), in the watch's
 # language.  The day's entries are kept in ``DAYS/<date>.jsonl`` in the results folder, so
-# the overview is rebuilt from a small file, whatever the age of the service.  The
-# overview is text only (no previews): it is rebuilt for every routed file, and previews
-# would hash and decode every file of the day again each time.  The report beside each
-# file has its preview.
+# the overview is rebuilt from a small file, whatever the age of the service.
+#
+# Previews: the one of each routed file is made once, for the report beside it (in a
+# preview worker, of the audited bytes only), and kept with the file's line in the day's
+# index (a small JPEG as a data: URI, a few KB).  The overview, rebuilt for every routed
+# file, takes the previews from there: no file of the day is hashed or decoded again, and
+# it shows each file as it was when it was routed.  Lines written before previews were
+# kept show "no preview".
+#
+# One overview per day and destination, in the language of the watch that wrote it last:
+# its name is in that language (``overzicht-DAY``, ``overview-DAY``), and the same day's
+# overview in another language (a restart with another --lang) is removed when the new
+# one is written, so a folder never holds two lists of the same day.  Earlier days keep
+# the name and language they were written in.
 
 DAYS = "days"
 OVERVIEW = {"nl": "overzicht", "en": "overview"}
@@ -131,6 +141,19 @@ OVERVIEW = {"nl": "overzicht", "en": "overview"}
 def overview_name(day: str, lang: str) -> str:
     """``overzicht-2026-05-04.mediaaudit.html`` (nl) / ``overview-…`` (en)."""
     return f"{OVERVIEW.get(lang, OVERVIEW['en'])}-{day}{REPORT_SUFFIX}"
+
+
+def _other_overviews(dest_root: str, day: str, lang: str) -> list[str]:
+    """The same day's overview pages in ``dest_root`` in every other language, where
+    they are pages this service wrote (a user's file of that name is left alone)."""
+    mine = overview_name(day, lang)
+    found = []
+    for other in OVERVIEW:
+        path = os.path.join(dest_root, overview_name(day, other))
+        if overview_name(day, other) != mine and os.path.isfile(path) \
+                and not os.path.islink(path) and is_own_output(path):
+            found.append(path)
+    return found
 
 
 def _summary(files: list[Mapping[str, Any]]) -> dict[str, int]:
@@ -175,20 +198,42 @@ def remove_orphans(root: str) -> list[str]:
     return removed
 
 
-def _render(doc: Mapping[str, Any], out: str, base: str, previews: bool = True) -> None:
-    """Write ``doc`` as HTML to ``out`` atomically (a stale report is replaced); without
-    ``previews`` no media file is read."""
+def _render(doc: Mapping[str, Any], out: str, shots: Previews) -> None:
+    """Write ``doc`` as HTML to ``out`` atomically (a stale report is replaced), with the
+    previews ``shots`` gives its cards (no media file is read here)."""
     tmp = os.path.join(os.path.dirname(out), temp_name("report"))
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
-            if previews:
-                by_name("html").write(doc, fh, base)
-            else:
-                write_html(doc, fh)
+            write_html(doc, fh, shots)
         os.replace(tmp, out)
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+def _preview(one: Mapping[str, Any], here: str) -> str | None:
+    """The routed file's preview, made in a preview worker from the audited bytes (None
+    when it has none).  (Imported here: previews bring Pillow.)"""
+    from mediaaudit.thumbs import previews
+
+    shots = previews([one], here)
+    try:
+        return next(shots, None)
+    finally:
+        shots.close()
+
+
+def _kept(row: Mapping[str, Any]) -> str | None:
+    """The preview kept in a line of the day's index: an image as a data: URI, or None."""
+    uri = row.get("preview")
+    return uri if isinstance(uri, str) and uri.startswith("data:image/") else None
+
+
+def _given(shots: Mapping[int, str | None]) -> Previews:
+    """Previews already made, looked up by card (the entry objects listed)."""
+    def take(cards: Sequence[Mapping[str, Any]]) -> Iterator[str | None]:
+        return (shots.get(id(card)) for card in cards)
+    return take
 
 
 def write_reports(directory: str, row_id: int, entry: Mapping[str, Any], target: str,
@@ -202,24 +247,34 @@ def write_reports(directory: str, row_id: int, entry: Mapping[str, Any], target:
     here = os.path.dirname(target)
     one = {**pure, "path": printable(os.path.basename(target))}
     report = os.path.join(here, report_name(os.path.basename(target)))
-    _render({**head, "roots": [printable(here)], "files": [one], "skipped": [],
-             "summary": _summary([one])}, report, here)
     rel = printable(os.path.relpath(target, dest_root))
     index = os.path.join(directory, DAYS, f"{day}.jsonl")
     os.makedirs(os.path.dirname(index), exist_ok=True)
     rows = _day_rows(index)
-    if not any(r.get("id") == row_id and r.get("dest") == dest_root for r in rows):
-        line = {"id": row_id, "dest": dest_root, "entry": {**pure, "path": rel}}
+    known = next((r for r in rows if r.get("id") == row_id and r.get("dest") == dest_root),
+                 None)
+    # a resumed row has its preview in its line (one written by an earlier version not)
+    uri = _kept(known) if known is not None and "preview" in known else _preview(one, here)
+    _render({**head, "roots": [printable(here)], "files": [one], "skipped": [],
+             "summary": _summary([one])}, report, _given({id(one): uri}))
+    if known is None:
+        line = {"id": row_id, "dest": dest_root, "entry": {**pure, "path": rel},
+                "preview": uri}
         append_line(index, json_line(line))
         rows.append(line)
     files: dict[int, Mapping[str, Any]] = {}
+    shots: dict[int, str | None] = {}
     for r in rows:
         if r.get("dest") == dest_root and isinstance(r.get("entry"), dict):
             files[int(r.get("id", 0))] = r["entry"]
+            shots[id(r["entry"])] = _kept(r)
     listed = [files[k] for k in sorted(files)]
     overview = os.path.join(dest_root, overview_name(day, lang))
     _render({**head, "roots": [printable(dest_root)], "files": listed, "skipped": [],
-             "summary": _summary(listed)}, overview, dest_root, previews=False)
+             "summary": _summary(listed)}, overview, _given(shots))
+    for stale in _other_overviews(dest_root, day, lang):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(stale)
     return [report, overview]
 
 

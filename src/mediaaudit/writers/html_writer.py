@@ -5,7 +5,8 @@ The page answers the poster's question first: the banner says in words how many 
 may be posted and how many need an action when posting; then one card per file (could not
 be checked, failed, passed with actions, passed): a preview, the verdict in plain words,
 the actions as a checklist, the findings that explain a failure with how to fix them, and
-info notes folded into one quiet ``<details>`` line (no scripts needed).  A sign-off block
+info notes folded into one quiet ``<details>`` line (no scripts needed; the printed
+page, ``printed``, lists them in full: print cannot open a ``<details>``).  A sign-off block
 ties the printed page to the canonical record (the SHA-256 of the JSON manifest), and a
 footer gives the archivist the norm's checksum, engine versions, the effective policy and
 the full SHA-256 of every file.
@@ -19,6 +20,16 @@ while this one is written: only those few are held at a time, and a report of 20
 files no longer starts 20,000 processes.  The verdict
 and totals come first and failing files lead, so it is written after the scan, from the
 whole list of entries.
+
+Cards go two by two into a ``pair``: on screen the pair is invisible (``display:
+contents``, the grid places the cards), on paper it is one table row of two cells.  A
+grid (or flex) of hundreds of cards is laid out again on every printed page, which made
+the PDF of 200 files take minutes; rows of two are laid out once each.
+
+A command in a hint (``'mediaaudit fix FILE --out DIR --strip-location'``) is one
+unbreakable block when it fits on a line and otherwise wraps only between its arguments,
+never at a hyphen inside one (``_commands``): a command broken as ``--strip-`` /
+``location`` cannot be copied.
 """
 
 from __future__ import annotations
@@ -26,6 +37,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import re
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from html import escape
 from typing import Any, TextIO
@@ -68,6 +80,7 @@ dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 1px 12px;
 dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(500px, 1fr));
          gap: 10px; }
+.pair { display: contents; } .pair > .gap { display: none; }
 .card { display: flex; gap: 10px; border: 1px solid #cfd6de; border-left-width: 7px;
         border-radius: 6px; padding: 8px 10px; break-inside: avoid;
         page-break-inside: avoid; background: #fff; }
@@ -101,9 +114,12 @@ ul.why { margin: 2px 0 4px; padding-left: 16px; } ul.why li { margin-bottom: 3px
 .sev-error { color: #b71c1c; } .sev-warning { color: #8a5300; }
 .fix { display: block; color: #333; font-size: 8.5pt; }
 .rights { font-size: 8.5pt; color: #444; margin: 2px 0; }
-details.notes { font-size: 8pt; color: #666; margin-top: 2px; }
-details.notes summary { cursor: pointer; }
-details.notes ul { margin: 2px 0; padding-left: 16px; }
+.notes { font-size: 8pt; color: #666; margin-top: 2px; }
+.notes summary { cursor: pointer; } .notes p { margin: 0; }
+.notes ul { margin: 2px 0; padding-left: 16px; }
+.cmd { display: inline-block; max-width: 100%; white-space: normal; font-size: .95em;
+       font-family: "DejaVu Sans Mono", Consolas, monospace; }
+.arg { white-space: nowrap; hyphens: none; overflow-wrap: normal; }
 .code { font-size: 7.5pt; color: #888; white-space: nowrap; }
 .signoff { margin-top: 16px; border: 1.5px solid #154273; border-radius: 6px;
            padding: 8px 12px; break-inside: avoid; page-break-inside: avoid; }
@@ -133,15 +149,22 @@ footer.archivist .hash { font-size: 7pt; }
   .verdict strong { font-size: 10.5pt; } .verdict .words { font-size: 9.5pt; }
   .counts span { font-size: 7.5pt; margin-bottom: 1px; }
   dl.meta { font-size: 7pt; margin: 3px 0 6px; }
-  .cards { grid-template-columns: 1fr 1fr; gap: 2.5mm; }
-  .card { padding: 4px 6px; gap: 6px; border-left-width: 5px; }
-  .pv { flex-basis: 18mm; } .pv img { max-width: 18mm; max-height: 18mm; }
-  .pv .none { width: 18mm; height: 12mm; font-size: 6.5pt; }
+  /* rows of two cards as table rows: no grid or flex, which are laid out again on
+     every page (minutes for a few hundred cards) */
+  .cards { display: block; }
+  .pair { display: table; table-layout: fixed; width: 100%; border-spacing: 2mm 0;
+          margin: 0 0 2mm; break-inside: avoid; page-break-inside: avoid; }
+  .card, .pair > .gap { display: table-cell; width: 50%; vertical-align: top; }
+  .card { padding: 4px 6px; border-left-width: 5px; }
+  .pv { float: left; width: 18mm; } .body { margin-left: 20mm; }
+  .pv img { max-width: 18mm; max-height: 18mm; }
+  .pv .none { display: block; width: 18mm; height: 12mm; font-size: 6.5pt;
+              line-height: 1.1; padding-top: 3mm; }
   .name { font-size: 8.5pt; } .what { font-size: 7pt; margin: 0 0 1px; }
   .badge { font-size: 7pt; } .say { margin: 1px 0; }
   .rights, .paste { font-size: 7pt; } .fix { font-size: 6.5pt; }
-  ul.why li { margin-bottom: 1px; } details.notes { font-size: 6.5pt; }
-  details.notes > ul { display: none; }  /* the quiet line only, also where details open */
+  ul.why li { margin-bottom: 1px; } .notes, .notes .code { font-size: 6.5pt; }
+  .notes ul { margin: 0; padding-left: 10px; }
   ul.todo li::before { width: 8px; height: 8px; top: 1px; } ul.todo li { padding-left: 13px; }
   .signoff { margin-top: 6px; padding: 4px 8px; } .signoff td { padding: 5px 4px; }
   footer.archivist { font-size: 6.5pt; margin-top: 6px; }
@@ -162,6 +185,37 @@ def _e(v: Any) -> str:
 def _path(v: Any) -> str:
     """An escaped path that may wrap after a slash, never inside a name."""
     return "/<wbr>".join(_e(part) for part in str(v or "").split("/"))
+
+
+# A quoted command in a hint: 'mediaaudit fix FILE --out DIR'.  The quote must not be
+# part of a word, so the apostrophe of "video's" opens none.
+_QUOTED = re.compile(r"(?<!\w)'([^'\s][^']*?)'(?!\w)")
+# A command: a program name, then at least one option among its arguments.
+_COMMAND = re.compile(r"[a-z][\w.-]*\s(?:.*\s)?--?[A-Za-z]")
+# An option named on its own in a sentence ("raise --timeout", "-movflags +faststart").
+_OPTION = re.compile(r"(?<![\w-])(--?[A-Za-z][\w:*=+.-]*[\w=*])")
+
+
+def _args(text: str) -> str:
+    """Escaped text with every option in it unbreakable (never split at its hyphen)."""
+    parts = _OPTION.split(text)
+    return "".join(f'<span class="arg">{_e(p)}</span>' if i % 2 else _e(p)
+                   for i, p in enumerate(parts))
+
+
+def _commands(text: str) -> str:
+    """Escaped text in which each quoted command is one block (``.cmd``) that wraps only
+    between its arguments, and each option elsewhere is unbreakable: a command printed
+    as ``--strip-`` / ``location`` cannot be copied."""
+    out, at = [], 0
+    for m in _QUOTED.finditer(text):
+        if not _COMMAND.match(m.group(1)):
+            continue
+        words = " ".join(f'<span class="arg">{_e(w)}</span>' for w in m.group(1).split())
+        out.append(f'{_args(text[at:m.start()])}&#x27;<code class="cmd">{words}</code>&#x27;')
+        at = m.end()
+    out.append(_args(text[at:]))
+    return "".join(out)
 
 
 Previews = Callable[[Sequence[Mapping[str, Any]]], Iterator[str | None]]
@@ -191,9 +245,9 @@ def manifest_sha256(m: Mapping[str, Any]) -> str:
 def _finding(x: Mapping[str, Any], lang: str, with_fix: bool) -> str:
     sev = x.get("severity", "info")
     fix = fix_hint(x.get("code", ""), lang) if with_fix else ""
-    fix_html = (f'<span class="fix">{_e(label(lang, "how_to_fix"))}: {_e(fix)}</span>'
-                if fix else "")
-    return (f'<li class="sev-{_e(sev)}">{_e(x.get("message"))} '
+    fix_html = (f'<span class="fix">{_e(label(lang, "how_to_fix"))}: {_commands(fix)}'
+                "</span>" if fix else "")
+    return (f'<li class="sev-{_e(sev)}">{_commands(str(x.get("message") or ""))} '
             f'<span class="code">{_e(x.get("code"))}</span>{fix_html}</li>')
 
 
@@ -208,8 +262,9 @@ def _action(a: Mapping[str, Any], lang: str) -> str:
     return f"<li>{_e(text)}{':' if value else ''}{paste}</li>"
 
 
-def _notes(f: Mapping[str, Any], lang: str) -> str:
-    """Info findings and quiet facts, folded into one line."""
+def _notes(f: Mapping[str, Any], lang: str, printed: bool) -> str:
+    """Info findings and quiet facts, folded into one line on screen; in full on paper,
+    where a ``<details>`` cannot be opened (``printed``)."""
     items = [_finding(x, lang, False) for x in f.get("findings") or []
              if x.get("severity") == "info"]
     c2pa = ((f.get("provenance") or {}).get("c2pa") or {}).get("state", "absent")
@@ -219,6 +274,8 @@ def _notes(f: Mapping[str, Any], lang: str) -> str:
         return ""
     n = len(items)
     head = label(lang, "notes_one") if n == 1 else label(lang, "notes").format(n=n)
+    if printed:
+        return f'<div class="notes"><p>{_e(head)}:</p><ul>{"".join(items)}</ul></div>'
     return f'<details class="notes"><summary>{_e(head)}</summary><ul>{"".join(items)}</ul>' \
         "</details>"
 
@@ -240,7 +297,7 @@ def _rights(f: Mapping[str, Any], lang: str, state: str) -> str:
     return f'<p class="rights">{text}</p>'
 
 
-def _card(f: Mapping[str, Any], lang: str, thumb: str | None) -> str:
+def _card(f: Mapping[str, Any], lang: str, thumb: str | None, printed: bool) -> str:
     L = functools.partial(label, lang)
     state = state_of(f)
     fmt = f.get("format") or {}
@@ -266,24 +323,35 @@ def _card(f: Mapping[str, Any], lang: str, thumb: str | None) -> str:
         + (f' <span class="arch">{arch}</span>' if arch else "") + "</p>"
         f'<p class="say"><span class="badge">{_e(L("state_" + state))}</span>'
         f'{_e(L("say_" + state))}</p>'
-        + "".join(body) + _rights(f, lang, state) + _notes(f, lang)
+        + "".join(body) + _rights(f, lang, state) + _notes(f, lang, printed)
         + "</div></article>\n"
     )
 
 
-def write_html(m: Mapping[str, Any], out: TextIO, previews: Previews | None = None) -> None:
-    """The whole report, written to ``out`` one file card at a time."""
+def write_html(m: Mapping[str, Any], out: TextIO, previews: Previews | None = None,
+               printed: bool = False, progress: Callable[[int, int], None] | None = None
+               ) -> None:
+    """The whole report, written to ``out`` one file card at a time, two cards to a
+    ``pair``.  ``printed``: the page is for paper (the PDF), its notes written out in
+    full.  ``progress`` is told (cards written, cards) after each card."""
     lang = m.get("lang", "en")
     files: Sequence[Mapping[str, Any]] = m.get("files") or []
     out.write(_head(m, lang, files))
     cards = failing_first(files)
     shots = previews(cards) if previews is not None else None
     try:
-        for f in cards:
-            out.write(_card(f, lang, next(shots, None) if shots is not None else None))
+        for i, f in enumerate(cards):
+            out.write("" if i % 2 else '<div class="pair">')
+            out.write(_card(f, lang, next(shots, None) if shots is not None else None,
+                            printed))
+            out.write("</div>\n" if i % 2 else "")
+            if progress is not None:
+                progress(i + 1, len(cards))
     finally:
         if isinstance(shots, Generator):
             shots.close()  # a page given up half way stops the preview workers now
+    if len(cards) % 2:  # the last row's empty cell, so a lone card stays half wide
+        out.write('<div class="gap"></div></div>\n')
     out.write("</section>\n")
     out.write(_signoff(m, lang))
     out.write(_archivist(m, lang, files))
@@ -300,7 +368,8 @@ def _signoff(m: Mapping[str, Any], lang: str) -> str:
 <tr><td>{_e(L('decision'))}</td><td colspan="3">{opts}</td></tr>
 <tr><td>{_e(L('signature'))}</td><td class="line"></td><td></td><td></td></tr></table>
 <p class="small">{_e(L('manifest_sha'))}: <span class="hash" id="manifest-sha256">\
-{_e(manifest_sha256(m))}</span><br>{_e(L('manifest_sha_note').format(lang=lang))}</p></section>
+{_e(manifest_sha256(m))}</span><br>{_commands(L('manifest_sha_note').format(lang=lang))}</p>\
+</section>
 """
 
 

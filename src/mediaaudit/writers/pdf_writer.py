@@ -6,7 +6,8 @@ it (conformance level "a", which is stricter than the "b" the issue asks at leas
 The PDF attached to a publication request is then itself in a preferred format.
 
 The page is the very HTML that ``html_writer`` makes (same text, same previews, same
-print stylesheet); only the font is pinned here.  PDF/A needs every font embedded, and
+print stylesheet), in its ``printed`` form (notes written out: paper cannot open a
+``<details>``); only the font is pinned here.  PDF/A needs every font embedded, and
 WeasyPrint embeds (a subset of) every font it uses, so the PDF looks the same wherever it
 is opened; pinning DejaVu Sans (Debian: ``fonts-dejavu-core``) makes the layout the same
 on every machine that renders it rather than depend on whichever sans-serif font
@@ -15,6 +16,12 @@ fontconfig picks.
 Nothing is fetched: the report's previews are ``data:`` URIs and every other URL is
 refused, so a hostile name or metadata value in the manifest (escaped by the HTML writer
 anyway) cannot make the renderer read a local file or the network.
+
+Speed: the print stylesheet lays the cards out as table rows of two, not as a grid;
+WeasyPrint lays a grid out again for every page, so 200 cards took 93 s, and now take a
+few seconds.  While the PDF is made, a terminal is shown where it is (``Status``): the
+cards written, then each page laid out (WeasyPrint's own progress log), then the
+writing; nothing is shown when stderr is not a terminal or the run is quiet (``QUIET``).
 
 WeasyPrint needs Pango (``libpango-1.0-0``, ``libpangoft2-1.0-0``; ``libharfbuzz-subset0``
 or it warns) at import time; it is imported only when a PDF is asked for, so the other
@@ -25,8 +32,11 @@ from __future__ import annotations
 
 import io
 import logging
+import sys
+import time
 from collections.abc import Callable, Mapping
-from typing import Any, TextIO
+from contextvars import ContextVar
+from typing import Any, Protocol, TextIO
 
 from mediaaudit.writers.atomic import OutputUnwritable
 from mediaaudit.writers.labels import label
@@ -47,8 +57,20 @@ code, pre, kbd, samp, tt {{ font-family: "{MONO}", monospace; }}
 """Added after the report's own stylesheet: only the font changes, and only where the
 report names a font this machine may not have (everything else inherits it)."""
 
-HtmlFn = Callable[[Mapping[str, Any], TextIO, str], None]
-"""The HTML writer with its previews: (manifest, stream, base) → writes the page."""
+CardsDone = Callable[[int, int], None]
+"""Told (cards written, cards) as the page is written."""
+
+
+class HtmlFn(Protocol):
+    """The HTML writer with its previews: (manifest, stream, base) → writes the page;
+    ``printed`` asks for the page made for paper, ``progress`` is told of each card."""
+
+    def __call__(self, m: Mapping[str, Any], out: TextIO, base: str, *,
+                 printed: bool = ..., progress: CardsDone | None = ...) -> None: ...
+
+
+QUIET: ContextVar[bool] = ContextVar("pdf_quiet", default=False)
+"""Set by a command run quietly (``scan -q``): no progress line even on a terminal."""
 
 
 INSTALL = ("PDF output needs WeasyPrint and Pango: pip install 'mediaaudit[pdf]' and "
@@ -68,12 +90,13 @@ def pdf_missing() -> str | None:
     return None
 
 
-def render_pdf(html: str, figure_alt: str = "Preview") -> bytes:
+def render_pdf(html: str, figure_alt: str = "Preview", status: Status | None = None
+               ) -> bytes:
     """The PDF/A bytes of one HTML page (no resource outside the page is fetched).
 
     ``figure_alt`` is the alternate text of a picture that has none (the previews are
     ``alt=""``, decorative next to their file name, but PDF/A-2a wants a text for
-    every figure)."""
+    every figure).  ``status`` is shown each page as it is laid out."""
     try:
         import pydyf
         import weasyprint
@@ -84,6 +107,7 @@ def render_pdf(html: str, figure_alt: str = "Preview") -> bytes:
     doc = weasyprint.HTML(string=html, url_fetcher=fetcher)
     quiet = _AltSupplied()
     logging.getLogger("weasyprint").addFilter(quiet)
+    steps = _Steps(status) if status is not None else None
 
     def finish(_document: Any, pdf: Any) -> None:
         for obj in pdf.objects:
@@ -102,7 +126,76 @@ def render_pdf(html: str, figure_alt: str = "Preview") -> bytes:
             pdf_variant=PDF_VARIANT, finisher=finish)
     finally:
         logging.getLogger("weasyprint").removeFilter(quiet)
+        if steps is not None:
+            steps.close()
     return pdf
+
+
+class Status:
+    """One line on the terminal (stderr), rewritten in place while the PDF is made, and
+    cleared when it is done: which card is written, which page is laid out, then that
+    the file is written.  A rewrite comes at most every ``EVERY`` seconds."""
+
+    EVERY = 0.1
+
+    def __init__(self, lang: str, stream: TextIO | None = None) -> None:
+        self.lang, self.stream = lang, stream or sys.stderr
+        self.shown, self.last = False, 0.0
+
+    def _show(self, key: str, force: bool = False, **params: int) -> None:
+        now = time.monotonic()
+        if not force and now - self.last < self.EVERY:
+            return
+        self.last, self.shown = now, True
+        self.stream.write(f"\r{label(self.lang, key).format(**params)}\x1b[K")
+        self.stream.flush()
+
+    def cards(self, done: int, total: int) -> None:
+        self._show("pdf_cards", done == total, i=done, n=total)
+
+    def preparing(self) -> None:
+        self._show("pdf_prepare", True)
+
+    def page(self, number: int) -> None:
+        self._show("pdf_page", number == 1, p=number)
+
+    def writing(self) -> None:
+        self._show("pdf_write", True)
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+
+class _Steps(logging.Handler):
+    """WeasyPrint's progress log ("Step 5 - Creating layout - Page 7") as ``Status``
+    lines, for the time of one rendering (then the logger is as it was)."""
+
+    def __init__(self, status: Status) -> None:
+        super().__init__(logging.INFO)
+        self.status = status
+        self.logger = logging.getLogger("weasyprint.progress")
+        self.saved = (self.logger.level, self.logger.propagate)
+        self.logger.setLevel(logging.INFO)
+        self.logger.propagate = False  # ours only: no other handler prints these lines
+        self.logger.addHandler(self)
+        status.preparing()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        step = str(record.msg)
+        if step.startswith("Step 5") and record.args and isinstance(record.args, tuple) \
+                and isinstance(record.args[0], int):
+            self.status.page(record.args[0])
+        elif step.startswith("Step 6"):
+            self.status.writing()
+
+    def close(self) -> None:
+        self.logger.removeHandler(self)
+        self.logger.setLevel(self.saved[0])
+        self.logger.propagate = self.saved[1]
+        super().close()
 
 
 class _AltSupplied(logging.Filter):
@@ -120,12 +213,18 @@ def write_pdf(m: Mapping[str, Any], out: TextIO, base: str, html: HtmlFn) -> Non
     file under it (``out.buffer``), after the whole document is rendered, so a failed
     rendering leaves nothing written."""
     target = getattr(out, "target", getattr(out, "name", "<stdout>"))
+    lang = str(m.get("lang") or "en")
+    status = Status(lang) if sys.stderr.isatty() and not QUIET.get() else None
     page = io.StringIO()
-    html(m, page, base)
     try:
-        pdf = render_pdf(page.getvalue(), label(m.get("lang", "en"), "preview"))
+        html(m, page, base, printed=True,
+             progress=status.cards if status is not None else None)
+        pdf = render_pdf(page.getvalue(), label(lang, "preview"), status)
     except PdfUnavailable as exc:
         raise OutputUnwritable(str(target), str(exc)) from exc
+    finally:
+        if status is not None:
+            status.clear()
     try:
         out.flush()
         out.buffer.write(pdf)

@@ -54,13 +54,15 @@ class Writer:
         return self.suffixes[0]
 
 
-def _html(m: Mapping[str, Any], out: TextIO, base: str) -> None:
-    """HTML with a preview of every image that is still on disk unchanged under ``base``.
+def _html(m: Mapping[str, Any], out: TextIO, base: str, *, printed: bool = False,
+          progress: Callable[[int, int], None] | None = None) -> None:
+    """HTML with a preview of every image that is still on disk unchanged under ``base``
+    (``printed`` and ``progress``: the PDF's page, see ``write_html``).
     (Imported here: previews bring Pillow, which a JSON scan never needs in this process.)"""
     from mediaaudit.thumbs import previews
     from mediaaudit.writers.html_writer import write_html
 
-    write_html(m, out, lambda cards: previews(cards, base))
+    write_html(m, out, lambda cards: previews(cards, base), printed, progress)
 
 
 def _pdf(m: Mapping[str, Any], out: TextIO, base: str) -> None:
