@@ -25,8 +25,8 @@ TEXT: dict[str, dict[str, str]] = {
     "outside": {"nl": "buiten alle gescande mappen van het manifest",
                 "en": "outside every scanned folder of the manifest"},
     "resolves_outside": {
-        "nl": "wijst buiten zijn gescande map {root} (symlink naar {real})",
-        "en": "resolves outside its scanned folder {root} (a symlink to {real})"},
+        "nl": "wijst via een symlink buiten zijn gescande map {root}, naar {real}",
+        "en": "resolves outside its scanned folder {root}, through a symlink, to {real}"},
     "no_sha": {"nl": "geen SHA-256 in het manifest", "en": "no SHA-256 in the manifest"},
     "no_puid": {"nl": "goedgekeurd zonder PRONOM-identificatie",
                 "en": "passed without a PRONOM identification"},
@@ -55,9 +55,9 @@ TEXT: dict[str, dict[str, str]] = {
               "since the scan?)"},
     "root_outside_base": {
         "nl": "de gescande map {root!r} van het manifest is geweigerd: {real} ligt buiten "
-              "de basismap {base} (vertrouw je die map, geef dan --base {hint})",
+              "de basismap {base} (heb je die map zelf gescand, geef dan --base {hint})",
         "en": "the manifest's scanned folder {root!r} is refused: {real} lies outside the "
-              "base folder {base} (if you trust that folder, give --base {hint})"},
+              "base folder {base} (if you scanned that folder yourself, give --base {hint})"},
     "root_symlink": {
         "nl": "de gescande map {root!r} van het manifest is geweigerd (die is, of ligt "
               "onder, een symlink naar {real}): archive neemt alleen bestanden uit de map "
