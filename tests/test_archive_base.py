@@ -294,3 +294,24 @@ def test_archive_speaks_the_runs_language(absolute: Path) -> None:
     assert r.exit_code == 1
     assert r.stdout == f"ontbreekt {absolute}/uploads/PV-42/interview.nl.vtt\n"
     assert "1 ontbreekt sinds de controle; geen bag geschreven" in r.stderr
+
+
+def test_a_caption_two_videos_share_goes_in_once(tmp_path: Path) -> None:
+    """clip.vtt is the caption of clip.mp4 and of clip.mkv (named after the stem): it
+    goes into the bag once, with the first, instead of stopping the bag as a name used
+    twice."""
+    up = tmp_path / "up"
+    up.mkdir()
+    shutil.copy(SAMPLES / "interview.mp4", up / "clip.mp4")
+    shutil.copy(SAMPLES / "archief.mkv", up / "clip.mkv")
+    shutil.copy(SAMPLES / "interview.nl.vtt", up / "clip.vtt")
+    (up / "mediaaudit.toml").write_text(TOML, encoding="utf-8")
+    m = _scan("up", tmp_path)
+    assert [f["sidecars"] for f in m["files"]] == [["clip.vtt"], ["clip.vtt"]]
+    r = run_cli("archive", "m.json", "--out", "bag", cwd=tmp_path)
+    assert r.exit_code == 0, r.stderr
+    assert "with 1 caption and licence file(s)" in r.stderr
+    assert _sha256(tmp_path / "bag" / "data" / "media" / "up" / "clip.vtt") == \
+        _sha256(up / "clip.vtt")
+    assert run_cli("verify", str(tmp_path / "bag")).exit_code == 0
+    bagit.Bag(str(tmp_path / "bag")).validate()
