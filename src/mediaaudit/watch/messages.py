@@ -93,6 +93,10 @@ TEXT: dict[str, dict[str, str]] = {
                          "al haar bytes, dus die is verwijderd (geen dubbel bestand)",
                    "en": "replaces its earlier version at {where}: the new file begins with "
                          "all of its bytes, so that one was removed (no duplicate)"},
+    "superseded_verdict": {"nl": "vervangt de eerdere uitslag van dit bestand (van {at}): het "
+                                 "is daarna veranderd",
+                           "en": "replaces this file's earlier verdict (of {at}): it changed "
+                                 "afterwards"},
     "kept": {"nl": "een eerdere versie met deze naam staat in {where} en blijft staan (andere "
                    "inhoud){cut}",
              "en": "an earlier version under this name is at {where} and stays there "

@@ -17,18 +17,23 @@ would otherwise be moved as a link, or, across filesystems, have its target's by
 copied into the share.  A sidecar keeps strictly the name of its media file's final name
 (``foto (1).jpg.license``); when that name is taken it is not moved, never renamed to
 something that no longer pairs with its file.
+
+A routed file is removed only when a later version of the same upload holds all of its
+bytes (``remove_superseded``): one version in the destination, never a copy lost.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import shutil
 import stat
 
 from mediaaudit.digest import NotRegular, open_regular, sha256_file
 from mediaaudit.fsnames import fit, temp_name
+from mediaaudit.sidecars import SidecarKind, sidecars_of
 
 # Errors that mean "no room", not "this file is wrong": routing waits and tries again.
 FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
@@ -195,3 +200,45 @@ def find_moved(directory: str, name: str, size: int, mtime_ns: int, sha256: str 
         if sha256 is None or sha256_file(full) == sha256:
             found = full
     return found
+
+
+def begins_with(path: str, size: int, sha256: str) -> bool:
+    """Do the first ``size`` bytes of ``path`` have this SHA-256?  Only a regular file is
+    read (a symlink is never followed)."""
+    h = hashlib.sha256()
+    with open(open_regular(path), "rb") as fh:
+        left = size
+        while left > 0:
+            chunk = fh.read(min(left, 1 << 20))
+            if not chunk:
+                return False  # shorter than ``size``
+            h.update(chunk)
+            left -= len(chunk)
+    return h.hexdigest() == sha256
+
+
+def remove_superseded(old: str, size: int, mtime_ns: int, sha256: str | None,
+                      new: str) -> bool:
+    """Remove the routed file ``old`` (and its watch report) because ``new``, a later
+    version of the same upload, holds all of its bytes: it is ``old`` grown (a cut-off
+    upload that went on) or ``old`` again.  Nothing is lost that way, so nothing is
+    removed unless that is certain: ``old`` must still be exactly what was routed (size,
+    mtime, hash), ``new`` must begin with every byte of it, and ``old`` must have no
+    sidecar but its report (a licence or XMP beside it is evidence someone may still
+    need).  Returns whether it was removed."""
+    try:
+        st = os.lstat(old)
+        if (not stat.S_ISREG(st.st_mode) or sha256 is None
+                or (st.st_size, st.st_mtime_ns) != (size, mtime_ns)):
+            return False
+        sides = sidecars_of(old)
+        if any(s.kind is not SidecarKind.REPORT for s in sides):
+            return False
+        if sha256_file(old, follow=False) != sha256 or not begins_with(new, size, sha256):
+            return False
+        for side in sides:
+            os.unlink(side.path)
+        os.unlink(old)
+    except OSError:
+        return False
+    return True

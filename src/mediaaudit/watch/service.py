@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +46,14 @@ from mediaaudit.watch import fix as watch_fix
 from mediaaudit.watch import results
 from mediaaudit.watch.messages import Log
 from mediaaudit.watch.openfiles import OpenFiles
-from mediaaudit.watch.route import FULL, DiskFull, RouteError, find_moved, move_with_sidecars
+from mediaaudit.watch.route import (
+    FULL,
+    DiskFull,
+    RouteError,
+    find_moved,
+    move_with_sidecars,
+    remove_superseded,
+)
 from mediaaudit.watch.state import MAX_TRIES, Row, State
 from mediaaudit.watch.tracker import Tracker
 
@@ -62,6 +69,32 @@ BATCH = 64
 PAUSE_RETRY = 10.0
 # Errors writing results that are about the results folder, not about one file: pause.
 BLOCKING = FULL | {errno.EACCES, errno.EPERM, errno.EROFS, errno.EIO}
+# A file judged damaged or truncated waits in the drop folder this many ``--settle``
+# periods before it is routed: an upload that closed the file and paused (a resumed
+# transfer, a client that writes in pieces) looks complete to settling and to close-write
+# alike, and grows again within this time, to be judged once, whole.
+HOLD_SETTLES = 12
+
+
+def damaged(entry: Mapping[str, Any]) -> bool:
+    """Was the file rejected as damaged or truncated (``MA-IO-004``)?  That is what a
+    file caught half way through its upload looks like, whatever its format."""
+    return entry.get("outcome") == "fail" and any(
+        f.get("code") == CodeId.DAMAGED.value and f.get("severity") == "error"
+        for f in entry.get("findings") or [])
+
+
+def with_upload_note(entry: Mapping[str, Any], note: str) -> dict[str, Any]:
+    """The entry with ``note`` ("the upload may not have been complete") after the
+    message of its damage finding, which goes first: the log line shows the first error
+    and the report shows the message, so both say it.  (Only watch knows the file was an
+    upload; ``report`` re-renders messages from their codes, without it.)"""
+    findings = list(entry.get("findings") or [])
+    for i, f in enumerate(findings):
+        if f.get("code") == CodeId.DAMAGED.value and f.get("severity") == "error":
+            first = {**f, "message": f"{f.get('message', '')} {note}".strip()}
+            return {**entry, "findings": [first, *findings[:i], *findings[i + 1:]]}
+    return dict(entry)
 
 
 class Blocked(Exception):
@@ -134,6 +167,9 @@ class Watcher:
         self.profile, self.policy, self._config_sig = self._load()
         self.staging = watch_fix.staging_root(opts.state_path)
         self.results: dict[str, FileResult] = {}  # row path → its audit, until routed
+        # Rows judged damaged, held in the drop folder until this monotonic time (``_hold``).
+        self.hold = 0.0 if opts.once else HOLD_SETTLES * opts.settle
+        self.held: dict[int, tuple[float, Row]] = {}
 
     # --- configuration ---------------------------------------------------------------
     def _config_signature(self, policy: Policy | None = None) -> tuple[Any, ...]:
@@ -248,6 +284,12 @@ class Watcher:
             return
         entry = manifest.file_entry(result, self.o.lang)
         entry["audited_at"] = manifest.now_utc()
+        if damaged(entry):
+            entry = with_upload_note(entry, self._t("incomplete"))
+        for held_id, (_, held) in list(self.held.items()):
+            if held.rel == ref.display:  # its earlier, shorter version: not to be routed
+                self.held.pop(held_id)
+                self.state.drop(held_id)
         row_id = self.state.add(ref.display, ref.path, ref.size, ref.mtime_ns, facts.sha256,
                                 result.outcome.value, entry, sides)
         if self.fixing and result.outcome.value == "fail":
@@ -404,10 +446,12 @@ class Watcher:
         if row.status in ("audited", "logged"):
             if os.path.lexists(row.path):
                 if self._changed(row):  # never route (or log) a stale verdict
-                    self.state.drop(row_id)
-                    self.fresh.add(row.rel)
-                    self.dirty = True
+                    self._again(row_id, row)
                     return
+                if self._hold(row_id, row):
+                    return  # damaged: maybe an upload that paused; routed when it is over
+                if watch_fix.staged_row(row.path, self.staging) is None:
+                    self._supersede(row_id, row)
                 if dest is not None and self.fixing and is_regular(row.path):
                     self._fix(row_id, row)
                     if self.paused is not None:  # the derivative found no room
@@ -456,6 +500,86 @@ class Watcher:
         self.counts[row.outcome] += 1
         self.fresh.discard(row.rel)
         self.emit(self.log.result(row.entry, row.rel, target))
+
+    # --- a file that changes after its verdict ------------------------------------------
+    def _again(self, row_id: int, row: Row) -> None:
+        """The file changed between its verdict and its routing: the verdict is dropped
+        and the file judged again once it has settled (bypassing the fact cache), and
+        the log says so (a growing file: from how many bytes to how many)."""
+        self.state.drop(row_id)
+        self.held.pop(row_id, None)
+        self.fresh.add(row.rel)
+        self.dirty = True
+        try:
+            size: int | None = os.lstat(row.path).st_size
+        except OSError:
+            size = None
+        sizes = (self._t("sizes", old=row.size, new=size)
+                 if size is not None and size != row.size else "")
+        self.emit(self.log.line(self._tag("again"), row.rel, self._t("again", sizes=sizes)))
+
+    def _hold(self, row_id: int, row: Row) -> bool:
+        """Keep a file judged damaged in the drop folder for ``HOLD_SETTLES`` settle
+        periods (said once in the log): an upload that closed the file and paused looks
+        complete, and if it goes on, the file grows, ``_check_held`` sees it and it is
+        judged again, whole (one verdict, not two rejected halves).  True while it waits.
+        With ``--once`` (or ``--settle 0``) nothing waits."""
+        if self.hold <= 0 or not damaged(row.entry):
+            return False
+        now = time.monotonic()
+        if row_id not in self.held:
+            self.held[row_id] = (now + self.hold, row)
+            self.emit(self.log.line(self._tag("held"), row.rel,
+                                    self._t("held", seconds=f"{self.hold:g}")))
+            return True
+        return now < self.held[row_id][0]
+
+    def _check_held(self) -> None:
+        """Each round, with one ``lstat`` per held file: one that changed (or went) is
+        taken up now (``_finish`` drops its verdict and says so), one whose time is up is
+        routed."""
+        now = time.monotonic()
+        for row_id, (until, row) in list(self.held.items()):
+            try:
+                st = os.lstat(row.path)
+                same = (st.st_size, st.st_mtime_ns) == (row.size, row.mtime_ns)
+            except OSError:
+                same = False
+            if same and now < until:
+                continue
+            self.finish(row_id, row)
+            if self.paused is not None:
+                return  # no room: it stays held (its time is up) for ``_resume``
+            self.held.pop(row_id, None)  # routed, dropped, or failed (held again at a start)
+
+    def _supersede(self, row_id: int, row: Row) -> None:
+        """A file that comes back under a name judged before, with its earlier verdict
+        finished: the new verdict replaces the old one, and the log says what became of
+        the earlier version.  Left in place (no routing): its verdict is superseded.
+        Routed: the routed file is removed only when the new file begins with all of its
+        bytes (a cut-off upload sent again or continued, or the same file again), so the
+        destination does not hold it twice and nothing is lost
+        (``route.remove_superseded``); otherwise it stays, and the log says where (and,
+        for a cut-off one, that parts of an upload are never joined)."""
+        found = self.state.previous(row.rel, row_id)
+        if found is None:
+            return
+        old_id, old = found
+        if old.routed_to is None:  # judged where it lay: the same path, a new version
+            self.state.mark(old_id, "superseded")
+            self.emit(self.log.line(self._tag("superseded"), row.rel, self._t(
+                "superseded_verdict", at=old.entry.get("audited_at", "?"))))
+            return
+        if not os.path.lexists(old.routed_to):
+            return  # taken away since: there is nothing to replace
+        if remove_superseded(old.routed_to, old.size, old.mtime_ns, old.sha256, row.path):
+            self.state.mark(old_id, "superseded")
+            self.emit(self.log.line(self._tag("superseded"), row.rel,
+                                    self._t("superseded", where=old.routed_to)))
+            return
+        cut = self._t("kept_cut") if damaged(old.entry) else ""
+        self.emit(self.log.line(self._tag("kept"), row.rel,
+                                self._t("kept", where=old.routed_to, cut=cut)))
 
     def _prune(self, path: str) -> None:
         """Remove the subfolders of the drop folder that routing ``path`` left empty, from
@@ -597,6 +721,7 @@ class Watcher:
         while not self.stop.is_set():
             self._maybe_reload()
             self._resume()
+            self._check_held()
             if self.paused is not None:  # no room: new files wait in the drop folder
                 if self.o.once:
                     break

@@ -12,6 +12,9 @@ disk, which pauses every row) is tried at most ``MAX_TRIES`` times, across resta
 then ends as ``failed``: logged, its file left where it is, never a crash loop.
 Entries the watcher skips (symlinks) are stored as ``done`` rows with outcome
 ``skipped``, so they are reported once, not on every listing or restart.
+A row whose file came back under the same name with more (or the same) bytes, judged
+again and routed in its place, ends as ``superseded`` (``Watcher._supersede``): its
+verdict belongs to a version that no longer exists.
 With ``watch --fix`` a derivative is a row of its own, inserted together with the link
 to its original (table ``fixes``) in one transaction once it is converted and audited:
 a restart finds either no derivative (the conversion is done again, from scratch) or
@@ -43,7 +46,7 @@ class Row:
 
 
 # The statuses a row can end in; every other status is work to resume.
-FINAL = ("done", "failed")
+FINAL = ("done", "failed", "superseded")
 MAX_TRIES = 2
 
 _COLS = "id, rel, path, size, mtime_ns, sha256, outcome, status, entry, routed_to, sides"
@@ -108,7 +111,7 @@ class State:
         """Was this exact version of the file (still in the drop folder) handled already?"""
         cur = self.db.execute(
             "SELECT 1 FROM files WHERE rel=? AND size=? AND mtime_ns=? AND routed_to IS NULL "
-            "LIMIT 1", (rel, size, mtime_ns))
+            "AND status != 'superseded' LIMIT 1", (rel, size, mtime_ns))
         return cur.fetchone() is not None
 
     def add(self, rel: str, path: str, size: int, mtime_ns: int, sha256: str | None,
@@ -130,9 +133,20 @@ class State:
              json.dumps({"path": rel, "reason": reason}), time.time()))
         del cur
 
+    def previous(self, rel: str, before: int) -> tuple[int, Row] | None:
+        """The latest finished verdict of an earlier version of ``rel`` (a row before row
+        ``before``, routed or left in place), if there is one."""
+        r = self.db.execute(
+            f"SELECT {_COLS} FROM files WHERE rel=? AND id<? AND status='done' "
+            "AND outcome IN ('pass', 'fail', 'error') ORDER BY id DESC LIMIT 1",
+            (rel, before)).fetchone()
+        return None if r is None else (r[0], self._row(r))
+
     def targets(self) -> set[str]:
-        """Every path a row says its file was moved to."""
-        cur = self.db.execute("SELECT routed_to FROM files WHERE routed_to IS NOT NULL")
+        """Every path a row says its file is at (a superseded row's file was removed, and
+        its name may be the new version's now)."""
+        cur = self.db.execute("SELECT routed_to FROM files WHERE routed_to IS NOT NULL "
+                              "AND status != 'superseded'")
         return {str(r[0]) for r in cur.fetchall()}
 
     def mark(self, row_id: int, status: str, routed_to: str | None = None) -> None:
