@@ -146,6 +146,9 @@ def test_scan_of_dotdot_upload_from_a_sibling_folder_then_archive(tmp_path: Path
     r = run_cli("archive", "m.json", "--out", "bag", "--base", "..", cwd=work)
     assert r.exit_code == 0, r.stderr
     _check_bag(work / "bag", media, "upload")
+    report = (work / "bag" / "data" / "archive-report.txt").read_text(encoding="utf-8")
+    assert "media/upload/campagne.jpg  " in report  # and the way back to the manifest:
+    assert "(from ../upload/campagne.jpg)" in report
 
 
 def test_without_base_a_folder_outside_says_which_and_what_to_give(tmp_path: Path) -> None:

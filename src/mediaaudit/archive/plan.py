@@ -114,7 +114,8 @@ class Item:
     def renamed(self) -> bool:
         """The payload has another name than the path in the manifest (a safe name,
         ``safe``, or a root that is absolute or starts with ``..``)."""
-        return self.payload != f"{MEDIA_DIR}/{self.rel}"
+        n = posixpath.normpath(self.path)
+        return self.payload != f"{MEDIA_DIR}/{n}"
 
     @property
     def sha256(self) -> str:
@@ -326,8 +327,7 @@ def source(sc: Scope, root: str, exact: str) -> tuple[str, Words | None]:
 def _below(path: str, root: str) -> str:
     """``path`` (under ``root`` as text) relative to ``root``: the same number of parts
     off the front, so a name that is not UTF-8 keeps its exact bytes."""
-    rn = _components(root) if posixpath.normpath(root) != "." else []
-    return "/".join(_components(path)[len(rn):])
+    return "/".join(_components(path)[len(_components(root)):])
 
 
 def _sidecars(sc: Scope, root: str, exact: str, item: Item) -> Item | Refusal:
