@@ -27,7 +27,8 @@ ENGLISH = {"the", "and", "with", "without", "file", "files", "this", "that", "wh
            "its", "it", "for", "to", "be", "been", "are", "not", "no", "none", "error",
            "warning", "default", "severity", "reloaded", "version", "passed", "failed",
            "does", "there", "must", "your", "you", "again", "after", "before", "ends",
-           "missing", "changed", "added", "unchanged", "folder", "hint"}
+           "missing", "changed", "added", "unchanged", "folder", "hint", "pass", "fail",
+           "actions", "written"}
 DUTCH = {"het", "de", "een", "en", "niet", "van", "zonder", "bestand", "bestanden",
          "geen", "wordt", "voor", "dat", "naar", "bij", "ook", "alleen", "maar", "zijn", "kan",
          "deze", "dit", "te", "om", "als", "er", "fout", "waarschuwing", "versie",

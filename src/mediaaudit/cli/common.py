@@ -107,8 +107,8 @@ TEXT = {
                                    "({kind})"},
     "manifest_not_json": {"nl": "{path} is geen JSON-manifest: {why}",
                           "en": "{path} is not a JSON manifest: {why}"},
-    "manifest_not_ours": {"nl": "{path} is geen manifest van mediaaudit (geen schema_version "
-                                "of files)",
+    "manifest_not_ours": {"nl": "{path} is geen manifest van mediaaudit (geen "
+                                "'schema_version' of 'files')",
                           "en": "{path} is not a mediaaudit manifest (no schema_version/files)"},
     "manifest_schema": {"nl": "{path} heeft manifestschema {version}; deze mediaaudit leest "
                               "1.x",
