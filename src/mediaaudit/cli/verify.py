@@ -23,7 +23,15 @@ from mediaaudit.cli.common import (
 from mediaaudit.cli.load import load_manifest
 from mediaaudit.digest import NotRegular, sha256_file
 from mediaaudit.fsnames import from_name_bytes, printable
-from mediaaudit.verify import compare, remap
+from mediaaudit.verify import (
+    SHOWN_ADDED,
+    Misplaced,
+    VerifyResult,
+    compare,
+    misplaced,
+    remap,
+    under_root,
+)
 from mediaaudit.walk import walk
 
 HELP = ("Exit status: 0 = every listed file is present and unchanged and no file was added; "
@@ -35,6 +43,33 @@ REFUSED = {
     "nl": "{n} geweigerd: geen gewoon bestand meer (FIFO, apparaat, socket of symlink), niet "
           "gelezen",
     "en": "{n} refused: no longer a regular file (FIFO, device, socket or symlink), not read",
+}
+
+
+# Said before the listing when the folder is likely the wrong one (``verify.misplaced``).
+TEXTS = {
+    "inside": {
+        "nl": "{given} is niet de map die gescand is: {found} van de {files} bestanden uit het "
+              "manifest staan in {folder}, een map daarbinnen. Geef die map op: "
+              "mediaaudit verify {manifest} {folder}",
+        "en": "{given} is not the folder that was scanned: {found} of the {files} files the "
+              "manifest lists are in {folder}, a folder inside it. Give that folder: "
+              "mediaaudit verify {manifest} {folder}",
+    },
+    "too_wide": {
+        "nl": "{given} bevat {added} bestanden die niet in het manifest staan (dat noemt er "
+              "{files}): geef de map op die gescand is, niet een map erboven of ernaast "
+              "(mediaaudit verify {manifest} MAP). Is dit wel de goede map, dan zijn ze na "
+              "de scan toegevoegd.",
+        "en": "{given} holds {added} files the manifest does not list (it lists {files}): "
+              "give the folder that was scanned, not one above or beside it (mediaaudit "
+              "verify {manifest} DIR). If this is the right folder, they were added after "
+              "the scan.",
+    },
+    "more_added": {
+        "nl": "… en nog {n} toegevoegde bestanden (--all toont ze allemaal)",
+        "en": "… and {n} more added files (--all lists them all)",
+    },
 }
 
 
@@ -79,8 +114,11 @@ def _verify_bag(path: str, quiet: bool, lang: str) -> NoReturn:
 @click.argument("manifest_path", metavar="MANIFEST|BAG_DIR", type=click.Path())
 @click.argument("root", required=False, type=click.Path(file_okay=False))
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems and the summary.")
+@click.option("--all", "all_added", is_flag=True,
+              help=f"List every added file (without it: the first {SHOWN_ADDED} and a count).")
 @LANG_OPTION
-def verify(manifest_path: str, root: str | None, quiet: bool, lang: str | None) -> None:
+def verify(manifest_path: str, root: str | None, quiet: bool, all_added: bool,
+           lang: str | None) -> None:
     """Re-hash the files MANIFEST lists and report unchanged, changed, missing and added files.
 
     Paths are resolved as they were scanned (relative to the current folder); give ROOT
@@ -115,10 +153,24 @@ def verify(manifest_path: str, root: str | None, quiet: bool, lang: str | None) 
     present = [back.get(os.path.realpath(r.path)) or printable(_as_listed(r.path, roots, root))
                for r in refs if os.path.realpath(r.path) != manifest_abs]
     res = compare(expected, actual, present, refused)
+    wrong = None
+    if len(scan_roots) == 1 and expected:  # before the list it would otherwise drown in
+        base = scan_roots[0]
+        wrong = _misplaced(res, roots, base, [r.path for r in refs])
+        if wrong is not None:
+            click.echo(TEXTS[wrong.why.value][lang].format(
+                given=root if root is not None else os.path.abspath(base),
+                found=wrong.found, files=len(expected), added=len(res.extra),
+                folder=os.path.normpath(os.path.join(base, wrong.folder or "")),
+                manifest=manifest_path),
+                err=True)
+    added = res.extra if all_added else res.extra[:SHOWN_ADDED]
     for label, paths in (("v_changed", res.changed), ("v_missing", res.missing),
-                         ("v_added", res.extra), ("v_refused", res.refused)):
+                         ("v_added", added), ("v_refused", res.refused)):
         for p in paths:
             click.echo(f"{listed(label, lang)} {visible(p)}")
+    if len(added) < len(res.extra):
+        click.echo(TEXTS["more_added"][lang].format(n=len(res.extra) - len(added)))
     if not quiet:
         for p in res.unchanged:
             click.echo(f"{listed('v_unchanged', lang)} {visible(p)}")
@@ -127,13 +179,24 @@ def verify(manifest_path: str, root: str | None, quiet: bool, lang: str | None) 
                     added=len(res.extra)), err=True)
     if res.refused:
         click.echo(REFUSED[lang].format(n=len(res.refused)), err=True)
-    if root is None and expected and len(res.missing) * 2 > len(expected):
+    if (root is None and wrong is None and expected
+            and len(res.missing) * 2 > len(expected)):
         found = locate_base(manifest_path, list(expected), roots)
         hint = os.path.join(found, roots[0]) if found and len(roots) == 1 else None
         click.echo(text("verify_elsewhere", lang, n=len(res.missing), files=len(expected),
                         cwd=os.getcwd(), manifest=manifest_path,
                         root=hint or {"nl": "MAP"}.get(lang, "DIR")), err=True)
     sys.exit(0 if res.ok else 1)
+
+
+def _misplaced(res: VerifyResult, roots: list[str], base: str,
+               walked: list[str]) -> Misplaced | None:
+    """``verify.misplaced`` for the one folder walked (``base``: ROOT, or the scanned
+    root as found from here), its files named relative to it."""
+    listed_here = [under_root(p, roots) for p in (*res.unchanged, *res.changed, *res.missing)]
+    present = [os.path.relpath(p, base) for p in walked]
+    found_here = len(res.unchanged) + len(res.changed) + len(res.refused)
+    return misplaced(listed_here, present, found_here, len(res.extra))
 
 
 def _real(entry: dict[str, Any]) -> str:
