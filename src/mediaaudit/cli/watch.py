@@ -8,7 +8,14 @@ import sqlite3
 import click
 
 from mediaaudit.cache import default_path as default_cache_path
-from mediaaudit.cli.common import LANG_OPTION, PROFILE_OPTION, default_lang, fail, text
+from mediaaudit.cli.common import (
+    LANG_OPTION,
+    PROFILE_OPTION,
+    default_lang,
+    fail,
+    os_reason,
+    text,
+)
 from mediaaudit.policy import PolicyError
 from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
 from mediaaudit.profile import ProfileError
@@ -89,17 +96,18 @@ def watch(drop_dir: str, approved: str | None, rejected: str | None, manifest_di
         check_libmagic()
         watcher = Watcher(opts, lambda line: click.echo(line, err=True))
     except LibmagicMissing as exc:
-        fail(f"libmagic is missing ({exc}); install it: sudo apt-get install libmagic1")
+        fail(text("libmagic", lang, err=exc))
     except PolicyError as exc:
         fail(exc.text(lang))
     except (ProfileError, ResultsError) as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"cannot create {exc.filename or 'a folder'}: {exc.strerror or exc}")
+        fail(text("cannot_create", lang, path=exc.filename or "?",
+                  why=os_reason(exc.strerror or str(exc), lang)))
     watcher.install_signals()
     try:
         watcher.run()
     except ResultsError as exc:
         fail(str(exc))
     except sqlite3.Error as exc:
-        fail(f"cannot use the state database {opts.state_path}: {exc}")
+        fail(text("state_db", lang, path=opts.state_path, why=os_reason(str(exc), lang)))
