@@ -24,7 +24,13 @@ _PUID_RE = re.compile(r"^(?:[A-Za-z]+-)?(x-)?fmt/(\d+)(?:-(\d+))?$")
 
 
 class ProfileError(ValueError):
-    """A profile file that cannot be used; the message is meant for the user."""
+    """A profile file that cannot be used; the message is meant for the user.  The ones a
+    user meets (a profile that does not exist or cannot be read) also carry a ``key`` and
+    its ``params``, so the command line can say them in the run's language."""
+
+    def __init__(self, message: str, key: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.key, self.params = key, params
 
 
 @dataclass(frozen=True)
@@ -296,9 +302,11 @@ def load_profile(spec: str = "nvf-2024") -> Profile:
         path = builtin_dir() / f"{spec}.toml"
     elif not path.is_file():
         known = ", ".join(builtin_ids())
-        raise ProfileError(f"profile '{spec}' is neither a built-in profile ({known}) nor a file")
+        raise ProfileError(f"profile '{spec}' is neither a built-in profile ({known}) nor a file",
+                           "unknown_profile", spec=spec, known=known)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ProfileError(f"cannot read profile {path}: {exc.strerror}") from exc
+        raise ProfileError(f"cannot read profile {path}: {exc.strerror}", "profile_unreadable",
+                           path=str(path), why=exc.strerror or str(exc)) from exc
     return parse_profile(data, str(path))

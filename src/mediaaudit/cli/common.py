@@ -94,6 +94,12 @@ TEXT = {
                       "en": "the drop folder is a file, not a folder: {path} (give a folder)"},
     "watch_no_dir": {"nl": "uploadmap bestaat niet: {path}",
                      "en": "drop folder does not exist: {path}"},
+    "unknown_profile": {"nl": "profiel '{spec}' is geen ingebouwd profiel ({known}) en geen "
+                              "bestand",
+                        "en": "profile '{spec}' is neither a built-in profile ({known}) nor a "
+                              "file"},
+    "profile_unreadable": {"nl": "kan profiel {path} niet lezen: {why}",
+                           "en": "cannot read profile {path}: {why}"},
     "cannot_create": {"nl": "kan {path} niet maken: {why}", "en": "cannot create {path}: {why}"},
     "state_db": {"nl": "kan de statusdatabase {path} niet gebruiken: {why}",
                  "en": "cannot use the state database {path}: {why}"},
@@ -261,6 +267,12 @@ def said(message: object, lang: str) -> str:
     words = getattr(message, "words", None)
     if callable(words):
         return str(words(lang))
+    key, params = getattr(message, "key", None), getattr(message, "params", None)
+    if isinstance(key, str) and key in TEXT and isinstance(params, dict):  # ProfileError
+        shown = dict(params)
+        if "why" in shown:
+            shown["why"] = os_reason(str(shown["why"]), lang)
+        return text(key, lang, **shown)
     return str(message)
 
 

@@ -120,7 +120,7 @@ def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool
     except PolicyError as exc:
         fail(exc.text(lang))
     except ProfileError as exc:
-        fail(str(exc))
+        fail(exc)
     engines_file = os.path.join(os.path.dirname(os.path.abspath(default_cache_path())),
                                 "engines.json")
     engines = engines_cached(profile.source, engines_file)

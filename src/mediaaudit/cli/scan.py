@@ -110,7 +110,7 @@ def scan(
     except PolicyError as exc:
         fail(exc.text(lang))
     except ProfileError as exc:
-        fail(str(exc))
+        fail(exc)
     where = cache_path or default_cache_path()
     engines_file = os.path.join(os.path.dirname(os.path.abspath(where)), "engines.json")
     engine_versions = engines_cached(profile.source, engines_file)

@@ -100,7 +100,7 @@ def watch(drop_dir: str, approved: str | None, rejected: str | None, manifest_di
     except PolicyError as exc:
         fail(exc.text(lang))
     except (ProfileError, ResultsError) as exc:
-        fail(str(exc))
+        fail(exc)
     except OSError as exc:
         fail(text("cannot_create", lang, path=exc.filename or "?",
                   why=os_reason(exc.strerror or str(exc), lang)))
