@@ -56,6 +56,14 @@ TEXT = {
               "another folder or has moved: give the scanned folder as ROOT: "
               "mediaaudit verify {manifest} {root}",
     },
+    "verify_elsewhere_one": {
+        "nl": "het bestand is niet te vinden vanuit {cwd}; de map is gescand vanuit een "
+              "andere map of verplaatst: geef de gescande map op als ROOT: mediaaudit verify "
+              "{manifest} {root}",
+        "en": "the file cannot be found from {cwd}; the folder was scanned from another "
+              "folder or has moved: give the scanned folder as ROOT: mediaaudit verify "
+              "{manifest} {root}",
+    },
     "verify_counts": {
         "nl": "{unchanged} ongewijzigd, {changed} gewijzigd, {missing} ontbreekt, "
               "{added} toegevoegd",
