@@ -35,6 +35,7 @@ class CodeId(StrEnum):
     NOT_FAST_START = "MA-FMT-006"
     VERY_LARGE_IMAGE = "MA-FMT-007"
     SVG_DOCTYPE = "MA-FMT-008"
+    ENCRYPTED_TRACK = "MA-FMT-009"
     NO_CAPTIONS = "MA-ACC-001"
     NO_ALT_TEXT = "MA-ACC-002"
     CAPTION_FILE_EMPTY = "MA-ACC-003"
@@ -51,6 +52,8 @@ class CodeId(StrEnum):
     DECOMPRESSION_BOMB = "MA-IO-007"
     NOT_A_REGULAR_FILE = "MA-IO-008"
     METADATA_DAMAGED = "MA-IO-009"
+    ENGINE_CANNOT_READ = "MA-IO-010"
+    LIBRARY_MESSAGE = "MA-IO-011"
     ARCHIVE_REFUSED = "MA-ARC-001"
     ARCHIVE_UNSAFE_NAME = "MA-ARC-002"
     ARCHIVE_LINK = "MA-ARC-003"
@@ -253,6 +256,17 @@ _TABLE: tuple[Code, ...] = (
        "again as plain or optimised SVG (Inkscape: 'Plain SVG' or 'Optimized SVG') or remove "
        "the <!DOCTYPE …> line."),
     # --- ACC: accessibility (WCAG 2.1/2.2 AA) ----------------------------------------
+    _c("MA-FMT-009", "encrypted-track", E,
+       "Deze video is versleuteld (DRM): zonder sleutel kan niemand hem afspelen.",
+       "This video is encrypted (DRM): nobody can play it without a key.",
+       "Wat: een of meer sporen zijn met Common Encryption (cenc, cbcs) versleuteld, zoals "
+       "bij gekochte of gestreamde films. Waarom: een platform of archief kan zo'n bestand "
+       "niet tonen of bewaren zonder de sleutel, en de versleuteling wijst op materiaal van "
+       "een ander. Oplossen: vraag de maker om het onversleutelde origineel.",
+       "What: one or more tracks are encrypted with Common Encryption (cenc, cbcs), as in "
+       "bought or streamed films. Why: a platform or archive cannot show or keep such a file "
+       "without the key, and the encryption suggests someone else's material. Fix: ask the "
+       "maker for the unencrypted original."),
     _c("MA-ACC-001", "no-captions", W,
        "Video zonder ondertiteling (geen teksttrack en geen .srt/.vtt ernaast).",
        "Video without captions (no text track and no .srt/.vtt beside it).",
@@ -414,6 +428,31 @@ _TABLE: tuple[Code, ...] = (
        "What: a metadata block (EXIF, IPTC, PNG text) could not be read. Why: what it holds "
        "(e.g. copyright) does not count, and damaged metadata suggests a broken or tampered "
        "file. Fix: write the metadata again with standard software or export the file again."),
+    _c("MA-IO-010", "engine-cannot-read", INFO,
+       "{engine} kan dit bestand niet lezen, {other} wel: het is niet beschadigd ({reason}).",
+       "{engine} cannot read this file, {other} can: it is not damaged ({reason}).",
+       "Wat: een van de programma's waarmee mediaaudit kijkt, kent deze variant van het "
+       "formaat niet (bijv. 12-bits JPEG, een zeldzame BMP- of PCX-indeling); een ander "
+       "programma leest het bestand wel helemaal. Waarom: dat is een beperking van het "
+       "programma, geen schade aan het bestand; sommige platforms kunnen zo'n variant wel "
+       "weigeren. Oplossen: niets nodig; wie zeker wil zijn, exporteert het opnieuw als "
+       "gewone JPEG of PNG.",
+       "What: one of the programs mediaaudit looks with does not know this variant of the "
+       "format (e.g. 12-bit JPEG, a rare BMP or PCX layout); another program reads the whole "
+       "file. Why: that is a limit of the program, not damage to the file; some platforms may "
+       "still refuse such a variant. Fix: nothing needed; to be sure, export it again as an "
+       "ordinary JPEG or PNG."),
+    _c("MA-IO-011", "library-message", INFO,
+       "Een decodeerbibliotheek meldde bij dit bestand: {details}",
+       "A decoding library reported on this file: {details}",
+       "Wat: een van de bibliotheken die het bestand lezen (libtiff, libjpeg, libav) schreef "
+       "een waarschuwing. Waarom: die meldingen horen bij dit bestand en niet als ruis in de "
+       "terminal; ze verklaren soms een andere bevinding (beschadigd) en zijn anders alleen "
+       "ter informatie. Oplossen: niets nodig, tenzij een andere bevinding het bestand afkeurt.",
+       "What: one of the libraries that read the file (libtiff, libjpeg, libav) wrote a "
+       "warning. Why: such messages belong with this file, not as noise on the terminal; they "
+       "sometimes explain another finding (damaged) and are otherwise for information only. "
+       "Fix: nothing needed, unless another finding fails the file."),
     # --- ARC: delivery archives (ZIP, tar) ----------------------------------------------
     _c("MA-ARC-001", "archive-refused", E,
        "Dit archief is niet uitgepakt: {reason}.",
@@ -701,7 +740,7 @@ class _SafeDict(dict[str, Any]):
 # before its end-of-image marker (cut at byte 1,234)", "Permission denied").  Decision:
 # the finding's sentence is always in the user's language; the most
 # common structural reasons have a reason code with a Dutch and an English form
-# (``REASONS``: probe/structure.py builds its English text with ``reason()``, and a
+# (``REASONS``: probe/structure/ builds its English text with ``reason()``, and a
 # Dutch rendering recognises that text again, so stored and cached manifests are
 # translated too); any other engine text is kept verbatim as a quoted technical detail
 # (“…”), marked as such in Dutch, never mixed into a Dutch sentence as if it were one.
@@ -712,7 +751,7 @@ ENGINE_PARAMS = ("reason", "details", "condition", "kind")
 
 @dataclass(frozen=True)
 class Reason:
-    """One structural reason: a code, its English form (what structure.py writes into the
+    """One structural reason: a code, its English form (what the structure walkers write into the
     manifest) and its Dutch form, with the same ``{fields}``."""
 
     code: str
@@ -737,6 +776,12 @@ _REASONS: tuple[Reason, ...] = (
            "de PNG houdt op zonder het afsluitende IEND-blok"),
     Reason("png-chunk-past-end", "PNG chunk {name} runs past the end of the file",
            "PNG-blok {name} loopt door tot voorbij het einde van het bestand"),
+    Reason("png-bad-crc",
+           "PNG chunk {name} at byte {at} fails its checksum (its bytes were changed)",
+           "PNG-blok {name} op byte {at} klopt niet met zijn controlegetal (de bytes zijn "
+           "veranderd)"),
+    Reason("png-no-idat", "PNG has no image data (no IDAT chunk)",
+           "de PNG bevat geen beeldgegevens (geen IDAT-blok)"),
     Reason("gif-no-trailer", "GIF ends before its trailer byte (cut at byte {at})",
            "de GIF houdt op vóór de afsluitende byte (afgebroken bij byte {at})"),
     Reason("tiff-data-past-end",

@@ -208,10 +208,19 @@ def _counted(n: int, audited: Iterator[dict[str, Any]], lang: str, progress: boo
             if bar is not None:
                 bar.update(1)
             manifest.tally(summary, entry)
-            if rights_fails is not None and entry.get("outcome") == "fail":
+            if rights_fails is not None and _fails_on_rights(entry):
                 status = str((entry.get("rights") or {}).get("status"))
                 rights_fails[status] = rights_fails.get(status, 0) + 1
             yield entry
     finally:
         if bar is not None:
             bar.render_finish()
+
+
+def _fails_on_rights(entry: dict[str, Any]) -> bool:
+    """Does the file fail because of a rights finding?  Not merely: does it fail with a
+    rights status (under ``--ignore MA-LIC`` a damaged file with unknown rights fails for
+    its damage, and the organisation hint would have been beside the point)."""
+    return entry.get("outcome") == "fail" and any(
+        str(x.get("code", "")).startswith("MA-LIC") and x.get("severity") == "error"
+        for x in entry.get("findings") or [])

@@ -86,7 +86,26 @@ def _probe_image(
 
 
 _FILE_OFFSET_TILES = {"TIFF", "BMP", "DIB", "PPM", "TGA", "SGI", "PCX", "IM"}
-_BYTES_PER_PIXEL = {"L": 1, "P": 1, "LA": 2, "RGB": 3, "YCbCr": 3, "RGBA": 4, "CMYK": 4}
+# Bits per pixel of a raw mode without a ``;N`` suffix.  Only modes whose size is certain:
+# an unknown one gives no opinion (a guess too large called valid files damaged).
+_RAW_BITS = {"1": 1, "L": 8, "P": 8, "LA": 16, "PA": 16, "RGB": 24, "BGR": 24, "YCbCr": 24,
+             "RGBA": 32, "BGRA": 32, "RGBX": 32, "BGRX": 32, "CMYK": 32, "I": 32, "F": 32}
+
+
+def _raw_bits(rawmode: str) -> int | None:
+    """Bits per pixel *as stored* for a Pillow raw mode: "P;4" → 4, "I;16" → 16,
+    "BGR;15" → 16 (5-5-5 in two bytes), "RGB" → 24.  The stored depth, not the decoded
+    mode's: a 4-bit BMP decodes to "P" (8 bits) but holds half a byte per pixel."""
+    base, _, suffix = rawmode.partition(";")
+    digits = ""
+    for c in suffix:
+        if not c.isdigit():
+            break
+        digits += c
+    if digits:
+        n = int(digits)
+        return 16 if n == 15 else n
+    return _RAW_BITS.get(base)
 
 
 def _data_beyond_eof(im: Any, size: int) -> str | None:
@@ -94,7 +113,9 @@ def _data_beyond_eof(im: Any, size: int) -> str | None:
 
     Only for formats whose tiles are byte ranges of the file itself; for HEIF/AVIF the
     'tile' is decoded data (a valid AVIF was called damaged), and the structural walk in
-    ``structure`` covers JPEG, PNG, GIF and TIFF."""
+    ``structure`` covers JPEG, PNG, GIF and TIFF.  The bytes a raw tile needs follow the
+    stored bit depth and the row stride the header declares; when neither is known the
+    check has no opinion."""
     if im.format not in _FILE_OFFSET_TILES:
         return None
     for tile in getattr(im, "tile", None) or []:
@@ -102,19 +123,36 @@ def _data_beyond_eof(im: Any, size: int) -> str | None:
         if offset >= size:
             return f"image data starts at byte {offset}, file has {size}"
         name = tile.codec_name if hasattr(tile, "codec_name") else tile[0]
-        if name == "raw" and im.mode in _BYTES_PER_PIXEL:
-            x0, y0, x1, y1 = tile.extents if hasattr(tile, "extents") else tile[1]
-            need = offset + (x1 - x0) * (y1 - y0) * _BYTES_PER_PIXEL[im.mode]
-            if need > size:
-                return f"image data needs {need} bytes, file has {size}"
+        args = tile.args if hasattr(tile, "args") else tile[3]
+        if name != "raw" or not isinstance(args, tuple) or not args:
+            continue
+        bits = _raw_bits(str(args[0]))
+        if bits is None:
+            continue
+        x0, y0, x1, y1 = tile.extents if hasattr(tile, "extents") else tile[1]
+        row = ((x1 - x0) * bits + 7) // 8
+        stride = args[1] if len(args) > 1 and isinstance(args[1], int) and args[1] > 0 else row
+        need = offset + stride * max(0, y1 - y0 - 1) + row
+        if need > size:
+            return f"image data needs {need} bytes, file has {size}"
     return None
 
 
 def _deep_check(path: str, im: Any, part: Partial) -> None:
-    """``--deep``: verify chunk checksums (PNG CRCs) and decode every pixel."""
+    """``--deep``: verify chunk checksums (PNG CRCs) and decode every pixel of every frame
+    (animated GIF/PNG/WebP, multi-page TIFF).  Any exception a decoder raises is a fact
+    about this file, never a failed audit; it is damage only when libav cannot decode the
+    file either (``run._not_read``)."""
+    frame = 0
     try:
         with Image.open(path) as fresh:
             fresh.verify()
-        im.load()
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        part.note(CodeId.DAMAGED, "pillow", reason=f"decode: {exc}"[:200])
+        for frame in range(max(1, int(getattr(im, "n_frames", 1) or 1))):
+            if frame:
+                im.seek(frame)
+            im.load()
+    except Exception as exc:  # Pillow raises IndexError, RuntimeError, struct.error, ...
+        from mediaaudit.probe.run import _not_read
+
+        _not_read(path, part, "Pillow", f"decode: {exc}"[:200], frames=frame + 1,
+                  mime=Image.MIME.get(str(im.format)))

@@ -24,6 +24,10 @@ class Partial:
         self.notes.append(ProbeNote(code, params, source))
 
     def fact(self, field_: str, value: object, source: str) -> None:
+        if isinstance(value, bytes | bytearray):  # a TIFF tag read as bytes (exifread):
+            from mediaaudit.probe.exif import fix_text  # text, never b'M\xdftteo…'
+
+            value = fix_text(bytes(value))
         text = str(value).strip().strip("\x00").strip() if value is not None else ""
         if text:
             self.meta.append(MetaFact(field_, text, source))

@@ -126,9 +126,9 @@ def probe_file(
         if opened is False:
             if (ident.mime or "").lower() in _pillow_mimes():
                 reason = str(part.props.get("pillow_error", "Pillow cannot open it"))
-                part.note(CodeId.DAMAGED, "pillow", reason=reason)
-            else:
-                need_mediainfo = True  # e.g. HEIC without the heif extra
+                _not_read(ref.path, part, "Pillow", reason, frames=1, mime=ident.mime)
+            need_mediainfo = True  # the dimensions, from a reader that can (HEIC without
+            # the heif extra, 12-bit JPEG, BMP layouts Pillow lacks)
     if need_mediainfo:
         tracks = _guard(part, "mediainfo", lambda: mediainfo.parse(ref.path))
         if tracks is not None:
@@ -142,6 +142,21 @@ def probe_file(
         name = getattr(reader, "__name__", "reader")
         _guard(part, name, functools.partial(reader, ref.path, head, ident.mime, part))
     return _finish(ref, sha, ident, part, st0)
+
+
+def _not_read(path: str, part: Partial, engine: str, reason: str, frames: int,
+              mime: str | None) -> None:
+    """A decoder could not read the file (up to frame ``frames``): damage only when the
+    second, independent decoder cannot either (``second``); else an info note that names
+    the engine."""
+    from mediaaudit.probe import second
+
+    other = second.decode_error(path, frames) if second.asked(mime) else reason
+    if other is None:
+        part.note(CodeId.ENGINE_CANNOT_READ, engine.lower(), engine=engine, other=second.ENGINE,
+                  reason=reason)
+    else:
+        part.note(CodeId.DAMAGED, engine.lower(), reason=reason)
 
 
 def _finish(

@@ -221,6 +221,11 @@ def add_packet(packet: bytes, part: Partial, origin: str = "xmp") -> None:
     except XmpRejected as exc:
         part.note(CodeId.XMP_REJECTED, origin, reason=str(exc))
         return
+    _record(props, part, origin)
+
+
+def _record(props: dict[tuple[str, str], list[str]], part: Partial, origin: str) -> None:
+    """The facts of parsed RDF properties, sources named ``origin:prefix:Property``."""
     coords = [v for k in ("GPSLatitude", "GPSLongitude")
               for v in props.get((_P["exif"], k), [])]
     if coords and all(_zero_coord(v) for v in coords):  # 0,0 is a default, not a place
@@ -368,6 +373,47 @@ def read_container_xmp(path: str, head: bytes, mime: str | None, part: Partial) 
         elif mime in BMFF_MIMES and mime not in ("image/avif", "image/heic", "image/heif"):
             for packet in bmff_packets(f):
                 add_packet(packet, part)
+        elif mime == "image/svg+xml":
+            add_svg_rdf(f, part)
+
+
+SVG_MAX = 16 << 20  # larger SVGs are not read for metadata (the structure walk says so)
+_CC_AGENT = "{http://creativecommons.org/ns#}Agent"
+_DC = "http://purl.org/dc/elements/1.1/"
+
+
+def add_svg_rdf(f: IO[bytes], part: Partial) -> None:
+    """Rights in an SVG's ``<metadata><rdf:RDF>`` (how Inkscape's Document Properties and
+    Wikimedia Commons store licence, rights and creator): the same RDF as XMP, read with
+    the same walk.  Parsed with defusedxml, entities refused; a file that is not XML has
+    no metadata to read (the structure walk reports it).  Inkscape names a creator or
+    rights holder as ``<dc:creator><cc:Agent><dc:title>Name``: that becomes the name."""
+    from defusedxml import DefusedXmlException
+    from defusedxml import ElementTree as ET
+
+    f.seek(0)
+    data = f.read(SVG_MAX + 1)
+    if len(data) > SVG_MAX:
+        return
+    try:
+        root = ET.fromstring(data, forbid_dtd=False, forbid_entities=True,
+                             forbid_external=True)
+    except (DefusedXmlException, ValueError, SyntaxError):
+        return
+    out: dict[tuple[str, str], list[str]] = {}
+    try:
+        for rdf in root.iter(f"{{{RDF}}}RDF"):
+            for el in rdf.iter():
+                agent = el.find(_CC_AGENT) if el.tag.startswith("{" + _DC) else None
+                title = agent.find(f"{{{_DC}}}title") if agent is not None else None
+                if title is not None:
+                    el.remove(agent)
+                    el.text = title.text
+            _walk(rdf, out)
+    except XmpRejected as exc:
+        part.note(CodeId.XMP_REJECTED, "svg", reason=str(exc))
+        return
+    _record(out, part, "svg")
 
 
 def image_packet(im: Any) -> bytes | None:

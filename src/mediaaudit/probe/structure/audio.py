@@ -6,19 +6,22 @@ import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from mediaaudit.codes import reason as _why
 from mediaaudit.probe.structure.common import CHUNK, Window, num
 
 
-def _mutagen(f: IO[bytes], label: str) -> str | None:
-    """First gate: mutagen must parse the file (header, tags, first frames)."""
+def _mutagen(f: IO[bytes], label: str, reader: Callable[[IO[bytes]], Any] | None = None
+             ) -> str | None:
+    """First gate: mutagen must parse the file (header, tags, first frames).  ``reader``:
+    the one mutagen class for the format, where ``mutagen.File``'s guess is wrong (an
+    ADTS stream after an ID3 tag, as HLS packs audio, is taken for MP3 and "cannot sync")."""
     import mutagen
 
     f.seek(0)
     try:
-        m = mutagen.File(f)
+        m = (reader or mutagen.File)(f)
     except Exception as exc:  # mutagen raises many types on hostile input
         why = str(exc).strip() or "no audio frames found"
         return f"{label} cannot be read: {why}"[:160]
@@ -158,7 +161,9 @@ def adts(f: IO[bytes], size: int) -> str | None:
     first = adts_frame_len(f.read(7))
     if first is not None and start + first == end:
         return None
-    why = _mutagen(f, "AAC")
+    from mutagen.aac import AAC
+
+    why = _mutagen(f, "AAC", AAC)  # skips an ID3 tag before the stream, as decoders do
     if why:
         return why
     return _frames(f, start, end, "AAC", adts_frame_len, 7)

@@ -6,8 +6,9 @@ import struct
 from dataclasses import dataclass
 from typing import IO
 
+from mediaaudit.codes import CodeId
 from mediaaudit.codes import reason as _why
-from mediaaudit.probe.structure.common import fourcc, num
+from mediaaudit.probe.structure.common import Refused, fourcc, num
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,10 @@ _MOVIE_BRANDS = (b"isom", b"iso", b"mp4", b"mp7", b"qt  ", b"M4A ", b"M4V ", b"M
                  b"M4P ", b"avc1", b"3gp", b"3g2", b"dash", b"f4v ", b"MSNV", b"XAVC")
 
 
-def bmff(f: IO[bytes], size: int) -> str | None:
+def bmff(f: IO[bytes], size: int) -> str | Refused | None:
     """Top-level boxes (32/64-bit sizes, 0 = to the end) all inside the file; a movie
-    (isom/mp4*/qt/M4A/3gp…) needs ``moov``, a HEIF/AVIF image needs ``meta``."""
+    (isom/mp4*/qt/M4A/3gp…) needs ``moov``, a HEIF/AVIF image needs ``meta``; a movie
+    with an encrypted track is refused (``MA-FMT-009``): it is complete, but unplayable."""
     f.seek(0)
     h = f.read(12)
     brand = h[8:12] if h[4:8] == b"ftyp" else b"qt  "
@@ -75,6 +77,8 @@ def bmff(f: IO[bytes], size: int) -> str | None:
     if brand.startswith(_MOVIE_BRANDS) and b"moov" not in types:
         return _why("no-moov", fmt=label)
     moov = next((b for b in found if b.typ == b"moov"), None)
+    if moov is not None and _encrypted(f, moov):
+        return Refused(CodeId.ENCRYPTED_TRACK)
     if moov is not None and b"moof" not in types:
         media = sum(b.end - b.body for b in found if b.typ == b"mdat")
         declared = _sample_bytes(f, moov)
@@ -86,14 +90,11 @@ def bmff(f: IO[bytes], size: int) -> str | None:
 _STSZ_MAX = 8 << 20  # a sample-size table of 2 million samples; larger ones: no opinion
 
 
-def _sample_bytes(f: IO[bytes], moov: Box) -> int | None:
-    """The bytes of every sample the movie's tracks index (``stsz``), so that a movie
-    whose media data is missing or short is seen without reading any of it.  None when
-    a table is too large to read cheaply or a track is not laid out as expected."""
-    total = 0
-    path = (b"trak", b"mdia", b"minf", b"stbl")
+def _sample_tables(f: IO[bytes], moov: Box) -> list[Box] | None:
+    """Every track's sample table (``trak/mdia/minf/stbl``); None when a track is not laid
+    out as expected."""
     level = [moov]
-    for typ in path:
+    for typ in (b"trak", b"mdia", b"minf", b"stbl"):
         nxt: list[Box] = []
         for box in level:
             inner, why = boxes(f, box.body, box.end, "MP4")
@@ -101,6 +102,34 @@ def _sample_bytes(f: IO[bytes], moov: Box) -> int | None:
                 return None
             nxt += [b for b in inner if b.typ == typ]
         level = nxt
+    return level
+
+
+# Sample entries of protected tracks (ISO/IEC 23001-7, Common Encryption: cenc, cbcs, …):
+# the real codec hides behind ``sinf``, and no player shows them without the key.
+_PROTECTED = {b"encv", b"enca", b"enct", b"encs", b"drmi", b"drms"}
+
+
+def _encrypted(f: IO[bytes], moov: Box) -> bool:
+    """Does any track hold encrypted (DRM-protected) samples?  Read from each track's
+    sample description (``stsd``), the few bytes a player reads first."""
+    for stbl in _sample_tables(f, moov) or []:
+        inner, _ = boxes(f, stbl.body, stbl.end, "MP4")
+        for stsd in (b for b in inner if b.typ == b"stsd"):
+            entries, _ = boxes(f, stsd.body + 8, stsd.end, "MP4")  # after version, count
+            if any(e.typ in _PROTECTED for e in entries):
+                return True
+    return False
+
+
+def _sample_bytes(f: IO[bytes], moov: Box) -> int | None:
+    """The bytes of every sample the movie's tracks index (``stsz``), so that a movie
+    whose media data is missing or short is seen without reading any of it.  None when
+    a table is too large to read cheaply or a track is not laid out as expected."""
+    total = 0
+    level = _sample_tables(f, moov)
+    if level is None:
+        return None
     for stbl in level:
         inner, _ = boxes(f, stbl.body, stbl.end, "MP4")
         stsz = next((b for b in inner if b.typ == b"stsz"), None)
@@ -118,9 +147,6 @@ def _sample_bytes(f: IO[bytes], moov: Box) -> int | None:
             return None
         total += sum(struct.unpack(f">{count}I", table))
     return total
-
-
-# JPEG 2000: jpylyzer's tests that mean "incomplete", not merely "non-conformant".
 
 
 # Top-level QuickTime atoms that may open a file without an ftyp box (old .mov files):

@@ -6,6 +6,7 @@ from typing import IO, Any
 
 from mediaaudit.probe.structure.bmff import boxes
 
+# jpylyzer's tests that mean "incomplete", not merely "non-conformant".
 _J2K_DAMAGE = {
     "boxLengthIsValid": "a box runs past the end of the file",
     "foundEOCMarker": "no end-of-codestream marker",

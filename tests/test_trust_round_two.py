@@ -1,0 +1,234 @@
+"""No false "damaged" on valid images, and the damage a cheap check can see, seen.
+
+Each class is tested on files made by other tools (ffmpeg, ImageMagick, Pillow's writers,
+mutagen's ID3 writer) or taken from the real-world corpus, valid and damaged side by side:
+a check that stopped calling valid files damaged must still catch the damaged ones.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import have, run_cli
+
+SAMPLES = Path(__file__).parent.parent / "sample_media"
+REAL = Path(__file__).parent / "realworld" / "files"
+FORMAT_ONLY = ("--ignore", "MA-LIC", "--ignore", "MA-PRV", "--ignore", "MA-ACC")
+
+
+def _entries(*paths: Path, deep: bool = False) -> dict[str, dict[str, Any]]:
+    args = ["scan", *map(str, paths), "-j", "1", "--no-cache", *FORMAT_ONLY]
+    run = run_cli(*args, *(["--deep"] if deep else []))
+    assert run.manifest is not None, run.stderr
+    return {Path(f["path"]).name: f for f in run.manifest["files"]}
+
+
+def _codes(entry: dict[str, Any]) -> list[str]:
+    return [x["code"] for x in entry["findings"]]
+
+
+def _cut(src: Path, dst: Path, keep: float = 0.6) -> Path:
+    data = src.read_bytes()
+    dst.write_bytes(data[: int(len(data) * keep)])
+    return dst
+
+
+def _ffmpeg(*args: str) -> None:
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True)
+
+
+needs_ffmpeg = pytest.mark.skipif(have("ffmpeg") is None, reason="ffmpeg not installed")
+needs_im = pytest.mark.skipif(have("imagemagick") is None, reason="ImageMagick not installed")
+
+
+@needs_im
+@needs_ffmpeg
+def test_low_bit_depths_follow_the_stored_depth(tmp_path: Path) -> None:
+    """1-, 4-, 16-bit BMP, 1-, 2-, 4-, 16-bit TIFF and 16-bit TGA: the size check counted
+    the decoded mode's bytes per pixel and called them all damaged."""
+    im = have("imagemagick")
+    assert im is not None
+    src = SAMPLES / "campagne.jpg"
+    made = []
+    for name, extra in (("bmp1.bmp", ["-monochrome", "BMP3:{}"]),
+                        ("bmp4.bmp", ["-colors", "16", "-type", "Palette", "BMP3:{}"]),
+                        ("tif1.tif", ["-monochrome", "-compress", "none", "{}"]),
+                        ("tif2.tif", ["-colorspace", "gray", "-depth", "2", "-compress",
+                                      "none", "{}"]),
+                        ("tif4.tif", ["-colorspace", "gray", "-depth", "4", "-compress",
+                                      "none", "{}"]),
+                        ("tif16.tif", ["-depth", "16", "-compress", "none", "{}"])):
+        out = tmp_path / name
+        subprocess.run([im, str(src), "-resize", "97x61!",
+                        *[a.format(out) for a in extra]], check=True)
+        made.append(out)
+    for name, opts in (("bmp16.bmp", []), ("tga16.tga", ["-rle", "0"])):  # raw, not RLE
+        out = tmp_path / name
+        _ffmpeg("-i", str(src), "-vf", "scale=97:61", "-pix_fmt", "rgb555le", *opts, str(out))
+        made.append(out)
+    cut = [_cut(p, tmp_path / f"cut-{p.name}") for p in made]
+    got = _entries(*made, *cut)
+    for p in made:
+        assert "MA-IO-004" not in _codes(got[p.name]), (p.name, got[p.name]["findings"])
+    for p in cut:
+        assert "MA-IO-004" in _codes(got[p.name]), p.name
+
+
+@needs_ffmpeg
+def test_adts_after_an_id3_tag_is_audio_not_damage(tmp_path: Path) -> None:
+    """HLS packs AAC as ADTS behind an ID3 tag with the stream's timestamp; decoders skip
+    the tag, and "can't sync to MPEG frame" was mutagen guessing MP3."""
+    from mutagen.id3 import ID3, PRIV
+
+    raw = tmp_path / "raw.aac"
+    _ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-c:a", "aac", "-f", "adts",
+            str(raw))
+    tag = ID3()
+    tag.add(PRIV(owner="com.apple.streaming.transportStreamTimestamp", data=b"\0" * 8))
+    buf = io.BytesIO()
+    tag.save(buf)
+    packed = tmp_path / "segment.aac"
+    packed.write_bytes(buf.getvalue() + raw.read_bytes())
+    cut = _cut(packed, tmp_path / "cut.aac", 0.5)
+    got = _entries(packed, cut)
+    assert "MA-IO-004" not in _codes(got["segment.aac"]), got["segment.aac"]["findings"]
+    assert "MA-IO-004" in _codes(got["cut.aac"])
+
+
+@needs_ffmpeg
+def test_what_pillow_cannot_decode_is_not_damage_when_libav_can(tmp_path: Path) -> None:
+    """A 4-4-4 bitfields BMP (ffmpeg writes it; Pillow: "Unsupported BMP bitfields
+    layout"): an info note naming Pillow, not MA-IO-004.  The same file cut short is
+    damaged: libav cannot decode it either.  A JPEG 2000 that OpenJPEG (Pillow) and
+    jpylyzer refuse stays damaged although libav's own decoder accepts it."""
+    bmp = tmp_path / "rgb444.bmp"
+    _ffmpeg("-i", str(SAMPLES / "campagne.jpg"), "-vf", "scale=64:48", "-pix_fmt", "rgb444le",
+            str(bmp))
+    cut = _cut(bmp, tmp_path / "rgb444-cut.bmp", 0.3)
+    jp2 = REAL / "pillow" / "invalid_header_length.jp2"
+    got = _entries(bmp, cut, jp2)
+    assert "MA-IO-010" in _codes(got["rgb444.bmp"])
+    assert "MA-IO-004" not in _codes(got["rgb444.bmp"])
+    assert "MA-IO-004" in _codes(got["rgb444-cut.bmp"])
+    assert "MA-IO-004" in _codes(got["invalid_header_length.jp2"])
+
+
+def _png_chunks(data: bytes) -> list[tuple[int, bytes, int]]:
+    """(offset, type, length) of every chunk."""
+    out, pos = [], 8
+    while pos < len(data):
+        n, typ = struct.unpack(">I4s", data[pos:pos + 8])
+        out.append((pos, typ, n))
+        pos += 12 + n
+    return out
+
+
+def test_png_checksums_and_image_data_are_checked_by_default(tmp_path: Path) -> None:
+    data = (SAMPLES / "stadhuis.png").read_bytes()
+    chunks = _png_chunks(data)
+    idat = next(c for c in chunks if c[1] == b"IDAT")
+    flipped = bytearray(data)
+    flipped[idat[0] + 8 + idat[2] // 2] ^= 0x01  # one bit in the compressed image data
+    (tmp_path / "bitflip.png").write_bytes(bytes(flipped))
+    body = b"".join(data[p:p + 12 + n] for p, t, n in chunks if t != b"IDAT")
+    (tmp_path / "no-idat.png").write_bytes(data[:8] + body)
+    # a text chunk with a wrong checksum: Pillow refuses to open the file, so does libav
+    # when asked to check checksums; the walker now says which chunk and why
+    text = b"tEXtComment\0hello"
+    bad_text = struct.pack(">I", len(text) - 4) + text + b"\0\0\0\0"
+    ihdr_end = chunks[0][0] + 12 + chunks[0][2]
+    (tmp_path / "bad-text-crc.png").write_bytes(data[:ihdr_end] + bad_text + data[ihdr_end:])
+    shutil.copy(SAMPLES / "stadhuis.png", tmp_path / "intact.png")
+    got = _entries(*sorted(tmp_path.iterdir()))
+    assert "MA-IO-004" in _codes(got["bitflip.png"])
+    assert any("checksum" in x["message"] for x in got["bitflip.png"]["findings"])
+    assert "MA-IO-004" in _codes(got["no-idat.png"])
+    assert any("tEXt" in x["message"] for x in got["bad-text-crc.png"]["findings"])
+    assert got["intact.png"]["outcome"] == "pass"
+
+
+@needs_ffmpeg
+def test_an_encrypted_mp4_cannot_be_posted(tmp_path: Path) -> None:
+    """Common Encryption (cenc), as ffmpeg's mp4 muxer writes it: complete, unplayable."""
+    enc = tmp_path / "drm.mp4"
+    _ffmpeg("-i", str(SAMPLES / "interview.mp4"), "-c", "copy", "-encryption_scheme",
+            "cenc-aes-ctr", "-encryption_key", "76a6c65c5ea762046bd749a2e632ccbb",
+            "-encryption_kid", "a7e61c373e219033c21091fa607bf3b8", str(enc))
+    for deep in (False, True):
+        got = _entries(enc, SAMPLES / "interview.mp4", deep=deep)
+        assert "MA-FMT-009" in _codes(got["drm.mp4"]) and got["drm.mp4"]["outcome"] == "fail"
+        assert "MA-FMT-009" not in _codes(got["interview.mp4"])
+
+
+def test_deep_decodes_every_page_and_never_errors(tmp_path: Path) -> None:
+    """A two-page deflate TIFF whose second page's data is corrupt: the default audit has
+    no opinion (the structure is complete), ``--deep`` decodes page two and says damaged
+    (it used to decode only the first frame); libtiff's complaint is a finding, not
+    terminal noise."""
+    from PIL import Image
+
+    a = Image.open(SAMPLES / "campagne.jpg").convert("RGB").resize((200, 150))
+    path = tmp_path / "two-pages.tif"
+    a.save(path, save_all=True, append_images=[a.rotate(90)],
+           compression="tiff_adobe_deflate")
+    with Image.open(path) as im:
+        im.seek(1)
+        strips = im.tag_v2[273]  # StripOffsets of page two
+        first_page = Image.open(path)
+        first_page.load()
+    data = bytearray(path.read_bytes())
+    start = int(strips[0])
+    for k in range(start + 40, start + 300):
+        data[k] ^= 0x33
+    path.write_bytes(bytes(data))
+    with Image.open(path) as im:
+        im.load()  # page one is intact: decoding only the first frame says nothing
+    quick = _entries(path)["two-pages.tif"]
+    deep = _entries(path, deep=True)["two-pages.tif"]
+    assert "MA-IO-004" not in _codes(quick)
+    assert "MA-IO-004" in _codes(deep) and deep["outcome"] == "fail"
+    assert "MA-IO-011" in _codes(deep)  # libtiff's own words, kept with the file
+
+
+def test_svg_rights_from_its_rdf_metadata(tmp_path: Path) -> None:
+    """Inkscape's Document Properties: cc:license, dc:rights and dc:creator as cc:Agent."""
+    svg = tmp_path / "kaart.svg"
+    svg.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:cc="http://creativecommons.org/ns#" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'width="10" height="10"><metadata><rdf:RDF><cc:Work rdf:about="">'
+        "<dc:creator><cc:Agent><dc:title>Anna de Vries</dc:title></cc:Agent></dc:creator>"
+        "<dc:rights><cc:Agent><dc:title>Gemeente Voorbeeld</dc:title></cc:Agent></dc:rights>"
+        '<cc:license rdf:resource="http://creativecommons.org/licenses/by/4.0/"/>'
+        '</cc:Work></rdf:RDF></metadata><rect width="5" height="5"/></svg>', encoding="utf-8")
+    run = run_cli("scan", str(svg), "-j", "1", "--no-cache")
+    assert run.manifest is not None
+    rights = run.manifest["files"][0]["rights"]
+    assert rights["status"] == "open" and rights["licence"] == "CC-BY-4.0"
+    assert rights["creator"] == "Anna de Vries" and rights["holder"] == "Gemeente Voorbeeld"
+
+
+def test_hint_respects_ignore(tmp_path: Path) -> None:
+    """Under --ignore MA-LIC a file that fails for another reason (here: BMP is not in the
+    norm) is no reason to tell the user to configure their organisation, although its
+    rights are unknown."""
+    from PIL import Image
+
+    folder = tmp_path / "up"
+    folder.mkdir()
+    for i in range(3):
+        Image.new("RGB", (20, 10), (i, 2, 3)).save(folder / f"scan{i}.bmp")
+    run = run_cli("scan", str(folder), "-j", "1", "--no-cache", "--ignore", "MA-LIC")
+    assert run.manifest is not None and run.manifest["summary"]["fail"] == 3
+    assert {f["rights"]["status"] for f in run.manifest["files"]} == {"unknown"}
+    assert "organisation" not in run.stderr
+    plain = run_cli("scan", str(folder), "-j", "1", "--no-cache")
+    assert "organisation" in plain.stderr
