@@ -384,3 +384,17 @@ def test_warm_manifest_bytes_equal_cold_with_an_undecodable_name(tmp_path: Path)
                      if b'"created"' not in line])
     assert outs[0] == outs[1] == outs[2]
     assert any(b"caf" in line for line in outs[0])
+
+
+def test_an_edit_in_a_probe_subpackage_invalidates_cached_facts(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The structure walkers live in probe/structure/: an edit there must change the
+    probe version the cache is keyed on, as an edit to probe/*.py does."""
+    from mediaaudit.engines import source_digest
+
+    pkg = tmp_path / "probe"
+    (pkg / "structure").mkdir(parents=True)
+    (pkg / "run.py").write_text("x = 1\n")
+    (pkg / "structure" / "png.py").write_text("CRC = True\n")
+    before = source_digest(str(pkg))
+    (pkg / "structure" / "png.py").write_text("CRC = False\n")
+    assert source_digest(str(pkg)) != before

@@ -156,8 +156,8 @@ def source_digest(package_dir: str, extra: Sequence[str] = ()) -> str:
     """SHA-256 (first 16 hex digits) of every ``*.py`` in ``package_dir`` and of the
     ``extra`` files: names and contents, in a fixed order.  A file that cannot be read
     (an install without sources) counts by its name only."""
-    files = sorted(os.path.join(package_dir, n) for n in os.listdir(package_dir)
-                   if n.endswith(".py"))
+    files = sorted(os.path.join(folder, n) for folder, _dirs, names in os.walk(package_dir)
+                   for n in names if n.endswith(".py"))  # subpackages too (structure/)
     h = hashlib.sha256()
     for path in [*files, *extra]:
         try:
@@ -165,7 +165,9 @@ def source_digest(package_dir: str, extra: Sequence[str] = ()) -> str:
                 data = fh.read()
         except OSError:
             data = b"<unreadable>"
-        name = os.path.basename(path).encode("utf-8", "surrogateescape")
+        shown = (os.path.relpath(path, package_dir) if path.startswith(package_dir)
+                 else os.path.basename(path))
+        name = shown.encode("utf-8", "surrogateescape")
         h.update(b"%d:%s:%d:" % (len(name), name, len(data)) + data)
     return h.hexdigest()[:16]
 

@@ -12,7 +12,6 @@ unchanged file costs a ``stat`` and part of a SQLite query (``entries``).
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import json
@@ -68,15 +67,10 @@ def probe_one(ref: FileRef, deep: bool = False, match: dict[str, Any] | None = N
         raise RuntimeError("injected fault")
     if "slow" in kinds:
         time.sleep(0.2)
-    from mediaaudit.probe.native import caught
     from mediaaudit.probe.readers import file_readers, image_readers  # workers only
     from mediaaudit.probe.run import probe_file
 
-    with caught() as said:  # native libraries' warnings: a finding, not terminal noise
-        facts = probe_file(ref, image_readers(), file_readers(), deep=deep, match=match)
-    if said:
-        note = ProbeNote(CodeId.LIBRARY_MESSAGE, {"details": said[0]}, "native")
-        facts = dataclasses.replace(facts, notes=(*facts.notes, note))
+    facts = probe_file(ref, image_readers(), file_readers(), deep=deep, match=match)
     if "late" in kinds:
         time.sleep(3)
     return facts

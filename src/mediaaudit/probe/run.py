@@ -8,6 +8,7 @@ the scan ("could not audit" is a value, not an exception).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import stat
@@ -19,7 +20,7 @@ from PIL import Image
 from mediaaudit.codes import CodeId
 from mediaaudit.digest import NotRegular, file_kind, sha256_and_head
 from mediaaudit.model import Facts, FileRef, Identification, MediaProps, ProbeNote
-from mediaaudit.probe import identify, image, mediainfo
+from mediaaudit.probe import identify, image, mediainfo, native
 from mediaaudit.probe.partial import Partial
 
 HEAD_BYTES = 64 * 1024
@@ -76,6 +77,23 @@ def _guard(part: Partial, step: str, fn: Callable[[], Any]) -> Any:
 
 
 def probe_file(
+    ref: FileRef,
+    image_readers: list[ImageReader] | None = None,
+    file_readers: list[FileReader] | None = None,
+    deep: bool = False,
+    match: dict[str, Any] | None = None,
+) -> Facts:
+    """Probe one file (``_probe``); what native libraries write to standard error while
+    it is probed becomes an info finding on it (``native``), not noise on a terminal."""
+    with native.caught() as said:
+        facts = _probe(ref, image_readers, file_readers, deep, match)
+    if not said:
+        return facts
+    note = ProbeNote(CodeId.LIBRARY_MESSAGE, {"details": said[0]}, "native")
+    return dataclasses.replace(facts, notes=(*facts.notes, note))
+
+
+def _probe(
     ref: FileRef,
     image_readers: list[ImageReader] | None = None,
     file_readers: list[FileReader] | None = None,
