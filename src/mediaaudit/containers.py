@@ -48,6 +48,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import IO, Any
 
 from mediaaudit import codes
@@ -113,14 +114,21 @@ def is_archive_name(name: str) -> bool:
     return name.lower().endswith(ARCHIVE_SUFFIXES)
 
 
-def _kind(path: str, name: str) -> str | None:
-    """"zip", "tar" or None, from the name and the first bytes."""
+class ArchiveKind(StrEnum):
+    """The archive formats opened as folders, each read by its standard-library module."""
+
+    ZIP = "zip"
+    TAR = "tar"
+
+
+def _kind(path: str, name: str) -> ArchiveKind | None:
+    """The archive's kind, from the name and the first bytes; None for anything else."""
     low = name.lower()
     try:
         if low.endswith(ZIP_SUFFIXES):
-            return "zip" if zipfile.is_zipfile(path) else None
+            return ArchiveKind.ZIP if zipfile.is_zipfile(path) else None
         if low.endswith(TAR_SUFFIXES):
-            return "tar" if tarfile.is_tarfile(path) else None
+            return ArchiveKind.TAR if tarfile.is_tarfile(path) else None
     except OSError:
         return None
     return None
@@ -192,7 +200,7 @@ class _Unpacker:
 
     # -- the archive on disk ---------------------------------------------------------
 
-    def delivery(self, ref: FileRef, kind: str) -> None:
+    def delivery(self, ref: FileRef, kind: ArchiveKind) -> None:
         """Open the archive ``ref``; on a refusal the archive becomes an entry of its own
         with the finding, and none of its members is audited."""
         first = len(self.out.refs), len(self.out.left_out)
@@ -233,9 +241,9 @@ class _Unpacker:
             del self.out.opened[first[2]:]
         shutil.rmtree(folder, ignore_errors=True)
 
-    def _open(self, path: str, kind: str, folder: str, display: str, where: Member,
+    def _open(self, path: str, kind: ArchiveKind, folder: str, display: str, where: Member,
               budget: _Budget, depth: int) -> int:
-        if kind == "zip":
+        if kind == ArchiveKind.ZIP:
             with zipfile.ZipFile(path) as zf:
                 return self._zip(zf, folder, display, where, budget, depth)
         with open(path, "rb") as raw, tarfile.open(fileobj=raw, mode="r|*") as tf:
@@ -374,7 +382,7 @@ class _Unpacker:
         self.out.refs.append(FileRef(target, disp, written, st.st_mtime_ns,
                                      ctime_ns=st.st_ctime_ns, inode=st.st_ino, member=member))
 
-    def _nested(self, path: str, kind: str, display: str, member: Member, budget: _Budget,
+    def _nested(self, path: str, kind: ArchiveKind, display: str, member: Member, budget: _Budget,
                 depth: int) -> None:
         """An archive inside the delivery: its members are audited as well (one level),
         within what is left of the delivery's budget."""

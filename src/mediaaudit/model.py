@@ -30,6 +30,17 @@ class Outcome(StrEnum):
     ERROR = "error"
 
 
+class MediaKind(StrEnum):
+    """What a file is to the checks: which gates and posting checks apply (captions for
+    video, alt text for images, codecs for video and audio)."""
+
+    IMAGE = "image"
+    VECTOR = "vector"
+    VIDEO = "video"
+    AUDIO = "audio"
+    OTHER = "other"
+
+
 class NvfStatus(StrEnum):
     """The format gate's answer under the profile (the norm's Voorkeur / Acceptabel)."""
 
@@ -156,7 +167,7 @@ class Track:
 class MediaProps:
     """Technical properties that the profile and the posting checks need."""
 
-    kind: str = "other"
+    kind: MediaKind = MediaKind.OTHER
     width: int | None = None
     height: int | None = None
     frames: int | None = None

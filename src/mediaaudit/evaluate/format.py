@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from mediaaudit.codes import CodeId
 from mediaaudit.evaluate.draft import Draft, draft
-from mediaaudit.model import CodecVerdict, Facts, FormatVerdict, NvfStatus, Track, Via
+from mediaaudit.model import (
+    CodecVerdict,
+    Facts,
+    FormatVerdict,
+    MediaKind,
+    NvfStatus,
+    Track,
+    Via,
+)
 from mediaaudit.profile import CodecRow, FormatRow, Profile
 
 RANK = {s: i for i, s in enumerate(NvfStatus)}  # best first: preferred … unknown
@@ -95,7 +103,7 @@ def format_verdict(f: Facts, profile: Profile) -> tuple[FormatVerdict, list[Draf
     out: list[Draft] = []
     label = format_label(f)
     ext = f.ref.display.rsplit(".", 1)[-1] if "." in f.ref.display.rsplit("/", 1)[-1] else ""
-    if f.media.kind == "other":
+    if f.media.kind == MediaKind.OTHER:
         if f.ident.known:
             out.append(draft(CodeId.NOT_MEDIA, "siegfried", format=label))
         else:
@@ -121,7 +129,7 @@ def format_verdict(f: Facts, profile: Profile) -> tuple[FormatVerdict, list[Draf
     if row.container:
         codecs, cdrafts = _codecs(f, row, profile)
         out += cdrafts
-        if not codecs and f.media.kind in ("video", "audio"):
+        if not codecs and f.media.kind in (MediaKind.VIDEO, MediaKind.AUDIO):
             if f.media.tracks:  # e.g. a timed-text-only MXF: not damaged, not media
                 kinds = ", ".join(sorted({t.kind for t in f.media.tracks}))
                 out.append(draft(CodeId.NOT_MEDIA, "mediainfo", format=f"{label} ({kinds})"))
@@ -144,9 +152,9 @@ def format_verdict(f: Facts, profile: Profile) -> tuple[FormatVerdict, list[Draf
 def _posting_checks(f: Facts) -> list[Draft]:
     """Informational checks about how the file will behave on a platform."""
     m, out = f.media, []
-    if m.kind == "image" and (f.ident.mime == "image/gif") and (m.frames or 1) > 1:
+    if m.kind == MediaKind.IMAGE and (f.ident.mime == "image/gif") and (m.frames or 1) > 1:
         out.append(draft(CodeId.ANIMATED_GIF, "pillow", frames=m.frames))
-    if m.container == "MPEG-4" and m.streamable is False and m.kind == "video":
+    if m.container == "MPEG-4" and m.streamable is False and m.kind == MediaKind.VIDEO:
         out.append(draft(CodeId.NOT_FAST_START, "mediainfo"))
     if m.width and m.height and m.width * m.height >= LARGE_PIXELS:
         mp = round(m.width * m.height / 1e6, 1)

@@ -22,7 +22,7 @@ from PIL import Image
 from mediaaudit import codes
 from mediaaudit.codes import CodeId
 from mediaaudit.fix.texts import Why, plain
-from mediaaudit.model import FileResult, Outcome, Severity
+from mediaaudit.model import FileResult, MediaKind, Outcome, Severity
 
 # Findings a new export removes by itself.
 FORMAT_CODES = frozenset({CodeId.NOT_LISTED, CodeId.CODEC_NOT_LISTED,
@@ -144,7 +144,7 @@ def plan(result: FileResult, opts: Options, lang: str = "en") -> Plan:
                 if blocking and set(blocking) <= PRIVACY_CODES else "")
         return Plan(Action.REFUSE, reason=_reason(result, blocking, lang, hint),
                     blocking=tuple(dict.fromkeys(blocking)))
-    if kind == "image":
+    if kind == MediaKind.IMAGE:
         if (result.facts.media.frames or 1) > 1:
             return Plan(Action.REFUSE, reason=Why("animated"), blocking=(CodeId.NOT_LISTED,))
         pixels = (result.facts.media.width or 0) * (result.facts.media.height or 0)
@@ -154,7 +154,7 @@ def plan(result: FileResult, opts: Options, lang: str = "en") -> Plan:
                         blocking=(CodeId.DECOMPRESSION_BOMB,))
         forced = opts.image_format or ("tiff" if opts.master else None)
         return Plan(Action.CONVERT_IMAGE, target=forced)
-    if kind == "video":
+    if kind == MediaKind.VIDEO:
         return Plan(Action.CONVERT_VIDEO, target="mkv" if opts.master else "mp4")
     return Plan(Action.REFUSE, reason=Why("no_conversion", {"kind": kind}),
                 blocking=(CodeId.NOT_LISTED,))
@@ -165,12 +165,12 @@ def _strip_only(result: FileResult) -> Plan:
     container, no re-encoding."""
     media = result.facts.media
     ext = os.path.splitext(result.facts.ref.path)[1].lower()
-    if media.kind == "image":
+    if media.kind == MediaKind.IMAGE:
         target = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".tif": "tiff",
                   ".tiff": "tiff"}.get(ext)
         if target:
             return Plan(Action.STRIP_ONLY, target=target)
-    if media.kind == "video" and media.container in ("MPEG-4", "Matroska"):
+    if media.kind == MediaKind.VIDEO and media.container in ("MPEG-4", "Matroska"):
         return Plan(Action.STRIP_ONLY, target="mp4" if media.container == "MPEG-4" else "mkv")
     return Plan(Action.REFUSE, reason=Why("cannot_strip", {"what": media.container or ext}),
                 blocking=tuple(sorted(PRIVACY_CODES)))

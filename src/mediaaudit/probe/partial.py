@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mediaaudit.codes import CodeId
-from mediaaudit.model import MetaFact, ProbeNote, Track
+from mediaaudit.model import MediaKind, MetaFact, ProbeNote, Track
 
 
 @dataclass
 class Partial:
     """Mutable accumulator used only inside one probe run (never leaves ``probe``)."""
 
-    kind: str | None = None
+    kind: MediaKind | None = None
     props: dict[str, Any] = field(default_factory=dict)
     tracks: list[Track] = field(default_factory=list)
     meta: list[MetaFact] = field(default_factory=list)

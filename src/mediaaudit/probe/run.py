@@ -19,7 +19,14 @@ from PIL import Image
 
 from mediaaudit.codes import CodeId
 from mediaaudit.digest import NotRegular, file_kind, sha256_and_head
-from mediaaudit.model import Facts, FileRef, Identification, MediaProps, ProbeNote
+from mediaaudit.model import (
+    Facts,
+    FileRef,
+    Identification,
+    MediaKind,
+    MediaProps,
+    ProbeNote,
+)
 from mediaaudit.probe import identify, image, mediainfo, native
 from mediaaudit.probe.partial import Partial
 
@@ -29,24 +36,24 @@ ImageReader = Callable[[Any, Partial], None]
 FileReader = Callable[[str, bytes, str | None, Partial], None]
 
 
-def media_kind(pclass: str, mime: str | None) -> str:
+def media_kind(pclass: str, mime: str | None) -> MediaKind:
     """image / vector / video / audio / other, from PRONOM's class, else the MIME type."""
     c = pclass.lower()
     if "image (vector)" in c:
-        return "vector"
+        return MediaKind.VECTOR
     if "image (raster)" in c:
-        return "image"
+        return MediaKind.IMAGE
     if "video" in c:
-        return "video"
+        return MediaKind.VIDEO
     if "audio" in c:
-        return "audio"
+        return MediaKind.AUDIO
     m = mime or ""
     if m == "image/svg+xml":
-        return "vector"
-    for prefix in ("image", "video", "audio"):
-        if m.startswith(prefix + "/"):
-            return prefix
-    return "other"
+        return MediaKind.VECTOR
+    for kind in (MediaKind.IMAGE, MediaKind.VIDEO, MediaKind.AUDIO):
+        if m.startswith(kind + "/"):
+            return kind
+    return MediaKind.OTHER
 
 
 def _pillow_mimes() -> set[str]:
@@ -136,8 +143,8 @@ def _probe(
     kind = media_kind(identify.pronom_class(match), ident.mime)
     part.kind = kind
 
-    need_mediainfo = kind in ("video", "audio")
-    if kind == "image":
+    need_mediainfo = kind in (MediaKind.VIDEO, MediaKind.AUDIO)
+    if kind == MediaKind.IMAGE:
         opened = _guard(
             part, "pillow", lambda: image.probe_image(ref.path, part, image_readers or [], deep)
         )
@@ -152,10 +159,11 @@ def _probe(
         if tracks is not None:
             _guard(part, "mediainfo",
                    functools.partial(mediainfo.probe_mediainfo, ref.path, part, tracks))
-            if kind == "video" and part.tracks and not any(
+            if kind == MediaKind.VIDEO and part.tracks and not any(
                 t.kind == "video" for t in part.tracks
             ):
-                part.kind = "audio" if any(t.kind == "audio" for t in part.tracks) else kind
+                audio = any(t.kind == "audio" for t in part.tracks)
+                part.kind = MediaKind.AUDIO if audio else kind
     for reader in file_readers or []:
         name = getattr(reader, "__name__", "reader")
         _guard(part, name, functools.partial(reader, ref.path, head, ident.mime, part))
@@ -188,7 +196,7 @@ def _finish(
         part.note(CodeId.CHANGED_DURING_SCAN)
     p = part.props
     media = MediaProps(
-        kind=part.kind or "other",
+        kind=part.kind or MediaKind.OTHER,
         width=p.get("width"),
         height=p.get("height"),
         frames=p.get("frames"),
