@@ -894,6 +894,22 @@ def localise(text: str, lang: str) -> str:
     return {"nl": "technische melding: “{t}”"}.get(lang, "“{t}”").format(t=text)
 
 
+_FACES = re.compile(r"(\d+) face(?:s|\(s\))?")
+_PEOPLE = {"model age given": {"nl": "leeftijd van het model opgegeven"}}
+_FACE_WORDS = {"nl": ("gezicht", "gezichten"), "en": ("face", "faces")}
+
+
+def _people(value: str, lang: str) -> str:
+    """Who is depicted (MA-PRT-001): names as they are; the evaluation's own words ('2
+    faces', 'model age given') in ``lang``, in the singular for one face."""
+    m = _FACES.fullmatch(value)
+    if m:
+        n = int(m.group(1))
+        one, many = _FACE_WORDS.get(lang, _FACE_WORDS["en"])
+        return f"{n} {one if n == 1 else many}"
+    return _PEOPLE.get(value, {}).get(lang, value)
+
+
 def render(code: str, params: Mapping[str, Any], lang: str) -> str:
     """The message for a finding in ``lang``; a missing parameter is shown as ``{name}``.
     Engine texts in ``ENGINE_PARAMS`` are translated or quoted (see ``localise``)."""
@@ -902,6 +918,8 @@ def render(code: str, params: Mapping[str, Any], lang: str) -> str:
     for key in ENGINE_PARAMS:
         if isinstance(shown.get(key), str):
             shown[key] = localise(shown[key], lang)
+    if isinstance(shown.get("people"), str):
+        shown["people"] = _people(shown["people"], lang)
     return template.format_map(_SafeDict(shown))
 
 
