@@ -170,6 +170,11 @@ footer.archivist .hash { font-size: 7pt; }
   footer.archivist { font-size: 6.5pt; margin-top: 6px; }
   footer.archivist .hash { font-size: 6pt; } .hash { font-size: 6.5pt; }
   footer.archivist { line-height: 1.1; } footer.archivist td { padding-top: 0; padding-bottom: 0; }
+  /* fixed columns: an automatic table of every file is measured again on each page */
+  footer.archivist table { table-layout: fixed; }
+  footer.archivist th:nth-child(1) { width: 35%; }
+  footer.archivist th:nth-child(4) { width: 45%; }
+  footer.archivist th:nth-child(2), footer.archivist th:nth-child(3) { width: 10%; }
   a { color: inherit; text-decoration: none; }
 }
 """
