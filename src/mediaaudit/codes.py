@@ -835,6 +835,10 @@ _VALUES: Mapping[str, Mapping[str, str]] = {
     "directory": {"nl": "map"}, "folder": {"nl": "map"}, "symlink": {"nl": "snelkoppeling"},
     "special file": {"nl": "speciaal bestand"},
     "hard link": {"nl": "harde link"}, "special entry": {"nl": "speciale ingang"},
+    # the evaluation's own words when Content Credentials gave no reason of their own
+    "validation failed": {"nl": "de controle mislukte"},
+    "not verified": {"nl": "niet geverifieerd"},
+    "validation failed without a status code": {"nl": "de controle mislukte zonder statuscode"},
 }
 
 
