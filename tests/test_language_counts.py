@@ -74,3 +74,19 @@ def test_a_report_of_one_file_says_the_file(tmp_path: Path) -> None:
                   "--format", "md")
     assert "**AFGEKEURD — het bestand mag niet geplaatst worden**" in run.stdout
     assert "0 van 1 bestand mag geplaatst worden" in run.stdout
+
+
+def test_the_watch_says_a_bad_config_and_its_poll_interval_in_its_language(
+        tmp_path: Path) -> None:
+    from mediaaudit.config import load_policy
+    from mediaaudit.policy import PolicyError
+
+    (tmp_path / "mediaaudit.toml").write_text('[polcy]\norganisation = "X"\n')
+    with pytest.raises(PolicyError) as caught:
+        load_policy(str(tmp_path / "mediaaudit.toml"), [str(tmp_path)])
+    nl, en = Log(False, "nl"), Log(False, "en")
+    assert "onbekende tabel of sleutel 'polcy'" in nl.why(caught.value)
+    assert "polcy" in en.why(caught.value) and "onbekende" not in en.why(caught.value)
+    assert nl.mode_text("poll every 0.5 s") == "kijkt elke 0,5 s"  # decimal comma
+    assert en.mode_text("poll every 0.5 s") == "poll every 0.5 s"
+    assert nl.mode_text("once") == "eenmalig"

@@ -137,6 +137,12 @@ class Log:
         """One of the service's texts in the watch's language."""
         return self._t(key, **params)
 
+    def why(self, exc: BaseException) -> str:
+        """An error in the watch's language when it can say itself (a configuration
+        problem: ``PolicyError.text``), else as it is."""
+        said = getattr(exc, "text", None)
+        return str(said(self.lang)) if callable(said) else str(exc)
+
     def tag(self, tag: str) -> str:
         """The word in front of a text line; JSON keeps the English keyword."""
         if self.json:
@@ -160,7 +166,9 @@ class Log:
         or ``inotify (close-write)``; another value is shown as it is."""
         poll = re.fullmatch(r"poll every (\S+) s", mode)
         if poll:
-            return self._t("mode_poll", every=poll.group(1))
+            every = poll.group(1)  # '0,5 s' in Dutch: the language's decimal sign
+            return self._t("mode_poll", every=every.replace(".", ",") if self.lang == "nl"
+                           else every)
         key = _MODES.get(mode)
         return self._t(key) if key else mode
 

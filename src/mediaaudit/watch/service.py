@@ -203,7 +203,8 @@ class Watcher:
             self.emit(self.log.line(self._tag("reload"), "-", self._t("reloaded")))
         except Exception as exc:  # any bad config: keep running with the last good one
             self._config_sig = sig
-            self.emit(self.log.line("error", "-", self._t("reload_failed", why=exc)))
+            self.emit(self.log.line("error", "-", self._t("reload_failed",
+                                                          why=self.log.why(exc))))
 
     # --- listing ---------------------------------------------------------------------
     def _list(self) -> dict[str, tuple[int, int]]:
