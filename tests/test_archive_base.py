@@ -318,3 +318,15 @@ def test_a_caption_two_videos_share_goes_in_once(tmp_path: Path) -> None:
         _sha256(up / "clip.vtt")
     assert run_cli("verify", str(tmp_path / "bag")).exit_code == 0
     bagit.Bag(str(tmp_path / "bag")).validate()
+
+
+def test_a_manifest_that_cannot_be_read_is_one_line_in_the_runs_language(
+        tmp_path: Path) -> None:
+    r = run_cli("archive", "nope.json", "--out", "bag", "--lang", "nl", cwd=tmp_path)
+    assert r.exit_code == 2
+    assert r.stderr == ("mediaaudit: fout: kan het manifest nope.json niet lezen: de map of "
+                        "het bestand bestaat niet\n")
+    os.mkfifo(tmp_path / "fifo.json")
+    r = run_cli("archive", "fifo.json", "--out", "bag", "--lang", "nl", cwd=tmp_path)
+    assert r.stderr == ("mediaaudit: fout: kan het manifest niet lezen: fifo.json is geen "
+                        "gewoon bestand (FIFO)\n")

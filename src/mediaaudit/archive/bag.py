@@ -53,7 +53,7 @@ from mediaaudit.archive.records import (
     sidecar_record,
 )
 from mediaaudit.archive.safe import visible
-from mediaaudit.archive.stream import LazyEntries, ManifestError, ManifestStream
+from mediaaudit.archive.stream import LazyEntries, ManifestError, ManifestStream, unreadable
 from mediaaudit.archive.texts import words
 from mediaaudit.digest import NotRegular, open_regular
 from mediaaudit.manifest import now_utc
@@ -316,7 +316,7 @@ def _fill(bag: _Bag, stream: ManifestStream, sc: Scope, counts: Counts,
         if changed or missing or unreadable:
             raise Changed(changed, missing, unreadable)
         if left != counts.left_out:
-            raise ManifestError(f"{stream.path} changed while it was being archived")
+            raise ManifestError(words("manifest_changed", path=stream.path))
         extras = [_copy_manifest(bag, stream), _html(bag, stream)]
         extras.append(_report(bag, stream, ctx, counts, archived, left_out))
         reps = []
@@ -370,9 +370,9 @@ def _copy_manifest(bag: _Bag, stream: ManifestStream) -> ExtraFile:
         with open(open_regular(stream.path, follow=True), "rb") as src:
             h = bag.copy(src, MANIFEST_NAME)
     except OSError as exc:
-        raise ManifestError(f"cannot read manifest {stream.path}: {exc.strerror}") from exc
+        raise unreadable(stream.path, exc) from exc
     if h.sha256.hexdigest() != stream.sha256:
-        raise ManifestError(f"{stream.path} changed while it was being archived")
+        raise ManifestError(words("manifest_changed", path=stream.path))
     return _extra(MANIFEST_NAME, h)
 
 

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO, overload
 
+from mediaaudit.archive.texts import Words, words
 from mediaaudit.digest import NotRegular, open_regular
 from mediaaudit.writers.json_writer import StoredEntry, entry_line
 
@@ -31,7 +32,23 @@ _WS = " \t\n\r"
 
 
 class ManifestError(Exception):
-    """The file is not a readable manifest; the message is one line for the user."""
+    """The file is not a readable manifest: ``words`` is one line for the user, in either
+    language (``archive.texts``); ``str()`` is the English line."""
+
+    def __init__(self, what: Words) -> None:
+        super().__init__(what.render("en"))
+        self.words = what
+
+    def render(self, lang: str) -> str:
+        return self.words.render(lang)
+
+
+def unreadable(path: str, exc: OSError) -> ManifestError:
+    """The manifest (or a file named in its place) cannot be read: a FIFO, device or
+    folder is named as such (``digest.NotRegular``), never opened."""
+    if isinstance(exc, NotRegular):
+        return ManifestError(words("manifest_not_regular", path=exc.filename, kind=exc.kind))
+    return ManifestError(words("manifest_unreadable", path=path, why=exc.strerror or str(exc)))
 
 
 class _Reader:
@@ -52,8 +69,8 @@ class _Reader:
         try:
             text = self.decode(raw, final=not raw)
         except UnicodeDecodeError as exc:
-            raise ManifestError(f"{self.path} is not a JSON manifest: not UTF-8 ({exc.reason})"
-                                ) from exc
+            raise ManifestError(words("manifest_not_json", path=self.path,
+                                      why=f"not UTF-8 ({exc.reason})")) from exc
         self.eof = not raw
         self.buf = self.buf[self.pos:] + text
         self.pos = 0
@@ -88,7 +105,8 @@ class _Reader:
             except json.JSONDecodeError as exc:
                 if self._more(len(self.buf)):  # the value may go on in the next chunk
                     continue
-                raise ManifestError(f"{self.path} is not a JSON manifest: {exc}") from exc
+                raise ManifestError(words("manifest_not_json", path=self.path,
+                                          why=str(exc))) from exc
             if end == len(self.buf) and self._more(len(self.buf)):
                 continue  # a number cut at the chunk's end
             start = self.byte
@@ -96,7 +114,8 @@ class _Reader:
             return v, start, self.byte
 
     def error(self, what: str) -> ManifestError:
-        return ManifestError(f"{self.path} is not a JSON manifest: {what} at byte {self.byte}")
+        return ManifestError(words("manifest_not_json", path=self.path,
+                                   why=f"{what} at byte {self.byte}"))
 
     def finish(self) -> str:
         if self.peek():
@@ -160,9 +179,9 @@ class ManifestStream:
                     for entry, _, _ in files or ():
                         yield entry
                 if r.finish() != self.sha256:
-                    raise ManifestError(f"{self.path} changed while it was being archived")
+                    raise ManifestError(words("manifest_changed", path=self.path))
         except OSError as exc:
-            raise ManifestError(f"cannot read manifest {self.path}: {exc.strerror}") from exc
+            raise unreadable(self.path, exc) from exc
 
     def read_entry(self, fh: BinaryIO, i: int) -> Any:
         """Entry ``i`` alone, from ``fh`` open on the file (``LazyEntries``)."""
@@ -180,8 +199,7 @@ def open_manifest(path: str) -> ManifestStream:
         with open(open_regular(path, follow=True), "rb") as fh:
             r = _Reader(fh, path)
             if r.peek() != "{":
-                raise ManifestError(f"{path} is not a mediaaudit manifest (no "
-                                    "schema_version/files)")
+                raise ManifestError(words("manifest_not_ours", path=path))
             for key, value, entries in _top(r):
                 if entries is None:
                     header[key] = value
@@ -191,15 +209,13 @@ def open_manifest(path: str) -> ManifestStream:
                     starts.append(start)
                     ends.append(end)
             sha = r.finish()
-    except NotRegular as exc:
-        raise ManifestError(f"cannot read manifest: {exc}") from exc
     except OSError as exc:
-        raise ManifestError(f"cannot read manifest {path}: {exc.strerror}") from exc
+        raise unreadable(path, exc) from exc
     if "schema_version" not in header or not files:
-        raise ManifestError(f"{path} is not a mediaaudit manifest (no schema_version/files)")
+        raise ManifestError(words("manifest_not_ours", path=path))
     if str(header["schema_version"]).split(".")[0] != "1":
-        raise ManifestError(f"{path} has manifest schema {header['schema_version']}; this "
-                            "mediaaudit reads 1.x")
+        raise ManifestError(words("manifest_schema", path=path,
+                                  version=header["schema_version"]))
     return ManifestStream(path, header, starts, ends, sha)
 
 

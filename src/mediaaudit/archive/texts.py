@@ -36,6 +36,24 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "manifest entry refused: {path} ({why}){more}; a manifest may only list "
               "files inside the folders it audited"},
     "more": {"nl": " (en nog {n})", "en": " (and {n} more)"},
+    # why the manifest cannot be read (the same words as the other commands')
+    "manifest_unreadable": {"nl": "kan het manifest {path} niet lezen: {why}",
+                            "en": "cannot read manifest {path}: {why}"},
+    "manifest_not_regular": {"nl": "kan het manifest niet lezen: {path} is geen gewoon "
+                                   "bestand ({kind})",
+                             "en": "cannot read manifest: {path} is not a regular file "
+                                   "({kind})"},
+    "manifest_not_json": {"nl": "{path} is geen JSON-manifest: {why}",
+                          "en": "{path} is not a JSON manifest: {why}"},
+    "manifest_not_ours": {"nl": "{path} is geen manifest van mediaaudit (geen "
+                                "'schema_version' of 'files')",
+                          "en": "{path} is not a mediaaudit manifest (no schema_version/files)"},
+    "manifest_schema": {"nl": "{path} heeft manifestschema {version}; deze mediaaudit leest "
+                              "1.x",
+                        "en": "{path} has manifest schema {version}; this mediaaudit reads "
+                              "1.x"},
+    "manifest_changed": {"nl": "{path} is veranderd terwijl het werd gearchiveerd",
+                         "en": "{path} changed while it was being archived"},
     # why the manifest's scanned folders (roots) are refused
     "no_roots": {"nl": "het manifest noemt geen gescande map (roots)",
                  "en": "the manifest names no scanned folder (roots)"},

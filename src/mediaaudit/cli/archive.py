@@ -20,8 +20,8 @@ from mediaaudit.archive.plan import Item, PlanError, Scope, scope, survey, walk
 from mediaaudit.archive.records import needs, require
 from mediaaudit.archive.safe import visible
 from mediaaudit.archive.stream import ManifestError, ManifestStream, open_manifest
-from mediaaudit.archive.texts import say
-from mediaaudit.cli.common import LANG_OPTION, default_lang, fail
+from mediaaudit.archive.texts import Words, say
+from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, os_reason
 from mediaaudit.config import find_config, load_policy
 from mediaaudit.digest import NotRegular, sha256_file
 from mediaaudit.exitcode import FAILED
@@ -32,6 +32,15 @@ HELP = ("Exit status: 0 = the bag was written; 1 = a file that passed has change
         "missing or is no longer a regular file since the audit, or no file passed (nothing "
         "is written); 2 = the manifest, the configuration or BAG_DIR cannot be used, or the "
         "manifest lists a path outside the folder it audited (nothing is written).")
+
+
+def _said(exc: ManifestError | PlanError, lang: str) -> str:
+    """A refusal in the run's language, the system's own reason (``why``) included
+    (``cli.common.os_reason``), with visible escapes for what a name may carry."""
+    w = exc.words
+    params = {k: os_reason(v, lang) if k == "why" and isinstance(v, str) else v
+              for k, v in w.params.items()}
+    return visible(Words(w.key, params).render(lang))
 
 
 def _one_line(value: str | None, option: str, lang: str) -> str | None:
@@ -109,10 +118,8 @@ def archive(manifest_path: str, out: str, base: str | None, config: str | None,
         stream = open_manifest(manifest_path)
         sc = scope(stream.header, base=base or ".", here=".")
         counts = survey(sc, stream.entries())
-    except ManifestError as exc:
-        fail(visible(str(exc)))
-    except PlanError as exc:
-        fail(visible(exc.render(lang)))
+    except (ManifestError, PlanError) as exc:
+        fail(_said(exc, lang))
     roots = [str(r) for r in stream.header.get("roots", [])]
     try:  # the file and the archive settings in one check: every problem in one run
         policy = load_policy(config, roots, require=needs)
@@ -128,10 +135,10 @@ def archive(manifest_path: str, out: str, base: str | None, config: str | None,
                          posted.date().isoformat() if posted else None)
     except Changed as exc:
         _changed(exc.changed, exc.missing, exc.unreadable, lang)
-    except (OutputUnwritable, ManifestError) as exc:
-        fail(visible(str(exc)))
-    except PlanError as exc:
-        fail(visible(exc.render(lang)))
+    except OutputUnwritable as exc:
+        fail(exc)  # in the run's language (cli.common.said), like every command's output
+    except (ManifestError, PlanError) as exc:
+        fail(_said(exc, lang))
     except InvalidRecord as exc:
         fail(say("not_written", lang, why=visible(str(exc))))
     click.echo(f"{done.path}", err=False)
