@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from test_watch import log_entries, routed, start, stop, wait_for
+from test_watch_hostile import logged, start_logged, stop_logged
 
 import fixtures_rights as fr
 
@@ -27,14 +28,21 @@ PAUSE = 2.5  # longer than --settle, shorter than the hold
 MODES = [pytest.param([], id="inotify"), pytest.param(["--poll", "0.2"], id="poll")]
 
 
-def upload_in_two(path: Path, data: bytes, pause: float) -> None:
-    """An uploader that writes the first half, closes the file, pauses, and appends the
-    rest: a resumed transfer."""
+def held(log: Path, name: str) -> bool:
+    return any(ln["outcome"] == "held" and ln["path"] == name for ln in logged(log))
+
+
+def upload_in_two(path: Path, data: bytes, log: Path, cut: int | None = None) -> None:
+    """An uploader that writes the first part (half the file, or ``cut`` bytes), closes
+    the file, pauses longer than --settle (until the watcher has judged the part, however
+    slow the machine), and appends the rest: a resumed transfer."""
+    cut = len(data) // 2 if cut is None else cut
     with open(path, "wb") as fh:
-        fh.write(data[: len(data) // 2])
-    time.sleep(pause)
+        fh.write(data[:cut])
+    wait_for(lambda: held(log, path.name), 60)
+    time.sleep(PAUSE - SETTLE)
     with open(path, "ab") as fh:
-        fh.write(data[len(data) // 2:])
+        fh.write(data[cut:])
 
 
 def lines(err: str) -> list[dict[str, object]]:
@@ -50,14 +58,15 @@ def test_jpeg_uploaded_in_two_pieces_gets_one_verdict(tmp_path: Path, mode: list
     drop, out = tmp_path / "drop", tmp_path / "out"
     drop.mkdir()
     data = cc0_jpeg(tmp_path)
-    proc = start(drop, out, ["--settle", str(SETTLE), *mode])
+    log = tmp_path / "log"
+    proc = start_logged(drop, out, ["--settle", str(SETTLE), *mode], log)
     try:
         time.sleep(1.0)
-        upload_in_two(drop / "foto.jpg", data, PAUSE)
+        upload_in_two(drop / "foto.jpg", data, log)
         wait_for(lambda: len(routed(out)) == 1, 60)
         time.sleep(1.0)
     finally:
-        err = stop(proc)
+        err = stop_logged(proc, log)
     entries = log_entries(drop)
     assert len(entries) == 1, entries  # not two rejected halves
     assert entries[0]["sha256"] == hashlib.sha256(data).hexdigest()
@@ -75,14 +84,15 @@ def test_mp4_uploaded_in_two_pieces_gets_one_verdict(tmp_path: Path) -> None:
     config.write_text((SAMPLES / "mediaaudit.toml").read_text(encoding="utf-8"),
                       encoding="utf-8")  # the sample video's holder is the organisation
     data = (SAMPLES / "interview.mp4").read_bytes()
-    proc = start(drop, out, ["--settle", str(SETTLE), "--config", str(config)])
+    log = tmp_path / "log"
+    proc = start_logged(drop, out, ["--settle", str(SETTLE), "--config", str(config)], log)
     try:
         time.sleep(1.0)
-        upload_in_two(drop / "interview.mp4", data, PAUSE)
+        upload_in_two(drop / "interview.mp4", data, log)
         wait_for(lambda: len(routed(out)) == 1, 60)
         time.sleep(1.0)
     finally:
-        stop(proc)
+        stop_logged(proc, log)
     entries = log_entries(drop)
     assert [(e["outcome"], e["sha256"]) for e in entries] == [
         ("pass", hashlib.sha256(data).hexdigest())]
@@ -193,3 +203,23 @@ def test_file_left_in_place_that_grows_supersedes_its_verdict(tmp_path: Path) ->
     assert [ln["outcome"] for ln in lines(first.stderr) if ln["path"] == "foto.jpg"] == ["fail"]
     assert [ln["outcome"] for ln in lines(second.stderr) if ln["path"] == "foto.jpg"] == [
         "superseded", "pass"]
+
+
+def test_empty_file_then_its_bytes_gets_one_verdict(tmp_path: Path) -> None:
+    """An uploader that creates the file, closes it empty, and writes it later: the empty
+    file (MA-IO-001, what a failed or unfinished upload looks like) waits too."""
+    drop, out = tmp_path / "drop", tmp_path / "out"
+    drop.mkdir()
+    data = cc0_jpeg(tmp_path)
+    log = tmp_path / "log"
+    proc = start_logged(drop, out, ["--settle", str(SETTLE)], log)
+    try:
+        time.sleep(1.0)
+        upload_in_two(drop / "foto.jpg", data, log, cut=0)
+        wait_for(lambda: len(routed(out)) == 1, 60)
+        time.sleep(1.0)
+    finally:
+        err = stop_logged(proc, log)
+    assert [(e["outcome"], e["size"]) for e in log_entries(drop)] == [("pass", len(data))]
+    said = [ln["outcome"] for ln in lines(err) if ln["path"] == "foto.jpg"]
+    assert said == ["held", "again", "pass"], said

@@ -75,11 +75,11 @@ TEXT: dict[str, dict[str, str]] = {
              "en": "renamed or removed before it was routed; a renamed file is audited "
                    "under its new name"},
     # A file judged damaged may be an upload that paused (see ``service.Watcher._hold``).
-    "held": {"nl": "beschadigd of afgebroken; misschien is de upload nog bezig: het bestand "
-                   "blijft tot {seconds} s in de uploadmap staan en wordt opnieuw "
+    "held": {"nl": "beschadigd, afgebroken of leeg; misschien is de upload nog bezig: het "
+                   "bestand blijft tot {seconds} s in de uploadmap staan en wordt opnieuw "
                    "gecontroleerd als het verandert",
-             "en": "damaged or cut off; the upload may still be in progress: the file stays "
-                   "in the drop folder for up to {seconds} s and is judged again if it "
+             "en": "damaged, cut off or empty; the upload may still be in progress: the file "
+                   "stays in the drop folder for up to {seconds} s and is judged again if it "
                    "changes"},
     "incomplete": {"nl": "De upload was misschien niet compleet: upload het hele bestand "
                          "opnieuw.",

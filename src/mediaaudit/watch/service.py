@@ -69,19 +69,24 @@ BATCH = 64
 PAUSE_RETRY = 10.0
 # Errors writing results that are about the results folder, not about one file: pause.
 BLOCKING = FULL | {errno.EACCES, errno.EPERM, errno.EROFS, errno.EIO}
-# A file judged damaged or truncated waits in the drop folder this many ``--settle``
-# periods before it is routed: an upload that closed the file and paused (a resumed
-# transfer, a client that writes in pieces) looks complete to settling and to close-write
-# alike, and grows again within this time, to be judged once, whole.
+# A file judged damaged, truncated or empty waits in the drop folder this many
+# ``--settle`` periods before it is routed: an upload that closed the file and paused (a
+# resumed transfer, a client that writes in pieces) looks complete to settling and to
+# close-write alike, and grows again within this time, to be judged once, whole.
 HOLD_SETTLES = 12
+# What a file caught before or half way through its upload looks like, whatever its format.
+CUT_OFF = frozenset({CodeId.DAMAGED.value, CodeId.EMPTY_FILE.value})
 
 
-def damaged(entry: Mapping[str, Any]) -> bool:
-    """Was the file rejected as damaged or truncated (``MA-IO-004``)?  That is what a
-    file caught half way through its upload looks like, whatever its format."""
+def _cut_finding(f: Mapping[str, Any]) -> bool:
+    return f.get("code") in CUT_OFF and f.get("severity") == "error"
+
+
+def cut_off(entry: Mapping[str, Any]) -> bool:
+    """Was the file rejected as damaged, truncated (``MA-IO-004``) or empty
+    (``MA-IO-001``): possibly an upload that was not complete?"""
     return entry.get("outcome") == "fail" and any(
-        f.get("code") == CodeId.DAMAGED.value and f.get("severity") == "error"
-        for f in entry.get("findings") or [])
+        _cut_finding(f) for f in entry.get("findings") or [])
 
 
 def with_upload_note(entry: Mapping[str, Any], note: str) -> dict[str, Any]:
@@ -91,7 +96,7 @@ def with_upload_note(entry: Mapping[str, Any], note: str) -> dict[str, Any]:
     upload; ``report`` re-renders messages from their codes, without it.)"""
     findings = list(entry.get("findings") or [])
     for i, f in enumerate(findings):
-        if f.get("code") == CodeId.DAMAGED.value and f.get("severity") == "error":
+        if _cut_finding(f):
             first = {**f, "message": f"{f.get('message', '')} {note}".strip()}
             return {**entry, "findings": [first, *findings[:i], *findings[i + 1:]]}
     return dict(entry)
@@ -167,7 +172,7 @@ class Watcher:
         self.profile, self.policy, self._config_sig = self._load()
         self.staging = watch_fix.staging_root(opts.state_path)
         self.results: dict[str, FileResult] = {}  # row path → its audit, until routed
-        # Rows judged damaged, held in the drop folder until this monotonic time (``_hold``).
+        # Rows judged cut off, held in the drop folder until this monotonic time (``_hold``).
         self.hold = 0.0 if opts.once else HOLD_SETTLES * opts.settle
         self.held: dict[int, tuple[float, Row]] = {}
 
@@ -285,7 +290,7 @@ class Watcher:
             return
         entry = manifest.file_entry(result, self.o.lang)
         entry["audited_at"] = manifest.now_utc()
-        if damaged(entry):
+        if cut_off(entry):
             entry = with_upload_note(entry, self._t("incomplete"))
         for held_id, (_, held) in list(self.held.items()):
             if held.rel == ref.display:  # its earlier, shorter version: not to be routed
@@ -520,12 +525,12 @@ class Watcher:
         self.emit(self.log.line(self._tag("again"), row.rel, self._t("again", sizes=sizes)))
 
     def _hold(self, row_id: int, row: Row) -> bool:
-        """Keep a file judged damaged in the drop folder for ``HOLD_SETTLES`` settle
+        """Keep a file judged damaged or empty in the drop folder for ``HOLD_SETTLES`` settle
         periods (said once in the log): an upload that closed the file and paused looks
         complete, and if it goes on, the file grows, ``_check_held`` sees it and it is
         judged again, whole (one verdict, not two rejected halves).  True while it waits.
         With ``--once`` (or ``--settle 0``) nothing waits."""
-        if self.hold <= 0 or not damaged(row.entry):
+        if self.hold <= 0 or not cut_off(row.entry):
             return False
         now = time.monotonic()
         if row_id not in self.held:
@@ -578,7 +583,7 @@ class Watcher:
             self.emit(self.log.line(self._tag("superseded"), row.rel,
                                     self._t("superseded", where=old.routed_to)))
             return
-        cut = self._t("kept_cut") if damaged(old.entry) else ""
+        cut = self._t("kept_cut") if cut_off(old.entry) else ""
         self.emit(self.log.line(self._tag("kept"), row.rel,
                                 self._t("kept", where=old.routed_to, cut=cut)))
 
