@@ -29,9 +29,12 @@ from mediaaudit.policy import PolicyError
 from mediaaudit.writers.atomic import OutputUnwritable
 
 HELP = ("Exit status: 0 = the bag was written; 1 = a file that passed has changed, is "
-        "missing or is no longer a regular file since the audit, or no file passed (nothing "
-        "is written); 2 = the manifest, the configuration or BAG_DIR cannot be used, or the "
-        "manifest lists a path outside the folder it audited (nothing is written).")
+        "missing or is no longer a regular file since the audit (or a caption or licence "
+        "file the audit read is gone), or no file passed (nothing is written); 2 = the "
+        "manifest, "
+        "the configuration or BAG_DIR cannot be used, a scanned folder lies outside the "
+        "base folder, or the manifest lists a path outside the folders it audited (nothing "
+        "is written).")
 
 
 def _said(exc: ManifestError | PlanError, lang: str) -> str:
