@@ -27,6 +27,7 @@ from mediaaudit.policy import (
     ANNOTATION_KEYS,
     ARCHIVE_KEYS,
     POLICY_KEYS,
+    SCAN_KEYS,
     TABLES,
     WATCH_KEYS,
     build_policy,
@@ -131,7 +132,8 @@ def test_the_file_names_every_key_the_commands_read() -> None:
         for answers in (Answers(), Answers("Gemeente X", "B", None, "Team", None)):
             text = render(answers, lang, "0")
             build_policy(tomllib.loads(text))  # loads
-            for key in (*POLICY_KEYS, *ANNOTATION_KEYS, *ARCHIVE_KEYS, *WATCH_KEYS):
+            for key in (*POLICY_KEYS, *ANNOTATION_KEYS, *ARCHIVE_KEYS, *WATCH_KEYS,
+                        *SCAN_KEYS):
                 assert re.search(rf"^(# )?{key} = ", text, re.M) or \
                     (key == "license" and "# licence = " in text), (lang, key)
             for table in TABLES:

@@ -102,6 +102,10 @@ _W = {
         "watch": "# Voor 'mediaaudit watch':",
         "fix": "true: zet een bestand dat alleen op formaat of locatie is afgekeurd om (als "
                "--fix)",
+        "scan": "# Voor 'mediaaudit scan':",
+        "cluster": "Dask-scheduler die het lezen van de bestanden over meerdere machines "
+                   "verdeelt (als --cluster;\n# pip install 'mediaaudit[cluster]'; de machines "
+                   "zien de bestanden op hetzelfde pad)",
     },
     "en": {
         "head": "# mediaaudit.toml{org}, written by 'mediaaudit init' (mediaaudit "
@@ -147,6 +151,10 @@ _W = {
                    "bag-info.txt)",
         "watch": "# For 'mediaaudit watch':",
         "fix": "true: convert a file rejected only on format or location (as --fix)",
+        "scan": "# For 'mediaaudit scan':",
+        "cluster": "Dask scheduler that spreads reading the files over several machines (as "
+                   "--cluster;\n# pip install 'mediaaudit[cluster]'; the machines see the "
+                   "files at the same path)",
     },
 }
 
@@ -211,5 +219,7 @@ def render(answers: Answers, lang: str, version: str) -> str:
                   '"Team Informatiebeheer"', w["contact"], contact_todo),
         *_setting("contact_email", a.contact_email, '"informatiebeheer@voorbeeld.nl"', "",
                   ""),
-        "", "[watch]", w["watch"], f"# {w['fix']}", "# fix = false", ""]
+        "", "[watch]", w["watch"], f"# {w['fix']}", "# fix = false",
+        "", "[scan]", w["scan"], f"# {w['cluster']}",
+        '# cluster = "tcp://scheduler.example.org:8786"', ""]
     return "\n".join(out)

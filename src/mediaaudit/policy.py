@@ -28,7 +28,7 @@ SHORTCUTS: Mapping[str, str] = {
     "captions": "MA-ACC-001", "alt_text": "MA-ACC-002", "ai_label": "MA-AI-001"}
 """``[policy]`` keys that set the level of a finding code or family."""
 
-TABLES = ("policy", "severity", "annotations", "archive", "watch")
+TABLES = ("policy", "severity", "annotations", "archive", "watch", "scan")
 POLICY_KEYS = ("organisation", "organisations", "allowed_licences", *SHORTCUTS)
 ANNOTATION_KEYS = ("path", "licence", "license", "holder", "creator", "attribution",
                    "captions")
@@ -37,6 +37,9 @@ ARCHIVE_KEYS = ("archiefvormer", "archiefvormer_id", "archiefvormer_id_source", 
 """``[archive]`` keys, read by ``mediaaudit archive`` (MDTO metadata and bag-info.txt)."""
 WATCH_KEYS = ("fix",)
 """``[watch]`` keys, read by ``mediaaudit watch`` (``fix = true``: as ``--fix``)."""
+SCAN_KEYS = ("cluster",)
+"""``[scan]`` keys, read by ``mediaaudit scan`` (``cluster = "tcp://HOST:PORT"``: as
+``--cluster``, probing on a Dask cluster)."""
 
 WAARDERINGEN: Mapping[str, tuple[str, str]] = {
     "B": ("B", "Blijvend te bewaren"), "blijvend te bewaren": ("B", "Blijvend te bewaren"),
@@ -119,6 +122,9 @@ class Policy:
     base: str | None = None
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
     watch_fix: bool = False  # [watch] fix: watch converts files rejected on format/location
+    # [scan] cluster: where probing runs changes no verdict, so it is not part of the
+    # policy's repr (the cache's evaluation key) nor of the manifest
+    scan_cluster: str | None = field(default=None, repr=False, compare=False)
 
     def level(self, code: str) -> str:
         """error / warning / info / ignore for ``code`` after overrides and selection."""
@@ -214,7 +220,7 @@ def _check_tables(doc: Mapping[str, Any], probs: list[Problem]) -> None:
         probs.append(problem(
             "", Wrong.UNKNOWN_TABLE, name=key, near=_nearest(str(key), TABLES),
             valid="[policy], [severity], [[annotations]]); [archive] for 'mediaaudit "
-                  "archive', [watch] for 'mediaaudit watch'"))
+                  "archive', [watch] for 'mediaaudit watch', [scan] for 'mediaaudit scan'"))
 
 
 def _table(doc: Mapping[str, Any], name: str, probs: list[Problem],
@@ -378,6 +384,7 @@ def build_policy(
         base=base,
         archive=archive,
         watch_fix=_watch_fix(doc.get("watch", {}), probs),
+        scan_cluster=_scan_cluster(doc.get("scan", {}), probs),
     )
     if require is not None:
         probs += require(policy)
@@ -397,3 +404,13 @@ def _watch_fix(raw: Any, probs: list[Problem]) -> bool:
         probs.append(problem("[watch] fix", Wrong.BOOLEAN, got=value))
         return False
     return value
+
+
+def _scan_cluster(raw: Any, probs: list[Problem]) -> str | None:
+    """``[scan] cluster = "tcp://HOST:PORT"``: one line of text (whether a scheduler
+    answers there is for ``scan`` to find out)."""
+    if not isinstance(raw, dict):
+        probs.append(problem("[scan]", Wrong.NOT_TABLE))
+        return None
+    _check_keys(raw, SCAN_KEYS, "[scan]", probs)
+    return _text(raw, "cluster", "[scan]", probs)

@@ -19,7 +19,7 @@ import os
 import signal
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from mediaaudit import manifest
 from mediaaudit.cache import BATCH, FactCache, Hit
@@ -191,6 +191,13 @@ class Probers:
             self.ident.close()
 
 
+class FactSource(Protocol):
+    """What probes the misses of a scan: local ``Probers``, or the workers of a Dask
+    cluster (``cluster.ClusterProbers``).  Facts for every ref, in the order given."""
+
+    def run(self, refs: list[FileRef]) -> Iterator[Facts]: ...
+
+
 def new_pool(jobs: int, timeout: float = DEFAULT_TIMEOUT, deep: bool = False,
              chunk: int = 1) -> Probers:
     """Probe workers and an identifier, for callers that keep them warm (watch)."""
@@ -198,7 +205,7 @@ def new_pool(jobs: int, timeout: float = DEFAULT_TIMEOUT, deep: bool = False,
 
 
 def _supervised(refs: list[FileRef], jobs: int, deep: bool, timeout: float,
-                pool: Probers | None) -> Iterator[Facts]:
+                pool: FactSource | None) -> Iterator[Facts]:
     if pool is not None:
         yield from pool.run(refs)
         return
@@ -211,7 +218,7 @@ def _supervised(refs: list[FileRef], jobs: int, deep: bool, timeout: float,
 
 def probe_all(
     refs: list[FileRef], jobs: int, deep: bool = False, timeout: float = DEFAULT_TIMEOUT,
-    pool: Probers | None = None,
+    pool: FactSource | None = None,
 ) -> Iterator[Facts]:
     """Facts for every ref, in the order given, each within ``timeout`` seconds, each
     probed in a worker process (``pool`` if given, else one started for this call).
@@ -223,7 +230,7 @@ def probe_all(
 
 def _rows(
     refs: list[FileRef], jobs: int, deep: bool, cache: FactCache, timeout: float,
-    pool: Probers | None, ekey: str | None,
+    pool: FactSource | None, ekey: str | None,
 ) -> Iterator[tuple[FileRef, Hit | None, Facts | None]]:
     """Each ref in order with its cache row, or (a miss) with facts probed for it now;
     the misses are probed in parallel while the hits are being used.  Rows are looked up
@@ -298,19 +305,21 @@ def _storable(line: str) -> str | None:
 def entries(
     refs: list[FileRef], profile: Profile, policy: Policy, lang: str, jobs: int,
     deep: bool = False, cache: FactCache | None = None, timeout: float = DEFAULT_TIMEOUT,
+    pool: FactSource | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Manifest entries for every ref, in order (``scan``).
+    """Manifest entries for every ref, in order (``scan``); ``pool``: what probes the
+    misses (a cluster's workers), else workers started here.
 
     With a cache, an unchanged file seen under the same rules (``evaluation_key``) and by
     the same display path gets its stored entry back as it was written: no decoding of
     facts, no evaluation (a warm rescan is then mostly ``stat`` and SQLite).  Everything
     else is evaluated here and its entry stored for the next time."""
     if cache is None or deep:
-        for probed in probe_all(refs, jobs, deep, timeout):
+        for probed in probe_all(refs, jobs, deep, timeout, pool):
             yield manifest.file_entry(evaluate(probed, profile, policy), lang)
         return
     ekey = evaluation_key(profile, policy, lang)
-    for ref, hit, facts in _rows(refs, jobs, deep, cache, timeout, None, ekey):
+    for ref, hit, facts in _rows(refs, jobs, deep, cache, timeout, pool, ekey):
         raw = None
         if facts is None:
             if hit is not None and hit.entry is not None:

@@ -32,6 +32,7 @@ from mediaaudit.cli.output import (
     targets,
     write_all,
 )
+from mediaaudit.cluster import ClusterError, ClusterProbers, connect
 from mediaaudit.config import load_policy
 from mediaaudit.containers import unpack
 from mediaaudit.engines import cache_version, engines_cached
@@ -76,11 +77,14 @@ from mediaaudit.writers.pdf_writer import QUIET as pdf_quiet
                    "inode and sidecars are unchanged).")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0 (for dashboards).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
+@click.option("--cluster", metavar="tcp://HOST:PORT", default=None,
+              help="Probe on the workers of this Dask scheduler (they must see the files at "
+                   "the same paths; default: [scan] cluster in the config).")
 def scan(
     paths: tuple[str, ...], output: str | None, fmts: tuple[str, ...], profile_spec: str,
     config: str | None, lang: str | None, jobs: int | None, timeout: float, deep: bool,
     select: tuple[str, ...], ignore: tuple[str, ...], cache_path: str | None, no_cache: bool,
-    exit_zero: bool, quiet: bool,
+    exit_zero: bool, quiet: bool, cluster: str | None,
 ) -> None:
     """Audit PATHS (files or folders) and write the manifest.
 
@@ -114,6 +118,13 @@ def scan(
     where = cache_path or default_cache_path()
     engines_file = os.path.join(os.path.dirname(os.path.abspath(where)), "engines.json")
     engine_versions = engines_cached(profile.source, engines_file)
+    remote: ClusterProbers | None = None
+    if cluster or policy.scan_cluster:
+        try:
+            remote = connect(cluster or str(policy.scan_cluster), profile, engine_versions,
+                             jobs or default_jobs(), deep, timeout)
+        except ClusterError as exc:
+            fail(exc)
     cache = None if no_cache else FactCache(where, cache_version(engine_versions))
     head = manifest.header([os.path.normpath(p) for p in paths], profile, policy,
                            engine_versions, lang)
@@ -131,16 +142,19 @@ def scan(
     refs, skipped = unpacked.refs, skipped + unpacked.skipped
     summary = manifest.empty_summary()
     show_progress = not quiet and sys.stderr.isatty() and len(refs) > 1
-    audited = entries(refs, profile, policy, lang, jobs or default_jobs(), deep, cache, timeout)
+    audited = entries(refs, profile, policy, lang, jobs or default_jobs(), deep, cache, timeout,
+                      remote)
     rights_fails: dict[str, int] = {}
     counted = _counted(len(refs), audited, lang, show_progress, summary, rights_fails)
-    unwritable = None
+    unwritable: OutputUnwritable | ClusterError | None = None
     try:
         _write(outs, {**head, "files": counted, "skipped": manifest.skipped_entries(skipped),
                       "summary": summary})
-    except OutputUnwritable as exc:
+    except (OutputUnwritable, ClusterError) as exc:
         unwritable = exc
     finally:
+        if remote is not None:
+            remote.close()
         delivered.close()
         if cache is not None:
             cache.close()
