@@ -4,7 +4,7 @@
 a user would, on a delivery (the sample media plus a real video with a caption file in
 no language and one in Dutch), in Dutch and in English, and reads what they print and
 write: the lines on stderr and stdout, the summary, the CSV, the Markdown, the text of
-the HTML report, the watch log, the lines of ``fix``, ``verify`` and ``archive``, and a
+the HTML report, the watch log and the reports and day overviews watch writes, the lines of ``fix``, ``verify`` and ``archive``, and a
 few user mistakes.  A run with ``--lang nl`` may say no English word, one with ``--lang
 en`` no Dutch word, by the word lists of ``test_language``.
 
@@ -175,6 +175,10 @@ def outputs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     watch = run("watch", "drop", "--once", "--settle", "0", "--approved", "ok", "--rejected",
                 "no", "--no-cache")
     assert watch.code == 0, watch.err
+    for page in sorted((work / "ok").glob("*.mediaaudit.html")) + sorted(
+            (work / "no").glob("*.mediaaudit.html")):  # reports beside files, overviews
+        said.append((f"watch {page.parent.name}/{page.name}",
+                     html_text(page.read_text("utf-8"))))
     # fix: derivatives of what a conversion can fix
     run("fix", "upload", "--out", "fixed", "--strip-location")
     # verify: one file changed, one removed, one added since the scan
@@ -226,6 +230,10 @@ def test_the_outputs_were_made(outputs: tuple[str, list[tuple[str, str]], Path])
              "en": ("PASS", "FAIL", "START", "STOP")}[lang]
     assert all(w in log for w in words), log
     assert "paste_alt_text" not in log and "credit:" not in log  # actions in words
+    pages = [k for k in by if k.startswith("watch ok/")]
+    assert "watch ok/stadhuis.png.mediaaudit.html" in pages
+    assert any(k.startswith(f"watch ok/{'overzicht' if lang == 'nl' else 'overview'}-")
+               for k in pages), pages
     verify = by[f"verify out/moved.json --lang {lang} [stdout]"]
     assert {"nl": "gewijzigd", "en": "changed"}[lang] in verify
     assert {"nl": "toegevoegd", "en": "added"}[lang] in verify
