@@ -10,6 +10,7 @@ where it is installed.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import shutil
@@ -112,7 +113,7 @@ def test_a_photographers_zip_is_judged_member_by_member(tmp_path: Path,
     with zipfile.ZipFile(delivery) as z:
         for name in PHOTOS:
             entry = by[f"Levering/{name}"]
-            assert entry["sha256"] == __import__("hashlib").sha256(
+            assert entry["sha256"] == hashlib.sha256(
                 z.read(f"Levering/{name}")).hexdigest()
             assert entry["archive_member"]["names"] == [f"Levering/{name}"]
             assert entry["format"]["puid"] == "fmt/43"
@@ -134,7 +135,7 @@ def test_a_photographers_zip_is_judged_member_by_member(tmp_path: Path,
     opened = {s["path"]: s for s in m["skipped"] if s["reason"] == "archive"}
     rec = opened[str(delivery)]
     assert rec["size"] == delivery.stat().st_size and rec["members"] == 14
-    assert rec["sha256"] == __import__("hashlib").sha256(delivery.read_bytes()).hexdigest()
+    assert rec["sha256"] == hashlib.sha256(delivery.read_bytes()).hexdigest()
     assert any(s["path"].endswith("__MACOSX/Levering/._campagne.jpg") for s in m["skipped"])
     # nothing was written anywhere but the private folder, and that is gone again
     assert not (tmp_path.parent / "evil.jpg").exists() and not (tmp_path / "evil.jpg").exists()
@@ -300,3 +301,53 @@ def test_members_are_verified_against_the_archive(tmp_path: Path) -> None:
     assert "levering.zip/Levering/extra.jpg" in changed.stdout
     data = json.loads(out.read_text())
     assert any(f.get("archive_member") for f in data["files"])
+
+
+def test_passed_members_are_archived_from_the_archive(tmp_path: Path) -> None:
+    """scan, archive, verify and the bagit library on a delivery with a zip-slip member:
+    the passed members are in the bag, byte for byte as audited; the hostile one is left
+    out, and its '..' (a name inside the archive) does not refuse the whole manifest."""
+    import bagit
+
+    work = tmp_path / "werk"
+    upload = work / "upload"
+    upload.mkdir(parents=True)
+    _photographer_zip(upload / "levering.zip")
+    (work / "mediaaudit.toml").write_text(
+        '[policy]\norganisation = ["Gemeente Voorbeeld"]\n'
+        '[archive]\nwaardering = "V"\nbewaartermijn = "P10Y"\n'
+        'contact_name = "Archief"\ncontact_email = "archief@example.nl"\n')
+    scan = run_cli("scan", "upload", "-j", "1", "-o", "audit.json", cwd=work)
+    assert (work / "audit.json").exists(), scan.stderr
+    audit = json.loads((work / "audit.json").read_text())
+    passed = [f for f in audit["files"] if f["outcome"] == "pass" and f.get("archive_member")]
+    assert passed, [(f["path"], f["outcome"]) for f in audit["files"]]
+    done = run_cli("archive", "audit.json", "--out", "bag", "--config", "mediaaudit.toml",
+                   cwd=work)
+    assert done.exit_code == 0, done.stderr
+    for f in passed:
+        copy = work / "bag" / "data" / "media" / f["path"]
+        assert hashlib.sha256(copy.read_bytes()).hexdigest() == f["sha256"], f["path"]
+    assert not list((work / "bag").rglob("evil.jpg"))
+    assert run_cli("verify", str(work / "bag")).exit_code == 0
+    bagit.Bag(str(work / "bag")).validate()
+
+
+def test_a_crafted_member_record_cannot_name_another_file(tmp_path: Path) -> None:
+    work = tmp_path / "werk"
+    upload = work / "upload"
+    upload.mkdir(parents=True)
+    _photographer_zip(upload / "levering.zip")
+    (work / "mediaaudit.toml").write_text(
+        '[archive]\nwaardering = "V"\nbewaartermijn = "P10Y"\n'
+        'contact_name = "Archief"\ncontact_email = "archief@example.nl"\n')
+    run_cli("scan", "upload", "-j", "1", "-o", "audit.json", cwd=work)
+    audit = json.loads((work / "audit.json").read_text())
+    entry = next(f for f in audit["files"] if f.get("archive_member"))
+    entry["archive_member"] = {"archive": "/etc", "names": ["passwd"]}
+    entry["outcome"] = "pass"
+    (work / "crafted.json").write_text(json.dumps(audit))
+    done = run_cli("archive", "crafted.json", "--out", "bag", "--config", "mediaaudit.toml",
+                   cwd=work)
+    assert done.exit_code == 2 and "archive_member" in done.stderr
+    assert not (work / "bag").exists()

@@ -90,6 +90,7 @@ class Opened:
     size: int
     sha256: str
     members: int
+    folder: str = ""  # where its members were unpacked (for watch, which keeps them)
 
 
 @dataclass
@@ -223,7 +224,7 @@ class _Unpacker:
             self.out.refs.append(_problem(ref, CodeId.UNREADABLE,
                                           reason=exc.strerror or type(exc).__name__))
             return
-        self.out.opened.append(Opened(ref.display, ref.size, sha, n))
+        self.out.opened.append(Opened(ref.display, ref.size, sha, n, folder))
 
     def _room(self) -> int:
         try:
@@ -386,12 +387,13 @@ class _Unpacker:
                 depth: int) -> None:
         """An archive inside the delivery: its members are audited as well (one level),
         within what is left of the delivery's budget."""
-        sub = tempfile.mkdtemp(prefix="n-", dir=os.path.dirname(path))
+        sub = _folder_for(path)
         first = len(self.out.refs), len(self.out.left_out), len(self.out.opened)
         left, used = budget.left, budget.used
         try:
             n = self._open(path, kind, sub, display, member, budget, depth + 1)
-            self.out.opened.append(Opened(display, os.path.getsize(path), _sha256(path), n))
+            self.out.opened.append(Opened(display, os.path.getsize(path), _sha256(path), n,
+                                          sub))
         except _Refused as exc:  # a bomb inside the delivery costs that member only
             self._undo(first, sub)
             budget.left, budget.used = left, used
@@ -417,6 +419,31 @@ class _Unpacker:
             here = os.path.join(here, _disk_name(p))
             os.makedirs(here, mode=0o700, exist_ok=True)
         return os.path.join(here, _disk_name(parts[-1]))
+
+
+def _folder_for(archive: str) -> str:
+    """A new folder beside an unpacked inner archive for its members, named after it
+    (``fotos.zip`` → ``fotos``), so that watch, which keeps what it unpacks, shows them
+    under that name; a name already taken gets a number."""
+    parent, name = os.path.split(archive)
+    stem = strip_archive_suffix(name) or "archive"
+    for i in range(1, 1000):
+        candidate = os.path.join(parent, stem if i == 1 else f"{stem} ({i})")
+        try:
+            os.mkdir(candidate, 0o700)
+            return candidate
+        except FileExistsError:
+            continue
+    return tempfile.mkdtemp(prefix="n-", dir=parent)
+
+
+def strip_archive_suffix(name: str) -> str:
+    """``Levering.zip`` → ``Levering``, ``set.tar.gz`` → ``set``; other names unchanged."""
+    low = name.lower()
+    for suffix in sorted(ARCHIVE_SUFFIXES, key=len, reverse=True):
+        if low.endswith(suffix):
+            return name[: len(name) - len(suffix)]
+    return name
 
 
 _UNSAFE_DISK = re.compile(r"[\x00-\x1f\x7f]")
@@ -545,3 +572,36 @@ def member_digests(path: str, display: str) -> dict[str, str | None] | None:
             return None
         return {r.display: (sha256_file(r.path) if r.problem is None else None)
                 for r in got.refs}
+
+
+class Members:
+    """The members of delivery archives, each archive unpacked once, for as long as the
+    ``with`` block lasts: ``archive`` copies passed members into a bag from here.  The
+    same checks as a scan's (``unpack``), so a member is only ever read as the regular
+    file it was unpacked to."""
+
+    def __init__(self, tmp: str | None = None) -> None:
+        self._stack = contextlib.ExitStack()
+        self._tmp = tmp
+        self._got: dict[str, dict[tuple[str, ...], str]] = {}
+
+    def __enter__(self) -> Members:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def path(self, archive: str, names: tuple[str, ...]) -> str | None:
+        """Where the member ``names`` of the archive at ``archive`` was unpacked, or None
+        when the archive (no longer) holds such a member that could be unpacked."""
+        if archive not in self._got:
+            try:
+                st = os.stat(archive)
+            except OSError:
+                self._got[archive] = {}
+                return None
+            ref = FileRef(archive, os.path.basename(archive), st.st_size, st.st_mtime_ns)
+            got = self._stack.enter_context(unpack([ref], tmp=self._tmp))
+            self._got[archive] = {r.member.names: r.path for r in got.refs
+                                  if r.member is not None and r.problem is None}
+        return self._got[archive].get(names)

@@ -55,6 +55,7 @@ from mediaaudit.archive.records import (
 from mediaaudit.archive.safe import visible
 from mediaaudit.archive.stream import LazyEntries, ManifestError, ManifestStream, unreadable
 from mediaaudit.archive.texts import words
+from mediaaudit.containers import Members
 from mediaaudit.digest import NotRegular, open_regular
 from mediaaudit.manifest import now_utc
 from mediaaudit.writers.atomic import OutputUnwritable, process_umask
@@ -278,13 +279,14 @@ def _fill(bag: _Bag, stream: ManifestStream, sc: Scope, counts: Counts,
     shared: set[str] = set()  # stem-named sidecars already in the bag
     with (tempfile.TemporaryFile(dir=bag.root) as parts,
           tempfile.TemporaryFile(dir=bag.root) as archived,
-          tempfile.TemporaryFile(dir=bag.root) as left_out):
+          tempfile.TemporaryFile(dir=bag.root) as left_out,
+          Members() as members):
         for v in walk(sc, stream.entries()):
             if not isinstance(v, Item):
                 left += 1
                 left_out.write(rep.left_out_lines(v).encode("utf-8"))
                 continue
-            problem = _copy_item(bag, v)
+            problem = _copy_item(bag, v, members)
             missing.extend(v.sidecars_missing)
             if problem is not None:
                 {"changed": changed, "missing": missing}.get(problem, unreadable).append(
@@ -331,11 +333,21 @@ def _fill(bag: _Bag, stream: ManifestStream, sc: Scope, counts: Counts,
     return records + 1, sides_in
 
 
-def _copy_item(bag: _Bag, it: Item) -> str | None:
+def readable_path(it: Item, members: Members) -> str | None:
+    """Where the bytes of a passed file are read now: its own path, or for a member of a
+    delivery archive its copy unpacked from the archive (once per archive, ``Members``);
+    None when the archive no longer holds it."""
+    return members.path(it.disk, it.member) if it.member else it.disk
+
+
+def _copy_item(bag: _Bag, it: Item, members: Members) -> str | None:
     """Copy a passed file into the bag; None, or "changed", "missing" or why it cannot be
     read (not a regular file) when it is not what was audited."""
+    disk = readable_path(it, members)
+    if disk is None:
+        return "missing"
     try:
-        fd = open_regular(it.disk)
+        fd = open_regular(disk)
     except NotRegular as exc:
         return exc.strerror
     except FileNotFoundError:

@@ -97,6 +97,7 @@ class Item:
     sidecars: tuple[SidecarFile, ...] = ()
     sidecars_missing: tuple[str, ...] = ()  # read by the audit, gone now
     in_base: str = ""  # the path in the base folder (``rel``)
+    member: tuple[str, ...] = ()  # a delivery archive's member: ``disk`` is the archive
 
     @property
     def rel(self) -> str:
@@ -359,15 +360,38 @@ def _sidecars(sc: Scope, root: str, exact: str, item: Item) -> Item | Refusal:
     return replace(item, sidecars=tuple(found), sidecars_missing=gone)
 
 
+def _member(entry: Mapping[str, Any], path: str) -> tuple[str, ...] | None:
+    """For a member of a delivery archive: the archive's path, then the member's names;
+    ``()`` for an ordinary file; None when ``archive_member`` does not name exactly the
+    entry's ``path`` (a crafted manifest must not read one file and call it another)."""
+    am = entry.get("archive_member")
+    if am is None:
+        return ()
+    if not isinstance(am, Mapping):
+        return None
+    archive, names = am.get("archive"), am.get("names")
+    if (not isinstance(archive, str) or not isinstance(names, list) or not names
+            or not all(isinstance(n, str) and n for n in names)
+            or "/".join([archive, *names]) != path):
+        return None
+    return (archive, *names)
+
+
 def judge(sc: Scope, entry: object) -> Item | LeftOut | Refusal:
     """One manifest entry: a passed file for the bag, a file left out, or refused."""
     path = entry.get("path") if isinstance(entry, Mapping) else None
     if not isinstance(path, str) or not isinstance(entry, Mapping):
         return Refusal(repr(path), words("not_a_path"))
-    root, problem = _lexical(sc, path)
+    member = _member(entry, path)
+    if member is None:
+        return Refusal(path, words("member_mismatch"))
+    # a member's own name is data (a zip-slip name is a finding of the scan, never a
+    # path): where it is read from is decided by its archive's path alone
+    on_disk = member[0] if member else path
+    root, problem = _lexical(sc, on_disk)
     if root is None:
         return Refusal(path, problem or words("outside"))
-    exact = _exact(entry, path)
+    exact = _exact(entry, on_disk)
     disk, problem = source(sc, root, exact)
     if problem is not None:
         return Refusal(path, problem)
@@ -380,14 +404,15 @@ def judge(sc: Scope, entry: object) -> Item | LeftOut | Refusal:
     fmt = entry.get("format") or {}
     if not isinstance(fmt, Mapping) or not fmt.get("puid"):
         return Refusal(path, words("no_puid"))
-    below, folder = _below(exact, root), sc.folders.get(root, "")
+    below, folder = _below(path if member else exact, root), sc.folders.get(root, "")
     if not below and not folder:
         return Refusal(path, words("not_a_path"))
     item = Item(path=path, disk=disk, entry=entry,
                 payload=payload_name(below, sc.name_max, folder),
                 in_base="/".join(_components(printable(folder))
-                                 + _components(_below(path, root))))
-    return _sidecars(sc, root, exact, item)
+                                 + _components(_below(path, root))),
+                member=member[1:])
+    return item if member else _sidecars(sc, root, exact, item)
 
 
 def _refused(refused: Sequence[Refusal], total: int) -> PlanError:

@@ -28,6 +28,10 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "wijst via een symlink buiten zijn gescande map {root}, naar {real}",
         "en": "resolves outside its scanned folder {root}, through a symlink, to {real}"},
     "no_sha": {"nl": "geen SHA-256 in het manifest", "en": "no SHA-256 in the manifest"},
+    "member_mismatch": {
+        "nl": "de gegevens over het archief waar het uit komt (archive_member) noemen een "
+              "ander pad",
+        "en": "the record of the archive it came from (archive_member) names another path"},
     "no_puid": {"nl": "goedgekeurd zonder PRONOM-identificatie",
                 "en": "passed without a PRONOM identification"},
     "entry_refused": {

@@ -15,7 +15,7 @@ from typing import NoReturn
 
 import click
 
-from mediaaudit.archive.bag import Changed, InvalidRecord, write_bag
+from mediaaudit.archive.bag import Changed, InvalidRecord, readable_path, write_bag
 from mediaaudit.archive.plan import Item, PlanError, Scope, scope, survey, walk
 from mediaaudit.archive.records import needs, require
 from mediaaudit.archive.safe import visible
@@ -23,6 +23,7 @@ from mediaaudit.archive.stream import ManifestError, ManifestStream, open_manife
 from mediaaudit.archive.texts import Words, say
 from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, os_reason
 from mediaaudit.config import find_config, load_policy
+from mediaaudit.containers import Members
 from mediaaudit.digest import NotRegular, sha256_file
 from mediaaudit.exitcode import FAILED
 from mediaaudit.policy import PolicyError
@@ -71,21 +72,30 @@ def _check_files(stream: ManifestStream, sc: Scope, lang: str) -> None:
     changed: list[str] = []
     missing: list[str] = []
     unreadable: list[str] = []
-    for v in walk(sc, stream.entries()):
-        if not isinstance(v, Item):
-            continue
-        missing.extend(v.sidecars_missing)  # evidence the audit read, gone since
-        try:
-            if sha256_file(v.disk, follow=False) != v.sha256:
-                changed.append(v.path)
-        except NotRegular as exc:
-            unreadable.append(say("not_read", lang, path=v.path, why=exc.strerror))
-        except FileNotFoundError:
-            missing.append(v.path)
-        except OSError as exc:
-            unreadable.append(say("unreadable", lang, path=v.path, why=exc.strerror))
+    with Members() as members:
+        for v in walk(sc, stream.entries()):
+            if isinstance(v, Item):
+                _check_one(v, members, changed, missing, unreadable, lang)
     if changed or missing or unreadable:
         _changed(changed, missing, unreadable, lang)
+
+
+def _check_one(v: Item, members: Members, changed: list[str], missing: list[str],
+               unreadable: list[str], lang: str) -> None:
+    missing.extend(v.sidecars_missing)  # evidence the audit read, gone since
+    disk = readable_path(v, members)
+    if disk is None:
+        missing.append(v.path)
+        return
+    try:
+        if sha256_file(disk, follow=False) != v.sha256:
+            changed.append(v.path)
+    except NotRegular as exc:
+        unreadable.append(say("not_read", lang, path=v.path, why=exc.strerror))
+    except FileNotFoundError:
+        missing.append(v.path)
+    except OSError as exc:
+        unreadable.append(say("unreadable", lang, path=v.path, why=exc.strerror))
 
 
 @click.command(epilog=HELP)
