@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 import click
@@ -21,6 +23,7 @@ from mediaaudit.cli.common import (
     text,
 )
 from mediaaudit.cli.load import load_manifest
+from mediaaudit.containers import ARCHIVE_REASON, member_digests
 from mediaaudit.digest import NotRegular, sha256_file
 from mediaaudit.fsnames import from_name_bytes, printable
 from mediaaudit.verify import (
@@ -138,7 +141,8 @@ def verify(manifest_path: str, root: str | None, quiet: bool, all_added: bool,
         fail(text("root_single", lang))
     if root is not None and not os.path.isdir(root):
         fail(text("root_not_dir", lang, root=root))
-    where = {f["path"]: remap(_real(f), roots, root) for f in m["files"]}
+    files = [f for f in m["files"] if not f.get("archive_member")]
+    where = {f["path"]: remap(_real(f), roots, root) for f in files}
     expected = {f["path"]: f.get("sha256") for f in m["files"]}
     actual: dict[str, str | None] = {}
     refused: dict[str, str] = {}
@@ -146,12 +150,16 @@ def verify(manifest_path: str, root: str | None, quiet: bool, all_added: bool,
         actual[p], why = _hash(disk, p in roots, lang)
         if why:
             refused[p] = why
+    inside = _members(m, roots, root, lang)
+    expected.update(inside.expected)
+    actual.update(inside.actual)
     scan_roots = [root] if root is not None else [r for r in roots if os.path.isdir(r)]
     refs, _ = walk(scan_roots)
     manifest_abs = os.path.realpath(manifest_path)
     back = {os.path.realpath(d): p for p, d in where.items()}
     present = [back.get(os.path.realpath(r.path)) or printable(_as_listed(r.path, roots, root))
-               for r in refs if os.path.realpath(r.path) != manifest_abs]
+               for r in refs if os.path.realpath(r.path) not in {manifest_abs, *inside.archives}]
+    present += inside.added
     res = compare(expected, actual, present, refused)
     wrong = None
     if len(scan_roots) == 1 and expected:  # before the list it would otherwise drown in
@@ -187,6 +195,49 @@ def verify(manifest_path: str, root: str | None, quiet: bool, all_added: bool,
                         cwd=os.getcwd(), manifest=manifest_path,
                         root=hint or {"nl": "MAP"}.get(lang, "DIR")), err=True)
     sys.exit(0 if res.ok else 1)
+
+
+@dataclass
+class _Inside:
+    """The members of delivery archives, as ``verify`` compares them."""
+
+    expected: dict[str, str | None] = field(default_factory=dict)
+    actual: dict[str, str | None] = field(default_factory=dict)
+    archives: set[str] = field(default_factory=set)  # real paths: not "added" files
+    added: list[str] = field(default_factory=list)  # members the archive holds now, unlisted
+
+
+def _members(m: Mapping[str, Any], roots: list[str], root: str | None, lang: str) -> _Inside:
+    """Members are checked through their archive: an archive whose SHA-256 is the one the
+    scan recorded holds exactly the audited members (nothing is unpacked); a changed one
+    is unpacked with scan's checks and each member hashed, so the list says which member
+    changed, went or came.  A member that was never unpacked (a hostile name, encrypted)
+    has no hash of its own: it is unchanged while its archive is."""
+    out = _Inside()
+    recorded = {s.get("path"): s.get("sha256") for s in m.get("skipped") or []
+                if isinstance(s, Mapping) and s.get("reason") == ARCHIVE_REASON}
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for f in m["files"]:
+        am = f.get("archive_member")
+        if isinstance(am, Mapping) and isinstance(am.get("archive"), str):
+            groups.setdefault(am["archive"], []).append(f)
+    for archive, entries in groups.items():
+        disk = remap(_real({"path": archive, "path_bytes": entries[0].get("path_bytes")}),
+                     roots, root)
+        out.archives.add(os.path.realpath(disk))
+        now, _why = _hash(disk, False, lang)
+        same = now is not None and now == recorded.get(archive)
+        digests = None if same or now is None else member_digests(disk, archive)
+        for f in entries:
+            path, sha = str(f["path"]), f.get("sha256")
+            if same or (digests is not None and sha is None and path in digests
+                        and digests[path] is None):
+                out.expected[path] = out.actual[path] = sha or f"archive:{now}"
+            else:
+                out.actual[path] = (digests or {}).get(path)
+        if digests is not None:
+            out.added += [p for p in digests if p not in {str(f["path"]) for f in entries}]
+    return out
 
 
 def _misplaced(res: VerifyResult, roots: list[str], base: str,
