@@ -4,9 +4,10 @@
 a user would, on a delivery (the sample media plus a real video with a caption file in
 no language and one in Dutch), in Dutch and in English, and reads what they print and
 write: the lines on stderr and stdout, the summary, the CSV, the Markdown, the text of
-the HTML report, the watch log and the reports and day overviews watch writes, the lines of ``fix``, ``verify`` and ``archive``, and a
-few user mistakes.  A run with ``--lang nl`` may say no English word, one with ``--lang
-en`` no Dutch word, by the word lists of ``test_language``.
+the HTML report, the watch log and the reports and day overviews watch writes, the
+lines of ``fix``, ``verify`` and ``archive``, and a few user mistakes.  A run with
+``--lang nl`` may say no English word, one with ``--lang en`` no Dutch word, by the
+word lists of ``test_language``.
 
 What is not ours is taken out before the words are counted: the values the files carry
 (names, alt text, credit lines, PRONOM format names, the texts of the findings'
