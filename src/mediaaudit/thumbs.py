@@ -157,10 +157,29 @@ def _unchanged(path: str, size: int | None, sha256: str) -> bool:
         return False
 
 
+_muted = False  # this worker's stderr already goes nowhere
+
+
+def _mute() -> None:
+    """In a preview worker: send file descriptor 2 to /dev/null.  Native decoders write
+    their warnings there themselves (libtiff: "Fax4Decode: Bad code word at line 27"),
+    onto the user's terminal, through a report's progress line; for a preview they say
+    nothing the user can act on (a failed preview is simply none)."""
+    global _muted
+    if _muted:
+        return
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+    _muted = True
+
+
 def _make(job: _Job | None) -> _Made | None:
     """In a worker: check one file and make its preview (None: the file has none)."""
     if job is None:
         return None
+    _mute()
     if not _unchanged(job.path, job.size, job.sha256):
         return _Made(False)
     if not job.decode:
