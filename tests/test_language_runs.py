@@ -201,6 +201,8 @@ def outputs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     run("report", "missing.json")
     run("verify", "out/r.json", "nope")
     run("watch", "nope")
+    for typed in (("fix", "upload"), ("scan", "upload", "--jobs", "x"), ("scan", "--lnag")):
+        assert run(*typed).code == 2  # click's usage errors, in the run's language
     m = json.loads((work / "out" / "r.json").read_text("utf-8"))
     data = set(values(m)) | set(values(json.loads((work / "out" / "other.json").read_text(
         "utf-8"))))

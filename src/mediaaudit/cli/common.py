@@ -6,7 +6,8 @@ import errno
 import locale
 import os
 import sys
-from typing import NoReturn
+from collections.abc import Sequence
+from typing import IO, Any, NoReturn
 
 import click
 
@@ -159,6 +160,23 @@ TEXT = {
     },
 }
 
+# A mistake in how the command was typed (click's usage errors), in Dutch; English keeps
+# click's own words.
+USAGE_NL = {
+    "usage": "Gebruik:", "help": "Zie '{command} -h' voor hulp.", "error": "Fout: {message}",
+    "missing_option": "de optie {name} ontbreekt",
+    "missing_argument": "het argument {name} ontbreekt",
+    "missing": "{name} ontbreekt",
+    "no_such_option": "onbekende optie: {name}",
+    "did_you_mean": " (bedoel je {names}?)",
+    "needs_value": "de optie {name} heeft een waarde nodig",
+    "bad_value": "ongeldige waarde voor {name}: {why}",
+    "extra": "onverwacht extra argument: {args}",
+    "no_such_command": "onbekende opdracht '{name}'",
+    "other": "de opdracht klopt niet: {why}",
+}
+
+
 # What the system says about a file it cannot use, in Dutch (its own text is English).
 OS_REASONS = {
     errno.ENOENT: "de map of het bestand bestaat niet",
@@ -295,6 +313,75 @@ def warn(message: object) -> None:
     """One warning line on stderr in the run's language; the command goes on."""
     lang = run_lang()
     click.echo(text("warning", lang, message=said(message, lang)), err=True)
+
+
+def _usage_lang(ctx: click.Context | None, args: Sequence[str]) -> str:
+    """The run's language for a mistake in the command itself: its --lang when click read
+    it (an eager option), else as typed (``--lang nl``, ``--lang=nl``), else the locale's."""
+    if ctx is not None and ctx.meta.get(_LANG_KEY):
+        return str(ctx.meta[_LANG_KEY])
+    for i, a in enumerate(args):
+        if a == "--lang" and i + 1 < len(args) and args[i + 1] in ("nl", "en"):
+            return args[i + 1]
+        if a in ("--lang=nl", "--lang=en"):
+            return a.split("=", 1)[1]
+    return default_lang()
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    """Click's usage error in Dutch: what is missing, unknown or wrong, with the option's
+    name as typed; click's own sentence for a value quoted as its technical text."""
+    ctx, w = exc.ctx, USAGE_NL
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        name = exc.param.get_error_hint(ctx) if ctx is not None else str(exc.param.name)
+        kind = {"option": "missing_option", "argument": "missing_argument"}.get(
+            str(exc.param_type or getattr(exc.param, "param_type_name", "")), "missing")
+        return w[kind].format(name=name)
+    if isinstance(exc, click.NoSuchOption):
+        near = sorted(exc.possibilities or [])
+        return w["no_such_option"].format(name=exc.option_name) + (
+            w["did_you_mean"].format(names=", ".join(near)) if near else "")
+    if isinstance(exc, click.BadOptionUsage) and "requires an argument" in exc.message:
+        return w["needs_value"].format(name=exc.option_name)
+    if isinstance(exc, click.BadParameter):
+        hint = (exc.param.get_error_hint(ctx) if exc.param is not None and ctx is not None
+                else exc.param_hint or "?")
+        return w["bad_value"].format(name=hint, why=f"“{exc.message}”")
+    if exc.message.startswith("Got unexpected extra argument"):
+        return w["extra"].format(args=exc.message.split("(", 1)[-1].rstrip(")"))
+    if exc.message.startswith("No such command"):
+        return w["no_such_command"].format(name=exc.message.split("'")[1]
+                                           if "'" in exc.message else exc.message)
+    return w["other"].format(why=f"“{exc.message}”")
+
+
+class UsageInLanguage(click.UsageError):
+    """A usage error that is shown in the run's language (Dutch: ``USAGE_NL``; English:
+    exactly as click shows it)."""
+
+    def __init__(self, original: click.UsageError, lang: str) -> None:
+        super().__init__(original.message, original.ctx)
+        self.original, self.lang = original, lang  # exit status 2, as click's own
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        if self.lang != "nl":
+            self.original.show(file)
+            return
+        ctx, w = self.ctx, USAGE_NL
+        if ctx is not None:
+            usage = ctx.get_usage().replace("Usage:", w["usage"], 1)
+            hint = ""
+            if ctx.command.get_help_option(ctx) is not None:
+                hint = w["help"].format(command=ctx.command_path) + "\n"
+            click.echo(f"{usage}\n{hint}", file=file, err=True, color=ctx.color)
+        click.echo(w["error"].format(message=_usage_message(self.original)), file=file,
+                   err=True)
+
+
+def in_language(exc: click.UsageError, ctx: click.Context | None,
+                args: Sequence[str]) -> UsageInLanguage:
+    """``exc`` to be shown in the run's language (see ``UsageInLanguage``)."""
+    return UsageInLanguage(exc, _usage_lang(exc.ctx or ctx, args))
 
 
 PROFILE_OPTION = click.option(

@@ -7,10 +7,12 @@ lists them): ``archive`` brings bagit, ``watch`` inotify, ``fix`` PyAV, and a wa
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import click
 
 from mediaaudit import __version__
+from mediaaudit.cli.common import UsageInLanguage, in_language
 from mediaaudit.exitcode import HELP
 
 # name → "module:attribute", in the order ``--help`` lists them.
@@ -43,6 +45,16 @@ class _Group(click.Group):
         cmd = getattr(importlib.import_module(module), attr)
         assert isinstance(cmd, click.Command)
         return cmd
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """A mistake in how a command was typed is shown in the run's language."""
+        args = [*getattr(ctx, "_protected_args", []), *ctx.args]
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            if isinstance(exc, UsageInLanguage):
+                raise
+            raise in_language(exc, ctx, args) from exc
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
