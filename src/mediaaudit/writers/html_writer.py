@@ -143,7 +143,7 @@ footer.archivist .hash { font-size: 7pt; }
 .url { overflow-wrap: anywhere; }
 .small { font-size: 8pt; color: #666; }
 @media print {
-  body { font-size: 8pt; line-height: 1.2; padding: 0; max-width: none; }
+  body { font-size: 8pt; line-height: 1.15; padding: 0; max-width: none; }
   h1 { font-size: 13pt; margin-bottom: 2px; } h2 { font-size: 10pt; margin: 8px 0 4px; }
   .verdict { padding: 5px 9px; margin: 3px 0 5px; border-left-width: 6px; }
   .verdict strong { font-size: 10.5pt; } .verdict .words { font-size: 9.5pt; }
@@ -153,21 +153,22 @@ footer.archivist .hash { font-size: 7pt; }
      every page (minutes for a few hundred cards) */
   .cards { display: block; }
   .pair { display: table; table-layout: fixed; width: 100%; border-spacing: 2mm 0;
-          margin: 0 0 2mm; break-inside: avoid; page-break-inside: avoid; }
+          margin: 0 0 1.5mm; break-inside: avoid; page-break-inside: avoid; }
   .card, .pair > .gap { display: table-cell; width: 50%; vertical-align: top; }
-  .card { padding: 4px 6px; border-left-width: 5px; }
-  .pv { float: left; width: 18mm; } .body { margin-left: 20mm; }
-  .pv img { max-width: 18mm; max-height: 18mm; }
-  .pv .none { display: block; width: 18mm; height: 12mm; font-size: 6.5pt;
+  .card { padding: 3px 5px; border-left-width: 5px; }
+  .pv { float: left; width: 16mm; } .body { margin-left: 17.5mm; }
+  .pv img { max-width: 16mm; max-height: 16mm; }
+  .pv .none { display: block; width: 16mm; height: 12mm; font-size: 6.5pt;
               line-height: 1.1; padding-top: 3mm; }
   .name { font-size: 8.5pt; } .what { font-size: 7pt; margin: 0 0 1px; }
   .badge { font-size: 7pt; } .say { margin: 1px 0; }
   .rights, .paste { font-size: 7pt; } .fix { font-size: 6.5pt; }
   ul.why li { margin-bottom: 1px; } .notes, .notes .code { font-size: 6.5pt; }
-  .notes ul { margin: 0; padding-left: 10px; }
   ul.todo li::before { width: 8px; height: 8px; top: 1px; } ul.todo li { padding-left: 13px; }
-  .signoff { margin-top: 6px; padding: 4px 8px; } .signoff td { padding: 5px 4px; }
-  footer.archivist { font-size: 6.5pt; margin-top: 6px; }
+  .signoff { margin-top: 4px; padding: 3px 8px; } .signoff td { padding: 3px 4px; }
+  footer.archivist { font-size: 6.5pt; margin-top: 4px; }
+  footer.archivist h2 { margin: 0 0 2px; } footer.archivist dl { margin: 2px 0 4px; }
+  footer.archivist p { margin: 2px 0 0; }
   footer.archivist .hash { font-size: 6pt; } .hash { font-size: 6.5pt; }
   footer.archivist { line-height: 1.1; } footer.archivist td { padding-top: 0; padding-bottom: 0; }
   /* fixed columns: an automatic table of every file is measured again on each page */
@@ -247,13 +248,14 @@ def manifest_sha256(m: Mapping[str, Any]) -> str:
     return sink.h.hexdigest()
 
 
-def _finding(x: Mapping[str, Any], lang: str, with_fix: bool) -> str:
+def _finding(x: Mapping[str, Any], lang: str, with_fix: bool, tag: str = "li") -> str:
+    """One finding as a list item (``tag``: or a run-in ``span``), with how to fix it."""
     sev = x.get("severity", "info")
     fix = fix_hint(x.get("code", ""), lang) if with_fix else ""
     fix_html = (f'<span class="fix">{_e(label(lang, "how_to_fix"))}: {_commands(fix)}'
                 "</span>" if fix else "")
-    return (f'<li class="sev-{_e(sev)}">{_commands(str(x.get("message") or ""))} '
-            f'<span class="code">{_e(x.get("code"))}</span>{fix_html}</li>')
+    return (f'<{tag} class="sev-{_e(sev)}">{_commands(str(x.get("message") or ""))} '
+            f'<span class="code">{_e(x.get("code"))}</span>{fix_html}</{tag}>')
 
 
 def _action(a: Mapping[str, Any], lang: str) -> str:
@@ -268,19 +270,21 @@ def _action(a: Mapping[str, Any], lang: str) -> str:
 
 
 def _notes(f: Mapping[str, Any], lang: str, printed: bool) -> str:
-    """Info findings and quiet facts, folded into one line on screen; in full on paper,
-    where a ``<details>`` cannot be opened (``printed``)."""
-    items = [_finding(x, lang, False) for x in f.get("findings") or []
+    """Info findings and quiet facts, folded into one line on screen; on paper, where a
+    ``<details>`` cannot be opened (``printed``), written out in one run-in paragraph
+    (a list took a line per note: the 15 samples no longer fitted on two pages)."""
+    tag = "span" if printed else "li"
+    items = [_finding(x, lang, False, tag) for x in f.get("findings") or []
              if x.get("severity") == "info"]
     c2pa = ((f.get("provenance") or {}).get("c2pa") or {}).get("state", "absent")
     if c2pa != "absent":
-        items.append(f"<li>Content Credentials: {_e(c2pa)}</li>")
+        items.append(f"<{tag}>Content Credentials: {_e(c2pa)}</{tag}>")
     if not items:
         return ""
     n = len(items)
     head = label(lang, "notes_one") if n == 1 else label(lang, "notes").format(n=n)
     if printed:
-        return f'<div class="notes"><p>{_e(head)}:</p><ul>{"".join(items)}</ul></div>'
+        return f'<p class="notes">{_e(head)}: {" · ".join(items)}</p>'
     return f'<details class="notes"><summary>{_e(head)}</summary><ul>{"".join(items)}</ul>' \
         "</details>"
 
