@@ -81,6 +81,18 @@ TEXT: dict[str, dict[str, str]] = {
              "en": "damaged, cut off or empty; the upload may still be in progress: the file "
                    "stays in the drop folder for up to {seconds} s and is judged again if it "
                    "changes"},
+    "unpacked": {"nl": "uitgepakt naar {folder}: {n} {files}, elk wordt apart gecontroleerd; "
+                       "het archief is bewaard als {kept}{refused}",
+                 "en": "unpacked to {folder}: {n} {files}, each judged on its own; the archive "
+                       "is kept as {kept}{refused}"},
+    "member": {"nl": "bestand", "en": "file"},
+    "members": {"nl": "bestanden", "en": "files"},
+    "not_unpacked": {"nl": "; {n} niet uitgepakt (staat in {record})",
+                     "en": "; {n} not unpacked (listed in {record})"},
+    "unpack_failed": {"nl": "kan het archief niet uitpakken ({why}); het blijft in de "
+                            "uploadmap en wordt later opnieuw geprobeerd",
+                      "en": "cannot unpack the archive ({why}); it stays in the drop folder "
+                            "and is tried again later"},
     "incomplete": {"nl": "De upload was misschien niet compleet: upload het hele bestand "
                          "opnieuw.",
                    "en": "The upload may not have been complete: upload the whole file "
@@ -113,7 +125,8 @@ TAGS: dict[str, dict[str, str]] = {
     "nl": {"reload": "herladen", "paused": "pauze", "resumed": "hervat", "gone": "weg",
            "pass": "goedgekeurd", "fail": "afgekeurd", "error": "fout", "start": "gestart",
            "stop": "gestopt", "skipped": "overgeslagen", "warning": "waarschuwing",
-           "held": "wacht", "again": "opnieuw", "superseded": "vervangt", "kept": "eerder"},
+           "held": "wacht", "again": "opnieuw", "superseded": "vervangt", "kept": "eerder",
+           "unpacked": "uitgepakt"},
 }
 _MODES = {"once": "mode_once", "inotify": "mode_inotify",
           "inotify (close-write)": "mode_close_write"}

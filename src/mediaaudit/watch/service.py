@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mediaaudit import manifest
+from mediaaudit import codes, manifest
 from mediaaudit.cache import FactCache
 from mediaaudit.codes import CodeId
 from mediaaudit.config import load_policy
@@ -42,8 +42,8 @@ from mediaaudit.profile import Profile, load_profile
 from mediaaudit.scan import audit, new_pool
 from mediaaudit.sidecars import SidecarKind, sidecars_of
 from mediaaudit.walk import Skipped, walk_tree
+from mediaaudit.watch import deliveries, results
 from mediaaudit.watch import fix as watch_fix
-from mediaaudit.watch import results
 from mediaaudit.watch.messages import Log
 from mediaaudit.watch.openfiles import OpenFiles
 from mediaaudit.watch.route import (
@@ -258,8 +258,13 @@ class Watcher:
             self.tracker.forget(rel)
             path = self.paths.pop(rel, None)
             if path is not None and os.path.lexists(path) and not os.path.islink(path):
-                refs.append(FileRef(path, rel, size, mtime, problem=self.problems.get(rel)))
-                sides[rel] = sidecar_stamps(path)  # before the probe reads them
+                ref: FileRef | None = FileRef(path, rel, size, mtime,
+                                              problem=self.problems.get(rel))
+                if ref is not None and deliveries.is_delivery(ref):
+                    ref = self._deliver(ref)
+                if ref is not None:
+                    refs.append(ref)
+                    sides[rel] = sidecar_stamps(path)  # before the probe reads them
         fresh = [r for r in refs if r.display in self.fresh]
         cached = [r for r in refs if r.display not in self.fresh]
         for group, cache in ((cached, self.cache), (fresh, None)):
@@ -281,6 +286,40 @@ class Watcher:
             finally:
                 if hasattr(found, "close"):
                     found.close()
+
+    def _deliver(self, ref: FileRef) -> FileRef | None:
+        """A delivery archive (``deliveries``): its members are put in the drop folder,
+        to be picked up as uploads of their own, and the archive is kept.  Returns what is
+        still to be audited now: nothing, or the archive itself when it is refused whole
+        (a bomb, a damaged archive: rejected with its finding) or is no archive at all."""
+        try:
+            got = deliveries.deliver(ref, self.o.drop, self.o.manifest_dir)
+        except OSError as exc:  # a full disk, a kept name that cannot be made: later
+            why = exc.strerror or str(exc)
+            self.emit(self.log.line("error", ref.display, self._t("unpack_failed", why=why)))
+            return None
+        if got is None:
+            return ref
+        if isinstance(got, deliveries.Refused):
+            return got.ref
+        self._unpacked(ref.display, got)
+        return None
+
+    def _unpacked(self, rel: str, got: deliveries.Delivered) -> None:
+        """Log a delivery that was unpacked, and each member that was not."""
+        self.dirty = True  # its members are new files of the drop folder
+        for display, note in got.refused:
+            self.counts["fail"] += 1
+            self.emit(self.log.line("fail", display, codes.render(note.code, note.params,
+                                                                 self.o.lang),
+                                    code=note.code))
+        record = os.path.relpath(got.kept + ".json", self.o.manifest_dir)
+        refused = (self._t("not_unpacked", n=len(got.refused), record=record)
+                   if got.refused else "")
+        self.emit(self.log.line("unpacked", rel, self._t(
+            "unpacked", folder=os.path.relpath(got.folder, self.o.drop), n=got.members,
+            files=self._t("member" if got.members == 1 else "members"),
+            kept=os.path.relpath(got.kept, self.o.manifest_dir), refused=refused)))
 
     def _record(self, ref: FileRef, result: FileResult, sides: str | None = None) -> None:
         facts = result.facts
@@ -701,6 +740,11 @@ class Watcher:
             for root in (self.o.approved, self.o.rejected, self.o.manifest_dir):
                 if root:  # a report, copy or result half-written when the watcher was killed
                     results.remove_orphans(root)
+            deliveries.clean(self.o.drop)  # an unpack the watcher was killed in
+            for kept in deliveries.pending(self.o.manifest_dir):
+                done = deliveries.redeliver(kept, self.o.drop)
+                if done is not None:
+                    self._unpacked(os.path.basename(kept), done)
             pending = self.state.pending()
             watch_fix.clean(self.staging, {n for _, r in pending
                                            if (n := watch_fix.staged_row(r.path, self.staging))
