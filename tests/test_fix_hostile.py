@@ -75,7 +75,8 @@ def test_fix_refuses_out_overlapping_a_source(tmp_path: Path, case: str,
         r = run_cli("fix", *paths, "--out", str(out), "--lang", lang, *extra)
         assert r.exit_code == 2, (case, r.exit_code, r.stderr)
         lines = r.stderr.splitlines()
-        assert len(lines) == 1 and lines[0].startswith("mediaaudit: error: --out "), r.stderr
+        prefix = {"en": "mediaaudit: error: --out ", "nl": "mediaaudit: fout: --out "}[lang]
+        assert len(lines) == 1 and lines[0].startswith(prefix), r.stderr
         assert words in lines[0], lines[0]
         assert "Traceback" not in r.stderr and r.stdout == ""
     assert sorted(str(p) for p in tmp_path.rglob("*")) == before  # nothing created
