@@ -36,6 +36,7 @@ from typing import Any
 
 from PIL import Image
 
+from mediaaudit.containers import Members
 from mediaaudit.digest import sha256_file
 from mediaaudit.faults import injected
 from mediaaudit.pool import Failure, SupervisedPool
@@ -264,10 +265,11 @@ def previews(files: Sequence[Mapping[str, Any]], base: str = ".",
             decode = key not in held and not queued[key]
             queued[key] += 1
             sent.append((key, decode))
-            full = os.path.join(base, str(f["path"]))
+            full = _where(f, base, members)
             yield _Job(kind, full, f.get("size"), str(f.get("sha256")), decode,
                        _injected_faults(full) if decode else frozenset())
 
+    members = Members()  # delivery archives' members, unpacked once each, if any
     workers = new_pool() if pool is None else pool
     results = workers.run(jobs(), wanted)
     given = 0
@@ -295,6 +297,20 @@ def previews(files: Sequence[Mapping[str, Any]], base: str = ".",
             results.close()  # workers now, not when the pool's run is collected
         if pool is None:
             workers.close()
+        members.__exit__()
+
+
+def _where(f: Mapping[str, Any], base: str, members: Members) -> str:
+    """The file a manifest entry's preview is made from: its path, or for a member of a
+    delivery archive its copy unpacked from the archive (checked against the entry's
+    SHA-256 like any file, ``_unchanged``)."""
+    am = f.get("archive_member")
+    if isinstance(am, Mapping) and isinstance(am.get("archive"), str):
+        names = tuple(str(n) for n in am.get("names") or [])
+        found = members.path(os.path.join(base, am["archive"]), names)
+        if found is not None:
+            return found
+    return os.path.join(base, str(f["path"]))
 
 
 def thumbnails(files: Iterable[Mapping[str, Any]], base: str = ".") -> dict[str, str]:

@@ -144,6 +144,9 @@ class Log:
 
     def _t(self, key: str, **params: object) -> str:
         texts = TEXT[key]
+        for k in ("every", "seconds"):  # a duration with the language's decimal sign
+            if self.lang == "nl" and isinstance(params.get(k), str):
+                params[k] = str(params[k]).replace(".", ",")
         return texts.get(self.lang, texts["en"]).format(**params)
 
     def text(self, key: str, **params: object) -> str:
@@ -179,9 +182,7 @@ class Log:
         or ``inotify (close-write)``; another value is shown as it is."""
         poll = re.fullmatch(r"poll every (\S+) s", mode)
         if poll:
-            every = poll.group(1)  # '0,5 s' in Dutch: the language's decimal sign
-            return self._t("mode_poll", every=every.replace(".", ",") if self.lang == "nl"
-                           else every)
+            return self._t("mode_poll", every=poll.group(1))  # '0,5 s' in Dutch
         key = _MODES.get(mode)
         return self._t(key) if key else mode
 

@@ -119,10 +119,12 @@ _IMAGE = {"png": "PNG", "jpeg": "JPEG", "gif": "GIF", "webp": "WebP", "svg+xml":
           "jp2": "JPEG 2000"}
 _WORDS = {"nl": {"video": "video", "image": "afbeelding", "vector": "vectorafbeelding",
                  "audio": "audio", "frames": "{n} beelden", "file": "bestand",
-                 "empty": "leeg bestand", "embedded": "ingebouwd spoor"},
+                 "empty": "leeg bestand", "embedded": "ingebouwd spoor",
+                 "not_unpacked": "in een archief, niet uitgepakt"},
           "en": {"video": "video", "image": "image", "vector": "vector image",
                  "audio": "audio", "frames": "{n} frames", "file": "file",
-                 "empty": "empty file", "embedded": "embedded track"}}
+                 "empty": "empty file", "embedded": "embedded track",
+                 "not_unpacked": "in an archive, not unpacked"}}
 
 
 def captions(f: Mapping[str, Any], lang: str) -> list[str]:
@@ -162,6 +164,8 @@ def describe(f: Mapping[str, Any], lang: str) -> str:
     kind = media.get("kind", "other")
     size = (f"{media['width']}×{media['height']}"
             if media.get("width") and media.get("height") else None)
+    if f.get("archive_member") and not f.get("sha256"):
+        return w["not_unpacked"]  # a hostile or encrypted member: nothing was read
     if not f.get("size"):
         return w["empty"]
     if kind in ("video", "audio"):
@@ -192,12 +196,14 @@ def describe(f: Mapping[str, Any], lang: str) -> str:
     return str(fmt.get("name") or fmt.get("mime") or w["file"])
 
 
-def human_size(n: int | None) -> str:
+def human_size(n: int | None, lang: str = "en") -> str:
+    """'3.6 KB', in Dutch '3,6 KB': the decimal sign of the report's language."""
     if n is None:
         return "?"
     size = float(n)
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+            shown = f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+            return shown.replace(".", ",") if lang == "nl" else shown
         size /= 1024
     return f"{n} B"

@@ -55,7 +55,14 @@ from mediaaudit.writers.common import (
     summary_of,
 )
 from mediaaudit.writers.json_writer import write_json
-from mediaaudit.writers.labels import LABELS, banner, batch_verdict, label, verdict_text
+from mediaaudit.writers.labels import (
+    LABELS,
+    banner,
+    batch_verdict,
+    label,
+    skip_reason,
+    verdict_text,
+)
 
 CSS = """
 @page { size: A4; margin: 10mm 10mm 11mm; }
@@ -312,7 +319,7 @@ def _card(f: Mapping[str, Any], lang: str, thumb: str | None, printed: bool) -> 
     fmt = f.get("format") or {}
     preview = (f'<img class="thumb" alt="" src="{_e(thumb)}">' if thumb
                else f'<div class="none">{_e(L("no_preview"))}</div>')
-    what = [_e(describe(f, lang)), _e(human_size(f.get("size")))]
+    what = [_e(describe(f, lang)), _e(human_size(f.get("size"), lang))]
     caps = captions(f, lang)  # each caption file by name, with its language
     if caps:
         what.append(f"{_e(L('captions'))}: {_e(', '.join(caps))}")
@@ -414,7 +421,8 @@ def _archivist(m: Mapping[str, Any], lang: str, files: Sequence[Mapping[str, Any
     skipped = m.get("skipped") or []
     skip = ""
     if skipped:
-        items = ", ".join(f"{_path(x.get('path'))} ({_e(x.get('reason'))})" for x in skipped)
+        items = ", ".join(f"{_path(x.get('path'))} ({_e(skip_reason(x, lang))})"
+                          for x in skipped)
         skip = f"<p><b>{_e(L('skipped'))}:</b> {items}</p>"
     return f"""<footer class="archivist" id="archivist"><h2>{_e(L('archivist'))}</h2>
 <dl>{dl}</dl>

@@ -168,3 +168,37 @@ def banner(lang: str, states: Mapping[str, int]) -> str:
     rest = [label(lang, f"banner_{s}").format(k=states[s]) for s in ("fail", "error")
             if states.get(s)]
     return (text + ". " + (", ".join(rest) + "." if rest else "")).strip()
+
+
+# Why an entry of the folder was not audited (the manifest's ``skipped[].reason``, which
+# tools read, stays English): the words a report shows.  An opened delivery archive says
+# how many of its files were judged, each as an entry of its own.
+SKIP_REASONS: dict[str, dict[str, str]] = {
+    "archive": {"nl": "archief: de {members} bestanden erin zijn elk apart beoordeeld",
+                "en": "archive: its {members} files are each judged on their own"},
+    "archive_one": {"nl": "archief: het bestand erin is apart beoordeeld",
+                    "en": "archive: the file in it is judged on its own"},
+    "sidecar": {"nl": "sidecar", "en": "sidecar"},
+    "config": {"nl": "configuratie", "en": "configuration"},
+    "system": {"nl": "systeembestand", "en": "system file"},
+    "temporary": {"nl": "tijdelijk bestand", "en": "temporary file"},
+    "hidden": {"nl": "verborgen", "en": "hidden"},
+    "symlink (not followed)": {"nl": "snelkoppeling (niet gevolgd)",
+                               "en": "symlink (not followed)"},
+    "symlinked folder (not followed)": {"nl": "snelkoppeling naar een map (niet gevolgd)",
+                                        "en": "symlinked folder (not followed)"},
+    "mediaaudit output": {"nl": "eerder rapport van mediaaudit", "en": "earlier report"},
+    "manifest": {"nl": "dit manifest", "en": "this manifest"},
+    "cache": {"nl": "cache van mediaaudit", "en": "mediaaudit's cache"},
+}
+
+
+def skip_reason(item: Mapping[str, object], lang: str) -> str:
+    """A skipped entry's reason in words (an unknown reason as it is)."""
+    reason = str(item.get("reason") or "")
+    if reason == "archive" and item.get("members") == 1:
+        reason = "archive_one"
+    words = SKIP_REASONS.get(reason)
+    if words is None:
+        return reason
+    return words.get(lang, words["en"]).format(members=item.get("members", "?"))

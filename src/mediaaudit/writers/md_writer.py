@@ -28,7 +28,7 @@ from mediaaudit.writers.common import (
     states_of,
     summary_of,
 )
-from mediaaudit.writers.labels import LABELS, banner, label, verdict_text
+from mediaaudit.writers.labels import LABELS, banner, label, skip_reason, verdict_text
 
 _ICON = {"pass": "✅", "pass_actions": "☑️", "fail": "❌", "error": "⚠️"}
 _STATES = ("pass", "pass_actions", "fail", "error")
@@ -92,6 +92,11 @@ def _lines(m: Mapping[str, Any]) -> Iterator[str]:
         for f in todo:
             yield f"- {_code(f.get('path', ''))}"
             yield from (f"  - [ ] {_cell(a.get('text'))}" for a in f.get("actions") or [])
+    opened = [x for x in m.get("skipped") or [] if x.get("reason") == "archive"]
+    if opened:  # a delivery archive: the reader sees where the member rows came from
+        yield ""
+        yield from (f"- {_code(x.get('path', ''))}: {_cell(skip_reason(x, lang))}"
+                    for x in opened)
 
 
 def _lead(a: Mapping[str, Any], lang: str) -> str:
