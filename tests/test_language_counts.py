@@ -90,3 +90,13 @@ def test_the_watch_says_a_bad_config_and_its_poll_interval_in_its_language(
     assert nl.mode_text("poll every 0.5 s") == "kijkt elke 0,5 s"  # decimal comma
     assert en.mode_text("poll every 0.5 s") == "poll every 0.5 s"
     assert nl.mode_text("once") == "eenmalig"
+
+
+def test_decimals_have_the_languages_sign() -> None:
+    from mediaaudit.fix.texts import say
+    from mediaaudit.writers.common import human_size
+
+    assert human_size(3732, "nl") == "3,6 KB" and human_size(3732, "en") == "3.6 KB"
+    assert say("timeout", "nl", seconds="0.5") == "duurde langer dan 0,5 s"
+    assert say("timeout", "en", seconds="0.5") == "took longer than 0.5 s"
+    assert "elke 2,5 s opnieuw" in Log(False, "nl").text("paused", why="x", every="2.5")

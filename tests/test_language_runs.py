@@ -302,6 +302,8 @@ def test_each_caption_file_is_named_with_its_language_and_an_upload_action(
     caps = {"nl": "Ondertiteling: clip.nl.srt (nl), clip.vtt (taal onbekend)",
             "en": "Captions: clip.nl.srt (nl), clip.vtt (language unknown)"}[lang]
     assert caps in " ".join(page.split())
+    size = {"nl": r"\b\d+,\d KB\b", "en": r"\b\d+\.\d KB\b"}[lang]  # decimal sign
+    assert re.search(size, page), page[:2000]
     # a file that fails still names its caption file, with the language its header gives
     assert {"nl": "Ondertiteling: straat.vtt (en)", "en": "Captions: straat.vtt (en)"}[
         lang] in " ".join(page.split())

@@ -122,6 +122,8 @@ def plain(text: str) -> Why:
 def say(key: str, lang: str, **params: Any) -> str:
     table = TEXT[key]
     shown = {k: (v.render(lang) if isinstance(v, Why) else v) for k, v in params.items()}
+    if lang == "nl" and isinstance(shown.get("seconds"), str):  # '0,5 s': decimal comma
+        shown["seconds"] = shown["seconds"].replace(".", ",")
     return table.get(lang, table["en"]).format(**shown)
 
 
