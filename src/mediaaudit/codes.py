@@ -820,8 +820,8 @@ _REASONS: tuple[Reason, ...] = (
            "het bevat meer dan {limit} bestanden"),
     Reason("archive-size", "its files would take more than {limit}",
            "de bestanden erin zouden meer dan {limit} innemen"),
-    Reason("archive-ratio", "it unpacks to more than {ratio} times its own size",
-           "uitgepakt is het meer dan {ratio} keer zo groot als zelf"),
+    Reason("archive-ratio", "unpacked it would be more than {ratio} times its own size",
+           "uitgepakt zou het meer dan {ratio} keer zo groot zijn als het archief zelf"),
 )
 REASONS: Mapping[str, Reason] = {r.code: r for r in _REASONS}
 
