@@ -100,3 +100,15 @@ def test_decimals_have_the_languages_sign() -> None:
     assert say("timeout", "nl", seconds="0.5") == "duurde langer dan 0,5 s"
     assert say("timeout", "en", seconds="0.5") == "took longer than 0.5 s"
     assert "elke 2,5 s opnieuw" in Log(False, "nl").text("paused", why="x", every="2.5")
+
+
+def test_a_cache_warning_is_in_the_runs_language(tmp_path: Path) -> None:
+    shutil.copy(Path(__file__).parent.parent / "sample_media" / "logo.svg", tmp_path)
+    for lang, words in (("nl", "mediaaudit: waarschuwing: cache "), ("en", "mediaaudit: "
+                                                                          "warning: cache ")):
+        cache = tmp_path / f"{lang}.sqlite"
+        cache.write_bytes(b"this is not a database" * 100)
+        run = run_cli("scan", str(tmp_path / "logo.svg"), "--cache", str(cache), "--lang", lang)
+        line = next(x for x in run.stderr.splitlines() if "cache" in x)
+        assert line.startswith(words), line
+        assert {"nl": "opnieuw opgebouwd", "en": "rebuilt"}[lang] in line

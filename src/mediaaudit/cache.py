@@ -27,7 +27,8 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from mediaaudit import factcodec, fstime
@@ -112,6 +113,44 @@ class Stamp(NamedTuple):
 BATCH = 500
 
 
+# What the cache says when it cannot help, in both languages: the command shows it in the
+# run's language (``text``); SQLite's own reason is quoted as its technical text in Dutch.
+WARNINGS: Mapping[str, Mapping[str, str]] = {
+    "busy": {"nl": "cache {path} is bezet ({why}); er wordt gecontroleerd zonder cache",
+             "en": "cache {path} is busy ({why}); scanning without it"},
+    "rebuilt": {"nl": "cache {path} was onleesbaar ({why}); verplaatst naar {aside} en "
+                      "opnieuw opgebouwd",
+                "en": "cache {path} was unreadable ({why}); moved to {aside} and rebuilt"},
+    "cannot_create": {"nl": "kan cache {path} niet maken ({why}); er wordt gecontroleerd "
+                            "zonder cache",
+                      "en": "cannot create cache {path} ({why}); scanning without it"},
+    "cannot_use": {"nl": "kan cache {path} niet gebruiken ({why}); er wordt gecontroleerd "
+                         "zonder cache",
+                   "en": "cannot use cache {path} ({why}); scanning without it"},
+    "failed": {"nl": "cache {path} werkte niet meer ({why}); er wordt verder gegaan zonder "
+                     "cache",
+               "en": "cache {path} failed ({why}); continuing without it"},
+}
+
+
+@dataclass(frozen=True)
+class CacheWarning:
+    """A warning of the cache: a key of ``WARNINGS`` and its values (``str``: English)."""
+
+    key: str
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        shown = dict(self.params)
+        if lang != "en" and "why" in shown:
+            shown["why"] = f"“{shown['why']}”"
+        words = WARNINGS[self.key]
+        return words.get(lang, words["en"]).format(**shown)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
 class FactCache:
     """A small wrapper; every method degrades to 'no cache' instead of raising.
 
@@ -124,7 +163,7 @@ class FactCache:
     def __init__(self, path: str, version: str = "") -> None:
         self.path = path
         self.version = version
-        self.warnings: list[str] = []
+        self.warnings: list[CacheWarning] = []
         self.started_ns = time.time_ns()
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[bytes, str, str, str, float, str | None, str | None]] = []
@@ -156,7 +195,7 @@ class FactCache:
             self._db = self._connect()
         except sqlite3.DatabaseError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                self.warnings.append(f"cache {self.path} is busy ({exc}); scanning without it")
+                self._warn("busy", why=str(exc))
                 return
             aside = f"{self.path}.corrupt-{int(time.time())}"
             with contextlib.suppress(OSError):
@@ -164,17 +203,17 @@ class FactCache:
             for suffix in ("-wal", "-shm"):
                 with contextlib.suppress(OSError):
                     os.remove(self.path + suffix)
-            self.warnings.append(f"cache {self.path} was unreadable ({exc}); moved to {aside} "
-                                 "and rebuilt")
+            self._warn("rebuilt", why=str(exc), aside=aside)
             try:
                 self._db = self._connect()
             except sqlite3.DatabaseError as exc2:
-                self.warnings.append(f"cannot create cache {self.path} ({exc2}); "
-                                     "scanning without it")
+                self._warn("cannot_create", why=str(exc2))
                 self._db = None
         except OSError as exc:
-            self.warnings.append(f"cannot use cache {self.path} ({exc.strerror}); "
-                                 "scanning without it")
+            self._warn("cannot_use", why=str(exc.strerror or exc))
+
+    def _warn(self, key: str, **params: str) -> None:
+        self.warnings.append(CacheWarning(key, {"path": self.path, **params}))
 
     @staticmethod
     def key(ref: FileRef) -> bytes:
@@ -288,7 +327,7 @@ class FactCache:
         self._pending.clear()
 
     def _disable(self, exc: Exception) -> None:
-        self.warnings.append(f"cache {self.path} failed ({exc}); continuing without it")
+        self._warn("failed", why=str(exc))
         with contextlib.suppress(sqlite3.DatabaseError):
             if self._db is not None:
                 self._db.close()

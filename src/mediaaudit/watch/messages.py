@@ -153,9 +153,10 @@ class Log:
         """One of the service's texts in the watch's language."""
         return self._t(key, **params)
 
-    def why(self, exc: BaseException) -> str:
-        """An error in the watch's language when it can say itself (a configuration
-        problem: ``PolicyError.text``), else as it is."""
+    def why(self, exc: object) -> str:
+        """An error or warning in the watch's language when it can say itself (a
+        configuration problem: ``PolicyError.text``; ``CacheWarning.text``), else as it
+        is."""
         said = getattr(exc, "text", None)
         return str(said(self.lang)) if callable(said) else str(exc)
 

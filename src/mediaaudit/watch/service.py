@@ -762,7 +762,7 @@ class Watcher:
             if self.cache is not None:
                 self.cache.close()
                 for w in self.cache.warnings:
-                    self.emit(self.log.line("warning", "-", w))
+                    self.emit(self.log.line("warning", "-", self.log.why(w)))
             self.state.close()
             self.emit(self.log.stop(self.o.drop, self.counts))
 
