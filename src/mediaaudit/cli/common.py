@@ -290,8 +290,8 @@ def said(message: object, lang: str) -> str:
     if isinstance(message, OutputUnwritable):
         return text("unwritable", lang, path=message.path,
                     reason=os_reason(message.reason, lang))
-    words = getattr(message, "words", None) or getattr(message, "text", None)
-    if callable(words):  # OutputError.words, PolicyError.text, CacheWarning.text
+    words = getattr(message, "text", None)
+    if callable(words):  # OutputError, PolicyError, CacheWarning: text(lang)
         return str(words(lang))
     key, params = getattr(message, "key", None), getattr(message, "params", None)
     if isinstance(key, str) and key in TEXT and isinstance(params, dict):  # ProfileError

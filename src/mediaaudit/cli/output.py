@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from mediaaudit.cli.common import text as say  # the one table of CLI texts
 from mediaaudit.writers.atomic import OutputUnwritable, atomic_text, check_writable
 from mediaaudit.writers.table import FORMATS, WRITERS, Writer, by_name, by_suffix
 
@@ -25,20 +26,18 @@ Target = tuple[Writer, str | None]
 
 class OutputError(ValueError):
     """A bad -o/--format combination: a key of the CLI's text table and its parameters,
-    said in the run's language by ``words`` (``str`` is the English, for logs and tests)."""
+    said in the run's language by ``text`` (``str`` is the English, for logs and tests)."""
 
     def __init__(self, key: str, **params: object) -> None:
         self.key, self.params = key, params
-        super().__init__(self.words("en"))
+        super().__init__(self.text("en"))
 
-    def words(self, lang: str) -> str:
-        from mediaaudit.cli.common import text  # the one table of CLI texts
-
+    def text(self, lang: str) -> str:
         shown = dict(self.params)
         names = shown.get("suffixes")
         if isinstance(names, list):  # '.json, .csv, … or .pdf' with the language's 'or'
-            shown["suffixes"] = f"{', '.join(names[:-1])} {text('or', lang)} {names[-1]}"
-        return text(self.key, lang, **shown)
+            shown["suffixes"] = f"{', '.join(names[:-1])} {say('or', lang)} {names[-1]}"
+        return say(self.key, lang, **shown)
 
 
 def targets(output: str | None, formats: tuple[str, ...]) -> list[Target]:
