@@ -22,6 +22,7 @@ service that fails on a name at every restart has stopped for good.
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import os
 import re
@@ -123,4 +124,26 @@ def alive(pid: int) -> bool:
         return False
     except OSError:
         return True  # exists, owned by someone else
+    return True
+
+
+# Errors that mean "this file system does not do hard links here" (another device, SMB or
+# FAT, a policy): the caller copies or renames instead.
+NO_LINKS = frozenset({errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK})
+
+
+def link_new(src: str, target: str) -> bool:
+    """Give the file ``src`` the further name ``target``, never replacing a file: a hard
+    link fails on a name that exists, with no window between a check and the write.
+    True when linked; False when this file system cannot link here (the caller copies or
+    renames); ``FileExistsError`` when ``target`` is taken.  The one no-overwrite step of
+    ``fix`` (placing a derivative) and ``watch`` (routing a file)."""
+    try:
+        os.link(src, target)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno in NO_LINKS:
+            return False
+        raise
     return True

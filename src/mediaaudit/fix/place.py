@@ -20,6 +20,7 @@ from mediaaudit.fix import carry
 from mediaaudit.fix.plan import EXTENSIONS, Options, Plan, video_copy
 from mediaaudit.fix.run import Done, Job, cleanup, run
 from mediaaudit.fix.texts import Why
+from mediaaudit.fsnames import link_new
 from mediaaudit.model import FileRef, FileResult
 from mediaaudit.sidecars import Sidecar, SidecarKind, sidecars_of
 
@@ -75,12 +76,12 @@ def _place(tmp: str, final: str) -> None:
     link fails on an existing name (no race); where links are not supported, a checked
     rename."""
     try:
-        os.link(tmp, final)
+        linked = link_new(tmp, final)
     except FileExistsError as exc:
         raise Unsafe(Why("exists", {"path": final})) from exc
-    except OSError:
+    if not linked:
         if os.path.lexists(final):
-            raise Unsafe(Why("exists", {"path": final})) from None
+            raise Unsafe(Why("exists", {"path": final}))
         os.rename(tmp, final)
         return
     os.unlink(tmp)

@@ -32,7 +32,7 @@ import shutil
 import stat
 
 from mediaaudit.digest import NotRegular, open_regular, sha256_file
-from mediaaudit.fsnames import fit, temp_name
+from mediaaudit.fsnames import fit, link_new, temp_name
 from mediaaudit.sidecars import SidecarKind, sidecars_of
 
 # Errors that mean "no room", not "this file is wrong": routing waits and tries again.
@@ -95,12 +95,11 @@ def move(src: str, directory: str, name: str, sha256: str | None = None,
     for _ in range(1 if exact else 100):
         target = _name_for(directory, name, exact)
         try:
-            os.link(src, target)
+            if not link_new(src, target):
+                return _copy_move(src, directory, name, sha256, exact)
         except FileExistsError:
             continue  # someone took the name between the check and the link
         except OSError as exc:
-            if exc.errno in (errno.EXDEV, errno.EPERM, errno.ENOTSUP):
-                return _copy_move(src, directory, name, sha256, exact)
             raise _error(exc, f"cannot move {src}") from exc
         os.unlink(src)
         return target
@@ -137,10 +136,13 @@ def _copy_move(src: str, directory: str, name: str, sha256: str | None,
         for _ in range(1 if exact else 100):
             target = _name_for(directory, name, exact)
             try:
-                os.link(tmp, target)
-                break
+                if link_new(tmp, target):
+                    break
             except FileExistsError:
                 continue
+            if not os.path.lexists(target):  # a share without hard links: checked rename
+                os.rename(tmp, target)
+                break
         else:
             raise RouteError(errno.EEXIST, f"no free name for {name} in {directory}")
         os.unlink(src)
