@@ -305,8 +305,9 @@ def test_each_caption_file_is_named_with_its_language_and_an_upload_action(
     size = {"nl": r"\b\d+,\d KB\b", "en": r"\b\d+\.\d KB\b"}[lang]  # decimal sign
     assert re.search(size, page), page[:2000]
     # a file that fails still names its caption file, with the language its header gives
-    assert {"nl": "Ondertiteling: straat.vtt (en)", "en": "Captions: straat.vtt (en)"}[
-        lang] in " ".join(page.split())
+    named = {"nl": "Ondertiteling: straat.vtt (en)", "en": "Captions: straat.vtt (en)"}[lang]
+    assert named in " ".join(page.split())
+    assert f"`upload/straat.mp4`<br>{named} |" in md
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed "

@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 from mediaaudit.evaluate import actions as _actions
 from mediaaudit.writers.common import (
+    captions,
     failing_first,
     fix_hint,
     one_line,
@@ -123,7 +124,10 @@ def _row(f: Mapping[str, Any], lang: str) -> str:
     rights = f.get("rights") or {}
     nvf = f.get("nvf") or {}
     lic = f" ({_cell(rights['licence'])})" if rights.get("licence") else ""
-    return (f"| {_ICON.get(state, '')} {L('state_' + state)} | {_code(f.get('path', ''))} | "
+    caps = captions(f, lang)  # a caption file by name, with its language
+    shown = _code(f.get("path", "")) + (
+        f"<br>{L('captions')}: {_cell(', '.join(caps))}" if caps else "")
+    return (f"| {_ICON.get(state, '')} {L('state_' + state)} | {shown} | "
             f"{_cell(L(str(nvf.get('status', 'unknown'))))} | "
             f"{_cell(L(str(rights.get('status', 'not_checked'))))}{lic} | {reasons} |")
 
