@@ -105,6 +105,16 @@ def installed_key() -> str:
     return ";".join(parts)
 
 
+ENGINES_NAME = "engines.json"
+
+
+def engines_path(beside: str) -> str:
+    """Where the engine versions are remembered: ``engines.json`` in the folder of
+    ``beside`` (the fact cache, or watch's state database), so that every command that
+    keeps a cache keeps this file with it, and a scan skips it as its own."""
+    return os.path.join(os.path.dirname(os.path.abspath(beside)), ENGINES_NAME)
+
+
 def engines_cached(sample: str, store: str) -> dict[str, str | None]:
     """``engines()`` remembered in a small JSON file per installed_key(): loading
     siegfried's signatures just to print their version costs ~0.1 s and ~80 MB of memory

@@ -19,7 +19,7 @@ from mediaaudit import manifest
 from mediaaudit.cache import default_path as default_cache_path
 from mediaaudit.cli.common import LANG_OPTION, PROFILE_OPTION, default_lang, fail, text
 from mediaaudit.config import load_policy
-from mediaaudit.engines import engines_cached
+from mediaaudit.engines import engines_cached, engines_path
 from mediaaudit.exitcode import FAILED, OK
 from mediaaudit.fix import provenance, session
 from mediaaudit.fix.place import Original
@@ -121,9 +121,7 @@ def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool
         fail(exc.text(lang))
     except ProfileError as exc:
         fail(exc)
-    engines_file = os.path.join(os.path.dirname(os.path.abspath(default_cache_path())),
-                                "engines.json")
-    engines = engines_cached(profile.source, engines_file)
+    engines = engines_cached(profile.source, engines_path(default_cache_path()))
     workers = jobs or default_jobs()
     with ExitStack() as keep:  # delivery archives stay unpacked until the run ends
         found = session.originals(paths, real_out, profile, policy, workers, keep)

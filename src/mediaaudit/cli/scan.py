@@ -35,7 +35,7 @@ from mediaaudit.cli.output import (
 from mediaaudit.cluster import ClusterError, ClusterProbers, connect
 from mediaaudit.config import load_policy
 from mediaaudit.containers import unpack
-from mediaaudit.engines import cache_version, engines_cached
+from mediaaudit.engines import cache_version, engines_cached, engines_path
 from mediaaudit.exitcode import HELP, exit_status
 from mediaaudit.model import FileRef
 from mediaaudit.policy import PolicyError
@@ -116,7 +116,7 @@ def scan(
     except ProfileError as exc:
         fail(exc)
     where = cache_path or default_cache_path()
-    engines_file = os.path.join(os.path.dirname(os.path.abspath(where)), "engines.json")
+    engines_file = engines_path(where)
     engine_versions = engines_cached(profile.source, engines_file)
     remote: ClusterProbers | None = None
     if cluster or policy.scan_cluster:

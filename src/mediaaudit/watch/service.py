@@ -31,7 +31,7 @@ from mediaaudit.cache import FactCache
 from mediaaudit.codes import CodeId
 from mediaaudit.config import load_policy
 from mediaaudit.digest import is_regular, sha256_file
-from mediaaudit.engines import cache_version, engines_cached
+from mediaaudit.engines import cache_version, engines_cached, engines_path
 from mediaaudit.fix.place import Unsafe
 from mediaaudit.fix.run import Done
 from mediaaudit.fix.texts import Why
@@ -724,9 +724,7 @@ class Watcher:
 
     def run(self) -> None:
         self.state = State(self.o.state_path)
-        self.engines = engines_cached(self.profile.source,
-                                      os.path.join(os.path.dirname(self.o.state_path),
-                                                   "engines.json"))
+        self.engines = engines_cached(self.profile.source, engines_path(self.o.state_path))
         self.cache = (FactCache(self.o.cache_path, cache_version(self.engines))
                       if self.o.cache_path else None)
         self.emit(self.log.start(self.o.drop, self.mode(),
