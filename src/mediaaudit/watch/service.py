@@ -54,7 +54,7 @@ from mediaaudit.watch.route import (
     move_with_sidecars,
     remove_superseded,
 )
-from mediaaudit.watch.state import MAX_TRIES, Row, State
+from mediaaudit.watch.state import MAX_TRIES, Row, State, Status
 from mediaaudit.watch.tracker import Tracker
 
 # Codes that mean "not audited"; when the service is stopping they are an artefact of
@@ -340,7 +340,7 @@ class Watcher:
         if self.fixing and result.outcome.value == "fail":
             self.results[ref.path] = result  # for _fix, which routing asks next
         self.finish(row_id, Row(ref.display, ref.path, ref.size, ref.mtime_ns, facts.sha256,
-                                result.outcome.value, "audited", entry, None, sides))
+                                result.outcome.value, Status.AUDITED, entry, None, sides))
 
     def _writing(self, path: str) -> bool:
         """Is this regular file still open for writing (inotify close-write events)?
@@ -429,7 +429,7 @@ class Watcher:
                                          audited.outcome.value, entry, sides)
         watch_fix.kill_point("recorded", row.path, self.staging)
         self.finish(d_id, Row(made.rel, p.path, st.st_size, st.st_mtime_ns,
-                              audited.facts.sha256, audited.outcome.value, "audited", entry,
+                              audited.facts.sha256, audited.outcome.value, Status.AUDITED, entry,
                               None, sides))
         watch_fix.kill_point("routed", row.path, self.staging)
 
@@ -457,7 +457,7 @@ class Watcher:
         where = row.routed_to or row.rel
         tries = self.state.tried(row_id)
         if tries >= MAX_TRIES:
-            self.state.mark(row_id, "failed")
+            self.state.mark(row_id, Status.FAILED)
             self.counts["error"] += 1
             self.emit(self.log.line("error", row.rel, self._t("given_up", why=why,
                                                               where=where)))
@@ -488,7 +488,7 @@ class Watcher:
         target = row.routed_to
         real_target = target
         dest = self._dest(row)
-        if row.status in ("audited", "logged"):
+        if row.status in (Status.AUDITED, Status.LOGGED):
             if os.path.lexists(row.path):
                 if self._changed(row):  # never route (or log) a stale verdict
                     self._again(row_id, row)
@@ -527,8 +527,8 @@ class Watcher:
             else:  # left in place, and gone before its verdict was logged
                 self._gone(row_id, row)
                 return
-            self.state.mark(row_id, "routed", target)
-        if row.status in ("audited", "routed"):
+            self.state.mark(row_id, Status.ROUTED, target)
+        if row.status in (Status.AUDITED, Status.ROUTED):
             head = manifest.header([self.o.drop], self.profile, self.policy, self.engines,
                                    self.o.lang)
             try:
@@ -538,7 +538,7 @@ class Watcher:
                     raise Blocked(exc.strerror or str(exc)) from exc
                 raise
         self._report_once(row_id, row, target, real_target)
-        self.state.mark(row_id, "done", target)
+        self.state.mark(row_id, Status.DONE, target)
         staged = watch_fix.staged_row(row.path, self.staging)
         if staged is not None:  # a derivative, routed: its staging folder is empty now
             watch_fix.done_with(self.staging, staged)
@@ -611,14 +611,14 @@ class Watcher:
             return
         old_id, old = found
         if old.routed_to is None:  # judged where it lay: the same path, a new version
-            self.state.mark(old_id, "superseded")
+            self.state.mark(old_id, Status.SUPERSEDED)
             self.emit(self.log.line(self._tag("superseded"), row.rel, self._t(
                 "superseded_verdict", at=old.entry.get("audited_at", "?"))))
             return
         if not os.path.lexists(old.routed_to):
             return  # taken away since: there is nothing to replace
         if remove_superseded(old.routed_to, old.size, old.mtime_ns, old.sha256, row.path):
-            self.state.mark(old_id, "superseded")
+            self.state.mark(old_id, Status.SUPERSEDED)
             self.emit(self.log.line(self._tag("superseded"), row.rel,
                                     self._t("superseded", where=old.routed_to)))
             return
@@ -656,13 +656,14 @@ class Watcher:
         once more when a crash interrupted that (``reporting``), never a third time
         (``reporting-again``): a report that kills the service must not become a crash
         loop.  Each attempt is committed before it starts."""
-        if row.status == "logged":  # from versions that logged before routing: no reports
+        if row.status == Status.LOGGED:  # from versions that logged before routing: no reports
             return
-        if row.status == "reporting-again":
+        if row.status == Status.REPORTING_AGAIN:
             self.emit(self.log.line("error", row.rel, self._t(
                 "report_failed", why=self._t("report_interrupted"))))
             return
-        attempt = "reporting-again" if row.status == "reporting" else "reporting"
+        attempt = (Status.REPORTING_AGAIN if row.status == Status.REPORTING
+                   else Status.REPORTING)
         self.state.mark(row_id, attempt, target)
         head = manifest.header([self.o.drop], self.profile, self.policy, self.engines,
                                self.o.lang)

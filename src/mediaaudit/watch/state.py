@@ -28,7 +28,23 @@ import os
 import sqlite3
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
+
+
+class Status(StrEnum):
+    """Where a row is on its way from the drop folder to its destination; the values are
+    what the state database stores.  Each step is committed before the next begins, so a
+    restart resumes a row from its status (``pending``)."""
+
+    AUDITED = "audited"
+    LOGGED = "logged"
+    ROUTED = "routed"
+    REPORTING = "reporting"
+    REPORTING_AGAIN = "reporting-again"
+    DONE = "done"
+    FAILED = "failed"
+    SUPERSEDED = "superseded"
 
 
 @dataclass(frozen=True)
@@ -39,14 +55,14 @@ class Row:
     mtime_ns: int
     sha256: str | None
     outcome: str
-    status: str
+    status: Status
     entry: dict[str, Any]
     routed_to: str | None
     sides: str | None = None  # the sidecars' stamps at the audit (JSON); None: unknown
 
 
-# The statuses a row can end in; every other status is work to resume.
-FINAL = ("done", "failed", "superseded")
+# The statuses a row can end in (as stored, for SQL); every other status is work to resume.
+FINAL = tuple(str(s.value) for s in (Status.DONE, Status.FAILED, Status.SUPERSEDED))
 MAX_TRIES = 2
 
 _COLS = "id, rel, path, size, mtime_ns, sha256, outcome, status, entry, routed_to, sides"
@@ -98,8 +114,8 @@ class State:
         return row_id
 
     def _row(self, r: tuple[Any, ...]) -> Row:
-        return Row(r[1], os.fsdecode(r[2]), r[3], r[4], r[5], r[6], r[7], json.loads(r[8]), r[9],
-                   r[10])
+        return Row(r[1], os.fsdecode(r[2]), r[3], r[4], r[5], r[6], Status(r[7]),
+                   json.loads(r[8]), r[9], r[10])
 
     def pending(self) -> list[tuple[int, Row]]:
         """Rows a crash interrupted (audited or logged, not done)."""
@@ -149,7 +165,7 @@ class State:
                               "AND status != 'superseded'")
         return {str(r[0]) for r in cur.fetchall()}
 
-    def mark(self, row_id: int, status: str, routed_to: str | None = None) -> None:
+    def mark(self, row_id: int, status: Status, routed_to: str | None = None) -> None:
         self.db.execute("UPDATE files SET status=?, routed_to=COALESCE(?, routed_to) WHERE id=?",
                         (status, routed_to, row_id))
 
@@ -159,9 +175,9 @@ class State:
         row = self.db.execute("SELECT tries FROM files WHERE id=?", (row_id,)).fetchone()
         return 0 if row is None else int(row[0])
 
-    def status(self, row_id: int) -> str | None:
+    def status(self, row_id: int) -> Status | None:
         row = self.db.execute("SELECT status FROM files WHERE id=?", (row_id,)).fetchone()
-        return None if row is None else str(row[0])
+        return None if row is None else Status(row[0])
 
     def drop(self, row_id: int) -> None:
         self.db.execute("DELETE FROM files WHERE id=?", (row_id,))
