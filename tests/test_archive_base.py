@@ -121,7 +121,7 @@ def test_scan_by_absolute_path_then_archive_in_one_try(tmp_path: Path) -> None:
     r = run_cli("archive", "m.json", "--out", "bag", "--base",
                 str(tmp_path / "srv" / "share" / "uploads"), "--request-id", "PV-42", cwd=home)
     assert r.exit_code == 0, r.stderr
-    assert "3 file(s) archived" in r.stderr and "12 MDTO records" in r.stderr
+    assert "3 files archived" in r.stderr and "12 MDTO records" in r.stderr
     _check_bag(home / "bag", media, "PV-42")
 
 
@@ -287,8 +287,8 @@ def test_a_sidecar_added_after_the_scan_is_not_packed(absolute: Path) -> None:
 def test_archive_speaks_the_runs_language(absolute: Path) -> None:
     r = run_cli("archive", "m.json", "--out", "bag", "--lang", "nl", cwd=absolute)
     assert r.exit_code == 0, r.stderr
-    assert r.stderr == ("mediaaudit: bag geschreven naar bag: 3 bestand(en) gearchiveerd met "
-                        "2 ondertitel- en licentiebestand(en) ernaast, 0 weggelaten "
+    assert r.stderr == ("mediaaudit: bag geschreven naar bag: 3 bestanden gearchiveerd met "
+                        "2 ondertitel- en licentiebestanden ernaast, 0 weggelaten "
                         "(data/archive-report.txt), 12 MDTO-records, dossier "
                         f"{r.stderr.rsplit(' ', 1)[1]}")
     shutil.rmtree(absolute / "bag")
@@ -313,7 +313,7 @@ def test_a_caption_two_videos_share_goes_in_once(tmp_path: Path) -> None:
     assert [f["sidecars"] for f in m["files"]] == [["clip.vtt"], ["clip.vtt"]]
     r = run_cli("archive", "m.json", "--out", "bag", cwd=tmp_path)
     assert r.exit_code == 0, r.stderr
-    assert "with 1 caption and licence file(s)" in r.stderr
+    assert "with 1 caption or licence file beside them" in r.stderr
     assert _sha256(tmp_path / "bag" / "data" / "media" / "up" / "clip.vtt") == \
         _sha256(up / "clip.vtt")
     assert run_cli("verify", str(tmp_path / "bag")).exit_code == 0

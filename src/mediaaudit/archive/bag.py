@@ -476,7 +476,8 @@ def bag_info(cfg: ArchiveConfig, request_id: str | None, ident: str,
         info["External-Identifier"] = request_id
     info["Internal-Sender-Identifier"] = ident
     info["External-Description"] = (
-        f"{files} media file(s) approved for publication on social media, audited by "
+        f"{files} media {'file' if files == 1 else 'files'} approved for publication on "
+        "social media, audited by "
         "mediaaudit; MDTO 1.0.2 metadata per file (*.bestand.mdto.xml) and per "
         "informatieobject (*.mdto.xml); files that did not pass are listed in "
         "data/archive-report.txt")

@@ -269,7 +269,8 @@ def dossier(ctx: Context, items: int, left_out: int,
             representations: Sequence[Ref]) -> Informatieobject:
     """The Dossier of the request, without its parts: ``mdto.write_informatieobject``
     streams the Archiefstukken into it (``bevatOnderdeel``)."""
-    summary = (f"{items} bestand(en) goedgekeurd voor publicatie en gearchiveerd; "
+    summary = (f"{items} {'bestand' if items == 1 else 'bestanden'} goedgekeurd voor "
+               "publicatie en gearchiveerd; "
                f"{left_out} niet goedgekeurd en niet gearchiveerd (zie archive-report.txt)")
     return Informatieobject(
         ident=ctx.dossier, aggregatieniveau="Dossier", waardering=ctx.cfg.waardering,

@@ -122,13 +122,17 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "mediaaudit: no file in the manifest passed the audit; nothing to archive"},
     "not_written": {"nl": "bag niet geschreven: {why}", "en": "bag not written: {why}"},
     "written": {
-        "nl": "mediaaudit: bag geschreven naar {path}: {files} bestand(en) gearchiveerd{sides}, "
+        "nl": "mediaaudit: bag geschreven naar {path}: {files} {files_noun} gearchiveerd{sides}, "
               "{left} weggelaten (data/archive-report.txt), {records} MDTO-records, dossier "
               "{ident}",
-        "en": "mediaaudit: bag written to {path}: {files} file(s) archived{sides}, {left} "
+        "en": "mediaaudit: bag written to {path}: {files} {files_noun} archived{sides}, {left} "
               "left out (data/archive-report.txt), {records} MDTO records, dossier {ident}"},
-    "with_sidecars": {"nl": " met {n} ondertitel- en licentiebestand(en) ernaast",
-                      "en": " with {n} caption and licence file(s) beside them"},
+    "with_sidecars": {"nl": " met {n} ondertitel- en licentiebestanden ernaast",
+                      "en": " with {n} caption and licence files beside them"},
+    "with_sidecar": {"nl": " met 1 ondertitel- of licentiebestand ernaast",
+                     "en": " with 1 caption or licence file beside them"},
+    "file": {"nl": "bestand", "en": "file"},
+    "files": {"nl": "bestanden", "en": "files"},
 }
 
 

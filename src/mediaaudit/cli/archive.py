@@ -155,8 +155,10 @@ def archive(manifest_path: str, out: str, base: str | None, config: str | None,
     except InvalidRecord as exc:
         fail(say("not_written", lang, why=visible(str(exc))))
     click.echo(f"{done.path}", err=False)
-    sides = say("with_sidecars", lang, n=done.sidecars) if done.sidecars else ""
+    sides = (say("with_sidecar" if done.sidecars == 1 else "with_sidecars", lang,
+                 n=done.sidecars) if done.sidecars else "")
     click.echo(say("written", lang, path=done.path, files=done.files, sides=sides,
+                   files_noun=say("file" if done.files == 1 else "files", lang),
                    left=counts.left_out, records=done.records, ident=visible(done.ident)),
                err=True)
 
