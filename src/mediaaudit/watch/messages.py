@@ -85,6 +85,7 @@ TEXT: dict[str, dict[str, str]] = {
                        "het archief is bewaard als {kept}{refused}",
                  "en": "unpacked to {folder}: {n} {files}, each judged on its own; the archive "
                        "is kept as {kept}{refused}"},
+    "profile_version": {"nl": "{id} (versie {version})", "en": "{id} (version {version})"},
     "member": {"nl": "bestand", "en": "file"},
     "members": {"nl": "bestanden", "en": "files"},
     "not_unpacked": {"nl": "; {n} niet uitgepakt (staat in {record})",

@@ -729,7 +729,8 @@ class Watcher:
         self.cache = (FactCache(self.o.cache_path, cache_version(self.engines))
                       if self.o.cache_path else None)
         self.emit(self.log.start(self.o.drop, self.mode(),
-                                 f"{self.profile.id} {self.profile.version}",
+                                 self._t("profile_version", id=self.profile.id,
+                                         version=self.profile.version),
                                  self.policy.source, (self.o.approved, self.o.rejected),
                                  self.o.jobs))
         obs = None
