@@ -124,9 +124,8 @@ ul.why { margin: 2px 0 4px; padding-left: 16px; } ul.why li { margin-bottom: 3px
 .notes { font-size: 8pt; color: #666; margin-top: 2px; }
 .notes summary { cursor: pointer; } .notes p { margin: 0; }
 .notes ul { margin: 2px 0; padding-left: 16px; }
-.cmd { display: inline-block; max-width: 100%; white-space: normal; font-size: .95em;
-       font-family: "DejaVu Sans Mono", Consolas, monospace; }
-.arg { white-space: nowrap; hyphens: none; overflow-wrap: normal; }
+.cmd { font-size: .95em; font-family: "DejaVu Sans Mono", Consolas, monospace; }
+.arg, .cmd.whole { white-space: nowrap; hyphens: none; overflow-wrap: normal; }
 .code { font-size: 7.5pt; color: #888; white-space: nowrap; }
 .signoff { margin-top: 16px; border: 1.5px solid #154273; border-radius: 6px;
            padding: 8px 12px; break-inside: avoid; page-break-inside: avoid; }
@@ -168,7 +167,7 @@ footer.archivist .hash { font-size: 7pt; }
   .pv .none { display: block; width: 16mm; height: 12mm; font-size: 6.5pt;
               line-height: 1.1; padding-top: 3mm; }
   .name { font-size: 8.5pt; } .what { font-size: 7pt; margin: 0 0 1px; }
-  .badge { font-size: 7pt; } .say { margin: 1px 0; }
+  .badge { font-size: 7pt; display: inline; } .say { margin: 1px 0; }
   .rights, .paste { font-size: 7pt; } .fix { font-size: 6.5pt; }
   ul.why li { margin-bottom: 1px; } .notes, .notes .code { font-size: 6.5pt; }
   ul.todo li::before { width: 8px; height: 8px; top: 1px; } ul.todo li { padding-left: 13px; }
@@ -203,6 +202,9 @@ def _path(v: Any) -> str:
 # A quoted command in a hint: 'mediaaudit fix FILE --out DIR'.  The quote must not be
 # part of a word, so the apostrophe of "video's" opens none.
 _QUOTED = re.compile(r"(?<!\w)'([^'\s][^']*?)'(?!\w)")
+# The longest command kept on one line: what fits beside the preview on a printed card
+# (199 pt of 6.2 pt DejaVu Sans Mono, 3.7 pt a character: 53).
+WHOLE = 52
 # A command: a program name, then at least one option among its arguments.
 _COMMAND = re.compile(r"[a-z][\w.-]*\s(?:.*\s)?--?[A-Za-z]")
 # An option named on its own in a sentence ("raise --timeout", "-movflags +faststart").
@@ -217,15 +219,23 @@ def _args(text: str) -> str:
 
 
 def _commands(text: str) -> str:
-    """Escaped text in which each quoted command is one block (``.cmd``) that wraps only
-    between its arguments, and each option elsewhere is unbreakable: a command printed
-    as ``--strip-`` / ``location`` cannot be copied."""
+    """Escaped text in which each quoted command (``.cmd``) is unbreakable when it fits
+    on a line of a printed card (``WHOLE``) and otherwise wraps only between its
+    arguments, and each option elsewhere is unbreakable: a command printed as
+    ``--strip-`` / ``location`` cannot be copied.  (Spans that do not wrap, rather than
+    an inline block: WeasyPrint measures every inline block twice, a second of a
+    200-file PDF.)"""
     out, at = [], 0
     for m in _QUOTED.finditer(text):
         if not _COMMAND.match(m.group(1)):
             continue
-        words = " ".join(f'<span class="arg">{_e(w)}</span>' for w in m.group(1).split())
-        out.append(f'{_args(text[at:m.start()])}&#x27;<code class="cmd">{words}</code>&#x27;')
+        words = m.group(1).split()
+        if len(" ".join(words)) <= WHOLE:
+            code = f'<code class="cmd whole">{_e(" ".join(words))}</code>'
+        else:
+            code = '<code class="cmd">' + " ".join(
+                f'<span class="arg">{_e(w)}</span>' for w in words) + "</code>"
+        out.append(f"{_args(text[at:m.start()])}&#x27;{code}&#x27;")
         at = m.end()
     out.append(_args(text[at:]))
     return "".join(out)
