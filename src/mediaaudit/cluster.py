@@ -41,17 +41,20 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
+import logging
 import os
 import signal
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from mediaaudit import factcodec
 from mediaaudit.codes import CodeId
 from mediaaudit.faults import injected
 from mediaaudit.model import Facts, FileRef, ProbeNote
+from mediaaudit.pool import Failure
 from mediaaudit.profile import Profile
 
 # ``distributed`` is an optional extra and only partly typed: its client and futures are
@@ -67,6 +70,7 @@ BATCH_FILES = 64
 BATCH_BYTES = 512 << 20
 # Files a worker thread's supervised pool sends its probe process at a time.
 POOL_CHUNK = 8
+AHEAD = 32  # batches
 CONNECT_TIMEOUT = 10.0  # seconds to reach the scheduler at the start
 WORKER_WAIT = 30.0  # seconds to wait for a first worker at the start
 WORKERLESS_GRACE = 60.0  # a scan with no worker for this long stops (a nanny restarts one in s)
@@ -91,6 +95,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "worker {worker} differs from this machine: {what} {got} (here {here}){more}; "
               "install the same mediaaudit, profile and engines everywhere"},
     "more": {"nl": " en nog {n} verschil(len)", "en": " and {n} more difference(s)"},
+    "unseen": {
+        "nl": "worker {worker} ziet {path} niet: elke worker moet de bestanden op hetzelfde "
+              "pad zien als deze machine (gedeelde opslag, op dezelfde plek gekoppeld)",
+        "en": "worker {worker} cannot see {path}: every worker must see the files at the "
+              "same path as this machine (shared storage, mounted at the same place)"},
     "broken": {
         "nl": "worker {worker} kan mediaaudit niet draaien: {why}",
         "en": "worker {worker} cannot run mediaaudit: {why}"},
@@ -162,34 +171,60 @@ def profile_digest(profile_id: str) -> str:
         return "-"
 
 
-def worker_identity(profile: str | None) -> dict[str, str]:
-    """``identity`` as a worker sees it (runs there, via ``Client.run``).  The engines'
-    versions come from the same small file a local scan keeps beside its cache, so only a
-    worker's first scan loads every engine (in a child process, as ``scan`` does)."""
+def worker_identity(profile: str | None, places: list[str]
+                    ) -> tuple[dict[str, str], list[str]]:
+    """``identity`` as a worker sees it (runs there, via ``Client.run``), and which of
+    ``places`` (the scanned paths, absolute) it cannot see.  The engines' versions come
+    from the same small file a local scan keeps beside its cache, so only a worker's
+    first scan loads every engine (in a child process, as ``scan`` does)."""
     from mediaaudit.cache import default_path
     from mediaaudit.engines import engines_cached
     from mediaaudit.profile import builtin_dir, builtin_ids
 
+    _may_have_children()  # the engines are asked of a child process
     sample = str(builtin_dir() / f"{(builtin_ids() or ['nvf-2024'])[0]}.toml")
     store = os.path.join(os.path.dirname(default_path()), "engines.json")
-    return identity(engines_cached(sample, store), profile)
+    missing = [p for p in places if not os.path.lexists(p)]
+    return identity(engines_cached(sample, store), profile), missing
 
 
-def probe_batch(refs: list[FileRef], deep: bool, timeout: float) -> list[str]:
+def probe_batch(cwd: str, refs: list[FileRef], deep: bool, timeout: float) -> list[str]:
     """A Dask task: the facts of ``refs`` (JSON, ``factcodec``), in order, probed by this
     worker thread's supervised pool (started on its first batch, kept warm after)."""
-    from mediaaudit.scan import Probers
+    from mediaaudit.pool import SupervisedPool
 
     for r in refs:
         if "killworker" in injected("MEDIAAUDIT_TEST_FAULT", r.path):
             os.kill(os.getpid(), signal.SIGKILL)
     _may_have_children()
-    pools: dict[tuple[bool, float], Probers] = getattr(_THREAD, "pools", None) or {}
+    pools: dict[tuple[bool, float], SupervisedPool[tuple[str, FileRef], Facts]] = \
+        getattr(_THREAD, "pools", None) or {}
     _THREAD.pools = pools
     pool = pools.get((deep, timeout))
     if pool is None:  # siegfried runs in the probe process: one process per thread
-        pool = pools[(deep, timeout)] = Probers(1, timeout, deep, POOL_CHUNK, identifier=False)
-    return [factcodec.dumps(f) for f in pool.run(refs)]
+        pool = pools[(deep, timeout)] = SupervisedPool(
+            functools.partial(_probe_at, deep=deep), 1, timeout, POOL_CHUNK,
+            on_failure=_failed_at)
+    return [factcodec.dumps(f) for f in pool.run([(cwd, r) for r in refs], len(refs))]
+
+
+def _probe_at(item: tuple[str, FileRef], deep: bool) -> Facts:
+    """``scan.probe_one`` in the client's working folder (in the pool's process), so a
+    relative path names the same file and every message that quotes it reads exactly as
+    a local scan's (Pillow's errors quote the path as given)."""
+    from mediaaudit.scan import probe_one
+
+    cwd, ref = item
+    if os.getcwd() != cwd:
+        with contextlib.suppress(OSError):  # not there: a relative path is then unreadable
+            os.chdir(cwd)
+    return probe_one(ref, deep)
+
+
+def _failed_at(item: tuple[str, FileRef], failure: Failure) -> Facts:
+    from mediaaudit.scan import failed_facts
+
+    return failed_facts(item[1], failure)
 
 
 def _may_have_children() -> None:
@@ -217,11 +252,6 @@ def _batches(refs: list[FileRef]) -> Iterator[list[FileRef]]:
         size += r.size
     if batch:
         yield batch
-
-
-def _remote_ref(ref: FileRef) -> FileRef:
-    """The ref a worker opens: an absolute path (its working folder is not ours)."""
-    return dataclasses.replace(ref, path=os.path.abspath(ref.path))
 
 
 def _lost(ref: FileRef, exc: BaseException) -> Facts:
@@ -254,8 +284,11 @@ class ClusterProbers:
         self.deep = deep
         self.timeout = timeout
         self.grace = grace
+        self.cwd = os.getcwd()  # relative paths are probed from here on the workers too
         self.threads = max(1, sum(client.nthreads().values()))
-        self.ahead = max(8, 4 * self.threads)  # batches in flight or waiting to be yielded
+        # batches in flight or done but waiting for an older one (a slow file holds back
+        # the yield, not the workers): ~2,000 files, as the local pool's window
+        self.ahead = max(AHEAD, 4 * self.threads)
         self._serial = 0
         self._pending: dict[Future, tuple[int, list[int]]] = {}
 
@@ -278,8 +311,8 @@ class ClusterProbers:
     def _submit(self, batches: dict[int, _Batch], i: int, at: list[int]) -> None:
         """Send the files of batch ``i`` at positions ``at`` as one task."""
         self._serial += 1
-        refs = [_remote_ref(batches[i].refs[k]) for k in at]
-        fut = self.client.submit(probe_batch, refs, self.deep, self.timeout, pure=False,
+        refs = [batches[i].refs[k] for k in at]
+        fut = self.client.submit(probe_batch, self.cwd, refs, self.deep, self.timeout, pure=False,
                                  priority=-i, key=f"mediaaudit-probe-{os.getpid()}-{self._serial}")
         self._pending[fut] = (i, at)
         batches[i].open += 1
@@ -313,23 +346,30 @@ class ClusterProbers:
 
     def _collect(self, fut: Future, batches: dict[int, _Batch]) -> None:
         """Take a finished task's facts; split a failed task into single files, and give a
-        single file whose task failed MA-IO-006."""
+        single file whose task failed MA-IO-006.  A task whose result was lost with its
+        worker after it finished is waited for again (Dask computes it anew)."""
         i, at = self._pending.pop(fut)
         b = batches[i]
-        b.open -= 1
-        if fut.status == "cancelled":  # the scheduler forgot it: the connection was lost
+        status = fut.status
+        if status == "cancelled":  # the scheduler forgot it: the connection was lost
             raise ClusterError("scheduler_lost", address=self.address)
+        if status not in ("finished", "error"):  # lost with its worker: computed again
+            self._pending[fut] = (i, at)
+            return
         try:
-            if fut.status == "finished":
+            if status == "finished":
                 raw: list[str] = fut.result()
                 for k, text in zip(at, raw, strict=True):
                     b.facts[k] = factcodec.loads(text, b.refs[k])
+                b.open -= 1
                 return
             exc = fut.exception()
-        except Exception as failed:  # the connection was lost while fetching the result
+        except Exception as failed:  # the result went with its worker, or the scheduler
             if self.client.status != "running":
                 raise ClusterError("scheduler_lost", address=self.address) from failed
-            exc = failed
+            self._pending[fut] = (i, at)
+            return
+        b.open -= 1
         if len(at) == 1:
             b.facts[at[0]] = _lost(b.refs[at[0]], exc)
             return
@@ -349,6 +389,8 @@ class ClusterProbers:
                                 return_when="FIRST_COMPLETED")
             except TimeoutError:
                 done = None
+            except Exception as exc:  # FuturesCancelledError: the scheduler is gone
+                raise ClusterError("scheduler_lost", address=self.address) from exc
             if self.client.status not in ("running", "connecting"):
                 raise ClusterError("scheduler_lost", address=self.address)
             if done is not None and done.done:
@@ -377,18 +419,18 @@ class ClusterProbers:
 
     def close(self) -> None:
         self._cancel()
-        with contextlib.suppress(Exception):  # a lost scheduler: nothing left to close
-            self.client.close(timeout=5)
+        _close(self.client)
 
 
 def connect(address: str, profile: Profile, engines: Mapping[str, str | None], jobs: int,
-            deep: bool, timeout: float) -> ClusterProbers:
+            deep: bool, timeout: float, paths: Sequence[str] = ()) -> ClusterProbers:
     """A client of the scheduler at ``address`` with at least one worker, every worker
-    checked to run what this machine runs; else ``ClusterError``."""
+    checked to run what this machine runs and to see ``paths`` (the scanned files and
+    folders); else ``ClusterError``."""
+    dask = _distributed()
+    _quiet()
     try:
-        client = _distributed().Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
-    except ClusterError:
-        raise
+        client = dask.Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except Exception as exc:  # OSError, TimeoutError, ValueError for a malformed address
         raise ClusterError("unreachable", address=address, why=_why(exc)) from exc
     try:
@@ -397,11 +439,30 @@ def connect(address: str, profile: Profile, engines: Mapping[str, str | None], j
         except TimeoutError as exc:
             raise ClusterError("no_workers", address=address, seconds=round(WORKER_WAIT)
                                ) from exc
-        _check(client, profile, engines)
+        _check(client, profile, engines, [os.path.abspath(p) for p in paths])
         return ClusterProbers(client, address, jobs, deep, timeout)
-    except BaseException:
-        client.close(timeout=5)
+    except ClusterError:
+        _close(client)
         raise
+    except Exception as exc:  # the scheduler went away while we asked it something
+        _close(client)
+        raise ClusterError("unreachable", address=address, why=_why(exc)) from exc
+
+
+def _quiet() -> None:
+    """Silence Dask's own logging in the client: its retries, reconnects and tracebacks
+    would bury the one line this module says when the cluster is lost."""
+    names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] in _LOGGERS]
+    for name in [*_LOGGERS, *names]:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
+_LOGGERS = ("distributed", "tornado", "asyncio")
+
+
+def _close(client: Client) -> None:
+    with contextlib.suppress(Exception):  # a lost scheduler: nothing left to close
+        client.close(timeout=5)
 
 
 def _distributed() -> Any:
@@ -422,15 +483,20 @@ def _builtin_id(profile: Profile) -> str | None:
     return os.path.splitext(os.path.basename(path))[0] if inside else None
 
 
-def _check(client: Client, profile: Profile, engines: Mapping[str, str | None]) -> None:
-    """Refuse a cluster whose workers would probe or judge differently from this machine.
-    A custom profile file is not compared: evaluation runs here, workers never read it."""
+def _check(client: Client, profile: Profile, engines: Mapping[str, str | None],
+           places: list[str]) -> None:
+    """Refuse a cluster whose workers would probe or judge differently from this machine,
+    or cannot see the files.  A custom profile file is not compared: evaluation runs
+    here, workers never read it."""
     pid = _builtin_id(profile)
     here = identity(engines, pid)
-    found: dict[str, Any] = client.run(worker_identity, pid, on_error="return")
-    for worker, theirs in sorted(found.items()):
-        if isinstance(theirs, BaseException):
-            raise ClusterError("broken", worker=worker, why=_why(theirs))
+    found: dict[str, Any] = client.run(worker_identity, pid, places, on_error="return")
+    for worker, answer in sorted(found.items()):
+        if isinstance(answer, BaseException):
+            raise ClusterError("broken", worker=worker, why=_why(answer))
+        theirs, missing = answer
+        if missing:
+            raise ClusterError("unseen", worker=worker, path=missing[0])
         diff = [k for k in here if theirs.get(k) != here[k]]
         if diff:
             k = diff[0]

@@ -122,7 +122,7 @@ def scan(
     if cluster or policy.scan_cluster:
         try:
             remote = connect(cluster or str(policy.scan_cluster), profile, engine_versions,
-                             jobs or default_jobs(), deep, timeout)
+                             jobs or default_jobs(), deep, timeout, paths)
         except ClusterError as exc:
             fail(exc)
     cache = None if no_cache else FactCache(where, cache_version(engine_versions))
