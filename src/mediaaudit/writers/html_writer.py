@@ -367,10 +367,8 @@ def write_html(m: Mapping[str, Any], out: TextIO, previews: Previews | None = No
     shots = previews(cards) if previews is not None else None
     try:
         for i, f in enumerate(cards):
-            out.write("" if i % 2 else '<div class="pair">')
-            out.write(_card(f, lang, next(shots, None) if shots is not None else None,
-                            printed))
-            out.write("</div>\n" if i % 2 else "")
+            card = _card(f, lang, next(shots, None) if shots is not None else None, printed)
+            out.write(f"{card}</div>\n" if i % 2 else f'<div class="pair">{card}')
             if progress is not None:
                 progress(i + 1, len(cards))
     finally:
