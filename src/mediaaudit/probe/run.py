@@ -1,7 +1,8 @@
 """Run the probes on one file, cheapest first, and merge what they found into ``Facts``.
 
-Order: stat → read once (SHA-256 + head) → libmagic on the head → siegfried →
-Pillow (images) → MediaInfo (video/audio, or images Pillow cannot open).  Every
+Order: stat → read once (SHA-256 + head; the whole file kept for the walkers when it is
+small enough, ``contents``) → libmagic on the head → siegfried → Pillow (images) →
+MediaInfo (video/audio, or images Pillow cannot open) → file readers.  Every
 library call is guarded: an exception becomes a finding on this file, never a crash of
 the scan ("could not audit" is a value, not an exception).
 """
@@ -18,7 +19,7 @@ from typing import Any
 from PIL import Image
 
 from mediaaudit.codes import CodeId
-from mediaaudit.digest import NotRegular, file_kind, sha256_and_head
+from mediaaudit.digest import NotRegular, file_kind, sha256_head_and_contents
 from mediaaudit.model import (
     Facts,
     FileRef,
@@ -27,7 +28,7 @@ from mediaaudit.model import (
     MediaProps,
     ProbeNote,
 )
-from mediaaudit.probe import identify, image, mediainfo, native
+from mediaaudit.probe import contents, identify, image, mediainfo, native
 from mediaaudit.probe.partial import Partial
 
 HEAD_BYTES = 64 * 1024
@@ -124,7 +125,7 @@ def _probe(
         return _unaudited(ref, CodeId.NOT_A_REGULAR_FILE, kind=file_kind(st0.st_mode))
     ref = FileRef(ref.path, ref.display, st0.st_size, st0.st_mtime_ns, member=ref.member)
     try:
-        sha, head = sha256_and_head(ref.path, HEAD_BYTES)
+        sha, head, data = sha256_head_and_contents(ref.path, HEAD_BYTES, contents.KEEP_BYTES)
     except NotRegular as exc:  # swapped for a FIFO or device after the stat: never opened
         return _unaudited(ref, CodeId.NOT_A_REGULAR_FILE, kind=exc.kind)
     except FileNotFoundError:
@@ -164,9 +165,10 @@ def _probe(
             ):
                 audio = any(t.kind == "audio" for t in part.tracks)
                 part.kind = MediaKind.AUDIO if audio else kind
-    for reader in file_readers or []:
-        name = getattr(reader, "__name__", "reader")
-        _guard(part, name, functools.partial(reader, ref.path, head, ident.mime, part))
+    with contents.holding(ref.path, data):
+        for reader in file_readers or []:
+            name = getattr(reader, "__name__", "reader")
+            _guard(part, name, functools.partial(reader, ref.path, head, ident.mime, part))
     return _finish(ref, sha, ident, part, st0)
 
 

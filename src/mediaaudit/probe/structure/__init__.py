@@ -41,6 +41,7 @@ import struct
 from dataclasses import dataclass
 
 from mediaaudit.codes import CodeId
+from mediaaudit.probe.contents import open_probed, whole
 from mediaaudit.probe.partial import Partial
 from mediaaudit.probe.structure.audio import adts, adts_frame_len, flac, mp3, mp3_frame_len, ogg
 from mediaaudit.probe.structure.bmff import QT_ATOMS, bmff
@@ -118,8 +119,9 @@ def check_structure(path: str, head: bytes, mime: str | None, part: Partial) -> 
     check = pick(head, mime)
     if check is None:
         return
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
+    with open_probed(path) as f:  # the bytes the hash read, when they were kept
+        data = whole(f)
+        size = len(data) if data is not None else os.fstat(f.fileno()).st_size
         try:
             reason = check(f, size)
         except (struct.error, IndexError, ValueError, OverflowError, KeyError):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from mediaaudit.codes import CodeId
+from mediaaudit.probe.contents import whole
 
 CHUNK = 1 << 20
 
@@ -39,14 +40,19 @@ class Window:
 
     For formats whose headers are dense (GIF sub-blocks every 256 bytes, MP3 frames every
     ~400): one read per MiB instead of one per header.  Not mmap: a file truncated by
-    someone else while mapped would kill the process with SIGBUS."""
+    someone else while mapped would kill the process with SIGBUS.  Over a kept file
+    (``contents``) the window is the whole file, read by the hashing pass already."""
 
     def __init__(self, f: IO[bytes]) -> None:
         self.f = f
         self.start = 0
-        self.buf = b""
+        data = whole(f)
+        self.whole = data is not None
+        self.buf = data if data is not None else b""
 
     def at(self, pos: int, n: int) -> bytes:
+        if self.whole and pos >= 0:
+            return self.buf[pos:pos + n]
         if pos < self.start or pos + n > self.start + len(self.buf):
             self.f.seek(pos)
             self.buf = self.f.read(max(n, CHUNK))

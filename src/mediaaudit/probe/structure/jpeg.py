@@ -7,6 +7,7 @@ import struct
 from typing import IO
 
 from mediaaudit.codes import reason as _why
+from mediaaudit.probe.contents import whole
 from mediaaudit.probe.structure.common import CHUNK, Window, num
 
 _JPEG_NAMES = {0xC4: "DHT", 0xCC: "DAC", 0xDA: "SOS", 0xDB: "DQT", 0xDD: "DRI", 0xFE: "COM"}
@@ -27,8 +28,13 @@ def _jpeg_name(m: int) -> str:
 
 def _entropy_end(f: IO[bytes], pos: int) -> int | None:
     """Offset of the first marker after entropy-coded data starting at ``pos``, or None
-    when the file ends first.  A scan for FF bytes, not a decode."""
+    when the file ends first.  A scan for FF bytes, not a decode; over a kept file one
+    search of its bytes (``contents``), else 1 MiB reads."""
     f.seek(pos)
+    data = whole(f)
+    if data is not None:
+        m = _JPEG_MARKER.search(data, pos)
+        return m.start() if m else None
     base, carry = pos, b""
     while chunk := f.read(CHUNK):
         buf = carry + chunk if carry else chunk

@@ -7,12 +7,21 @@ import zlib
 from typing import IO
 
 from mediaaudit.codes import reason as _why
+from mediaaudit.probe.contents import whole
 from mediaaudit.probe.structure.common import CHUNK, fourcc, num
 
 
 def _crc(f: IO[bytes], typ: bytes, n: int) -> int | None:
-    """The CRC-32 of a chunk's type and data, read in pieces; None when the file ends first."""
+    """The CRC-32 of a chunk's type and data (from the file position), read in pieces or,
+    over a kept file, from its bytes; None when the file ends first."""
     crc = zlib.crc32(typ)
+    data = whole(f)
+    if data is not None:
+        pos = f.tell()
+        if pos + n > len(data):
+            return None
+        f.seek(pos + n)
+        return zlib.crc32(memoryview(data)[pos:pos + n], crc)
     left = n
     while left:
         piece = f.read(min(left, CHUNK))
