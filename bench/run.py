@@ -4,7 +4,7 @@ Run by hand (never as a test; these VMs are noisy):
 
     .venv/bin/python bench/run.py                  # 2,000 images + 50 videos
     .venv/bin/python bench/run.py --images 20000 --small   # memory at 20,000 files
-    .venv/bin/python bench/run.py --big            # ~10 GB: 12 MP JPEGs and 4K clips
+    .venv/bin/python bench/run.py --big            # ~1 GB: 12 MP JPEGs, phone HEICs, 4K clips
 
 Prints files/s and MB/s for each tool, the ratios of the speed goals, and mediaaudit's
 peak memory (the sum of PSS over its process tree, sampled every 20 ms for the first second,
@@ -100,6 +100,27 @@ def _photo(args: tuple[int, str]) -> None:
     im.save(p, "JPEG", quality=95, **extra)
 
 
+def _heic(args: tuple[int, str]) -> None:
+    """A phone-sized HEIC (4000x3000, ~3.7 MB, EXIF with the camera and copyright on
+    every other one), as a phone saves it; x265's ultrafast preset keeps generation at
+    ~2.5 s each.  One coded image, not the 512x512 tile grid an iPhone writes."""
+    from PIL import Image
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    i, out = args
+    small = Image.effect_noise((500, 375), 30 + i % 40)
+    im = Image.merge("RGB", (small.rotate(180), small, small.transpose(0)))
+    im = im.resize((4000, 3000), Image.Resampling.BICUBIC)
+    p = Path(out) / "heic" / f"{i // 250:03d}" / f"IMG_{i:05d}.HEIC"
+    p.parent.mkdir(parents=True, exist_ok=True)
+    ex = Image.Exif()
+    ex[0x010F], ex[0x0110] = "Bench", "Phone 15"
+    if i % 2 == 0:
+        ex[0x8298] = "(c) 2026 Bench"
+    im.save(p, "HEIF", quality=80, exif=ex.tobytes(), enc_params={"preset": "ultrafast"})
+
+
 def _clip4k(args: tuple[int, str]) -> None:
     """A 4K (3840x2160) H.264 + AAC clip of 8 s at 60 Mbit/s (~60 MB, a phone's 4K rate)
     from ffmpeg's test source with noise."""
@@ -116,10 +137,10 @@ def _clip4k(args: tuple[int, str]) -> None:
          "-metadata", "copyright=CC BY 4.0 Bench", str(p)], check=True)
 
 
-def big_corpus(photos: int, clips: int) -> Path:
-    """Real-sized files: ``photos`` 12 MP JPEGs and ``clips`` 4K clips (~10 GB at the
-    defaults), to show the cost per byte."""
-    out = HERE / f".corpus-big-{photos}-{clips}"
+def big_corpus(photos: int, clips: int, heics: int = 0) -> Path:
+    """Real-sized files: ``photos`` 12 MP JPEGs, ``heics`` phone HEICs and ``clips`` 4K
+    clips (~1 GB and ~4 minutes on two cores at the defaults), to show the cost per byte."""
+    out = HERE / (f".corpus-big-{photos}-{clips}" + (f"-{heics}" if heics else ""))
     if (out / ".done").exists():
         return out
     shutil.rmtree(out, ignore_errors=True)
@@ -127,10 +148,11 @@ def big_corpus(photos: int, clips: int) -> Path:
     t = time.monotonic()
     with ProcessPoolExecutor() as pool:
         list(pool.map(_photo, [(i, str(out)) for i in range(photos)], chunksize=8))
+        list(pool.map(_heic, [(i, str(out)) for i in range(heics)], chunksize=4))
         list(pool.map(_clip4k, [(i, str(out)) for i in range(clips)]))
     (out / "mediaaudit.toml").write_text('[policy]\norganisation = "Bench"\n')
     (out / ".done").write_text("")
-    print(f"corpus: {photos} photos + {clips} 4K clips generated in "
+    print(f"corpus: {photos} photos + {heics} HEICs + {clips} 4K clips generated in "
           f"{time.monotonic() - t:.0f} s")
     return out
 
@@ -223,14 +245,15 @@ def main() -> None:
     ap.add_argument("--small", action="store_true",
                     help="160x120 images (for the file-count/memory check)")
     ap.add_argument("--big", action="store_true",
-                    help="~10 GB of 12 MP JPEGs and 4K clips (--photos, --clips), for MB/s")
-    ap.add_argument("--photos", type=int, default=1800)
-    ap.add_argument("--clips", type=int, default=60)
+                    help="12 MP JPEGs, phone HEICs and 4K clips (--photos, --heics, --clips)")
+    ap.add_argument("--photos", type=int, default=120)
+    ap.add_argument("--heics", type=int, default=60)
+    ap.add_argument("--clips", type=int, default=6)
     ap.add_argument("--repeat", type=int, default=1,
                     help="run every tool this many times, alternating, and print the spread")
     args = ap.parse_args()
     if args.big:
-        root = big_corpus(args.photos, args.clips)
+        root = big_corpus(args.photos, args.clips, args.heics)
     else:
         root = corpus(args.images, args.videos, (160, 120) if args.small else (640, 480))
     files = [p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")
