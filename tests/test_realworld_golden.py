@@ -37,7 +37,6 @@ LIMITS = {
     "first corpus": 2,
     "false damaged/engine gap": 100,
     "false damaged/strict walker": 1,
-    "false damaged/MediaInfo truncated": 1,
     "wrong pass/corrupt compressed data": 11,
     "wrong pass/audio-video stream errors": 6,
     "wrong pass/PNG image data": 2,
