@@ -26,10 +26,10 @@ contents``, the grid places the cards), on paper it is one table row of two cell
 grid (or flex) of hundreds of cards is laid out again on every printed page, which made
 the PDF of 200 files take minutes; rows of two are laid out once each.
 
-A command in a hint (``'mediaaudit fix FILE --out DIR --strip-location'``) is one
-unbreakable block when it fits on a line and otherwise wraps only between its arguments,
-never at a hyphen inside one (``_commands``): a command broken as ``--strip-`` /
-``location`` cannot be copied.
+A command in a hint (``'mediaaudit fix FILE --out DIR --strip-location'``) stays on one
+line when it fits on a printed card's line and otherwise wraps only between its
+arguments, never at a hyphen inside one (``_commands``): a command broken as
+``--strip-`` / ``location`` cannot be copied.
 """
 
 from __future__ import annotations
@@ -121,8 +121,8 @@ ul.why { margin: 2px 0 4px; padding-left: 16px; } ul.why li { margin-bottom: 3px
 .sev-error { color: #b71c1c; } .sev-warning { color: #8a5300; }
 .fix { display: block; color: #333; font-size: 8.5pt; }
 .rights { font-size: 8.5pt; color: #444; margin: 2px 0; }
-.notes { font-size: 8pt; color: #666; margin-top: 2px; }
-.notes summary { cursor: pointer; } .notes p { margin: 0; }
+.notes { font-size: 8pt; color: #666; margin: 2px 0 0; }
+.notes summary { cursor: pointer; }
 .notes ul { margin: 2px 0; padding-left: 16px; }
 .cmd { font-size: .95em; font-family: "DejaVu Sans Mono", Consolas, monospace; }
 .arg, .cmd.whole { white-space: nowrap; hyphens: none; overflow-wrap: normal; }
