@@ -5,6 +5,7 @@ Run by hand (never as a test; these VMs are noisy):
     .venv/bin/python bench/run.py                  # 2,000 images + 50 videos
     .venv/bin/python bench/run.py --images 20000 --small   # memory at 20,000 files
     .venv/bin/python bench/run.py --big            # ~1 GB: 12 MP JPEGs, phone HEICs, 4K clips
+    .venv/bin/python bench/run.py --cluster        # scan --cluster, 1 and 2 Dask workers
 
 Prints files/s and MB/s for each tool, the ratios of the speed goals, and mediaaudit's
 peak memory (the sum of PSS over its process tree, sampled every 20 ms for the first second,
@@ -237,6 +238,130 @@ def _spread(values: list[float], fmt: str = "{:.0f}") -> str:
         f"{fmt.format(lo)}-{fmt.format(hi)}"
 
 
+# --- scan --cluster ---------------------------------------------------------------------
+
+DASK = str(Path(sys.executable).parent / "dask")
+STREAM = """
+import json, sys, distributed
+with distributed.Client(sys.argv[1], timeout=20) as c:
+    out = []
+    for t in c.get_task_stream():
+        if str(t["key"]).startswith(sys.argv[2]):
+            run = [s for s in t["startstops"] if s["action"] == "compute"]
+            out.append([str(t["key"]), t["worker"], sum(s["stop"] - s["start"] for s in run)])
+    if sys.argv[3] == "noop":  # the round trip of an empty task, one after the other
+        import time
+        t0 = time.monotonic()
+        for i in range(200):
+            c.submit(int, i, pure=False).result()
+        out.append(["noop", "", (time.monotonic() - t0) / 200])
+    print(json.dumps(out))
+"""
+
+
+def _dask_up(workers: int, env: dict[str, str], logs: Path
+             ) -> tuple[str, list[subprocess.Popen[bytes]]]:
+    """A scheduler and ``workers`` single-threaded workers (each under its nanny) on this
+    machine, as 'dask scheduler' and 'dask worker' start them on other machines."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    log = open(logs / f"dask-{workers}.log", "ab")  # noqa: SIM115 - the processes' log
+    procs = [subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--no-dashboard"], env=env, stdout=log, stderr=log)]
+    procs += [subprocess.Popen([DASK, "worker", address, "--nthreads", "1", "--no-dashboard",
+                                "--local-directory", str(logs)], env=env, stdout=log,
+                               stderr=log) for _ in range(workers)]
+    subprocess.run([sys.executable, "-c", "import sys, distributed\n"
+                    "with distributed.Client(sys.argv[1], timeout=30) as c:\n"
+                    "    c.wait_for_workers(int(sys.argv[2]), timeout=120)\n",
+                    address, str(workers)], env=env, check=True, capture_output=True)
+    return address, procs
+
+
+def _client_run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int, int]:
+    """Wall seconds, CPU seconds of the scan's own process tree, exit code, pid."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.monotonic()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rc = proc.wait()
+    wall = time.monotonic() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, rc, proc.pid
+
+
+def cluster_bench(exe: str, root: Path, n: int, mib: float, repeat: int) -> None:
+    """files/s of a cold scan (no cache) on this machine with -j 1 and -j 2, and with
+    --cluster on 1 and 2 local Dask workers; then, from the scheduler's task stream, how
+    the work divided: tasks, files, MiB read and seconds of probing per worker, the cost
+    per file, the round trip of an empty task, and the client's CPU per file (walk,
+    evaluation, manifest: the part that does not spread over machines)."""
+    import json
+
+    sys.path.insert(0, str(HERE.parent / "src"))
+    from mediaaudit.cluster import _batches
+    from mediaaudit.walk import walk
+
+    tmp = Path(tempfile.mkdtemp())
+    env = {**os.environ, "MEDIAAUDIT_CACHE_DIR": str(tmp / "cache")}
+    refs, _ = walk([str(root)])
+    batches = list(_batches(refs))
+    print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python "
+          f"{platform.python_version()}; {n} files, {mib:.0f} MiB; cold scans (--no-cache), "
+          f"{repeat} run(s) each; {len(batches)} batches of up to {len(batches[0])} files")
+    base = [exe, "scan", str(root), "-q", "--no-cache", "-o", str(tmp / "m.json")]
+    for jobs in (1, 2):
+        walls = [_client_run([*base, "-j", str(jobs)], env)[0] for _ in range(repeat)]
+        print(f"{f'local scan -j {jobs}':<34} {_spread([n / w for w in walls]):>8} files/s")
+    for workers in (1, 2):
+        address, procs = _dask_up(workers, env, tmp)
+        try:
+            warm = [*base[:2], str(HERE.parent / "sample_media"), *base[3:]]
+            _client_run([*warm, "--cluster", address], env)  # workers start their pools
+            rows = []
+            for _ in range(repeat):
+                wall, cpu, rc, pid = _client_run([*base, "--cluster", address], env)
+                if rc not in (0, 1):
+                    print(f"cluster scan: exit {rc}")
+                rows.append((wall, cpu, pid))
+            stream = json.loads(subprocess.run(
+                [sys.executable, "-c", STREAM, address, f"mediaaudit-probe-{rows[-1][2]}-",
+                 "noop"], env=env, capture_output=True, text=True, check=True).stdout)
+        finally:
+            for p in reversed(procs):
+                p.terminate()
+            for p in procs:
+                p.wait(30)
+        rate = _spread([n / w for w, _, _ in rows])
+        print(f"{f'scan --cluster, {workers} worker(s)':<34} {rate:>8} files/s  "
+              f"(client CPU {1000 * rows[-1][1] / n:.2f} ms/file)")
+        noop = stream.pop()[2]
+        per: dict[str, list[float]] = {}
+        for key, worker, secs in stream:
+            b = batches[int(key.rsplit("-", 1)[1]) - 1]
+            w = per.setdefault(worker, [0, 0, 0.0, 0.0])
+            w[0] += 1
+            w[1] += len(b)
+            w[2] += sum(r.size for r in b) / 2**20
+            w[3] += secs
+        for worker, (tasks, nf, mb, secs) in sorted(per.items()):
+            print(f"    {worker}: {tasks} tasks, {nf} files, {mb:.0f} MiB read, "
+                  f"{secs:.1f} s probing ({1000 * secs / max(1, nf):.1f} ms/file)")
+        total = sum(v[3] for v in per.values())
+        wall = rows[-1][0]
+        idle = max(0.0, wall * len(per) - total)
+        print(f"    empty task round trip {1000 * noop:.1f} ms; worker time not probing "
+              f"{idle:.1f} s = {1000 * idle / len(batches):.0f} ms per batch "
+              f"(start, connection, check, the last batches' tail)")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--images", type=int, default=2000)
@@ -251,6 +376,9 @@ def main() -> None:
     ap.add_argument("--clips", type=int, default=6)
     ap.add_argument("--repeat", type=int, default=1,
                     help="run every tool this many times, alternating, and print the spread")
+    ap.add_argument("--cluster", action="store_true",
+                    help="scan --cluster on a local Dask scheduler with 1 and 2 workers, next "
+                         "to the local scan, and how the work divides")
     args = ap.parse_args()
     if args.big:
         root = big_corpus(args.photos, args.clips, args.heics)
@@ -261,6 +389,9 @@ def main() -> None:
     n = len(files)
     mib = sum(p.stat().st_size for p in files) / 2**20
     exe = str(Path(sys.executable).parent / "mediaaudit")
+    if args.cluster:
+        cluster_bench(exe, root, n, mib, args.repeat)
+        return
     tmp = Path(tempfile.mkdtemp())
     cache = tmp / "cache.sqlite"
     listing = tmp / "list.txt"

@@ -120,15 +120,15 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 class ClusterError(Exception):
-    """Why a cluster scan cannot start or go on; said in the run's language (``words``),
+    """Why a cluster scan cannot start or go on; said in the run's language (``text``),
     by the CLI as one line with exit 2."""
 
     def __init__(self, key: str, **params: object) -> None:
         self.key = key
         self.params = params
-        super().__init__(self.words("en"))
+        super().__init__(self.text("en"))
 
-    def words(self, lang: str) -> str:
+    def text(self, lang: str) -> str:
         texts = MESSAGES[self.key]
         params = dict(self.params)
         if self.key == "mismatch":  # "and N more differences", when there are more
