@@ -275,13 +275,14 @@ def manifest_sha256(m: Mapping[str, Any]) -> str:
 
 
 def _finding(x: Mapping[str, Any], lang: str, with_fix: bool, tag: str = "li") -> str:
-    """One finding as a list item (``tag``: or a run-in ``span``), with how to fix it."""
+    """One finding as a list item, with how to fix it (``tag`` empty: run-in text)."""
     sev = x.get("severity", "info")
     fix = fix_hint(x.get("code", ""), lang) if with_fix else ""
     fix_html = (f'<span class="fix">{_e(label(lang, "how_to_fix"))}: {_commands(fix)}'
                 "</span>" if fix else "")
-    return (f'<{tag} class="sev-{_e(sev)}">{_commands(str(x.get("message") or ""))} '
-            f'<span class="code">{_e(x.get("code"))}</span>{fix_html}</{tag}>')
+    inner = (f'{_commands(str(x.get("message") or ""))} '
+             f'<span class="code">{_e(x.get("code"))}</span>{fix_html}')
+    return f'<{tag} class="sev-{_e(sev)}">{inner}</{tag}>' if tag else inner
 
 
 def _action(a: Mapping[str, Any], lang: str) -> str:
@@ -299,12 +300,13 @@ def _notes(f: Mapping[str, Any], lang: str, printed: bool) -> str:
     """Info findings and quiet facts, folded into one line on screen; on paper, where a
     ``<details>`` cannot be opened (``printed``), written out in one run-in paragraph
     (a list took a line per note: the 15 samples no longer fitted on two pages)."""
-    tag = "span" if printed else "li"
+    tag = "" if printed else "li"
     items = [_finding(x, lang, False, tag) for x in f.get("findings") or []
              if x.get("severity") == "info"]
     c2pa = ((f.get("provenance") or {}).get("c2pa") or {}).get("state", "absent")
     if c2pa != "absent":
-        items.append(f"<{tag}>Content Credentials: {_e(c2pa)}</{tag}>")
+        text = f"Content Credentials: {_e(c2pa)}"
+        items.append(f"<li>{text}</li>" if tag else text)
     if not items:
         return ""
     n = len(items)
