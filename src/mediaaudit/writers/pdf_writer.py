@@ -19,7 +19,7 @@ anyway) cannot make the renderer read a local file or the network.
 
 Speed: the print stylesheet lays the cards out as table rows of two, not as a grid;
 WeasyPrint lays a grid out again for every page, so 200 cards took 93 s, and now take
-about 8 s of CPU.  While the PDF is made, a terminal shows how far it is (``Status``):
+about 7 s of CPU.  While the PDF is made, a terminal shows how far it is (``Status``):
 the cards written, then each page laid out (WeasyPrint's own progress log), then the
 writing; nothing is shown when stderr is not a terminal or the run is quiet (``QUIET``).
 
