@@ -24,6 +24,7 @@ PRODUCED_ELSEWHERE = {
     "MA-LIC-015": "test_rights_rules.py::test_rights_rule[or_choice.jpg ...]",
     "MA-IO-010": "test_trust_round_two.py (a BMP layout Pillow lacks, read by libav)",
     "MA-IO-011": "test_trust_round_two.py::test_deep_decodes_every_page_and_never_errors (libtiff)",
+    "MA-IO-012": "test_trust_round_two.py (a 10-bit TIFF and a bitfields BMP from real suites)",
     "MA-FMT-009": "test_trust_round_two.py::test_an_encrypted_mp4_cannot_be_posted",
     "MA-ARC-001": "test_delivery_archives.py (zip bomb, tar header, too many members)",
     "MA-ARC-002": "test_delivery_archives.py::test_a_photographers_zip_is_judged_member_by_member",

@@ -232,3 +232,25 @@ def test_hint_respects_ignore(tmp_path: Path) -> None:
     assert "organisation" not in run.stderr
     plain = run_cli("scan", str(folder), "-j", "1", "--no-cache")
     assert "organisation" in plain.stderr
+
+
+def test_a_variant_no_engine_here_shows_is_not_damage(tmp_path: Path) -> None:
+    """Real decoder test images: a 10-bit TIFF (libtiff's depth set) and a 16-bit
+    bitfields BMP (image-rs) that neither Pillow nor libav decode, with a complete
+    structure: MA-IO-012, a warning that names the variant, not MA-IO-004; the same files
+    cut short are damaged (the TIFF and BMP walkers).  A PNG whose only fault is the
+    checksum of a metadata chunk (cLLI) has that metadata lost (MA-IO-009), not its
+    image.  exiv2's fuzzed JPEG ('bits 90 is invalid') stays damaged: libav's words say
+    the data is wrong, not that it lacks a feature."""
+    tiff = REAL / "image-tiff" / "libtiffpic" / "depth" / "flower-rgb-contig-10.tif"
+    bmp = REAL / "image-rs" / "images" / "bmp" / "images" / "rgb16-231.bmp"
+    png = REAL / "image-png" / "bugfixes" / "cicp_pq.png"
+    fuzz = REAL / "exiv2" / "issue_1833_poc.jpg"
+    cut = [_cut(tiff, tmp_path / "cut-10bit.tif", 0.5), _cut(bmp, tmp_path / "cut-231.bmp")]
+    got = _entries(tiff, bmp, png, fuzz, *cut)
+    for name in (tiff.name, bmp.name):
+        assert "MA-IO-012" in _codes(got[name]) and "MA-IO-004" not in _codes(got[name]), name
+    assert "MA-IO-009" in _codes(got[png.name]) and "MA-IO-004" not in _codes(got[png.name])
+    assert "MA-IO-004" in _codes(got[fuzz.name])
+    for p in cut:
+        assert "MA-IO-004" in _codes(got[p.name]), p.name

@@ -54,6 +54,7 @@ class CodeId(StrEnum):
     METADATA_DAMAGED = "MA-IO-009"
     ENGINE_CANNOT_READ = "MA-IO-010"
     LIBRARY_MESSAGE = "MA-IO-011"
+    NO_ENGINE_READS = "MA-IO-012"
     ARCHIVE_REFUSED = "MA-ARC-001"
     ARCHIVE_UNSAFE_NAME = "MA-ARC-002"
     ARCHIVE_LINK = "MA-ARC-003"
@@ -453,6 +454,21 @@ _TABLE: tuple[Code, ...] = (
        "warning. Why: such messages belong with this file, not as noise on the terminal; they "
        "sometimes explain another finding (damaged) and are otherwise for information only. "
        "Fix: nothing needed, unless another finding fails the file."),
+    _c("MA-IO-012", "no-engine-reads", W,
+       "Geen van de programma's hier kan deze variant tonen ({reason}); de opbouw van het "
+       "bestand is wel compleet.",
+       "No program here can show this variant ({reason}); the file's structure is complete.",
+       "Wat: een geldige maar zeldzame variant van het formaat (bijv. TIFF met 10, 12 of 16 "
+       "bits per kanaal of met drijvende komma, een BMP-kleurindeling) die Pillow en libav "
+       "niet kennen; de opbouw klopt, er is geen teken van schade. Waarom: een platform dat "
+       "dezelfde programma's gebruikt, kan het ook niet tonen. Oplossen: open het bestand "
+       "in het programma waarmee het geplaatst wordt, of exporteer het als gewone JPEG, PNG "
+       "of 8-bits TIFF.",
+       "What: a valid but rare variant of the format (e.g. TIFF with 10, 12 or 16 bits per "
+       "sample or floating point, a BMP colour layout) that Pillow and libav do not know; the "
+       "structure is complete, with no sign of damage. Why: a platform built on the same "
+       "programs cannot show it either. Fix: open it in the program that will post it, or "
+       "export it as an ordinary JPEG, PNG or 8-bit TIFF."),
     # --- ARC: delivery archives (ZIP, tar) ----------------------------------------------
     _c("MA-ARC-001", "archive-refused", E,
        "Dit archief is niet uitgepakt: {reason}.",
@@ -780,6 +796,11 @@ _REASONS: tuple[Reason, ...] = (
            "PNG chunk {name} at byte {at} fails its checksum (its bytes were changed)",
            "PNG-blok {name} op byte {at} klopt niet met zijn controlegetal (de bytes zijn "
            "veranderd)"),
+    Reason("bmp-header-cut", "BMP ends inside its header (cut at byte {at})",
+           "de BMP houdt op midden in zijn kop (afgebroken bij byte {at})"),
+    Reason("bmp-data-past-end",
+           "BMP pixel data needs {need} bytes, the file has {size}",
+           "de BMP-beeldgegevens hebben {need} bytes nodig, het bestand heeft er {size}"),
     Reason("png-no-idat", "PNG has no image data (no IDAT chunk)",
            "de PNG bevat geen beeldgegevens (geen IDAT-blok)"),
     Reason("gif-no-trailer", "GIF ends before its trailer byte (cut at byte {at})",

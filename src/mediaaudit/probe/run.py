@@ -145,14 +145,14 @@ def _probe(
     part.kind = kind
 
     need_mediainfo = kind in (MediaKind.VIDEO, MediaKind.AUDIO)
+    unread: str | None = None  # why Pillow could not open an image of a type it claims
     if kind == MediaKind.IMAGE:
         opened = _guard(
             part, "pillow", lambda: image.probe_image(ref.path, part, image_readers or [], deep)
         )
         if opened is False:
             if (ident.mime or "").lower() in _pillow_mimes():
-                reason = str(part.props.get("pillow_error", "Pillow cannot open it"))
-                _not_read(ref.path, part, "Pillow", reason, frames=1, mime=ident.mime)
+                unread = str(part.props.get("pillow_error", "Pillow cannot open it"))
             need_mediainfo = True  # the dimensions, from a reader that can (HEIC without
             # the heif extra, 12-bit JPEG, BMP layouts Pillow lacks)
     if need_mediainfo:
@@ -169,14 +169,38 @@ def _probe(
         for reader in file_readers or []:
             name = getattr(reader, "__name__", "reader")
             _guard(part, name, functools.partial(reader, ref.path, head, ident.mime, part))
+    if unread is not None:  # decided after the structure walk, which it may rest on
+        _not_opened(ref.path, head, ident.mime, part, unread)
     return _finish(ref, sha, ident, part, st0)
+
+
+def _not_opened(path: str, head: bytes, mime: str | None, part: Partial, reason: str) -> None:
+    """Pillow could not open a file of a type it claims.  That is damage only when nothing
+    else says the file is sound: the structure walk found it cut or broken (its finding
+    is there already), or libav cannot decode it either and no walker vouches for its
+    structure.  A variant Pillow lacks (10-bit or float TIFF, BMP bitfields, a PNG with a
+    bad checksum in a metadata chunk) is an engine's limit: ``MA-IO-010`` when libav
+    decodes it, ``MA-IO-012`` when libav says it lacks the feature too and the structure
+    walk vouches for the rest."""
+    from mediaaudit.probe import second, structure
+
+    if any(n.code == CodeId.DAMAGED and n.source == "structure" for n in part.notes):
+        return
+    other = second.decode_error(path, 1, strict=False) if second.asked(mime) else reason
+    if other is None:
+        part.note(CodeId.ENGINE_CANNOT_READ, "pillow", engine="Pillow", other=second.ENGINE,
+                  reason=reason)
+    elif second.unsupported(other, mime) and structure.pick(head, mime) is not None:
+        part.note(CodeId.NO_ENGINE_READS, "pillow", reason=other)
+    else:
+        part.note(CodeId.DAMAGED, "pillow", reason=reason)
 
 
 def _not_read(path: str, part: Partial, engine: str, reason: str, frames: int,
               mime: str | None) -> None:
-    """A decoder could not read the file (up to frame ``frames``): damage only when the
-    second, independent decoder cannot either (``second``); else an info note that names
-    the engine."""
+    """A decoder could not decode a file it opened (``--deep``, up to frame ``frames``):
+    damage only when the second, independent decoder, asked to be strict, cannot either
+    (``second``); else an info note that names the engine."""
     from mediaaudit.probe import second
 
     other = second.decode_error(path, frames) if second.asked(mime) else reason

@@ -13,7 +13,7 @@ which follow the lengths and checksums the file itself declares.
 
 from __future__ import annotations
 
-from typing import Any
+import re
 
 ENGINE = "libav (ffmpeg)"
 # libav conceals some errors by default (a damaged block is painted over): asked to check
@@ -32,34 +32,62 @@ def asked(mime: str | None) -> bool:
     return (mime or "").lower() not in NOT_ASKED
 
 
-def decode_error(path: str, frames: int = 1) -> str | None:
+def decode_error(path: str, frames: int = 1, strict: bool = True) -> str | None:
     """None when libav decodes the file's first ``frames`` frames without an error, else
-    why not.  A file that Pillow failed to decode at its fifth frame is vouched for only
-    by a decoder that got past the fifth: libav reads a multi-page TIFF's first page only,
-    and that says nothing about the page that failed."""
+    why not, in libav's own words where it said any (``unsupported`` reads them).  A file
+    that Pillow failed to decode at its fifth frame is vouched for only by a decoder that
+    got past the fifth: libav reads a multi-page TIFF's first page only, and that says
+    nothing about the page that failed.
+
+    libav's messages are taken from its own printer (synchronous, to standard error,
+    caught per call by ``native.caught``): PyAV's log callback delivers them later, to
+    whichever file is being probed by then."""
     import av
     import av.logging
 
-    try:
-        with av.logging.Capture(True) as logs, av.open(path) as container:
-            if not container.streams.video:
-                return "no image stream"
-            stream = container.streams.video[0]
-            stream.codec_context.options = {"err_detect": STRICT}
-            done = 0
-            for _frame in container.decode(stream):
-                done += 1
-                if done >= frames:
-                    break
-        errors = [m for m in logs if _is_error(m)]
-        if errors:
-            return str(errors[0][2]).strip()[:160]
-        return None if done >= frames else f"only {done} of {frames} frames decoded"
-    except Exception as exc:  # PyAV raises its own error types for every libav failure
-        return f"{type(exc).__name__}: {exc}"[:160]
+    from mediaaudit.probe import native
+
+    av.logging.restore_default_callback()
+    av.logging.set_libav_level(av.logging.ERROR)
+    failed: str | None = None
+    with native.caught() as said:
+        try:
+            with av.open(path) as container:
+                if not container.streams.video:
+                    failed = "no image stream"
+                else:
+                    stream = container.streams.video[0]
+                    if strict:  # see STRICT; lenient: can it show the file at all?
+                        stream.codec_context.options = {"err_detect": STRICT}
+                    done = 0
+                    for _frame in container.decode(stream):
+                        done += 1
+                        if done >= frames:
+                            break
+                    if done < frames:
+                        failed = f"only {done} of {frames} frames decoded"
+        except Exception as exc:  # PyAV raises its own error types for every libav failure
+            failed = f"{type(exc).__name__}: {exc}"
+    if failed is None:
+        return None
+    return (said[0] if said else failed)[:160]
 
 
-def _is_error(message: Any) -> bool:
-    import av.logging
+# What libav says when a file is valid but uses something it does not implement (a
+# 10-bit or float TIFF, LogLuv compression), as opposed to bytes that make no sense
+# ("bits 90 is invalid").
+_UNSUPPORTED = re.compile(r"not supported|unsupported|not implemented|"
+                          r"unknown (compression|bitfields)|patch ?welcome", re.IGNORECASE)
 
-    return isinstance(message, tuple) and message[0] <= av.logging.ERROR
+
+# Formats whose specifications allow many optional variants that decoders implement in
+# part (TIFF sample formats, bit depths and compressions; BMP bitfield layouts): there a
+# decoder lacking a feature says nothing about the file.  Elsewhere (PNG's colour types
+# are a closed list) "not supported" means a value the format does not have.
+VARIANTS = frozenset({"image/tiff", "image/bmp", "image/x-ms-bmp", "image/x-bmp"})
+
+
+def unsupported(why: str, mime: str | None) -> bool:
+    """Does libav's answer say it lacks a feature of a format with optional variants,
+    rather than that the data is bad?"""
+    return (mime or "").lower() in VARIANTS and bool(_UNSUPPORTED.search(why))

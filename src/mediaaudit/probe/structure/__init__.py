@@ -46,6 +46,7 @@ from mediaaudit.probe.partial import Partial
 from mediaaudit.probe.structure.audio import adts, adts_frame_len, flac, mp3, mp3_frame_len, ogg
 from mediaaudit.probe.structure.bmff import QT_ATOMS, bmff
 from mediaaudit.probe.structure.bmff import boxes as boxes  # the tests walk boxes directly
+from mediaaudit.probe.structure.bmp import bmp
 from mediaaudit.probe.structure.common import Check, Refused
 from mediaaudit.probe.structure.ebml import ebml
 from mediaaudit.probe.structure.gif import gif
@@ -85,6 +86,7 @@ SIGNATURES = (
     Signature("EBML", 0, b"\x1a\x45\xdf\xa3", ebml),
     Signature("RIFF", 0, b"RIFF", riff),
     Signature("MXF", 0, MXF_PARTITION + b"\x02", mxf),
+    Signature("BMP", 0, b"BM", bmp),
     Signature("FLAC", 0, b"fLaC", flac),
     Signature("Ogg", 0, b"OggS", ogg),
     Signature("ID3", 0, b"ID3", mp3),
@@ -127,6 +129,6 @@ def check_structure(path: str, head: bytes, mime: str | None, part: Partial) -> 
         except (struct.error, IndexError, ValueError, OverflowError, KeyError):
             reason = None
     if isinstance(reason, Refused):
-        part.note(reason.code, "structure")
+        part.note(reason.code, "structure", **reason.params)
     elif reason:
         part.note(CodeId.DAMAGED, "structure", reason=reason)

@@ -3,8 +3,8 @@ the read window for dense headers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import IO
 
 from mediaaudit.codes import CodeId
@@ -15,10 +15,12 @@ CHUNK = 1 << 20
 
 @dataclass(frozen=True)
 class Refused:
-    """What a walker returns for a file that is complete but refused by rule (an SVG with
-    a DOCTYPE): a finding of its own, not 'damaged or truncated'."""
+    """What a walker returns for a file that is complete but has a finding of its own,
+    not 'damaged or truncated': refused by rule (an SVG with a DOCTYPE), or damage to its
+    metadata only (a PNG text chunk with a bad checksum), with the finding's params."""
 
     code: CodeId
+    params: Mapping[str, str] = field(default_factory=dict)
 
 
 Check = Callable[[IO[bytes], int], "str | Refused | None"]

@@ -6,9 +6,10 @@ import struct
 import zlib
 from typing import IO
 
+from mediaaudit.codes import CodeId
 from mediaaudit.codes import reason as _why
 from mediaaudit.probe.contents import whole
-from mediaaudit.probe.structure.common import CHUNK, fourcc, num
+from mediaaudit.probe.structure.common import CHUNK, Refused, fourcc, num
 
 
 def _crc(f: IO[bytes], typ: bytes, n: int) -> int | None:
@@ -32,16 +33,21 @@ def _crc(f: IO[bytes], typ: bytes, n: int) -> int | None:
     return crc
 
 
-def png(f: IO[bytes], size: int) -> str | None:
+def png(f: IO[bytes], size: int) -> str | Refused | None:
     """Chunk lengths from the signature to IEND, every chunk's CRC, and image data present.
 
     The CRCs are checked by default: they cover every byte of every chunk, so a bit flip in
     the compressed image data (which Pillow's header read never sees, and which its decoder
     may not notice either) is found for the cost of reading the file once more from the
     page cache (0.03 ms for a 60 KB PNG, 0.07 ms for 175 KB).  Inflating the image data
-    as well would cost up to 160 ms for a 12-megapixel PNG: that stays with ``--deep``."""
+    as well would cost up to 160 ms for a 12-megapixel PNG: that stays with ``--deep``.
+
+    A bad checksum in an ancillary chunk (text, time, HDR metadata such as cLLI) is what
+    libpng treats it as: that metadata is lost (``MA-IO-009``), the image is not damaged;
+    in a critical chunk (IHDR, PLTE, IDAT, IEND) it is damage."""
     pos = 8
     idat = False
+    lost: Refused | None = None
     for _ in range(1_000_000):
         if pos >= size:
             return _why("png-no-iend")
@@ -62,10 +68,14 @@ def png(f: IO[bytes], size: int) -> str | None:
         stored = f.read(4)
         if crc is None or len(stored) < 4:
             return _why("png-chunk-past-end", name=fourcc(typ))
-        if crc != struct.unpack(">I", stored)[0]:  # any chunk: Pillow refuses them all
-            return _why("png-bad-crc", name=fourcc(typ), at=num(pos))
+        if crc != struct.unpack(">I", stored)[0]:
+            if typ[:1].isupper():  # critical
+                return _why("png-bad-crc", name=fourcc(typ), at=num(pos))
+            lost = lost or Refused(CodeId.METADATA_DAMAGED, {
+                "block": f"PNG {fourcc(typ)}",
+                "reason": _why("png-bad-crc", name=fourcc(typ), at=num(pos))})
         idat = idat or typ == b"IDAT"
         pos += 12 + n
         if typ == b"IEND":
-            return None if idat else _why("png-no-idat")
+            return lost if idat else _why("png-no-idat")
     return None
