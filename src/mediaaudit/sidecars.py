@@ -60,14 +60,36 @@ class Sidecar:
 # The ending of watch's per-file report (``foto.jpg.mediaaudit.html``) and of its daily
 # overview page (``overzicht-2026-05-04.mediaaudit.html``): both are skipped by the walker.
 REPORT_SUFFIX = ".mediaaudit.html"
+
+
+@dataclass(frozen=True)
+class Ending:
+    """One sidecar ending and everything about it: its kind, whether it may follow the
+    media file's full name (``photo.jpg.xmp``) and its stem (``photo.xmp``), and whether a
+    language may stand before it (``clip.nl.vtt``).  A new sidecar kind is one row here
+    (and the reader that uses it); the walker's skip list and the matching derive from it."""
+
+    suffix: str
+    kind: SidecarKind
+    after_stem: bool = False
+    with_language: bool = False
+
+
+ENDINGS = (
+    Ending(".license", SidecarKind.LICENSE),
+    Ending(".xmp", SidecarKind.XMP, after_stem=True),
+    Ending(".alt.txt", SidecarKind.ALT_TEXT, after_stem=True),
+    Ending(".srt", SidecarKind.CAPTION, after_stem=True, with_language=True),
+    Ending(".vtt", SidecarKind.CAPTION, after_stem=True, with_language=True),
+    Ending(REPORT_SUFFIX, SidecarKind.REPORT),
+)
 # Name endings that mark a sidecar whatever media file it belongs to (the walker's test).
-SUFFIXES = (".license", ".xmp", ".srt", ".vtt", ".alt.txt", REPORT_SUFFIX)
-_CAPTION_EXT = (".srt", ".vtt")
+SUFFIXES = tuple(e.suffix for e in ENDINGS)
+_CAPTION_EXT = tuple(e.suffix for e in ENDINGS if e.with_language)
 _LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$", re.I)
 # Ending (lower case) → kind, for endings that follow the media file's name or its stem.
-_AFTER_NAME = {".license": SidecarKind.LICENSE, ".xmp": SidecarKind.XMP,
-               ".alt.txt": SidecarKind.ALT_TEXT, REPORT_SUFFIX: SidecarKind.REPORT}
-_AFTER_STEM = {".xmp": SidecarKind.XMP, ".alt.txt": SidecarKind.ALT_TEXT}
+_AFTER_NAME = {e.suffix: e.kind for e in ENDINGS if not e.with_language}
+_AFTER_STEM = {e.suffix: e.kind for e in ENDINGS if e.after_stem and not e.with_language}
 _KIND_ORDER = {k: i for i, k in enumerate(SidecarKind)}
 
 
@@ -165,11 +187,12 @@ def _match(sib: str, prefix: str, full_name: bool) -> Sidecar | None:
     if kind is not None:
         return Sidecar(kind, sib, full_name=full_name)
     if rest.endswith(_CAPTION_EXT):
-        middle = rest[:-4]  # '' in clip.vtt, '.nl' in clip.nl.vtt
+        ext = next(e for e in _CAPTION_EXT if rest.endswith(e))
+        middle = rest[:-len(ext)]  # '' in clip.vtt, '.nl' in clip.nl.vtt
         if not middle:
-            return Sidecar(SidecarKind.CAPTION, sib, None, rest[-3:], full_name)
+            return Sidecar(SidecarKind.CAPTION, sib, None, ext[1:], full_name)
         if _LANG.match(middle[1:]):
-            return Sidecar(SidecarKind.CAPTION, sib, middle[1:], rest[-3:], full_name)
+            return Sidecar(SidecarKind.CAPTION, sib, middle[1:], ext[1:], full_name)
     return None
 
 
