@@ -279,6 +279,9 @@ def _dask_up(workers: int, env: dict[str, str], logs: Path
                     "with distributed.Client(sys.argv[1], timeout=30) as c:\n"
                     "    c.wait_for_workers(int(sys.argv[2]), timeout=120)\n",
                     address, str(workers)], env=env, check=True, capture_output=True)
+    # the scheduler keeps a task stream from the first time one is asked for
+    subprocess.run([sys.executable, "-c", STREAM, address, "-", "-"], env=env, check=True,
+                   capture_output=True)
     return address, procs
 
 
@@ -288,12 +291,15 @@ def _client_run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int,
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.monotonic()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    rc = proc.wait()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    _, err = proc.communicate()
     wall = time.monotonic() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, rc, proc.pid
+    if proc.returncode not in (0, 1):
+        print(f"exit {proc.returncode}: {err.strip()}")
+    return wall, cpu, proc.returncode, proc.pid
 
 
 def cluster_bench(exe: str, root: Path, n: int, mib: float, repeat: int) -> None:
@@ -309,7 +315,13 @@ def cluster_bench(exe: str, root: Path, n: int, mib: float, repeat: int) -> None
     from mediaaudit.walk import walk
 
     tmp = Path(tempfile.mkdtemp())
-    env = {**os.environ, "MEDIAAUDIT_CACHE_DIR": str(tmp / "cache")}
+    # every process runs one copy of the source: an edit in the work tree during the run
+    # would otherwise make the workers differ from the client, and the scan refuse them
+    shutil.copytree(HERE.parent / "src" / "mediaaudit", tmp / "src" / "mediaaudit",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(HERE.parent / "formats", tmp / "formats")  # the built-in profiles
+    env = {**os.environ, "MEDIAAUDIT_CACHE_DIR": str(tmp / "cache"),
+           "PYTHONPATH": str(tmp / "src")}
     refs, _ = walk([str(root)])
     batches = list(_batches(refs))
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python "
@@ -326,9 +338,7 @@ def cluster_bench(exe: str, root: Path, n: int, mib: float, repeat: int) -> None
             _client_run([*warm, "--cluster", address], env)  # workers start their pools
             rows = []
             for _ in range(repeat):
-                wall, cpu, rc, pid = _client_run([*base, "--cluster", address], env)
-                if rc not in (0, 1):
-                    print(f"cluster scan: exit {rc}")
+                wall, cpu, _rc, pid = _client_run([*base, "--cluster", address], env)
                 rows.append((wall, cpu, pid))
             stream = json.loads(subprocess.run(
                 [sys.executable, "-c", STREAM, address, f"mediaaudit-probe-{rows[-1][2]}-",

@@ -16,6 +16,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -315,20 +316,24 @@ def test_a_worker_with_other_code_is_refused_with_one_line(tmp_path: Path) -> No
 
 
 def test_scheduler_gone_mid_scan_exits_2_with_one_line(tmp_path: Path) -> None:
+    """What was judged before the loss is in the cache: a rerun starts from there."""
     from PIL import Image
 
-    tree = tmp_path / "slow"
+    tree = tmp_path / "transfer"
     tree.mkdir()
-    for i in range(100):
-        Image.new("RGB", (20, 20), (i, 0, i)).save(tree / f"fault-slow-{i:03d}.png")
+    for i in range(64):  # the first batch: quick
+        Image.new("RGB", (20, 20), (i, 0, i)).save(tree / f"a-{i:03d}.png")
+    for i in range(60):  # the second: 0.2 s a file, 12 s on one worker
+        Image.new("RGB", (20, 20), (i, 9, i)).save(tree / f"fault-slow-{i:03d}.png")
+    cache = tmp_path / "facts.sqlite"
     c = start_cluster(tmp_path / "dask", 1)
     try:
         env = {k: v for k, v in os.environ.items() if k != "MEDIAAUDIT_TEST_FAULT"}
         proc = subprocess.Popen([sys.executable, "-m", "mediaaudit", "scan", str(tree),
-                                 "--no-cache", "--cluster", c.address, "--lang", "nl",
+                                 "--cache", str(cache), "--cluster", c.address, "--lang", "nl",
                                  "-o", str(tmp_path / "m.json")],
                                 env=env, stderr=subprocess.PIPE, text=True)
-        time.sleep(6)
+        time.sleep(7)
         assert proc.poll() is None, "the scan ended before the scheduler could be stopped"
         os.killpg(c.procs[0].pid, signal.SIGKILL)
         _, err = proc.communicate(timeout=120)
@@ -339,6 +344,11 @@ def test_scheduler_gone_mid_scan_exits_2_with_one_line(tmp_path: Path) -> None:
     assert len(lines) == 1, err
     assert "verbinding met de Dask-scheduler" in lines[0] and "opnieuw" in lines[0]
     assert not (tmp_path / "m.json").exists()
+    with sqlite3.connect(cache) as db:
+        stored = [os.path.basename(os.fsdecode(k)) for (k,) in db.execute("SELECT key FROM facts")]
+    assert sorted(stored) == [f"a-{i:03d}.png" for i in range(64)]
+    rerun = scan(str(tree), "--cache", str(cache), "-j", "1", cwd=tmp_path)  # here, no cluster
+    assert rerun.manifest is not None and len(rerun.manifest["files"]) == 124
 
 
 def test_no_scheduler_there_is_one_line(tmp_path: Path) -> None:
