@@ -351,6 +351,31 @@ def test_scheduler_gone_mid_scan_exits_2_with_one_line(tmp_path: Path) -> None:
     assert rerun.manifest is not None and len(rerun.manifest["files"]) == 124
 
 
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("unshare") is None,
+                    reason="needs root and unshare for a private mount")
+def test_a_worker_that_cannot_see_the_files_is_refused(tmp_path: Path) -> None:
+    """A worker in its own mount namespace, with an empty tmpfs over the scanned folder:
+    the shared storage not mounted on one machine."""
+    from PIL import Image
+
+    hidden = tmp_path / "share"
+    (hidden / "transfer").mkdir(parents=True)
+    Image.new("RGB", (8, 8)).save(hidden / "transfer" / "a.png")
+    c = start_cluster(tmp_path / "dask", 0)
+    try:
+        cmd = [DASK, "worker", c.address, "--nthreads", "1", "--no-dashboard", "--no-nanny"]
+        c._spawn("blind", ["unshare", "-m", "sh", "-c",
+                           'mount -t tmpfs none "$0" && exec "$@"', str(hidden), *cmd])
+        c.wait_for(1)
+        r = scan(str(hidden / "transfer"), "--cluster", c.address, "--no-cache", "--lang", "en",
+                 cwd=tmp_path)
+    finally:
+        c.stop()
+    assert r.code == 2 and r.manifest is None
+    assert r.stderr.strip().count("\n") == 0, r.stderr
+    assert f"cannot see {hidden / 'transfer'}: every worker must see the files" in r.stderr
+
+
 def test_no_scheduler_there_is_one_line(tmp_path: Path) -> None:
     r = scan(str(SAMPLES), "--cluster", f"tcp://127.0.0.1:{_free_port()}", "--no-cache",
              "--lang", "en", cwd=tmp_path, timeout=60)
