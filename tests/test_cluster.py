@@ -390,3 +390,17 @@ def test_scan_cluster_key_is_checked() -> None:
             build_policy(wrong)
     # where probing runs is not a rule: the cache's evaluation key stays the same
     assert repr(build_policy({"scan": {"cluster": "tcp://h:1"}})) == repr(build_policy({}))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_cluster_line_is_in_one_language(lang: str) -> None:
+    from mediaaudit.cluster import MESSAGES, ClusterError
+    from test_language import foreign_words
+
+    for key, texts in MESSAGES.items():
+        assert set(texts) == {"nl", "en"}, key
+        params = {"address": "tcp://h:8786", "why": "x", "seconds": 60, "worker": "tcp://w:1",
+                  "what": "pillow", "got": "11.0", "here": "10.4", "n": 2, "path": "/mnt/e"}
+        line = ClusterError(key, **params).text(lang) if key != "more" else texts[lang]
+        assert not foreign_words(line.format(n=2), lang), (key, line)
+        assert not {"u", "uw"} & set(line.lower().split()), line
