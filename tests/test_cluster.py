@@ -328,12 +328,15 @@ def test_scheduler_gone_mid_scan_exits_2_with_one_line(tmp_path: Path) -> None:
     cache = tmp_path / "facts.sqlite"
     c = start_cluster(tmp_path / "dask", 1)
     try:
+        c.probe_tasks()  # the task stream, from now on
         env = {k: v for k, v in os.environ.items() if k != "MEDIAAUDIT_TEST_FAULT"}
         proc = subprocess.Popen([sys.executable, "-m", "mediaaudit", "scan", str(tree),
                                  "--cache", str(cache), "--cluster", c.address, "--lang", "nl",
                                  "-o", str(tmp_path / "m.json")],
                                 env=env, stderr=subprocess.PIPE, text=True)
-        time.sleep(7)
+        deadline = time.monotonic() + 90
+        while c.probe_tasks() < 1 and time.monotonic() < deadline:  # the quick batch is back
+            time.sleep(0.5)
         assert proc.poll() is None, "the scan ended before the scheduler could be stopped"
         os.killpg(c.procs[0].pid, signal.SIGKILL)
         _, err = proc.communicate(timeout=120)

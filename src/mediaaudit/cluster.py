@@ -7,9 +7,11 @@ scan does (``scan.entries`` with this module's ``ClusterProbers`` as its pool), 
 manifest is the same entries in the same order.
 
 - The unit of work is a batch of files (``BATCH_FILES``, ``BATCH_BYTES``).  A worker
-  probes its batch through the project's own supervised pool (``scan.Probers``, one per
-  Dask worker thread, kept warm between batches), so a file that hangs or crashes a
-  decoder costs that file (MA-IO-005 / MA-IO-006) and never the Dask worker.
+  probes its batch through the project's own supervised pool (``pool.SupervisedPool``
+  running ``scan.probe_one``: one probe process per Dask worker thread, kept warm between
+  batches, siegfried loaded in it), so a file that hangs or crashes a decoder costs that
+  file (MA-IO-005 / MA-IO-006) and never the Dask worker.  Probes run in the client's
+  working folder, so relative paths and the messages that quote them are a local scan's.
 - Workers send back facts as JSON (``factcodec``), the client pairs them with its own
   ``FileRef`` and its cache stores them as if probed here: a rescan of an unchanged
   transfer asks the cluster nothing.
