@@ -84,14 +84,26 @@ def test_tail_check_catches_truncated_jpeg_without_deep(tmp_path: Path) -> None:
 
 
 def test_deep_decode_catches_corrupt_pixel_data(tmp_path: Path) -> None:
-    """Markers intact, pixel data garbled: only a full decode can see it."""
+    """Markers intact, pixel data garbled.  The chunk's CRC gives it away by default; with
+    the CRC made to match (the damage happened before the checksum was written, as in a
+    broken encoder), only a full decode can see it."""
+    import struct
+    import zlib
+
     src = factory.image(tmp_path / "ok.png", "PNG", 200, 150)
     data = bytearray(src.read_bytes())
-    start = data.find(b"IDAT") + 40
-    data[start:start + 200] = bytes(200)
+    idat = data.find(b"IDAT")
+    start = idat + 40
+    data[start:start + 200] = bytes([0xFF]) * 200
+    (tmp_path / "stale-crc.png").write_bytes(bytes(data))
+    n = struct.unpack(">I", data[idat - 4:idat])[0]
+    data[idat + 4 + n:idat + 8 + n] = struct.pack(">I", zlib.crc32(data[idat:idat + 4 + n]))
     (tmp_path / "garbled.png").write_bytes(bytes(data))
     src.unlink()
+    stale = run_cli("scan", str(tmp_path / "stale-crc.png"))
+    assert "MA-IO-004" in stale.codes("stale-crc.png")  # the CRC, checked by default
+    (tmp_path / "stale-crc.png").unlink()
     shallow = run_cli("scan", str(tmp_path / "garbled.png"))
-    assert "MA-IO-004" not in shallow.codes("garbled.png")  # header and tail look fine
+    assert "MA-IO-004" not in shallow.codes("garbled.png")  # header, chunks, CRCs fine
     deep = run_cli("scan", "--deep", str(tmp_path / "garbled.png"))
     assert "MA-IO-004" in deep.codes("garbled.png") and deep.exit_code == 1

@@ -11,7 +11,7 @@ import struct
 from typing import Any
 
 from mediaaudit.codes import CodeId
-from mediaaudit.model import Track
+from mediaaudit.model import MediaKind, Track
 from mediaaudit.probe.partial import Partial
 from mediaaudit.probe.xmp import bmff_boxes
 
@@ -122,7 +122,11 @@ def probe_mediainfo(path: str, part: Partial, tracks_data: list[dict[str, Any]])
             read_loci(path, part)
     for d in tracks_data:
         ttype = d.get("track_type")
-        _tags(d, str(ttype), part)
+        if part.kind not in (MediaKind.IMAGE, MediaKind.VECTOR):
+            # an image's metadata is the image readers' (and what they refused, such as a
+            # PNG text chunk whose checksum fails, must not come back through MediaInfo,
+            # which is asked about an image only for its dimensions)
+            _tags(d, str(ttype), part)
         if ttype == "General":
             part.props["container"] = _clean(d.get("format"))
             part.props["container_profile"] = _clean(d.get("format_profile"))
