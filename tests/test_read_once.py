@@ -86,6 +86,22 @@ def test_the_hashing_pass_keeps_only_what_fits(tmp_path: Path) -> None:
     assert digest.sha256_head_and_contents(str(empty), 1024, 10)[1:] == (b"", b"")
 
 
+def test_only_files_a_walker_reads_to_the_end_are_kept() -> None:
+    """A JPEG, PNG or MP3 is walked to its end, so its bytes are kept; a HEIC or MP4 is
+    walked by its box headers, and keeping it would only cost memory and page faults."""
+    from mediaaudit.probe import structure
+
+    files = HERE / "realworld" / "files"
+    kept = {p.suffix.lower(): digest.sha256_head_and_contents(
+        str(p), 1024, 1 << 30, structure.reads_whole)[2] is not None
+        for p in (HERE.parent / "sample_media" / "campagne.jpg",
+                  HERE.parent / "sample_media" / "stadhuis.png",
+                  HERE.parent / "sample_media" / "IMG_4521.HEIC",
+                  HERE.parent / "sample_media" / "interview.mp4",
+                  next(files.rglob("*.mp3")))}
+    assert kept == {".jpg": True, ".png": True, ".mp3": True, ".heic": False, ".mp4": False}
+
+
 def test_the_hashing_pass_never_opens_a_fifo(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.jpg")
     with pytest.raises(digest.NotRegular):

@@ -28,7 +28,7 @@ from mediaaudit.model import (
     MediaProps,
     ProbeNote,
 )
-from mediaaudit.probe import contents, identify, image, mediainfo, native
+from mediaaudit.probe import contents, identify, image, mediainfo, native, structure
 from mediaaudit.probe.partial import Partial
 
 HEAD_BYTES = 64 * 1024
@@ -125,7 +125,8 @@ def _probe(
         return _unaudited(ref, CodeId.NOT_A_REGULAR_FILE, kind=file_kind(st0.st_mode))
     ref = FileRef(ref.path, ref.display, st0.st_size, st0.st_mtime_ns, member=ref.member)
     try:
-        sha, head, data = sha256_head_and_contents(ref.path, HEAD_BYTES, contents.KEEP_BYTES)
+        sha, head, data = sha256_head_and_contents(ref.path, HEAD_BYTES, contents.KEEP_BYTES,
+                                                   structure.reads_whole)
     except NotRegular as exc:  # swapped for a FIFO or device after the stat: never opened
         return _unaudited(ref, CodeId.NOT_A_REGULAR_FILE, kind=exc.kind)
     except FileNotFoundError:

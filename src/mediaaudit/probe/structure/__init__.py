@@ -58,7 +58,8 @@ from mediaaudit.probe.structure.riff import riff
 from mediaaudit.probe.structure.svg import svg
 from mediaaudit.probe.structure.tiff import tiff
 
-__all__ = ["SIGNATURES", "Refused", "adts_frame_len", "boxes", "check_structure", "pick", "svg"]
+__all__ = ["SIGNATURES", "Refused", "adts_frame_len", "boxes", "check_structure", "pick",
+           "reads_whole", "svg"]
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,19 @@ def pick(head: bytes, mime: str | None) -> Check | None:
     if m == "video/quicktime" and head[4:8] in QT_ATOMS:
         return bmff
     return None
+
+
+# The walkers that read a file to its end (entropy data, checksums, every frame): for
+# these the probe keeps the bytes its hashing pass read (``contents``).  The others read
+# a few headers, which costs less than keeping a whole file in memory.
+_READS_ALL = frozenset({jpeg, png, gif, mp3, adts, flac, ogg})
+
+
+def reads_whole(first: bytes) -> bool:
+    """Will the walker for a file beginning with ``first`` read all of it?  Only decides
+    whether the probe keeps the file's bytes, never what is found: a walker gives the
+    same answer from kept bytes as from the file (tested on every real file)."""
+    return pick(first, None) in _READS_ALL
 
 
 def check_structure(path: str, head: bytes, mime: str | None, part: Partial) -> None:
