@@ -1,10 +1,11 @@
 """The bytes of the file being probed, read once.
 
 The probe reads every file once to hash it (``digest.sha256_head_and_contents``).  A file
-of at most ``KEEP_BYTES`` is kept whole in memory for the length of its own probe, and the
-readers that walk a file end to end (the structure walkers: JPEG entropy data, PNG
-checksums) read it from there (``open_probed``) instead of opening and reading it again.
-What they judge is then exactly the bytes the manifest's SHA-256 covers.
+of at most ``KEEP_BYTES`` whose structure walker reads it to its end (JPEG entropy data,
+PNG checksums, GIF blocks, audio frames: ``structure.reads_whole``) is kept whole in
+memory for the length of its own probe, and the walker reads it from there
+(``open_probed``) instead of opening and reading it again.  What it judges is then
+exactly the bytes the manifest's SHA-256 covers.
 
 Why a context variable and not a new parameter: the file readers share one signature
 (path, head, MIME type, findings); the bytes are an optimisation of how the file is read,
@@ -22,8 +23,7 @@ from contextvars import ContextVar
 from typing import IO
 
 # Larger files are streamed: a kept file costs its size in memory while it is probed,
-# once per worker process (a 12 MP JPEG is ~3.6 MB, a phone HEIC 2-5 MB, a 4K clip
-# 60 MB or more and read mostly by MediaInfo, which opens the path itself).
+# once per worker process (a 12 MP JPEG is ~3.6 MB, a 12 MP PNG 20-36 MB).
 KEEP_BYTES = 32 << 20
 
 _HELD: ContextVar[tuple[str, bytes] | None] = ContextVar("probed_contents", default=None)
