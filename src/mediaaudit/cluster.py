@@ -243,19 +243,6 @@ def _may_have_children() -> None:
 # --- the client ------------------------------------------------------------------------
 
 
-def _batches(refs: list[FileRef]) -> Iterator[list[FileRef]]:
-    batch: list[FileRef] = []
-    size = 0
-    for r in refs:
-        if batch and (len(batch) >= BATCH_FILES or size + r.size > BATCH_BYTES):
-            yield batch
-            batch, size = [], 0
-        batch.append(r)
-        size += r.size
-    if batch:
-        yield batch
-
-
 def _lost(ref: FileRef, exc: BaseException) -> Facts:
     """The facts of a file whose task failed on its own: it killed its Dask worker every
     time it was tried (``KilledWorker``), or the task raised outside the pool's guards."""
@@ -320,7 +307,9 @@ class ClusterProbers:
         batches[i].open += 1
 
     def _remote(self, refs: list[FileRef]) -> Iterator[Facts]:
-        source = enumerate(_batches(refs))
+        from mediaaudit.scan import batches as cut  # the identifier's batching, larger
+
+        source = enumerate(cut(refs, BATCH_FILES, BATCH_BYTES))
         batches: dict[int, _Batch] = {}
         exhausted = False
         nxt = 0

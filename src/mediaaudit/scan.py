@@ -125,11 +125,17 @@ BATCH_BYTES = 64 << 20
 IDENTIFIER_RECYCLE = 100
 
 
-def _batches(refs: list[FileRef]) -> Iterator[list[FileRef]]:
+def batches(refs: list[FileRef], files: int | None = None, size_limit: int | None = None
+            ) -> Iterator[list[FileRef]]:
+    """``refs`` in order, cut into batches of at most ``files`` files and, unless a single
+    file is larger, ``size_limit`` bytes (default: the identifier's ``BATCH_FILES`` and
+    ``BATCH_BYTES``, read when called); a cluster's tasks are larger (``cluster``)."""
+    files = BATCH_FILES if files is None else files
+    size_limit = BATCH_BYTES if size_limit is None else size_limit
     batch: list[FileRef] = []
     size = 0
     for r in refs:
-        if batch and (len(batch) >= BATCH_FILES or size + r.size > BATCH_BYTES):
+        if batch and (len(batch) >= files or size + r.size > size_limit):
             yield batch
             batch, size = [], 0
         batch.append(r)
@@ -168,9 +174,9 @@ class Probers:
         if self.ident is None:
             yield from ((r, None) for r in refs)
             return
-        batches = list(_batches(refs))
-        found = self.ident.run((tuple(r.path for r in b) for b in batches), len(batches))
-        for batch, matches in zip(batches, found, strict=True):
+        cut = list(batches(refs))
+        found = self.ident.run((tuple(r.path for r in b) for b in cut), len(cut))
+        for batch, matches in zip(cut, found, strict=True):
             if matches is None:  # the identifier hung or crashed on this batch
                 yield from ((r, None) for r in batch)
             else:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mediaaudit.manifestwords import MANIFEST_PROBLEMS
+
 TEXT: dict[str, dict[str, str]] = {
     # why one manifest entry is refused
     "not_a_path": {"nl": "geen pad", "en": "not a path"},
@@ -40,22 +42,6 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "manifest entry refused: {path} ({why}){more}; a manifest may only list "
               "files inside the folders it audited"},
     "more": {"nl": " (en nog {n})", "en": " (and {n} more)"},
-    # why the manifest cannot be read (the same words as the other commands')
-    "manifest_unreadable": {"nl": "kan het manifest {path} niet lezen: {why}",
-                            "en": "cannot read manifest {path}: {why}"},
-    "manifest_not_regular": {"nl": "kan het manifest niet lezen: {path} is geen gewoon "
-                                   "bestand ({kind})",
-                             "en": "cannot read manifest: {path} is not a regular file "
-                                   "({kind})"},
-    "manifest_not_json": {"nl": "{path} is geen JSON-manifest: {why}",
-                          "en": "{path} is not a JSON manifest: {why}"},
-    "manifest_not_ours": {"nl": "{path} is geen manifest van mediaaudit (geen "
-                                "'schema_version' of 'files')",
-                          "en": "{path} is not a mediaaudit manifest (no schema_version/files)"},
-    "manifest_schema": {"nl": "{path} heeft manifestschema {version}; deze mediaaudit leest "
-                              "1.x",
-                        "en": "{path} has manifest schema {version}; this mediaaudit reads "
-                              "1.x"},
     "manifest_changed": {"nl": "{path} is veranderd terwijl het werd gearchiveerd",
                          "en": "{path} changed while it was being archived"},
     # why the manifest's scanned folders (roots) are refused
@@ -134,6 +120,7 @@ TEXT: dict[str, dict[str, str]] = {
     "file": {"nl": "bestand", "en": "file"},
     "files": {"nl": "bestanden", "en": "files"},
 }
+TEXT.update(MANIFEST_PROBLEMS)  # why a manifest cannot be read: every command's words
 
 
 @dataclass(frozen=True)

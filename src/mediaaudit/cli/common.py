@@ -12,6 +12,7 @@ from typing import IO, Any, NoReturn
 import click
 
 from mediaaudit.exitcode import ERROR
+from mediaaudit.manifestwords import MANIFEST_PROBLEMS
 from mediaaudit.writers.atomic import OutputUnwritable
 
 TEXT = {
@@ -117,21 +118,6 @@ TEXT = {
     "watch_fix_routes": {"nl": "--fix heeft --approved en --rejected nodig",
                          "en": "--fix needs --approved and --rejected"},
     # --- a stored manifest that cannot be used -----------------------------------------
-    "manifest_unreadable": {"nl": "kan het manifest {path} niet lezen: {why}",
-                            "en": "cannot read manifest {path}: {why}"},
-    "manifest_not_regular": {"nl": "kan het manifest niet lezen: {path} is geen gewoon "
-                                   "bestand ({kind})",
-                             "en": "cannot read manifest: {path} is not a regular file "
-                                   "({kind})"},
-    "manifest_not_json": {"nl": "{path} is geen JSON-manifest: {why}",
-                          "en": "{path} is not a JSON manifest: {why}"},
-    "manifest_not_ours": {"nl": "{path} is geen manifest van mediaaudit (geen "
-                                "'schema_version' of 'files')",
-                          "en": "{path} is not a mediaaudit manifest (no schema_version/files)"},
-    "manifest_schema": {"nl": "{path} heeft manifestschema {version}; deze mediaaudit leest "
-                              "1.x",
-                        "en": "{path} has manifest schema {version}; this mediaaudit reads "
-                              "1.x"},
     "manifest_types": {"nl": "{path} is geen manifest dat mediaaudit kan gebruiken: {why}",
                        "en": "{path} is not a manifest mediaaudit can use: {why}"},
     # --- the frame of a message, outputs, and reasons the system gives ----------------
@@ -159,6 +145,7 @@ TEXT = {
               "around it); choose a folder outside the sources",
     },
 }
+TEXT.update(MANIFEST_PROBLEMS)  # one wording with archive's (manifestwords)
 
 # A mistake in how the command was typed (click's usage errors), in Dutch; English keeps
 # click's own words.
