@@ -351,3 +351,17 @@ def test_a_crafted_member_record_cannot_name_another_file(tmp_path: Path) -> Non
                    cwd=work)
     assert done.exit_code == 2 and "archive_member" in done.stderr
     assert not (work / "bag").exists()
+
+
+def test_a_member_the_file_system_refuses_costs_that_member_only(tmp_path: Path) -> None:
+    """'foto.jpg' and 'foto.jpg/b.jpg' in one ZIP cannot both be unpacked (a file where a
+    folder must go): the second is a finding of its own, the first is judged as usual."""
+    upload = tmp_path / "upload"
+    upload.mkdir()
+    with zipfile.ZipFile(upload / "levering.zip", "w") as z:
+        z.write(SAMPLES / "campagne.jpg", "foto.jpg")
+        z.write(SAMPLES / "persfoto.jpg", "foto.jpg/b.jpg")
+    m = _scan(upload)
+    by = {f["path"].split(".zip/", 1)[1]: f for f in m["files"]}
+    assert by["foto.jpg"]["format"]["puid"] == "fmt/43"
+    assert [x["code"] for x in by["foto.jpg/b.jpg"]["findings"]] == ["MA-IO-002"]

@@ -197,14 +197,13 @@ class _Unpacker:
         self.root = root
         self.limits = limits
         self.out = out
-        self.count = 0
 
     # -- the archive on disk ---------------------------------------------------------
 
     def delivery(self, ref: FileRef, kind: ArchiveKind) -> None:
         """Open the archive ``ref``; on a refusal the archive becomes an entry of its own
         with the finding, and none of its members is audited."""
-        first = len(self.out.refs), len(self.out.left_out)
+        first = len(self.out.refs), len(self.out.left_out), len(self.out.opened)
         folder = tempfile.mkdtemp(prefix="d-", dir=self.root)
         budget = _Budget(self._room(), ref.size, self.limits)
         try:
@@ -354,10 +353,18 @@ class _Unpacker:
         if nested and depth >= self.limits.depth:
             self._hostile(display, clean, where, CodeId.ARCHIVE_NESTED, depth=depth + 1)
             return
-        target = self._place(folder, parts)
+        target = ""
         try:
+            target = self._place(folder, parts)
             with source() as src:
                 written = _copy(src, target, budget)
+        except OSError as exc:  # a name the file system refuses, a file where a folder
+            # must go ('a.jpg' and 'a.jpg/b.jpg'): this member only
+            if target:
+                _remove(target)
+            self._problem_member(disp, member, CodeId.UNREADABLE,
+                                 reason=exc.strerror or type(exc).__name__)
+            return
         except RuntimeError as exc:  # zipfile: "File ... is encrypted" and the like
             _remove(target)
             self._problem_member(disp, member, CodeId.UNREADABLE, reason=str(exc)[:200])
