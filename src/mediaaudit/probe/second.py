@@ -6,9 +6,13 @@ plugin refuses.  That is a fact about Pillow, not about the file, and calling su
 damaged sends an officer back to a photographer over nothing.  So a Pillow failure is
 damage only when libav, which shares no code with Pillow, cannot decode the file either;
 when libav can, the file gets an info note naming the engine that could not read it
-(``MA-IO-010``).  libav is asked to be strict (``STRICT``), and its success is taken only
-where Pillow *cannot read* a file, never to overrule a finding of the structure walkers,
-which follow the lengths and checksums the file itself declares.
+(``MA-IO-010``).  Two questions, two modes: a file Pillow cannot *open* is asked "can you
+show it at all" (lenient); a file Pillow opened but cannot *decode* (``--deep``) is asked
+strictly (``STRICT``), because then the question is whether its data is intact.  When
+libav says it lacks a feature of a format with optional variants (``unsupported``) and
+the structure walk finds the file complete, it is an engine's limit (``MA-IO-012``), not
+damage.  libav's answer never overrules a finding of the structure walkers, which follow
+the lengths and checksums the file itself declares.
 """
 
 from __future__ import annotations
