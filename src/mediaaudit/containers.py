@@ -46,6 +46,7 @@ import stat
 import tarfile
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -53,6 +54,7 @@ from typing import IO, Any
 
 from mediaaudit import codes
 from mediaaudit.codes import CodeId
+from mediaaudit.digest import sha256_file
 from mediaaudit.fsnames import printable
 from mediaaudit.model import FileRef, Member, ProbeNote
 from mediaaudit.walk import Skipped, skip_reason
@@ -67,6 +69,8 @@ ARCHIVE_REASON = "archive"
 # Folders that archivers add and nobody delivered: macOS's resource forks.
 SYSTEM_FOLDERS = ("__MACOSX/",)
 _CHUNK = 1 << 20
+# What the standard library raises for an archive or member whose bytes are broken.
+_BROKEN = (zipfile.BadZipFile, tarfile.TarError, EOFError, zlib.error)
 _RESERVE = 256 << 20  # free space left on the temporary folder's disk, at least
 
 
@@ -207,14 +211,14 @@ class _Unpacker:
         folder = tempfile.mkdtemp(prefix="d-", dir=self.root)
         budget = _Budget(self._room(), ref.size, self.limits)
         try:
-            sha = _sha256(ref.path)
+            sha = sha256_file(ref.path)
             n = self._open(ref.path, kind, folder, ref.display, Member(ref.path, ref.display, ()),
                            budget, 0)
         except _Refused as exc:
             self._undo(first, folder)
             self.out.refs.append(_problem(ref, CodeId.ARCHIVE_REFUSED, reason=str(exc)))
             return
-        except (zipfile.BadZipFile, tarfile.TarError, EOFError, zlib_error(), ValueError) as exc:
+        except (*_BROKEN, ValueError) as exc:
             self._undo(first, folder)
             self.out.refs.append(_problem(ref, CodeId.DAMAGED, reason=f"archive: {exc}"[:200]))
             return
@@ -322,10 +326,9 @@ class _Unpacker:
 
     def _hostile(self, display: str, name: str, where: Member, code: CodeId,
                  **params: Any) -> None:
-        disp = f"{display}/{printable(name)}"
+        """A member that is not unpacked (its name, type or encryption): a finding."""
         member = Member(where.archive, where.archive_display, (*where.names, name))
-        self.out.refs.append(FileRef(where.archive, disp, 0, 0,
-                                     problem=ProbeNote(code, params), member=member))
+        self._problem_member(f"{display}/{printable(name)}", member, code, **params)
 
     def _member(self, display: str, name: str, where: Member, folder: str,
                 source: Any, size: int, date_time: tuple[int, ...], budget: _Budget,
@@ -373,7 +376,7 @@ class _Unpacker:
             _remove(target)
             self._problem_member(disp, member, CodeId.UNREADABLE, reason=str(exc)[:200])
             return
-        except (zipfile.BadZipFile, tarfile.TarError, EOFError, zlib_error()) as exc:
+        except _BROKEN as exc:
             _remove(target)
             self._problem_member(disp, member, CodeId.DAMAGED, reason=f"archive: {exc}"[:200])
             return
@@ -399,13 +402,13 @@ class _Unpacker:
         left, used = budget.left, budget.used
         try:
             n = self._open(path, kind, sub, display, member, budget, depth + 1)
-            self.out.opened.append(Opened(display, os.path.getsize(path), _sha256(path), n,
+            self.out.opened.append(Opened(display, os.path.getsize(path), sha256_file(path), n,
                                           sub))
         except _Refused as exc:  # a bomb inside the delivery costs that member only
             self._undo(first, sub)
             budget.left, budget.used = left, used
             self._problem_member(display, member, CodeId.ARCHIVE_REFUSED, reason=str(exc))
-        except (zipfile.BadZipFile, tarfile.TarError, EOFError, zlib_error(), ValueError) as exc:
+        except (*_BROKEN, ValueError) as exc:
             self._undo(first, sub)
             self._problem_member(display, member, CodeId.DAMAGED,
                                  reason=f"archive: {exc}"[:200])
@@ -478,12 +481,6 @@ def _problem(ref: FileRef, code: CodeId, **params: Any) -> FileRef:
                    ctime_ns=ref.ctime_ns, inode=ref.inode)
 
 
-def zlib_error() -> type[Exception]:
-    import zlib
-
-    return zlib.error
-
-
 def _copy(src: IO[bytes], target: str, budget: _Budget) -> int:
     """Copy one member to a new file that nothing else can be at (O_EXCL, O_NOFOLLOW, in a
     folder only this process writes), counting every byte against the budget."""
@@ -525,12 +522,6 @@ def _set_time(path: str, date_time: tuple[int, ...]) -> None:
         os.utime(path, (t, t))
 
 
-def _sha256(path: str) -> str:
-    from mediaaudit.digest import sha256_file
-
-    return sha256_file(path)
-
-
 @contextlib.contextmanager
 def unpack(refs: list[FileRef], limits: Limits | None = None,
            tmp: str | None = None) -> Iterator[Unpacked]:
@@ -567,8 +558,6 @@ def member_digests(path: str, display: str) -> dict[str, str | None] | None:
     each with the SHA-256 of its bytes (None for a member that is not unpacked: hostile,
     encrypted, damaged).  None when ``path`` is no delivery archive any more or is refused
     whole.  ``verify`` asks this only for an archive whose own hash has changed."""
-    from mediaaudit.digest import sha256_file
-
     try:
         st = os.stat(path)
     except OSError:

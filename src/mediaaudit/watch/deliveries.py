@@ -24,7 +24,7 @@ import contextlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from mediaaudit import codes
@@ -65,14 +65,22 @@ def is_delivery(ref: FileRef) -> bool:
 def deliver(ref: FileRef, drop: str, manifest_dir: str) -> Delivered | Refused | None:
     """Unpack the archive ``ref`` of the drop folder into it, keep the archive.  None when
     the file is not an archive after all (audited as the file it is)."""
+    return _deliver(ref, ref.path, drop, lambda sha: move(
+        ref.path, store(manifest_dir), os.path.basename(ref.path), sha))
+
+
+def _deliver(ref: FileRef, beside: str, drop: str, keep: Callable[[str], str]
+             ) -> Delivered | Refused | None:
+    """Unpack ``ref`` into a hidden folder of ``drop``, ``keep`` the archive (given its
+    SHA-256; returns where it is kept), then place the members beside ``beside``."""
     with _hidden(drop) as hidden, unpack([ref], tmp=hidden) as got:
         outer = next((o for o in got.opened if o.display == ref.display), None)
         if outer is None:
             problem = next((r for r in got.refs if r.problem is not None and r.member is None),
                            None)
             return Refused(problem) if problem is not None else None
-        kept = move(ref.path, store(manifest_dir), os.path.basename(ref.path), outer.sha256)
-        return _place(got, outer.folder, ref, kept, drop, outer.members)
+        kept = keep(outer.sha256)
+        return _place(got, outer.folder, ref.display, beside, kept, drop, outer.members)
 
 
 @contextlib.contextmanager
@@ -87,15 +95,15 @@ def _hidden(drop: str) -> Iterator[str]:
             os.rmdir(hidden)
 
 
-def _place(got: Unpacked, folder: str, ref: FileRef, kept: str, drop: str,
+def _place(got: Unpacked, folder: str, display: str, beside: str, kept: str, drop: str,
            members: int) -> Delivered:
     """Rename the unpacked folder into the drop folder (beside where the archive lay) and
     write the record beside the kept archive: the last step, which marks it done."""
-    where = os.path.dirname(ref.path)
-    target = unique_target(where, fit(strip_archive_suffix(os.path.basename(ref.path))))
+    where = os.path.dirname(beside)
+    target = unique_target(where, fit(strip_archive_suffix(os.path.basename(beside))))
     os.rename(folder, target)
     refused = tuple((r.display, r.problem) for r in got.refs if r.problem is not None)
-    record = {"archive": ref.display, "kept": os.path.relpath(kept, os.path.dirname(kept)),
+    record = {"archive": display, "kept": os.path.relpath(kept, os.path.dirname(kept)),
               "unpacked_to": os.path.relpath(target, drop), "members": members,
               "not_unpacked": [{"path": d, "code": n.code,
                                 "message": codes.render(n.code, n.params, "en")}
@@ -124,13 +132,8 @@ def redeliver(kept: str, drop: str) -> Delivered | None:
     top of the drop folder."""
     st = os.stat(kept)
     ref = FileRef(kept, os.path.basename(kept), st.st_size, st.st_mtime_ns)
-    with _hidden(drop) as hidden, unpack([ref], tmp=hidden) as got:
-        outer = next((o for o in got.opened if o.display == ref.display), None)
-        if outer is None:
-            return None
-        placed = FileRef(os.path.join(drop, os.path.basename(kept)), ref.display, ref.size,
-                         ref.mtime_ns)
-        return _place(got, outer.folder, placed, kept, drop, outer.members)
+    got = _deliver(ref, os.path.join(drop, ref.display), drop, lambda _sha: kept)
+    return got if isinstance(got, Delivered) else None
 
 
 def clean(drop: str) -> None:
