@@ -803,6 +803,30 @@ _REASONS: tuple[Reason, ...] = (
            "de BMP-beeldgegevens hebben {need} bytes nodig, het bestand heeft er {size}"),
     Reason("png-no-idat", "PNG has no image data (no IDAT chunk)",
            "de PNG bevat geen beeldgegevens (geen IDAT-blok)"),
+    Reason("png-idat-split", "PNG image data is split by chunk {name} at byte {at} (IDAT chunks "
+           "must follow each other)",
+           "de beeldgegevens van de PNG worden onderbroken door blok {name} op byte {at} "
+           "(IDAT-blokken moeten direct op elkaar volgen)"),
+    Reason("png-idat-short", "PNG image data ends after {got} of the {need} bytes its {w}×{h} "
+           "image needs",
+           "de beeldgegevens van de PNG houden op na {got} van de {need} bytes die het beeld "
+           "van {w}×{h} nodig heeft"),
+    Reason("png-idat-corrupt", "PNG image data cannot be unpacked: {why}",
+           "de beeldgegevens van de PNG zijn niet uit te pakken: {why}"),
+    Reason("jp2-colr-no-icc", "JPEG 2000 colour specification box names an ICC profile but holds "
+           "{got} bytes of it",
+           "het kleurruimteblok van de JPEG 2000 noemt een ICC-profiel maar bevat er {got} "
+           "bytes van"),
+    Reason("no-samples", "{fmt} holds no media samples (its tracks are empty, as in an "
+           "initialisation segment without its media segments)",
+           "de {fmt} bevat geen mediagegevens (de sporen zijn leeg, zoals in een "
+           "initialisatiesegment zonder de bijbehorende mediasegmenten)"),
+    Reason("ogg-page-lost", "Ogg page structure is broken at byte {at}: {skipped} bytes until "
+           "the next page, and a page is missing",
+           "de opbouw van de Ogg-pagina's klopt niet bij byte {at}: {skipped} bytes tot de "
+           "volgende pagina, en er ontbreekt een pagina"),
+    Reason("png-bad-filter", "PNG image row {row} has an invalid filter type {value}",
+           "beeldregel {row} van de PNG heeft een ongeldig filtertype {value}"),
     Reason("gif-no-trailer", "GIF ends before its trailer byte (cut at byte {at})",
            "de GIF houdt op vóór de afsluitende byte (afgebroken bij byte {at})"),
     Reason("tiff-data-past-end",

@@ -28,7 +28,7 @@ from mediaaudit.model import (
     MediaProps,
     ProbeNote,
 )
-from mediaaudit.probe import contents, identify, image, mediainfo, native, structure
+from mediaaudit.probe import contents, identify, image, libtiff, mediainfo, native, structure
 from mediaaudit.probe.partial import Partial
 
 HEAD_BYTES = 64 * 1024
@@ -172,7 +172,25 @@ def _probe(
             _guard(part, name, functools.partial(reader, ref.path, head, ident.mime, part))
     if unread is not None:  # decided after the structure walk, which it may rest on
         _not_opened(ref.path, head, ident.mime, part, unread)
+    elif deep and not _damaged(part):
+        moving = part.kind in (MediaKind.VIDEO, MediaKind.AUDIO)
+        _guard(part, "deep", functools.partial(_deep_look, ref.path, ident.mime, moving, part))
     return _finish(ref, sha, ident, part, st0)
+
+
+def _damaged(part: Partial) -> bool:
+    return any(n.code == CodeId.DAMAGED for n in part.notes)
+
+
+def _deep_look(path: str, mime: str | None, moving: bool, part: Partial) -> None:
+    """``--deep``: the format's reference decoder reads the coded data of a file its first
+    decoder passed (``second.deep_look``); what it finds bad is damage."""
+    from mediaaudit.probe import second
+
+    found = second.deep_look(path, mime, moving)
+    if found is not None:
+        engine, why = found
+        part.note(CodeId.DAMAGED, engine.split()[0].lower(), reason=f"{engine}: {why}"[:200])
 
 
 def _not_opened(path: str, head: bytes, mime: str | None, part: Partial, reason: str) -> None:
@@ -191,10 +209,18 @@ def _not_opened(path: str, head: bytes, mime: str | None, part: Partial, reason:
     if other is None:
         part.note(CodeId.ENGINE_CANNOT_READ, "pillow", engine="Pillow", other=second.ENGINE,
                   reason=reason)
+    elif (mime or "").lower() == "image/tiff" and _whole(libtiff.read(path, uncompressed=True)):
+        # libtiff, the format's reference library, reads every strip of every page
+        part.note(CodeId.ENGINE_CANNOT_READ, "pillow", engine="Pillow", other=libtiff.ENGINE,
+                  reason=reason)
     elif second.unsupported(other, mime) and structure.pick(head, mime) is not None:
         part.note(CodeId.NO_ENGINE_READS, "pillow", reason=other)
     else:
         part.note(CodeId.DAMAGED, "pillow", reason=reason)
+
+
+def _whole(reading: libtiff.Reading) -> bool:
+    return reading.read and reading.error is None
 
 
 def _not_read(path: str, part: Partial, engine: str, reason: str, frames: int,

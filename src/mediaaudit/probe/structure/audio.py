@@ -263,19 +263,42 @@ def flac(f: IO[bytes], size: int) -> str | None:
 
 
 def ogg(f: IO[bytes], size: int) -> str | None:
-    """mutagen parses it, then Ogg pages (27-byte header + segment table) chain to the
-    end of the file, the last one flagged end-of-stream."""
+    """Ogg pages (27-byte header + segment table) chain to the end of the file, the last
+    one flagged end-of-stream, and mutagen parses the stream's headers.
+
+    Junk between two pages is skipped as decoders skip it (the capture pattern ``OggS``
+    is a resync point, RFC 3533 §6): when the next page carries the next sequence number
+    of its stream, no page was lost and the file plays whole, so neither the junk nor
+    mutagen's refusal of it ("expected b'OggS'") is damage.  A skip that loses a page
+    is."""
+    pages = _ogg_pages(f, size)
+    if isinstance(pages, str):
+        return pages
     why = _mutagen(f, "Ogg")
-    if why:
+    if why and not pages:
         return why
+    return None
+
+
+def _ogg_pages(f: IO[bytes], size: int) -> str | int:
+    """The page walk: a reason, or how many times it resynchronised over junk."""
     w = Window(f)
-    pos, flags = 0, 0
+    pos, flags, skips = 0, 0, 0
+    seq: dict[bytes, int] = {}
     for _ in range(2_000_000):
         if pos >= size:
             break
         h = w.at(pos, 27)
         if not h.startswith(b"OggS"):
-            return f"Ogg page structure is broken at byte {num(pos)}" if pos == 0 else None
+            if pos == 0:
+                return f"Ogg page structure is broken at byte {num(pos)}"
+            nxt = _next_capture(f, pos, size)
+            if nxt is None:
+                return skips  # trailing bytes after the last page: no opinion
+            h = w.at(nxt, 27)
+            if len(h) < 27 or seq.get(h[14:18]) != int.from_bytes(h[18:22], "little") - 1:
+                return _why("ogg-page-lost", at=num(pos), skipped=num(nxt - pos))
+            pos, skips = nxt, skips + 1
         if len(h) < 27:
             return f"Ogg ends inside a page header (cut at byte {num(size)})"
         segs = w.at(pos + 27, h[26])
@@ -284,7 +307,23 @@ def ogg(f: IO[bytes], size: int) -> str | None:
         end = pos + 27 + h[26] + sum(segs)
         if end > size:
             return f"Ogg page at byte {num(pos)} runs past the end of the file"
+        seq[h[14:18]] = int.from_bytes(h[18:22], "little")
         pos, flags = end, h[5]
     if not flags & 0x04:
         return _why("ogg-no-eos")
+    return skips
+
+
+def _next_capture(f: IO[bytes], pos: int, size: int) -> int | None:
+    """The offset of the next ``OggS`` after ``pos``, searched in 1 MiB pieces."""
+    at = pos
+    while at < size:
+        f.seek(at)
+        piece = f.read(CHUNK + 3)
+        found = piece.find(b"OggS", 1 if at == pos else 0)
+        if found >= 0:
+            return at + found
+        if len(piece) < CHUNK + 3:
+            return None
+        at += CHUNK
     return None

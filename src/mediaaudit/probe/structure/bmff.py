@@ -82,6 +82,10 @@ def bmff(f: IO[bytes], size: int) -> str | Refused | None:
     if moov is not None and b"moof" not in types:
         media = sum(b.end - b.body for b in found if b.typ == b"mdat")
         declared = _sample_bytes(f, moov)
+        if declared == 0 and _sample_tables(f, moov):
+            # tracks with empty sample tables and no fragments: a CMAF/DASH initialisation
+            # segment without its media segments; a player has no frame to show
+            return _why("no-samples", fmt=label)
         if declared is not None and declared > media:
             return _why("samples-missing", fmt=label, declared=num(declared), media=num(media))
     return None

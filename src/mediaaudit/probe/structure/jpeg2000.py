@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from mediaaudit.probe.structure.bmff import boxes
+from mediaaudit.codes import reason as _why
+from mediaaudit.probe.structure.bmff import Box, boxes
+from mediaaudit.probe.structure.common import num
+
+_ICC_HEADER = 128  # every ICC profile begins with a 128-byte header
 
 # jpylyzer's tests that mean "incomplete", not merely "non-conformant".
 _J2K_DAMAGE = {
@@ -57,16 +61,36 @@ def _j2k_tail(f: IO[bytes], end: int) -> bool:
     return f.read(2) == b"\xff\xd9"
 
 
+def _colour_without_profile(f: IO[bytes], found: list[Box]) -> str | None:
+    """A colour specification box whose method says "ICC profile" (2 or 3) but which holds
+    fewer bytes than an ICC header: the header box describes a colour space it does not
+    have, so a decoder that trusts it has none (jpylyzer's ``iccSizeIsValid``).  Other ICC
+    conformance tests (profile class, version) stay conformance: real files fail them."""
+    for header in (b for b in found if b.typ == b"jp2h"):
+        inner, _ = boxes(f, header.body, header.end, "JPEG 2000")
+        for colr in (b for b in inner if b.typ == b"colr"):
+            f.seek(colr.body)
+            meth = f.read(1)
+            if meth in (b"\x02", b"\x03") and colr.end - colr.body - 3 < _ICC_HEADER:
+                return _why("jp2-colr-no-icc", got=num(max(colr.end - colr.body - 3, 0)))
+    return None
+
+
 def jp2(f: IO[bytes], size: int) -> str | None:
-    """JP2/JPX: jpylyzer (0.2 ms) on the path; our box walk when it cannot judge."""
+    """JP2/JPX: jpylyzer (0.2 ms) on the path; our box walk when it cannot judge; and the
+    colour box must hold the ICC profile it names."""
     path = getattr(f, "name", None)
+    found, reason = boxes(f, 0, size, "JPEG 2000")
     if isinstance(path, str):
         bad = _jpylyzer(path, "jp2")
         if bad is not None:
-            return f"JPEG 2000 is damaged or incomplete: {'; '.join(bad)}" if bad else None
-    found, reason = boxes(f, 0, size, "JPEG 2000")
+            if bad:
+                return f"JPEG 2000 is damaged or incomplete: {'; '.join(bad)}"
+            return None if reason else _colour_without_profile(f, found)
     if reason:
         return reason
+    if (why := _colour_without_profile(f, found)) is not None:
+        return why
     cs = [b for b in found if b.typ == b"jp2c"]
     if not cs:
         return "JPEG 2000 has no codestream box"
