@@ -1,13 +1,20 @@
-"""Why a stored manifest cannot be used, in Dutch and English (pure, no imports).
+"""Why a stored manifest cannot be used, in Dutch and English (pure).
 
 ``report``, ``verify`` and ``archive`` each read manifests someone else may have written;
 the user should meet the same words whichever command it was, so each command's text
-table takes these rows (``cli.common.TEXT``, ``archive.texts.TEXT``).
+table takes these rows (``cli.common.TEXT``, ``archive.texts.TEXT``), and its key type
+takes ``ManifestKey``.
 """
 
 from __future__ import annotations
 
-MANIFEST_PROBLEMS: dict[str, dict[str, str]] = {
+from typing import Literal
+
+ManifestKey = Literal[
+    "manifest_unreadable", "manifest_not_regular", "manifest_not_json",
+    "manifest_not_ours", "manifest_schema"]
+
+MANIFEST_PROBLEMS: dict[ManifestKey, dict[str, str]] = {
     "manifest_unreadable": {"nl": "kan het manifest {path} niet lezen: {why}",
                             "en": "cannot read manifest {path}: {why}"},
     "manifest_not_regular": {"nl": "kan het manifest niet lezen: {path} is geen gewoon "

@@ -2,20 +2,33 @@
 
 A refusal is decided in ``plan`` and ``bag`` long before anything is printed, and the
 same refusal is shown in the run's language (``--lang``): so a refusal carries a key of
-``TEXT`` and its parameters (``Words``), and becomes a sentence only where it is shown.
+``TEXT`` and its parameters (``Words``, a ``texts.Phrase``), and becomes a sentence only
+where it is shown.
 Paths in the parameters are shown as the manifest has them; the line they end up in goes
 through ``safe.visible`` before it reaches a terminal.  Dutch uses "je".
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
-from mediaaudit.manifestwords import MANIFEST_PROBLEMS
+from mediaaudit.manifestwords import MANIFEST_PROBLEMS, ManifestKey
+from mediaaudit.texts import Phrase, Texts
+from mediaaudit.texts import say as _say
 
-TEXT: dict[str, dict[str, str]] = {
+# Every key of ``TEXT``: mypy rejects a misspelt one where a refusal is made, and the
+# table is checked against this list when the module loads.
+ArchiveKey = Literal[
+    ManifestKey,
+    "not_a_path", "nul", "dotdot", "absolute_outside", "outside", "resolves_outside",
+    "no_sha", "member_mismatch", "no_puid", "entry_refused", "more", "manifest_changed",
+    "no_roots", "root_nul", "root_elsewhere", "root_missing", "root_outside_base",
+    "root_symlink", "base_missing", "name_twice", "cannot_write", "none_passed",
+    "one_line", "changed", "missing", "refused", "not_read", "unreadable", "odd",
+    "changed_since", "nothing_passed", "not_written", "written", "with_sidecars",
+    "with_sidecar", "file", "files"]
+
+_TEXT: dict[ArchiveKey, dict[str, str]] = {
     # why one manifest entry is refused
     "not_a_path": {"nl": "geen pad", "en": "not a path"},
     "nul": {"nl": "leeg of bevat NUL", "en": "empty or contains NUL"},
@@ -120,27 +133,23 @@ TEXT: dict[str, dict[str, str]] = {
     "file": {"nl": "bestand", "en": "file"},
     "files": {"nl": "bestanden", "en": "files"},
 }
-TEXT.update(MANIFEST_PROBLEMS)  # why a manifest cannot be read: every command's words
+# archive's words, with those every command says of a manifest it cannot read
+TEXT: Texts[ArchiveKey] = Texts(
+    "archive.texts.TEXT", {**_TEXT, **{k: v for k, v in MANIFEST_PROBLEMS.items()}},
+    keys_of_type=get_args(ArchiveKey))
 
 
-@dataclass(frozen=True)
-class Words:
+class Words(Phrase[ArchiveKey]):
     """A sentence in neither language yet: a key of ``TEXT`` and its parameters (which
     may be ``Words`` themselves)."""
 
-    key: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    def render(self, lang: str) -> str:
-        return say(self.key, lang, **self.params)
+    TABLE = TEXT
 
 
-def words(key: str, **params: Any) -> Words:
+def words(key: ArchiveKey, **params: Any) -> Words:
     return Words(key, params)
 
 
-def say(key: str, lang: str, **params: Any) -> str:
+def say(key: ArchiveKey, lang: str, **params: Any) -> str:
     """``TEXT[key]`` in ``lang`` (English for a language it does not have)."""
-    table = TEXT[key]
-    shown = {k: (v.render(lang) if isinstance(v, Words) else v) for k, v in params.items()}
-    return table.get(lang, table["en"]).format(**shown)
+    return _say(TEXT, key, lang, **params)

@@ -20,7 +20,7 @@ from mediaaudit.archive.plan import Item, PlanError, Scope, scope, survey, walk
 from mediaaudit.archive.records import needs, require
 from mediaaudit.archive.safe import visible
 from mediaaudit.archive.stream import ManifestError, ManifestStream, open_manifest
-from mediaaudit.archive.texts import Words, say
+from mediaaudit.archive.texts import ArchiveKey, Words, say
 from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, os_reason
 from mediaaudit.config import find_config, load_policy
 from mediaaudit.containers import Members
@@ -57,7 +57,9 @@ def _one_line(value: str | None, option: str, lang: str) -> str | None:
 
 def _changed(changed: Sequence[str], missing: Sequence[str], unreadable: Sequence[str],
              lang: str) -> NoReturn:
-    for label, paths in (("changed", changed), ("missing", missing), ("refused", unreadable)):
+    lists: tuple[tuple[ArchiveKey, Sequence[str]], ...] = (
+        ("changed", changed), ("missing", missing), ("refused", unreadable))
+    for label, paths in lists:
         for p in paths:
             click.echo(f"{say(label, lang):<9} {visible(p)}")
     odd = say("odd", lang, n=len(unreadable)) if unreadable else ""

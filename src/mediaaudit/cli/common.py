@@ -7,15 +7,30 @@ import locale
 import os
 import sys
 from collections.abc import Sequence
-from typing import IO, Any, NoReturn
+from typing import IO, Any, Literal, NoReturn, get_args
 
 import click
 
 from mediaaudit.exitcode import ERROR
-from mediaaudit.manifestwords import MANIFEST_PROBLEMS
+from mediaaudit.manifestwords import MANIFEST_PROBLEMS, ManifestKey
+from mediaaudit.texts import LANGS, Texts, say
 from mediaaudit.writers.atomic import OutputUnwritable
 
-TEXT = {
+# Every key of ``TEXT``: mypy rejects a misspelt one at the call, and the table is
+# checked against this list when the module loads.
+CliKey = Literal[
+    ManifestKey,
+    "summary", "written", "no_path", "libmagic", "scanning", "unknown_code",
+    "default_severity", "set_organisation", "set_organisation_one", "verify_elsewhere",
+    "verify_elsewhere_one", "verify_counts", "v_changed", "v_missing", "v_added",
+    "v_refused", "v_unchanged", "v_invalid", "v_valid", "not_read", "verify_bag",
+    "file", "files", "payload_file", "payload_files", "record", "records", "not_a_bag",
+    "root_with_bag", "root_single", "root_not_dir", "watch_not_dir", "watch_no_dir",
+    "unknown_profile", "profile_unreadable", "cannot_create", "state_db", "watch_pair",
+    "watch_fix_routes", "manifest_types", "error", "warning", "unwritable",
+    "several_formats", "not_for_terminal", "which_format", "or", "fix_out_overlap"]
+
+_TEXT: dict[CliKey, dict[str, str]] = {
     "summary": {
         "nl": "{files} {noun}: {pass} goedgekeurd, {fail} afgekeurd, {error} fout",
         "en": "{files} {noun}: {pass} passed, {fail} failed, {error} error",
@@ -86,6 +101,8 @@ TEXT = {
         "en": "bag: {payload} {payload_noun}, {records} MDTO {records_noun}; {changed} "
               "changed, {missing} missing, {added} added, {invalid} invalid",
     },
+    "file": {"nl": "bestand", "en": "file"},
+    "files": {"nl": "bestanden", "en": "files"},
     "payload_file": {"nl": "bestand in de payload", "en": "payload file"},
     "payload_files": {"nl": "bestanden in de payload", "en": "payload files"},
     "record": {"nl": "record", "en": "record"},
@@ -145,7 +162,11 @@ TEXT = {
               "around it); choose a folder outside the sources",
     },
 }
-TEXT.update(MANIFEST_PROBLEMS)  # one wording with archive's (manifestwords)
+# The CLI's texts, with the words every command says of a manifest it cannot use (one
+# wording with archive's: manifestwords).
+TEXT: Texts[CliKey] = Texts(
+    "cli.common.TEXT", {**_TEXT, **{k: v for k, v in MANIFEST_PROBLEMS.items()}},
+    keys_of_type=get_args(CliKey))
 
 # A mistake in how the command was typed (click's usage errors), in Dutch; English keeps
 # click's own words.
@@ -196,15 +217,19 @@ def os_reason(reason: str, lang: str) -> str:
     return f"“{reason}”"
 
 
-# Words for a finding's severity, as the reports use them.
-SEVERITY = {
+# Words for a finding's severity, as the reports use them (and, by language, for a
+# reader of all of them).
+SEVERITY_TEXT: Texts[str] = Texts.by_language("cli.common.SEVERITY_TEXT", {
     "nl": {"error": "fout", "warning": "waarschuwing", "info": "info"},
     "en": {"error": "error", "warning": "warning", "info": "info"},
-}
+})
+SEVERITY = {lang: SEVERITY_TEXT.in_language(lang) for lang in LANGS}
 
 
 def severity_word(severity: str, lang: str) -> str:
-    return SEVERITY.get(lang, SEVERITY["en"]).get(severity, severity)
+    """A severity in words; one this table does not know (a crafted manifest's) as it
+    is."""
+    return say(SEVERITY_TEXT, severity, lang) if severity in SEVERITY_TEXT else severity
 
 
 def default_lang() -> str:
@@ -217,22 +242,21 @@ def default_lang() -> str:
     return "nl" if loc.lower().startswith("nl") else "en"
 
 
-def text(key: str, lang: str, **params: object) -> str:
+def text(key: CliKey, lang: str, **params: object) -> str:
     """One CLI text in ``lang``; English for a language it does not have (a crafted
     manifest's ``lang`` is "x").  With ``n`` equal to one, the key's ``_one`` form when it
     has one (the singular: "het bestand is afgekeurd", never "1 van de 1 bestanden zijn")."""
-    if params.get("n") == 1 and key + "_one" in TEXT:
-        key += "_one"
-    texts = TEXT[key]
-    return texts.get(lang, texts["en"]).format(**params)
+    if params.get("n") == 1:
+        key = TEXT.singular(key)
+    return say(TEXT, key, lang, **params)
 
 
-def counted(n: int, one: str, many: str, lang: str) -> str:
+def counted(n: int, one: CliKey, many: CliKey, lang: str) -> str:
     """A noun of this table for a count: the singular key for one, else the plural."""
     return text(one if n == 1 else many, lang)
 
 
-def listed(key: str, lang: str) -> str:
+def listed(key: CliKey, lang: str) -> str:
     """The word in front of a file that verify lists, padded so the names line up (the
     widest word of the language sets the column)."""
     words = [text(k, lang) for k in TEXT if k.startswith("v_")]
@@ -241,8 +265,7 @@ def listed(key: str, lang: str) -> str:
 
 def summary_line(summary: dict[str, int], lang: str) -> str:
     """'12 bestanden: 9 goedgekeurd, 2 afgekeurd, 1 fout' (singular for one file)."""
-    one = summary.get("files") == 1
-    noun = {"nl": ("bestand", "bestanden"), "en": ("file", "files")}[lang][0 if one else 1]
+    noun = counted(summary.get("files", 0), "file", "files", lang)
     return text("summary", lang, noun=noun, **summary)
 
 
@@ -281,7 +304,7 @@ def said(message: object, lang: str) -> str:
     if callable(words):  # OutputError, PolicyError, CacheWarning: text(lang)
         return str(words(lang))
     key, params = getattr(message, "key", None), getattr(message, "params", None)
-    if isinstance(key, str) and key in TEXT and isinstance(params, dict):  # ProfileError
+    if isinstance(key, str) and TEXT.knows(key) and isinstance(params, dict):  # ProfileError
         shown = dict(params)
         if "why" in shown:
             shown["why"] = os_reason(str(shown["why"]), lang)

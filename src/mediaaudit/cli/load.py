@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any, NoReturn
 
-from mediaaudit.cli.common import fail, os_reason, run_lang, text
+from mediaaudit.cli.common import CliKey, fail, os_reason, run_lang, text
 from mediaaudit.digest import NotRegular, open_regular
 
 _STRINGS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
@@ -139,7 +139,7 @@ def load_manifest(path: str) -> dict[str, Any]:
     return m
 
 
-def _refuse(key: str, **params: Any) -> NoReturn:
+def _refuse(key: CliKey, **params: Any) -> NoReturn:
     """One line in the run's language; a reason the system or a parser gave is quoted
     as its technical text in Dutch (``os_reason``)."""
     lang = run_lang()

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from mediaaudit.cli.common import CliKey
 from mediaaudit.cli.common import text as say  # the one table of CLI texts
 from mediaaudit.writers.atomic import OutputUnwritable, atomic_text, check_writable
 from mediaaudit.writers.table import FORMATS, WRITERS, Writer, by_name, by_suffix
@@ -28,7 +29,7 @@ class OutputError(ValueError):
     """A bad -o/--format combination: a key of the CLI's text table and its parameters,
     said in the run's language by ``text`` (``str`` is the English, for logs and tests)."""
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(self, key: CliKey, **params: object) -> None:
         self.key, self.params = key, params
         super().__init__(self.text("en"))
 

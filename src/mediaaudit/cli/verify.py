@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -14,6 +14,7 @@ from mediaaudit.archive.check import NotABag, check_bag, is_bag
 from mediaaudit.archive.safe import visible
 from mediaaudit.cli.common import (
     LANG_OPTION,
+    CliKey,
     counted,
     default_lang,
     fail,
@@ -96,9 +97,10 @@ def _verify_bag(path: str, quiet: bool, lang: str) -> NoReturn:
         res = check_bag(path)
     except NotABag as exc:
         fail(str(exc))
-    for label, paths in (("v_changed", res.changed), ("v_missing", res.missing),
-                         ("v_added", res.extra_files), ("v_invalid", res.invalid),
-                         ("v_invalid", res.other)):
+    lists: tuple[tuple[CliKey, Sequence[str]], ...] = (
+        ("v_changed", res.changed), ("v_missing", res.missing),
+        ("v_added", res.extra_files), ("v_invalid", res.invalid), ("v_invalid", res.other))
+    for label, paths in lists:
         for p in paths:
             click.echo(f"{listed(label, lang)} {visible(p)}")
     if not quiet and res.ok:
@@ -173,8 +175,10 @@ def verify(manifest_path: str, root: str | None, quiet: bool, all_added: bool,
                 manifest=manifest_path),
                 err=True)
     added = res.extra if all_added else res.extra[:SHOWN_ADDED]
-    for label, paths in (("v_changed", res.changed), ("v_missing", res.missing),
-                         ("v_added", added), ("v_refused", res.refused)):
+    lists: tuple[tuple[CliKey, Sequence[str]], ...] = (
+        ("v_changed", res.changed), ("v_missing", res.missing), ("v_added", added),
+        ("v_refused", res.refused))
+    for label, paths in lists:
         for p in paths:
             click.echo(f"{listed(label, lang)} {visible(p)}")
     if len(added) < len(res.extra):

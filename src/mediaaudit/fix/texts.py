@@ -8,10 +8,25 @@ key as well as the sentence.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
-TEXT: dict[str, dict[str, str]] = {
+from mediaaudit.texts import Phrase, Texts
+from mediaaudit.texts import say as _say
+
+# Every key of ``TEXT``: mypy rejects a misspelt reason where the core makes it, and
+# the table is checked against this list when the module loads.
+FixKey = Literal[
+    "not_fixed", "derivative", "still_blocks", "would", "passes_already", "pass",
+    "fail", "error", "progress", "summary", "use_strip", "could_not_audit", "animated",
+    "no_conversion", "cannot_strip", "nothing_to_fix", "exists", "outside_out",
+    "through_symlink", "no_folder", "reread", "changed", "sidecar_link",
+    "sidecar_irregular", "sidecar_unreadable", "cannot_write", "timeout", "no_result",
+    "killed", "crashed", "ended", "exit_code", "unreadable_result", "cannot_decode",
+    "cannot_open_video", "video_failed", "bitmap_subs", "too_many_pixels", "internal",
+    "plain", "convert_image", "convert_video", "strip_only",
+    "n_files", "n_files_one", "n_derivatives", "n_derivatives_one"]
+
+_TEXT: dict[FixKey, dict[str, str]] = {
     # --- lines -----------------------------------------------------------------------
     "not_fixed": {"nl": "{path}: niet te herstellen door omzetten: {reason}",
                   "en": "{path}: cannot be fixed by conversion: {reason}"},
@@ -95,23 +110,20 @@ TEXT: dict[str, dict[str, str]] = {
     "convert_image": {"nl": "beeld omzetten", "en": "convert image"},
     "convert_video": {"nl": "video omzetten", "en": "convert video"},
     "strip_only": {"nl": "locatie verwijderen", "en": "remove location"},
+    # --- counts: the singular only for one ('1 afgeleide', '5 derivatives') ------------
+    "n_files": {"nl": "{n} bestanden", "en": "{n} files"},
+    "n_files_one": {"nl": "{n} bestand", "en": "{n} file"},
+    "n_derivatives": {"nl": "{n} afgeleiden", "en": "{n} derivatives"},
+    "n_derivatives_one": {"nl": "{n} afgeleide", "en": "{n} derivative"},
 }
-# Nouns with their plural, for counts.
-NOUNS = {
-    "file": {"nl": ("bestand", "bestanden"), "en": ("file", "files")},
-    "derivative": {"nl": ("afgeleide", "afgeleiden"), "en": ("derivative", "derivatives")},
-}
+TEXT: Texts[FixKey] = Texts("fix.texts.TEXT", _TEXT, keys_of_type=get_args(FixKey))
 
 
-@dataclass(frozen=True)
-class Why:
-    """A reason in neither language yet: a key of TEXT and its parameters."""
+class Why(Phrase[FixKey]):
+    """A reason in neither language yet: a key of TEXT and its parameters (a duration
+    in ``seconds`` given as text is shown with the language's decimal sign: '0,5 s')."""
 
-    key: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    def render(self, lang: str) -> str:
-        return say(self.key, lang, **self.params)
+    TABLE = TEXT
 
 
 def plain(text: str) -> Why:
@@ -119,23 +131,18 @@ def plain(text: str) -> Why:
     return Why("plain", {"text": text})
 
 
-def say(key: str, lang: str, **params: Any) -> str:
-    table = TEXT[key]
-    shown = {k: (v.render(lang) if isinstance(v, Why) else v) for k, v in params.items()}
-    if lang == "nl" and isinstance(shown.get("seconds"), str):  # '0,5 s': decimal comma
-        shown["seconds"] = shown["seconds"].replace(".", ",")
-    return table.get(lang, table["en"]).format(**shown)
+def say(key: FixKey, lang: str, **params: Any) -> str:
+    return _say(TEXT, key, lang, **params)
 
 
-def count(n: int, noun: str, lang: str) -> str:
-    """'1 afgeleide', '5 derivatives': the plural only when it is not one."""
-    one, many = NOUNS[noun].get(lang, NOUNS[noun]["en"])
-    return f"{n} {one if n == 1 else many}"
+def count(n: int, key: FixKey, lang: str) -> str:
+    """'1 afgeleide', '5 derivatives': the singular only for one."""
+    return say(TEXT.singular(key) if n == 1 else key, lang, n=n)
 
 
 def summary(s: Mapping[str, int], record: str, lang: str) -> str:
     """'16 files: 5 derivatives (5 pass), 4 not fixed, 7 unchanged; manifest: …'."""
-    return say("summary", lang, files=count(s["originals"], "file", lang),
-               derivatives=count(s["derivatives"], "derivative", lang),
+    return say("summary", lang, files=count(s["originals"], "n_files", lang),
+               derivatives=count(s["derivatives"], "n_derivatives", lang),
                passed=s["derivatives_pass"], not_fixed=s["not_fixed"],
                unchanged=s["unchanged"], record=record)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 from mediaaudit.manifest import now_utc
+from mediaaudit.texts import Texts, say
 from mediaaudit.writers.common import one_line
 from mediaaudit.writers.json_writer import json_line
 
@@ -24,9 +25,20 @@ def actions(entry: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return list(entry.get("actions") or [])
 
 
+# Every key of ``TEXT``: mypy rejects a misspelt one where the service says a line,
+# and the table is checked against this list when the module loads.
+WatchKey = Literal[
+    "actions", "start", "worker", "workers", "mode_once", "mode_poll", "mode_inotify",
+    "mode_close_write", "symlink", "routes", "in_place", "defaults", "stop", "reloaded",
+    "reload_failed", "not_moved", "sidecar_not_moved", "report_failed",
+    "report_interrupted", "will_retry", "given_up", "paused", "resumed", "derived",
+    "fix_failed", "gone", "held", "unpacked", "profile_version", "member", "members",
+    "not_unpacked", "unpack_failed", "incomplete", "again", "sizes", "superseded",
+    "superseded_verdict", "kept", "kept_cut"]
+
 # Every line of the service in both languages, in one table (the file's own texts come
 # from the manifest entry, already in the watch's language).
-TEXT: dict[str, dict[str, str]] = {
+_TEXT: dict[WatchKey, dict[str, str]] = {
     "actions": {"nl": "(met acties: {items})", "en": "(with actions: {items})"},
     "start": {"nl": "bewaakt {drop}: {mode}; profiel {profile}; beleid {policy}{where}; "
                     "{workers}",
@@ -119,6 +131,7 @@ TEXT: dict[str, dict[str, str]] = {
                  "en": "; that one was cut off: if the upload was continued afterwards, the "
                        "parts are not joined; upload the whole file again"},
 }
+TEXT: Texts[WatchKey] = Texts("watch.messages.TEXT", _TEXT, keys_of_type=get_args(WatchKey))
 # The word in front of a text line (upper-cased by the log), by language; JSON keeps the
 # English keyword, which tools read.  An outcome is a word people read, so a Dutch log
 # says GOEDGEKEURD where an English one says PASS.
@@ -129,8 +142,8 @@ TAGS: dict[str, dict[str, str]] = {
            "held": "wacht", "again": "opnieuw", "superseded": "vervangt", "kept": "eerder",
            "unpacked": "uitgepakt"},
 }
-_MODES = {"once": "mode_once", "inotify": "mode_inotify",
-          "inotify (close-write)": "mode_close_write"}
+_MODES: dict[str, WatchKey] = {"once": "mode_once", "inotify": "mode_inotify",
+                               "inotify (close-write)": "mode_close_write"}
 # The width of the word in front of a line: the outcomes of the language line up.
 _WIDTH = {lang: max(len(tags[k]) for k in ("pass", "fail", "error", "start", "stop"))
           for lang, tags in TAGS.items()}
@@ -143,16 +156,10 @@ class Log:
     json: bool
     lang: str = "en"
 
-    def _t(self, key: str, **params: object) -> str:
-        texts = TEXT[key]
-        for k in ("every", "seconds"):  # a duration with the language's decimal sign
-            if self.lang == "nl" and isinstance(params.get(k), str):
-                params[k] = str(params[k]).replace(".", ",")
-        return texts.get(self.lang, texts["en"]).format(**params)
-
-    def text(self, key: str, **params: object) -> str:
-        """One of the service's texts in the watch's language."""
-        return self._t(key, **params)
+    def text(self, key: WatchKey, **params: object) -> str:
+        """One of the service's texts in the watch's language (a duration in ``every``
+        or ``seconds`` given as text with the language's decimal sign: '2,5 s')."""
+        return say(TEXT, key, self.lang, **params)
 
     def why(self, exc: object) -> str:
         """An error or warning in the watch's language when it can say itself (a
@@ -184,9 +191,9 @@ class Log:
         or ``inotify (close-write)``; another value is shown as it is."""
         poll = re.fullmatch(r"poll every (\S+) s", mode)
         if poll:
-            return self._t("mode_poll", every=poll.group(1))  # '0,5 s' in Dutch
+            return self.text("mode_poll", every=poll.group(1))  # '0,5 s' in Dutch
         key = _MODES.get(mode)
-        return self._t(key) if key else mode
+        return self.text(key) if key else mode
 
     def result(self, entry: Mapping[str, Any], rel: str, moved_to: str | None) -> str:
         """The line for one audited file: outcome, where it went, why or what to do (a
@@ -197,13 +204,13 @@ class Log:
                   if f.get("severity") == "error"]
         parts: list[str] = []
         if todo:
-            parts.append(self._t("actions", items="; ".join(
+            parts.append(self.text("actions", items="; ".join(
                 str(a.get("text") or a.get("code")) for a in todo)))
         if moved_to:
             parts.append(f"→ {one_line(moved_to)}")
         made_from = (entry.get("derived_from") or {}).get("path")
         if made_from:
-            parts.append(f"({self._t('derived', original=one_line(str(made_from)))})")
+            parts.append(f"({self.text('derived', original=one_line(str(made_from)))})")
         if errors:
             parts.append(f"({errors[0]})")
         return self.line(outcome, rel, "  ".join(parts), moved_to=moved_to,
@@ -212,18 +219,20 @@ class Log:
     def start(self, drop: str, mode: str, profile: str, policy: str | None,
               routes: Sequence[str | None], jobs: int) -> str:
         approved, rejected = routes
-        where = (self._t("routes", approved=approved, rejected=rejected)
-                 if approved and rejected else self._t("in_place"))
+        where = (self.text("routes", approved=approved, rejected=rejected)
+                 if approved and rejected else self.text("in_place"))
         return self.line("start", drop,
-                         self._t("start", drop=drop, mode=self.mode_text(mode), profile=profile,
-                                 policy=policy or self._t("defaults"), where=where,
-                                 workers=self._t("worker" if jobs == 1 else "workers", n=jobs)),
+                         self.text("start", drop=drop, mode=self.mode_text(mode),
+                                   profile=profile, policy=policy or self.text("defaults"),
+                                   where=where,
+                                   workers=self.text("worker" if jobs == 1 else "workers",
+                                                     n=jobs)),
                          mode=mode, profile=profile, policy=policy)
 
     def stop(self, drop: str, counts: Mapping[str, int]) -> str:
         audited = sum(counts.get(k, 0) for k in ("pass", "fail", "error"))
         return self.line("stop", drop,
-                         self._t("stop", audited=audited, p=counts.get("pass", 0),
-                                 f=counts.get("fail", 0), e=counts.get("error", 0),
-                                 s=counts.get("skipped", 0)),
+                         self.text("stop", audited=audited, p=counts.get("pass", 0),
+                                   f=counts.get("fail", 0), e=counts.get("error", 0),
+                                   s=counts.get("skipped", 0)),
                          **{k: counts.get(k, 0) for k in ("pass", "fail", "error", "skipped")})

@@ -44,7 +44,7 @@ from mediaaudit.sidecars import SidecarKind, sidecars_of
 from mediaaudit.walk import Skipped, walk_tree
 from mediaaudit.watch import deliveries, results
 from mediaaudit.watch import fix as watch_fix
-from mediaaudit.watch.messages import Log
+from mediaaudit.watch.messages import Log, WatchKey
 from mediaaudit.watch.openfiles import OpenFiles
 from mediaaudit.watch.route import (
     FULL,
@@ -683,7 +683,7 @@ class Watcher:
             why = getattr(exc, "strerror", None) or exc
             self.emit(self.log.line("error", row.rel, self._t("report_failed", why=why)))
 
-    def _t(self, key: str, **params: Any) -> str:
+    def _t(self, key: WatchKey, **params: Any) -> str:
         return self.log.text(key, **params)
 
     def _tag(self, tag: str) -> str:

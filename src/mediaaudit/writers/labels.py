@@ -1,11 +1,20 @@
-"""Words used by the human renderings (HTML, PDF, Markdown, CSV values), one table per
-language; a count is said in the singular for one (``verdict_text``, ``banner``)."""
+"""Words used by the human renderings (HTML, PDF, Markdown, CSV values), written one
+language at a time and checked as one table (``LABEL_TEXT``: every label in both
+languages, with the same placeholders); a count is said in the singular for one
+(``verdict_text``, ``banner``).
+
+Labels are keyed by plain strings, not a typed key: the writers choose many of them by a
+value the manifest holds (a state, an NVF status, a severity), and a value this table
+does not know (a crafted manifest's) is shown as it is.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-LABELS: dict[str, dict[str, str]] = {
+from mediaaudit.texts import LANGS, Texts, say
+
+_WORDS: dict[str, dict[str, str]] = {
     "nl": {
         "title": "Controle media voor publicatie",
         "verdict_pass": "GOEDGEKEURD — alle bestanden mogen geplaatst worden",
@@ -60,7 +69,9 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 def label(lang: str, key: str) -> str:
-    return LABELS.get(lang, LABELS["en"]).get(key, key)
+    """A label in ``lang``, not filled in (the caller formats the ones that count); a
+    key this table lacks as it is."""
+    return LABEL_TEXT.template(key, lang) if key in LABEL_TEXT else key
 
 
 def batch_verdict(summary: Mapping[str, int]) -> str:
@@ -78,13 +89,13 @@ def verdict_text(lang: str, summary: Mapping[str, int]) -> str:
     """The batch's verdict in words, in the singular for a report of one file ("niet alle
     bestanden mogen" said of one file read as if others were missing)."""
     key = "verdict_" + batch_verdict(summary)
-    if summary.get("files") == 1 and key + "_one" in LABELS.get(lang, LABELS["en"]):
-        key += "_one"
+    if summary.get("files") == 1:
+        key = LABEL_TEXT.singular(key)
     return label(lang, key)
 
 
 # The four states, the banner in words, the cards, the sign-off and the archivist's footer.
-LABELS["nl"].update({
+_WORDS["nl"].update({
     "state_pass": "Goedgekeurd", "state_pass_actions": "Goedgekeurd, met acties",
     "state_fail": "Afgekeurd", "state_error": "Niet te controleren",
     "say_pass": "Mag geplaatst worden.",
@@ -95,6 +106,7 @@ LABELS["nl"].update({
     "banner_ok_one": "{ok} van de {n} bestanden mag geplaatst worden",
     "banner_ok_single": "{ok} van {n} bestand mag geplaatst worden",
     "banner_act": "bij {k} daarvan moet je iets doen bij het plaatsen",
+    "banner_act_one": "bij {k} daarvan moet je iets doen bij het plaatsen",
     "banner_act_none": "bij geen daarvan hoef je iets te doen bij het plaatsen",
     "banner_fail": "{k} afgekeurd", "banner_error": "{k} niet te controleren",
     "notes_one": "1 opmerking", "notes": "{n} opmerkingen",
@@ -117,7 +129,7 @@ LABELS["nl"].update({
     "annotations": "Map-annotaties", "per_file": "SHA-256 per bestand", "size": "Grootte",
     "profile_sha": "Controlegetal norm (SHA-256)", "source": "Bron",
 })
-LABELS["en"].update({
+_WORDS["en"].update({
     "state_pass": "Passed", "state_pass_actions": "Passed with actions",
     "state_fail": "Failed", "state_error": "Could not be checked",
     "say_pass": "May be posted.",
@@ -151,6 +163,11 @@ LABELS["en"].update({
     "annotations": "Folder annotations", "per_file": "SHA-256 per file", "size": "Size",
     "profile_sha": "Norm checksum (SHA-256)", "source": "Source",
 })
+LABEL_TEXT: Texts[str] = Texts.by_language("writers.labels.LABEL_TEXT", _WORDS)
+# Every label of one language, for a writer that reads them all (is this file an earlier
+# report of ours, in either language?).
+LABELS: Mapping[str, Mapping[str, str]] = {lang: LABEL_TEXT.in_language(lang)
+                                           for lang in LANGS}
 
 
 def banner(lang: str, states: Mapping[str, int]) -> str:
@@ -162,8 +179,7 @@ def banner(lang: str, states: Mapping[str, int]) -> str:
     text = label(lang, key).format(ok=ok, n=n)
     if ok:
         akey = "banner_act_none" if not act else \
-            "banner_act_one" if act == 1 and "banner_act_one" in LABELS.get(lang, {}) \
-            else "banner_act"
+            LABEL_TEXT.singular("banner_act") if act == 1 else "banner_act"
         text += "; " + label(lang, akey).format(k=act)
     rest = [label(lang, f"banner_{s}").format(k=states[s]) for s in ("fail", "error")
             if states.get(s)]
@@ -173,7 +189,7 @@ def banner(lang: str, states: Mapping[str, int]) -> str:
 # Why an entry of the folder was not audited (the manifest's ``skipped[].reason``, which
 # tools read, stays English): the words a report shows.  An opened delivery archive says
 # how many of its files were judged, each as an entry of its own.
-SKIP_REASONS: dict[str, dict[str, str]] = {
+SKIP_REASONS: Texts[str] = Texts("writers.labels.SKIP_REASONS", {
     "archive": {"nl": "archief: de {members} bestanden erin zijn elk apart beoordeeld",
                 "en": "archive: its {members} files are each judged on their own"},
     "archive_one": {"nl": "archief: het bestand erin is apart beoordeeld",
@@ -190,7 +206,7 @@ SKIP_REASONS: dict[str, dict[str, str]] = {
     "mediaaudit output": {"nl": "eerder rapport van mediaaudit", "en": "earlier report"},
     "manifest": {"nl": "dit manifest", "en": "this manifest"},
     "cache": {"nl": "cache van mediaaudit", "en": "mediaaudit's cache"},
-}
+})
 
 
 def skip_reason(item: Mapping[str, object], lang: str) -> str:
@@ -198,7 +214,6 @@ def skip_reason(item: Mapping[str, object], lang: str) -> str:
     reason = str(item.get("reason") or "")
     if reason == "archive" and item.get("members") == 1:
         reason = "archive_one"
-    words = SKIP_REASONS.get(reason)
-    if words is None:
+    if reason not in SKIP_REASONS:
         return reason
-    return words.get(lang, words["en"]).format(members=item.get("members", "?"))
+    return say(SKIP_REASONS, reason, lang, members=item.get("members", "?"))
