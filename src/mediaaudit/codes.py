@@ -825,6 +825,14 @@ _REASONS: tuple[Reason, ...] = (
            "the next page, and a page is missing",
            "de opbouw van de Ogg-pagina's klopt niet bij byte {at}: {skipped} bytes tot de "
            "volgende pagina, en er ontbreekt een pagina"),
+    Reason("png-palette-index", "PNG image uses colour {index} of a palette that has "
+           "{colours} colours (numbered from 0)",
+           "de PNG gebruikt kleur {index} van een palet met {colours} kleuren (genummerd "
+           "vanaf 0)"),
+    Reason("nal-split", "the video frame at byte {at} ({size} bytes) cannot be split into its "
+           "NAL units: a length inside it is wrong",
+           "het videobeeld op byte {at} ({size} bytes) is niet in zijn NAL-eenheden te "
+           "splitsen: een lengte erin klopt niet"),
     Reason("png-bad-filter", "PNG image row {row} has an invalid filter type {value}",
            "beeldregel {row} van de PNG heeft een ongeldig filtertype {value}"),
     Reason("gif-no-trailer", "GIF ends before its trailer byte (cut at byte {at})",

@@ -56,7 +56,9 @@ _MOVIE_BRANDS = (b"isom", b"iso", b"mp4", b"mp7", b"qt  ", b"M4A ", b"M4V ", b"M
 def bmff(f: IO[bytes], size: int) -> str | Refused | None:
     """Top-level boxes (32/64-bit sizes, 0 = to the end) all inside the file; a movie
     (isom/mp4*/qt/M4A/3gp…) needs ``moov``, a HEIF/AVIF image needs ``meta``; a movie
-    with an encrypted track is refused (``MA-FMT-009``): it is complete, but unplayable."""
+    with an encrypted track is refused (``MA-FMT-009``): it is complete, but unplayable;
+    its tracks must hold samples, all inside the media data, and H.264/H.265 samples
+    must split into their NAL units (``nal``)."""
     f.seek(0)
     h = f.read(12)
     brand = h[8:12] if h[4:8] == b"ftyp" else b"qt  "
@@ -88,6 +90,13 @@ def bmff(f: IO[bytes], size: int) -> str | Refused | None:
             return _why("no-samples", fmt=label)
         if declared is not None and declared > media:
             return _why("samples-missing", fmt=label, declared=num(declared), media=num(media))
+    if moov is not None:
+        from mediaaudit.probe.structure.nal import nal_framing  # it walks boxes with ours
+
+        try:
+            return nal_framing(f, size, moov, found)
+        except (struct.error, ValueError, IndexError, OverflowError):
+            return None  # a sample table this walk does not understand: no opinion
     return None
 
 

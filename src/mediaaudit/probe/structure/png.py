@@ -32,6 +32,7 @@ class _Header:
     height: int
     bits: int  # per pixel
     interlaced: bool
+    indexed: bool  # colour type 3: each 8-bit sample is a palette index
 
     def passes(self) -> list[tuple[int, int]]:
         """(rows, bytes per row including the filter byte) of each pass."""
@@ -54,12 +55,17 @@ def _header(data: bytes) -> _Header | None:
     channels, depths = _COLOUR.get(colour, (0, ()))
     if depth not in depths or not w or not h or interlace > 1:
         return None  # a header the decoders refuse themselves: no row layout to check
-    return _Header(w, h, depth * channels, interlace == 1)
+    return _Header(w, h, depth * channels, interlace == 1, colour == 3 and depth == 8)
 
 
 class _Inflate:
     """The IDAT stream unpacked as it is read, checking each row's filter type; holds no
-    more than 1 MiB of unpacked data at a time."""
+    more than 1 MiB of unpacked data at a time.
+
+    In an 8-bit palette image whose rows are all unfiltered (filter type 0, what writers
+    use for palettes) the unpacked bytes *are* the indices, so an index past the end of
+    the palette (libpng: "palette index exceeding num_palette"; the pixel has no colour)
+    is seen with one C-level ``bytes.translate`` per piece, without defiltering."""
 
     def __init__(self, head: _Header) -> None:
         self.head = head
@@ -69,6 +75,9 @@ class _Inflate:
         self.rows = self._filter_bytes()
         self.next = next(self.rows, None)
         self.bad: str | None = None
+        self.palette = 256  # entries; set from PLTE, which comes before the image data
+        self.filtered = False
+        self.beyond = b""  # indices past the palette, seen in unfiltered rows
 
     def _filter_bytes(self) -> Iterator[tuple[int, int]]:
         pos = row = 0
@@ -99,13 +108,20 @@ class _Inflate:
             if value > 4:
                 self.bad = _why("png-bad-filter", row=num(row + 1), value=str(value))
                 return
+            self.filtered = self.filtered or value != 0
             self.next = next(self.rows, None)
+        if self.head.indexed and not self.filtered and self.palette < 256:
+            self.beyond = self.beyond or out[:max(0, self.need - self.got)].translate(
+                None, bytes(range(self.palette)))
         self.got = end
 
     def verdict(self) -> str | None:
         if self.bad is None and self.got < self.need:
             return _why("png-idat-short", got=num(self.got), need=num(self.need),
                         w=num(self.head.width), h=num(self.head.height))
+        if self.bad is None and self.beyond and not self.filtered:
+            return _why("png-palette-index", index=str(max(self.beyond)),
+                        colours=str(self.palette))
         return self.bad
 
 
@@ -179,6 +195,8 @@ def png(f: IO[bytes], size: int) -> str | Refused | None:
             if head is not None and head.need() <= INFLATE_LIMIT:
                 inflate = _Inflate(head)
             f.seek(pos + 8)
+        if typ == b"PLTE" and inflate is not None:
+            inflate.palette = n // 3
         if typ == b"IDAT" and ended_at is not None:
             return _why("png-idat-split", name=fourcc(ended_at[0]), at=num(ended_at[1]))
         if idat and typ != b"IDAT" and ended_at is None:
