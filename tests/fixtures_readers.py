@@ -30,7 +30,7 @@ def probe(path: Path) -> Facts:
 
 
 def facts(path: Path) -> list[tuple[str, str, str]]:
-    return [(m.field, m.value, m.source) for m in probe(path).meta]
+    return [(m.field, m.value, str(m.source)) for m in probe(path).meta]
 
 
 def field(path: Path, name: str) -> list[str]:

@@ -6,7 +6,10 @@ import pytest
 
 from mediaaudit.evaluate import evaluate
 from mediaaudit.model import (
+    SPDX_LICENCE,
+    FactOrigin,
     Facts,
+    FactSource,
     FileRef,
     Identification,
     MediaProps,
@@ -19,7 +22,8 @@ from mediaaudit.policy import PolicyError, build_policy
 from mediaaudit.profile import load_profile
 
 PROFILE = load_profile()
-CC0 = (MetaFact("licence", "CC0-1.0", "sidecar:f.license:SPDX-License-Identifier"),)
+CC0 = (MetaFact("licence", "CC0-1.0",
+                FactSource(FactOrigin.SIDECAR, SPDX_LICENCE, file="f.license")),)
 POLICY = build_policy()
 
 

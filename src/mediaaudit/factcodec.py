@@ -1,4 +1,10 @@
-"""Facts ⇄ JSON, for the cache.  Pure; round-trips every field of ``Facts``."""
+"""Facts ⇄ JSON, for the cache.  Pure; round-trips every field of ``Facts``.
+
+A fact's source is stored as its fields (origin, tag, language, sidecar file), not as the
+text the manifest shows, which cannot be read back (a sidecar's name may hold ``:`` or
+``@``).  Rows written before sources were typed are never read: the cache's version
+includes a digest of this module and of ``model`` (``engines.probe_version``), and a
+row that does not decode is a miss (``FactCache.decode``)."""
 
 from __future__ import annotations
 
@@ -7,7 +13,9 @@ import json
 from typing import Any
 
 from mediaaudit.model import (
+    FactOrigin,
     Facts,
+    FactSource,
     FileRef,
     Identification,
     MediaKind,
@@ -33,7 +41,11 @@ def loads(text: str, ref: FileRef) -> Facts:
         ident=Identification(**d["ident"]),
         media=MediaProps(**{**m, "kind": MediaKind(m["kind"]),
                              "tracks": tuple(Track(**t) for t in m["tracks"])}),
-        meta=tuple(MetaFact(**x) for x in d["meta"]),
+        meta=tuple(MetaFact(x["field"], x["value"], _source(x["source"])) for x in d["meta"]),
         notes=tuple(ProbeNote(n["code"], n["params"], n["source"]) for n in d["notes"]),
         sidecars=tuple(d["sidecars"]),
     )
+
+
+def _source(d: dict[str, Any]) -> FactSource:
+    return FactSource(FactOrigin(d["origin"]), d["tag"], d["lang"], d["file"])

@@ -54,7 +54,7 @@ def header(
 
 
 def _evidence(m: MetaFact) -> dict[str, str]:
-    return {"field": m.field, "value": m.value, "source": m.source}
+    return {"field": m.field, "value": m.value, "source": str(m.source)}
 
 
 def action_entry(a: Action, lang: str) -> dict[str, Any]:

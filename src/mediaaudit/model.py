@@ -178,9 +178,68 @@ class MediaProps:
     tracks: tuple[Track, ...] = ()
 
 
+class FactOrigin(StrEnum):
+    """The kind of place a metadata fact was read from, as reuse-tool's ``SourceType``
+    says whether a licence came from a file header, a ``.license`` file or REUSE.toml.
+
+    The evaluation weighs facts by it (a sidecar beats a folder annotation in the config,
+    which beats anything embedded; XMP beats IPTC-IIM unless the IPTC digest says IPTC is
+    newer), so it compares these members, never prefixes of a text.  The value is the
+    prefix the manifest shows in front of the tag (``xmp`` in ``xmp:cc:license``)."""
+
+    XMP = "xmp"  # an XMP packet in the file (JPEG APP1, PNG iTXt, TIFF 700, MP4 uuid...)
+    XMP_EXTENDED = "xmp-extended"  # JPEG extended XMP, its APP1 pieces joined
+    SVG = "svg"  # the RDF in an SVG's <metadata>, read as XMP
+    IPTC = "iptc"  # IPTC-IIM datasets by record:dataset (``2:116``); ``digest``
+    EXIF = "exif"  # EXIF tags by name (``Copyright``, ``GPS``, ``BodySerialNumber``)
+    MAKERNOTE = "makernote"  # a camera maker's note: ``vendor:tag``
+    FLIR = "flir"  # a FLIR camera's own GPS record
+    PNG = "png"  # PNG text chunks by keyword (ImageMagick's ``exif:Artist`` too)
+    VIDEO_TAG = "video-tag"  # container tags as MediaInfo names them (MP4, MOV, Matroska)
+    C2PA = "c2pa"  # what the c2pa reader read from the manifest store
+    C2PA_STORE = "c2pa-store"  # where the store sits (``jpeg:APP11``, ``remote:URL``)
+    SIDECAR = "sidecar"  # a file beside the media file: licence, XMP, captions, alt text
+    CONFIG = "config"  # a folder annotation in the policy file
+
+    @property
+    def prefix(self) -> str:
+        """What the manifest writes before the tag: a store's place is shown as it is
+        (``jpeg:APP11``), every other origin by its value."""
+        return "" if self is FactOrigin.C2PA_STORE else self.value
+
+
+@dataclass(frozen=True)
+class FactSource:
+    """Where one fact came from, with its provenance typed: the origin, the tag inside it
+    (``cc:license``, ``2:116``, ``SPDX-License-Identifier``), the language of an XMP
+    language alternative, and for a sidecar the file as the manifest names it.
+
+    ``str()`` is the text the manifest shows: ``xmp:cc:license``,
+    ``xmp:Iptc4xmpCore:AltTextAccessibility@nl``,
+    ``sidecar:foto.jpg.license:SPDX-License-Identifier``.  That text is for people; it is
+    not read back (a sidecar's name may itself hold ``:`` or ``@``), so the fact cache
+    stores these fields, not the text."""
+
+    origin: FactOrigin
+    tag: str = ""
+    lang: str | None = None
+    file: str | None = None
+
+    def __str__(self) -> str:
+        text = ":".join(p for p in (self.origin.prefix, self.file, self.tag) if p)
+        return text if self.lang is None else f"{text}@{self.lang}"
+
+
+SPDX_LICENCE = "SPDX-License-Identifier"
+"""The tag of a REUSE licence sidecar's SPDX expression: the rights gate reads its value
+as an SPDX expression, not as free text."""
+SPDX_COPYRIGHT = "SPDX-FileCopyrightText"
+
+
 @dataclass(frozen=True)
 class MetaFact:
-    """One metadata value with where it came from, e.g. ``xmp:cc:license``.
+    """One metadata value with where it came from (``source``, shown as e.g.
+    ``xmp:cc:license``).
 
     ``field`` is a normalised role (``licence``, ``copyright``, ``creator``...), so that
     the rights evaluation does not have to know every container's tag names.
@@ -188,7 +247,7 @@ class MetaFact:
 
     field: str
     value: str
-    source: str
+    source: FactSource
 
 
 @dataclass(frozen=True)

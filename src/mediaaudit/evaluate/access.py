@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from mediaaudit.codes import CodeId
@@ -47,24 +48,21 @@ NOT_AI_TYPES = {"algorithmicmedia", "datadrivenmedia", "trainedalgorithmicdata"}
 """Algorithmic or data-driven, but not generative AI: reported, never labelled."""
 
 
-def _lang(source: str) -> str | None:
-    return source.rsplit("@", 1)[1] if "@" in source.rsplit(":", 1)[-1] else None
-
-
 def _texts(facts: Sequence[MetaFact], fld: str) -> list[dict[str, Any]]:
     seen: set[tuple[str, str | None]] = set()
     out = []
     for f in facts:
         if f.field != fld:
             continue
-        lang = _lang(f.source)
-        if lang == "x-default" and any(_lang(g.source) not in (None, "x-default") and
+        lang = f.source.lang
+        if lang == "x-default" and any(g.source.lang not in (None, "x-default") and
                                        g.value == f.value for g in facts if g.field == fld):
             continue  # the same text is also given with its real language
         key = (f.value, lang)
         if key not in seen:
             seen.add(key)
-            out.append({"text": f.value, "lang": lang, "source": f.source.split("@")[0]})
+            out.append({"text": f.value, "lang": lang,
+                        "source": str(replace(f.source, lang=None))})
     return out
 
 
@@ -133,7 +131,7 @@ def provenance(f: Facts) -> tuple[dict[str, Any] | None, list[Draft]]:
         "digital_source_type": ai[0][0] if ai else (terms[0] if terms else None),
         "ai_generated": bool(ai),
         "ai_system": systems[0] if systems else None,
-        "c2pa": {"state": state, "where": c2pa[0].source if c2pa else None,
+        "c2pa": {"state": state, "where": str(c2pa[0].source) if c2pa else None,
                  "signer": first["c2pa_signer"], "claim_generator": first["c2pa_generator"],
                  "reason": reason if state in (C2paState.INVALID, C2paState.UNVERIFIABLE)
                  else None,

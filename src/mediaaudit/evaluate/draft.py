@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mediaaudit.codes import CodeId
+from mediaaudit.model import FactSource
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class Draft:
     source: str | None = None
 
 
-def draft(code: CodeId, source: str | None = None, **params: Any) -> Draft:
-    """A finding by its checked name: ``draft(CodeId.NOT_LISTED, 'siegfried', ...)``."""
-    return Draft(code, params, source)
+def draft(code: CodeId, source: str | FactSource | None = None, **params: Any) -> Draft:
+    """A finding by its checked name: ``draft(CodeId.NOT_LISTED, 'siegfried', ...)``.
+    A fact's source is given typed and shown as the manifest shows it."""
+    return Draft(code, params, None if source is None else str(source))

@@ -47,7 +47,8 @@ def privacy(facts: Sequence[MetaFact]) -> list[Draft]:
     if gps:
         where = ", ".join(sorted({f"{f.source}: {f.value}"[:80] for f in gps
                                   if f.field != "gps_lon"}))
-        out.append(draft(CodeId.GPS_POSITION, gps[0].source, where=where or gps[0].source))
+        out.append(draft(CodeId.GPS_POSITION, gps[0].source,
+                         where=where or str(gps[0].source)))
     for f in facts:  # 'unknown' or '0000' is a camera's default, not personal data
         if f.field == "serial" and not is_placeholder(f.value) and f.value.strip("0 "):
             out.append(draft(CodeId.DEVICE_SERIAL, f.source, value=f.value))

@@ -25,7 +25,14 @@ from mediaaudit.licence import (
     licence_refs,
     normalise_all,
 )
-from mediaaudit.model import MetaFact, RightsStatus, RightsVerdict
+from mediaaudit.model import (
+    SPDX_LICENCE,
+    FactOrigin,
+    FactSource,
+    MetaFact,
+    RightsStatus,
+    RightsVerdict,
+)
 from mediaaudit.policy import Annotation, Policy
 
 RIGHTS_FIELDS = ("licence", "web_statement", "usage_terms", "copyright", "owner", "creator",
@@ -36,7 +43,13 @@ HOLDER_FIELDS = ("copyright", "owner")
 _RESERVED = re.compile(r"all\s+rights?\s+reserved|alle\s+rechten\s+voorbehouden|"
                        r"(?<!some\s)rights\s+reserved|niet\s+vrij\s+van\s+rechten", re.I)
 # Where the IPTC-IIM and XMP versions of one field sit (Metadata Working Group pairs).
-IPTC_PAIRS = {"iptc:2:116": "copyright", "iptc:2:80": "creator", "iptc:2:110": "credit"}
+IPTC_PAIRS = {FactSource(FactOrigin.IPTC, "2:116"): "copyright",
+              FactSource(FactOrigin.IPTC, "2:80"): "creator",
+              FactSource(FactOrigin.IPTC, "2:110"): "credit"}
+# The XMP that those pairs compare with: the file's own packets, not a sidecar's.
+EMBEDDED_XMP = frozenset({FactOrigin.XMP, FactOrigin.XMP_EXTENDED})
+# The tiers of trust: a sidecar, then a folder annotation, then (2) anything embedded.
+TIERS = {FactOrigin.SIDECAR: 0, FactOrigin.CONFIG: 1}
 # A probe sets this fact when the IPTC digest does not match the IPTC data: a program that
 # knows only IPTC-IIM changed it after the XMP was written, so IPTC is the current value.
 IPTC_CHANGED = "iptc_changed"
@@ -50,15 +63,11 @@ class _Found:
 
 def tier(fact: MetaFact) -> int:
     """0 = sidecar, 1 = config annotation, 2 = embedded."""
-    if fact.source.startswith("sidecar:"):
-        return 0
-    if fact.source.startswith("config:"):
-        return 1
-    return 2
+    return TIERS.get(fact.source.origin, 2)
 
 
 def annotation_facts(a: Annotation) -> list[MetaFact]:
-    src = f"config:annotations[{a.path}]"
+    src = FactSource(FactOrigin.CONFIG, f"annotations[{a.path}]")
     out = []
     for fld, val in (("licence", a.licence), ("copyright", a.holder), ("creator", a.creator),
                      ("attribution_name", a.attribution)):
@@ -72,13 +81,12 @@ def reconcile_iptc(evidence: list[MetaFact], all_facts: Sequence[MetaFact]) -> l
     current value (it is Unicode; old IPTC is often Latin-1 shown as mojibake), unless
     the IPTC digest says IPTC was changed after the XMP was written."""
     iptc_newer = any(f.field == IPTC_CHANGED for f in all_facts)
-    xmp_fields = {f.field for f in evidence if f.source.startswith(("xmp:", "xmp-extended:"))}
+    xmp_fields = {f.field for f in evidence if f.source.origin in EMBEDDED_XMP}
     iptc_fields = {IPTC_PAIRS[f.source] for f in evidence if f.source in IPTC_PAIRS}
 
     def keep(f: MetaFact) -> bool:
         if iptc_newer:
-            return not (f.source.startswith(("xmp:", "xmp-extended:"))
-                        and f.field in iptc_fields)
+            return not (f.source.origin in EMBEDDED_XMP and f.field in iptc_fields)
         return not (f.source in IPTC_PAIRS and IPTC_PAIRS[f.source] in xmp_fields)
 
     return [f for f in evidence if keep(f)]
@@ -86,11 +94,11 @@ def reconcile_iptc(evidence: list[MetaFact], all_facts: Sequence[MetaFact]) -> l
 
 def _is_spdx(f: MetaFact) -> bool:
     """Values written as SPDX expressions: REUSE sidecars and config annotations."""
-    return f.field == "licence" and (f.source.endswith(":SPDX-License-Identifier")
-                                     or f.source.startswith("config:"))
+    return f.field == "licence" and (f.source.tag == SPDX_LICENCE
+                                     or f.source.origin is FactOrigin.CONFIG)
 
 
-def _open_findings(lics: Sequence[Licence], src: str) -> list[Draft]:
+def _open_findings(lics: Sequence[Licence], src: FactSource) -> list[Draft]:
     out = []
     for lic in lics:
         if lic.version is None:
@@ -103,7 +111,7 @@ def _open_findings(lics: Sequence[Licence], src: str) -> list[Draft]:
 
 
 def _attribute(lics: Sequence[Licence], names: Sequence[MetaFact], holder: str | None,
-               src: str) -> tuple[str | None, list[Draft]]:
+               src: FactSource) -> tuple[str | None, list[Draft]]:
     """The credit line for the licences that demand one, or MA-LIC-012 when nobody can be
     named (a nameless 'CC BY 4.0' line would not satisfy the licence).  ``names`` is all
     the evidence, most trusted first: a sidecar may give the licence while the photo

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from mediaaudit.evaluate.rights import tier
-from mediaaudit.model import FileResult, RightsStatus
+from mediaaudit.model import FactOrigin, FileResult, RightsStatus
 
 _PASSING = (RightsStatus.OPEN, RightsStatus.OWNED, RightsStatus.LICENSED)
 _DEFAULT = 'lang="x-default"'
@@ -44,8 +44,8 @@ def outside(result: FileResult) -> dict[str, Any]:
             out["Xmp.cc.attributionName"] = given["attribution_name"]
             out["Xmp.photoshop.Credit"] = given["attribution_name"]
     alts = [f for f in result.facts.meta
-            if f.field == "alt_text" and f.source.startswith("sidecar:")]
-    if alts and not any(f.field == "alt_text" and not f.source.startswith("sidecar:")
+            if f.field == "alt_text" and f.source.origin is FactOrigin.SIDECAR]
+    if alts and not any(f.field == "alt_text" and f.source.origin is not FactOrigin.SIDECAR
                         for f in result.facts.meta):
         out["Xmp.iptc.AltTextAccessibility"] = {_DEFAULT: alts[0].value}
     return out

@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import IO
 
+from mediaaudit.model import FactOrigin, FactSource
 from mediaaudit.probe.partial import Partial
 from mediaaudit.probe.xmp import BMFF_MIMES, bmff_has_uuid, jpeg_packets, jpeg_segments
 
@@ -179,4 +180,4 @@ def detect(path: str, head: bytes, mime: str | None, part: Partial) -> None:
             url = remote_manifest(f, head)
             where = f"remote:{url}"[:300] if url else None
     if where:
-        part.fact("c2pa", "present", where)
+        part.fact("c2pa", "present", FactSource(FactOrigin.C2PA_STORE, where))

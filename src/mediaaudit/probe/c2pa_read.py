@@ -38,8 +38,12 @@ import json
 import os
 from typing import Any
 
-from mediaaudit.model import C2paState
+from mediaaudit.model import C2paState, FactOrigin, FactSource
 from mediaaudit.probe.partial import Partial
+
+READER = FactSource(FactOrigin.C2PA)
+"""The source of what the c2pa reader says of the whole store (state, signer...)."""
+MAX_TAG = 195  # an ingredient's name, cut so the shown source stays within 200 characters
 
 INTEGRITY = frozenset({
     "assertion.dataHash.mismatch", "assertion.bmffHash.mismatch",
@@ -184,7 +188,7 @@ def ai_origins(store: dict[str, Any]) -> list[dict[str, Any]]:
 
 def read_c2pa(path: str, head: bytes, mime: str | None, part: Partial) -> None:
     """File reader: validation state, signer, claim generator, digitalSourceType."""
-    where = next((m.source for m in part.meta if m.field == "c2pa"), None)
+    where = next((m.source.tag for m in part.meta if m.field == "c2pa"), None)
     if where is None or not available():
         return
     import c2pa
@@ -195,26 +199,27 @@ def read_c2pa(path: str, head: bytes, mime: str | None, part: Partial) -> None:
             store = json.loads(reader.json())
     except Exception as exc:
         state, reason = classify_error(exc, where)
-        part.fact("c2pa_state", state, "c2pa")
-        part.fact("c2pa_reason", reason, "c2pa")
-        part.fact("c2pa_error", f"{type(exc).__name__}: {exc}"[:200], "c2pa")
+        part.fact("c2pa_state", state, READER)
+        part.fact("c2pa_reason", reason, READER)
+        part.fact("c2pa_error", f"{type(exc).__name__}: {exc}"[:200], READER)
         return
     state, why, codes = classify(validation_state, store)
-    part.fact("c2pa_state", state, "c2pa")
+    part.fact("c2pa_state", state, READER)
     if why:
-        part.fact("c2pa_reason", why, "c2pa")
+        part.fact("c2pa_reason", why, READER)
     if codes:
-        part.fact("c2pa_codes", json.dumps(codes), "c2pa")
+        part.fact("c2pa_codes", json.dumps(codes), READER)
     manifest = (store.get("manifests") or {}).get(store.get("active_manifest") or "", {})
     sig = manifest.get("signature_info") or {}
     if sig.get("common_name") or sig.get("issuer"):
-        part.fact("c2pa_signer", sig.get("common_name") or sig.get("issuer"), "c2pa")
+        part.fact("c2pa_signer", sig.get("common_name") or sig.get("issuer"), READER)
     gen = manifest.get("claim_generator_info") or [{}]
     name = gen[0].get("name") if gen else None
     if name or manifest.get("claim_generator"):
-        part.fact("c2pa_generator", name or manifest.get("claim_generator"), "c2pa")
+        part.fact("c2pa_generator", name or manifest.get("claim_generator"), READER)
     for origin in ai_origins(store):
-        src = ("c2pa:actions" if origin["active"] else
-               f"c2pa:ingredient:{origin['ingredient'] or origin['manifest']}")
-        part.fact("digital_source_type", origin["digital_source_type"], src[:200])
-        part.fact("c2pa_ai_origin", json.dumps(origin), "c2pa")
+        tag = ("actions" if origin["active"] else
+               f"ingredient:{origin['ingredient'] or origin['manifest']}")
+        part.fact("digital_source_type", origin["digital_source_type"],
+                  FactSource(FactOrigin.C2PA, tag[:MAX_TAG]))
+        part.fact("c2pa_ai_origin", json.dumps(origin), READER)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 
+from mediaaudit.model import FactOrigin, FactSource
 from mediaaudit.probe.partial import Partial
 from mediaaudit.sidecars import SidecarKind, read_sidecar, sidecars_of
 
@@ -45,7 +46,8 @@ def read_captions(path: str, head: bytes, mime: str | None, part: Partial) -> No
         part.sidecars.append(name)
         info = {"format": fmt.upper() if fmt == "srt" else "WebVTT", "language":
                 lang or header_lang, "cues": cues, "file": name}
-        part.fact("caption", json.dumps(info, ensure_ascii=False), f"sidecar:{name}")
+        part.fact("caption", json.dumps(info, ensure_ascii=False),
+                  FactSource(FactOrigin.SIDECAR, file=name))
 
 
 def read_alt_text(path: str, head: bytes, mime: str | None, part: Partial) -> None:
@@ -62,5 +64,5 @@ def read_alt_text(path: str, head: bytes, mime: str | None, part: Partial) -> No
         text = text.strip()
         if text:
             part.sidecars.append(side.display)
-            part.fact("alt_text", text, f"sidecar:{side.display}")
+            part.fact("alt_text", text, FactSource(FactOrigin.SIDECAR, file=side.display))
         return

@@ -12,6 +12,7 @@ import struct
 from collections.abc import Iterator
 from typing import Any
 
+from mediaaudit.model import FactOrigin, FactSource
 from mediaaudit.probe.partial import Partial
 
 COPYRIGHT, ARTIST, GPS_IFD, EXIF_IFD = 0x8298, 0x013B, 0x8825, 0x8769
@@ -95,25 +96,29 @@ def read_exif_bytes(data: bytes, part: Partial) -> None:
         exif_facts(ex, part, data)
 
 
+def _exif(tag: str) -> FactSource:
+    return FactSource(FactOrigin.EXIF, tag)
+
+
 def exif_facts(ex: Any, part: Partial, raw: bytes | None = None) -> None:
     """Facts from a Pillow ``Exif``; ``raw`` (the block it came from) lets the maker note
     be read where its offsets count from the TIFF header."""
     if ex.get(COPYRIGHT):
         for piece in fix_text(ex[COPYRIGHT]).split("\x00"):
-            part.fact("copyright", piece, "exif:Copyright")
+            part.fact("copyright", piece, _exif("Copyright"))
     if ex.get(ARTIST):
-        part.fact("creator", fix_text(ex[ARTIST]), "exif:Artist")
+        part.fact("creator", fix_text(ex[ARTIST]), _exif("Artist"))
     gps = ex.get_ifd(GPS_IFD)
     if gps:
         where = _gps_text(gps)
         if where:
-            part.fact("gps", where, "exif:GPS")
+            part.fact("gps", where, _exif("GPS"))
     sub = ex.get_ifd(EXIF_IFD)
     for tag, name in SERIALS.items():
         if sub.get(tag):
-            part.fact("serial", fix_text(sub[tag]), f"exif:{name}")
+            part.fact("serial", fix_text(sub[tag]), _exif(name))
     if sub.get(OWNER):
-        part.fact("owner_name", fix_text(sub[OWNER]), "exif:CameraOwnerName")
+        part.fact("owner_name", fix_text(sub[OWNER]), _exif("CameraOwnerName"))
     if ex.get(MAKE):
         part.props.setdefault("exif_make", fix_text(ex[MAKE]))
     note = sub.get(MAKERNOTE)
@@ -121,7 +126,7 @@ def exif_facts(ex: Any, part: Partial, raw: bytes | None = None) -> None:
         tiff = raw[6:] if raw and raw.startswith(b"Exif\x00\x00") else raw
         for vendor, mn_tag, value in makernote_serials(note, tiff, str(ex.get(MAKE) or ""),
                                                        str(ex.get(MODEL) or "")):
-            part.fact("serial", value, f"makernote:{vendor}:{mn_tag}")
+            part.fact("serial", value, FactSource(FactOrigin.MAKERNOTE, f"{vendor}:{mn_tag}"))
 
 
 def read_exif_fallback(path: str, head: bytes, mime: str | None, part: Partial) -> None:
@@ -138,12 +143,12 @@ def read_exif_fallback(path: str, head: bytes, mime: str | None, part: Partial) 
         except Exception:
             return
     if tags.get("Image Copyright"):
-        part.fact("copyright", tags["Image Copyright"], "exif:Copyright")
+        part.fact("copyright", tags["Image Copyright"], _exif("Copyright"))
     if tags.get("Image Artist"):
-        part.fact("creator", tags["Image Artist"], "exif:Artist")
+        part.fact("creator", tags["Image Artist"], _exif("Artist"))
     lat, lon = tags.get("GPS GPSLatitude"), tags.get("GPS GPSLongitude")
     if lat is not None and not (_zero(_ratios(lat)) and _zero(_ratios(lon))):
-        part.fact("gps", "present", "exif:GPS")
+        part.fact("gps", "present", _exif("GPS"))
 
 
 def _ratios(value: Any) -> list[float]:
@@ -316,5 +321,5 @@ def read_flir_gps(path: str, head: bytes, mime: str | None, part: Partial) -> No
                     total += length
     where = flir_gps(b"".join(pieces[k] for k in sorted(pieces)))
     if where:
-        part.fact("gps", f"{where[0]:.5f} {where[1]:.5f}", "flir:GPS")
+        part.fact("gps", f"{where[0]:.5f} {where[1]:.5f}", FactSource(FactOrigin.FLIR, "GPS"))
 

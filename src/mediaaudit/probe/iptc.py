@@ -17,13 +17,14 @@ import struct
 from typing import Any
 
 from mediaaudit.codes import CodeId
+from mediaaudit.model import FactOrigin, FactSource
 from mediaaudit.probe.partial import Partial
 
 DATASETS = {
-    (2, 116): ("copyright", "iptc:2:116"),     # Copyright Notice
-    (2, 80): ("creator", "iptc:2:80"),         # By-line
-    (2, 110): ("credit", "iptc:2:110"),        # Credit
-    (2, 40): ("instructions", "iptc:2:40"),    # Special Instructions
+    (2, 116): "copyright",     # Copyright Notice
+    (2, 80): "creator",        # By-line
+    (2, 110): "credit",        # Credit
+    (2, 40): "instructions",   # Special Instructions
 }
 IPTC_RESOURCE, DIGEST_RESOURCE = 0x0404, 0x0425
 MAX_DATASETS = 4096
@@ -97,12 +98,12 @@ def iim_facts(iim: bytes, part: Partial, digest: bytes | None = None) -> None:
     """Facts from one IIM stream; ``digest`` is Photoshop's 0x0425 resource, if any."""
     sets = parse_iim(iim, part)
     for rec, ds, raw in sets:
-        hit = DATASETS.get((rec, ds))
-        if hit:
-            part.fact(hit[0], decode(raw), hit[1])
+        fld = DATASETS.get((rec, ds))
+        if fld:
+            part.fact(fld, decode(raw), FactSource(FactOrigin.IPTC, f"{rec}:{ds}"))
     if (sets and digest and len(digest) == 16 and any(digest)
             and hashlib.md5(iim, usedforsecurity=False).digest() != digest):
-        part.fact("iptc_changed", "true", "iptc:digest")
+        part.fact("iptc_changed", "true", FactSource(FactOrigin.IPTC, "digest"))
 
 
 def irb_facts(irb: dict[int, bytes], part: Partial) -> None:

@@ -11,7 +11,7 @@ import struct
 from typing import Any
 
 from mediaaudit.codes import CodeId
-from mediaaudit.model import MediaKind, Track
+from mediaaudit.model import FactOrigin, FactSource, MediaKind, Track
 from mediaaudit.probe.partial import Partial
 from mediaaudit.probe.xmp import bmff_boxes
 
@@ -53,13 +53,13 @@ TAGS = {
 
 
 def _tags(d: dict[str, Any], ttype: str, part: Partial) -> None:
-    prefix = "video-tag" if ttype == "General" else f"video-tag:{ttype.lower()}"
+    track = "" if ttype == "General" else f"{ttype.lower()}:"
     for key, value in d.items():
         fld = TAGS.get(key)
         if fld:
-            part.fact(fld, value, f"{prefix}:{key}")
+            part.fact(fld, value, FactSource(FactOrigin.VIDEO_TAG, track + key))
         elif ("location" in key and "iso6709" in key) or key in ("location", "location_eng"):
-            part.fact("gps", value, f"{prefix}:{key}")
+            part.fact("gps", value, FactSource(FactOrigin.VIDEO_TAG, track + key))
 
 
 def _cstring(data: bytes, i: int) -> int:
@@ -110,7 +110,8 @@ def read_loci(path: str, part: Partial) -> None:
                         f.seek(b4)
                         pos = parse_loci(f.read(e4 - b4))
                         if pos and pos != (0, 0):
-                            part.fact("gps", f"{pos[0]:.5f} {pos[1]:.5f}", "video-tag:loci")
+                            part.fact("gps", f"{pos[0]:.5f} {pos[1]:.5f}",
+                                      FactSource(FactOrigin.VIDEO_TAG, "loci"))
                             return
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mediaaudit.codes import CodeId
-from mediaaudit.model import MediaKind, MetaFact, ProbeNote, Track
+from mediaaudit.model import FactSource, MediaKind, MetaFact, ProbeNote, Track
 
 
 @dataclass
@@ -23,7 +23,7 @@ class Partial:
     def note(self, code: CodeId, source: str | None = None, **params: Any) -> None:
         self.notes.append(ProbeNote(code, params, source))
 
-    def fact(self, field_: str, value: object, source: str) -> None:
+    def fact(self, field_: str, value: object, source: FactSource) -> None:
         if isinstance(value, bytes | bytearray):  # a TIFF tag read as bytes (exifread):
             from mediaaudit.probe.exif import fix_text  # text, never b'M\xdftteo…'
 

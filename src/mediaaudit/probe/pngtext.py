@@ -17,6 +17,7 @@ import zlib
 from typing import Any
 
 from mediaaudit.codes import CodeId
+from mediaaudit.model import FactOrigin, FactSource
 from mediaaudit.probe import exif, iptc, xmp
 from mediaaudit.probe.partial import Partial
 
@@ -58,7 +59,7 @@ def text_facts(items: list[tuple[str, bytes, bool]], part: Partial, where: str) 
         fld = KEYWORDS.get(key)
         if fld:
             part.fact(fld, value.decode("utf-8" if utf8 else "latin-1", "replace"),
-                      f"png:{key}")
+                      FactSource(FactOrigin.PNG, key))
         elif key == XMP_KEY:
             xmp.add_packet(value, part)
         elif key.startswith(RAW):
@@ -99,11 +100,11 @@ def magick_exif_text(text: dict[str, bytes], part: Partial) -> None:
     chunks (written after IDAT); used only when the file has no EXIF block itself."""
     for key, fld in (("exif:Copyright", "copyright"), ("exif:Artist", "creator")):
         if key in text:
-            part.fact(fld, text[key].decode("utf-8", "replace"), f"png:{key}")
+            part.fact(fld, text[key].decode("utf-8", "replace"), FactSource(FactOrigin.PNG, key))
     lat = text.get("exif:GPSLatitude", b"").decode("latin-1")
     lon = text.get("exif:GPSLongitude", b"").decode("latin-1")
     if (lat or lon) and not (_zero_rational(lat or "0") and _zero_rational(lon or "0")):
-        part.fact("gps", f"{lat} {lon}".strip(), "png:exif:GPSLatitude")
+        part.fact("gps", f"{lat} {lon}".strip(), FactSource(FactOrigin.PNG, "exif:GPSLatitude"))
 
 
 def read_png_text(im: Any, part: Partial) -> None:
@@ -173,7 +174,7 @@ def read_png_late(path: str, head: bytes, mime: str | None, part: Partial) -> No
                 late_exif = mm[off + 8:off + 8 + n]
             off += 12 + n
     text_facts(items, part, "PNG text")
-    if not late_exif and not any(m.source.startswith("exif:") for m in part.meta):
+    if not late_exif and not any(m.source.origin is FactOrigin.EXIF for m in part.meta):
         magick_exif_text({k: v for k, v, _ in items if k.startswith("exif:")}, part)
     if late_exif:
         try:

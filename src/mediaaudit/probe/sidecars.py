@@ -5,8 +5,10 @@ walker, the cache and ``watch`` ask the same module); this module only reads the
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from mediaaudit.codes import CodeId
+from mediaaudit.model import SPDX_COPYRIGHT, SPDX_LICENCE, FactOrigin, FactSource
 from mediaaudit.probe import xmp
 from mediaaudit.probe.partial import Partial
 from mediaaudit.sidecars import SidecarKind, read_sidecar, sidecars_of
@@ -27,14 +29,15 @@ def read_license_text(data: bytes, name: str, part: Partial) -> None:
         part.note(CodeId.SIDECAR_UNREADABLE, f"sidecar:{name}", sidecar=name)
         return
     found = False
+    side = FactSource(FactOrigin.SIDECAR, file=name)
     for key, value in _SPDX.findall(text):
         found = True
         if key == "License-Identifier":
-            part.fact("licence", value, f"sidecar:{name}:SPDX-License-Identifier")
+            part.fact("licence", value, replace(side, tag=SPDX_LICENCE))
         else:
-            part.fact("copyright", value, f"sidecar:{name}:SPDX-FileCopyrightText")
+            part.fact("copyright", value, replace(side, tag=SPDX_COPYRIGHT))
     if not found and text.strip():
-        part.fact("licence", text.strip()[:500], f"sidecar:{name}")
+        part.fact("licence", text.strip()[:500], side)
 
 
 def read_sidecars(path: str, head: bytes, mime: str | None, part: Partial) -> None:
@@ -55,4 +58,4 @@ def read_sidecars(path: str, head: bytes, mime: str | None, part: Partial) -> No
             part.note(CodeId.XMP_REJECTED, f"sidecar:{name}",
                       reason=f"sidecar larger than {limit} bytes")
         else:
-            xmp.add_packet(data, part, f"sidecar:{name}")
+            xmp.add_packet(data, part, FactSource(FactOrigin.SIDECAR, file=name))

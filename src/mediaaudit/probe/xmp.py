@@ -13,9 +13,11 @@ import mmap
 import re
 import struct
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import IO, Any
 
 from mediaaudit.codes import CodeId
+from mediaaudit.model import FactOrigin, FactSource
 from mediaaudit.probe.partial import Partial
 
 MAX_PACKET = 4 << 20
@@ -214,18 +216,25 @@ def _zero_coord(value: str) -> bool:
         return False
 
 
-def add_packet(packet: bytes, part: Partial, origin: str = "xmp") -> None:
-    """Parse one packet and record its facts; a bad packet becomes MA-LIC-007."""
+EMBEDDED = FactSource(FactOrigin.XMP)
+
+
+def add_packet(packet: bytes, part: Partial, origin: FactSource = EMBEDDED) -> None:
+    """Parse one packet and record its facts; a bad packet becomes MA-LIC-007.
+    ``origin`` is where the packet was (the file, its extended XMP, a sidecar); each
+    fact's source is it with the property as tag."""
     try:
         props = parse_xmp(packet)
     except XmpRejected as exc:
-        part.note(CodeId.XMP_REJECTED, origin, reason=str(exc))
+        part.note(CodeId.XMP_REJECTED, str(origin), reason=str(exc))
         return
     _record(props, part, origin)
 
 
-def _record(props: dict[tuple[str, str], list[str]], part: Partial, origin: str) -> None:
-    """The facts of parsed RDF properties, sources named ``origin:prefix:Property``."""
+def _record(props: dict[tuple[str, str], list[str]], part: Partial,
+            origin: FactSource) -> None:
+    """The facts of parsed RDF properties, tagged ``prefix:Property`` (with the language
+    of a language alternative)."""
     coords = [v for k in ("GPSLatitude", "GPSLongitude")
               for v in props.get((_P["exif"], k), [])]
     if coords and all(_zero_coord(v) for v in coords):  # 0,0 is a default, not a place
@@ -235,13 +244,13 @@ def _record(props: dict[tuple[str, str], list[str]], part: Partial, origin: str)
         fld = _KEYS.get(key)
         if fld is None:
             continue
-        src = f"{origin}:{NS[key[0]]}:{key[1]}"
+        src = replace(origin, tag=f"{NS[key[0]]}:{key[1]}")
         if fld == "region_type":
             values = [v for v in values if v.lower() == "face"]
         langs = props.get((key[0], key[1] + "@lang"), [])
         if fld in LANG_FIELDS and len(langs) == len(values):
             for v, lang in zip(values, langs, strict=True):
-                part.fact(fld, v, f"{src}@{lang}")
+                part.fact(fld, v, replace(src, lang=lang))
             continue
         for v in values:
             part.fact(fld, v, src)
@@ -268,7 +277,7 @@ def jpeg_segments(f: IO[bytes]) -> Iterator[tuple[int, int]]:
         f.seek(start + n - 2)
 
 
-def jpeg_packets(f: IO[bytes]) -> Iterator[tuple[str, bytes]]:
+def jpeg_packets(f: IO[bytes]) -> Iterator[tuple[FactSource, bytes]]:
     """Standard and extended XMP from a JPEG's APP1 segments (stops at start-of-scan)."""
     ext: dict[bytes, dict[int, bytes]] = {}
     for marker, length in jpeg_segments(f):
@@ -276,13 +285,13 @@ def jpeg_packets(f: IO[bytes]) -> Iterator[tuple[str, bytes]]:
             continue
         seg = f.read(length)
         if seg.startswith(b"http://ns.adobe.com/xap/1.0/\0"):
-            yield "xmp", seg[29:]
+            yield EMBEDDED, seg[29:]
         elif seg.startswith(b"http://ns.adobe.com/xmp/extension/\0") and len(seg) >= 75:
             guid = seg[35:67]
             off = struct.unpack(">I", seg[71:75])[0]
             ext.setdefault(guid, {})[off] = seg[75:]
     for parts in ext.values():
-        yield "xmp-extended", b"".join(c for _, c in sorted(parts.items()))
+        yield FactSource(FactOrigin.XMP_EXTENDED), b"".join(c for _, c in sorted(parts.items()))
 
 
 def gif_packet(f: IO[bytes]) -> bytes | None:
@@ -411,9 +420,9 @@ def add_svg_rdf(f: IO[bytes], part: Partial) -> None:
                     el.text = title.text
             _walk(rdf, out)
     except XmpRejected as exc:
-        part.note(CodeId.XMP_REJECTED, "svg", reason=str(exc))
+        part.note(CodeId.XMP_REJECTED, FactOrigin.SVG.value, reason=str(exc))
         return
-    _record(out, part, "svg")
+    _record(out, part, FactSource(FactOrigin.SVG))
 
 
 def image_packet(im: Any) -> bytes | None:
