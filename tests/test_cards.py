@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from mediaaudit.writers.common import describe, failing_first, state_of
+from mediaaudit.manifestview import EntryView
+from mediaaudit.writers.common import describe, failing_first
 from mediaaudit.writers.html_writer import write_html
 
 from conftest import have, run_cli
@@ -60,7 +61,7 @@ def test_one_card_per_file_in_state_order(report: tuple[Path, Path]) -> None:
     assert states == sorted(states, key=["error", "fail", "pass_actions", "pass"].index)
     for name, card in cards.items():
         entry = next(f for f in m["files"] if f["path"].endswith("/" + name))
-        state = state_of(entry)
+        state = EntryView.of(entry).state
         assert f"s-{state}" in card
         if state == "pass_actions":  # a checklist on every passed-with-actions card
             assert card.count("<li>") >= len(entry["actions"]) and 'class="todo"' in card
@@ -94,12 +95,12 @@ def test_describe_in_plain_words() -> None:
              "media": {"kind": "video", "width": 1920, "height": 1080, "duration_ms": 42_300,
                        "container": "MPEG-4", "tracks": [{"kind": "video", "format": "AVC"},
                                                          {"kind": "audio", "format": "AAC"}]}}
-    assert describe(video, "en") == "MP4 video, H.264 + AAC, 0:42, 1920×1080"
-    assert describe(video, "nl") == "MP4-video, H.264 + AAC, 0:42, 1920×1080"
+    assert describe(EntryView.of(video), "en") == "MP4 video, H.264 + AAC, 0:42, 1920×1080"
+    assert describe(EntryView.of(video), "nl") == "MP4-video, H.264 + AAC, 0:42, 1920×1080"
     gif = {"size": 5, "format": {"mime": "image/gif"},
            "media": {"kind": "image", "width": 32, "height": 24, "frames": 3}}
-    assert describe(gif, "en") == "GIF image, 32×24, 3 frames"
-    assert describe({"size": 0}, "en") == "empty file"
+    assert describe(EntryView.of(gif), "en") == "GIF image, 32×24, 3 frames"
+    assert describe(EntryView.of({"size": 0}), "en") == "empty file"
 
 
 def test_sign_off_is_tied_to_the_json_manifest(report: tuple[Path, Path]) -> None:
@@ -142,8 +143,8 @@ def test_could_not_be_checked_and_hostile_actions_are_escaped() -> None:
     assert "<script" not in html and evil not in html and "&lt;img src=x" in html
     assert "Could not be checked" in html and "s-error" in html
     assert "2 of 4 files may be posted; 1 of them needs an action when posting." in html
-    assert [state_of(f) for f in failing_first(files)] == ["error", "fail", "pass_actions",
-                                                           "pass"]
+    assert [f.state for f in failing_first(EntryView.of(f) for f in files)] == [
+        "error", "fail", "pass_actions", "pass"]
     nl = io.StringIO()
     write_html({"lang": "nl", "files": files}, nl)
     assert "2 van de 4 bestanden mogen geplaatst worden" in nl.getvalue()

@@ -13,6 +13,7 @@ from PIL import Image
 
 from mediaaudit import codes
 from mediaaudit.cli.common import text
+from mediaaudit.manifestview import SummaryView
 from mediaaudit.watch.messages import Log
 from mediaaudit.writers.labels import verdict_text
 
@@ -53,10 +54,10 @@ def test_an_older_manifests_face_count_is_said_again() -> None:
 
 
 def test_one_file_one_worker_one_hint() -> None:
-    one = {"files": 1, "pass": 0, "fail": 1, "error": 0}
+    one = SummaryView(files=1, failed=1)
     assert verdict_text("nl", one) == "AFGEKEURD — het bestand mag niet geplaatst worden"
     assert verdict_text("en", one) == "REJECTED — the file may not be posted"
-    two = {"files": 2, "pass": 1, "fail": 1, "error": 0}
+    two = SummaryView(files=2, passed=1, failed=1)
     assert verdict_text("nl", two) == "AFGEKEURD — niet alle bestanden mogen geplaatst worden"
     assert text("set_organisation", "nl", n=1, files=1).startswith(
         "tip: het bestand is afgekeurd")

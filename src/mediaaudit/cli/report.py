@@ -18,7 +18,7 @@ from mediaaudit.cli.output import (
     targets,
     write_all,
 )
-from mediaaudit.writers.common import relang
+from mediaaudit.manifestview import ManifestView, entries, in_language
 
 
 @click.command()
@@ -36,21 +36,18 @@ from mediaaudit.writers.common import relang
 def report(manifest_path: str, output: str | None, fmts: tuple[str, ...], lang: str | None,
            base: str | None) -> None:
     """Render MANIFEST (JSON) as HTML, PDF/A, CSV or Markdown (or JSON in another language)."""
-    m = load_manifest(manifest_path)
-    if lang:
-        m = relang(m, lang)
-    m.setdefault("lang", "en")
-    set_run_lang(str(m["lang"]))  # its errors in the language of the report it writes
+    m = in_language(load_manifest(manifest_path), lang)
+    head = ManifestView.header(m)
+    set_run_lang(head.lang)  # its errors in the language of the report it writes
     if base is None:
-        base = locate_base(manifest_path, [str(f.get("path", "")) for f in m["files"]],
-                           [str(r) for r in m.get("roots") or []]) or "."
+        base = locate_base(manifest_path, [f.path for f in entries(m)], list(head.roots)) or "."
     try:
         outs = targets(output, fmts)
         check_targets(outs)
         write_all(outs, m, base)
     except (OutputError, OutputUnwritable) as exc:
         fail(exc)
-    lang_out = str(m.get("lang") or "en")
+    lang_out = head.lang or "en"
     for writer, path in outs:
         if path:
             click.echo(text("written", lang_out, path=path,

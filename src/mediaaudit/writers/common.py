@@ -1,26 +1,24 @@
-"""Helpers shared by the renderings: order, totals, message re-rendering, fix hints,
+"""Helpers shared by the renderings: order, totals, fix hints, a file in plain words,
 values on one line.
 
-Renderings also serve manifests written by older versions, so every key of a file
-entry may be missing: these helpers and the writers read with defaults.
+They read a manifest through its view (``manifestview``), which already gives every key
+that a manifest of an older version lacks as None or empty.
 """
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from mediaaudit import codes
 from mediaaudit.evaluate import actions as _actions
+from mediaaudit.manifestview import EntryView, MediaView, State, SummaryView
+from mediaaudit.manifestview import relang as relang  # the manifest in another language
+from mediaaudit.model import MediaKind
 
-OUTCOME_ORDER = {"error": 0, "fail": 1, "pass": 2}
-
-# The four states people see.  ``pass_actions`` is a pass with something to do when posting
-# (the manifest's ``actions``); ``error`` is "could not be checked".
-STATES = ("error", "fail", "pass_actions", "pass")
-STATE_ORDER = {s: i for i, s in enumerate(STATES)}
+# The order the reports list files in: the most urgent state first (``State``'s order).
+STATE_ORDER = {s: i for i, s in enumerate(State)}
 
 
 # Everything that ends a line for some reader: CR alone (a line break in CommonMark and
@@ -51,53 +49,24 @@ def one_line(value: Any) -> str:
     return _CONTROL.sub(visible_escape, text)
 
 
-def state_of(f: Mapping[str, Any]) -> str:
-    outcome = f.get("outcome", "error")
-    if outcome == "pass":
-        return "pass_actions" if f.get("actions") else "pass"
-    return outcome if outcome in ("fail", "error") else "error"
-
-
-def failing_first(files: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def failing_first(files: Iterable[EntryView]) -> list[EntryView]:
     """Could not be checked, failed, passed with actions, passed; by path within each."""
-    return sorted(files, key=lambda f: (STATE_ORDER.get(state_of(f), 4), f.get("path", "")))
+    return sorted(files, key=lambda f: (STATE_ORDER[f.state], f.path))
 
 
-def summary_of(files: Iterable[Mapping[str, Any]]) -> dict[str, int]:
-    """Totals counted from the entries, for a manifest that has no ``summary`` (the four
-    states people see are counted by ``states_of``)."""
-    out = {"files": 0, "pass": 0, "fail": 0, "error": 0}
-    for f in files:
-        out["files"] += 1
-        outcome = f.get("outcome", "error")
-        out[outcome if outcome in out else "error"] += 1
-    return out
+def summary_of(files: Iterable[EntryView]) -> dict[str, int]:
+    """Totals counted from the entries, as the JSON manifest writes them for a manifest
+    that has none (the four states people see are counted by ``states_of``)."""
+    s = SummaryView.counted(files)
+    return {"files": s.files, "pass": s.passed, "fail": s.failed, "error": s.errors}
 
 
-def states_of(files: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+def states_of(files: Iterable[EntryView]) -> dict[State, int]:
     """How many files are in each of the four states (counted from the entries)."""
-    out = dict.fromkeys(STATES, 0)
+    out = dict.fromkeys(State, 0)
     for f in files:
-        out[state_of(f)] += 1
+        out[f.state] += 1
     return out
-
-
-def relang(manifest: dict[str, Any], lang: str) -> dict[str, Any]:
-    """The same manifest with every message rendered in ``lang`` from code + params."""
-    m = copy.deepcopy(manifest)
-    m["lang"] = lang
-    for f in m.get("files", []):
-        for x in f.get("findings", []):
-            if x.get("code") in codes.CODES:
-                x["message"] = codes.render(x["code"], x.get("params") or {}, lang)
-        for a in f.get("actions", []):
-            if a.get("code") in set(_actions.ActionId):
-                params = a.get("params") or {}
-                a["text"] = _actions.render(a["code"], params, lang)
-                value = _actions.paste(a["code"], params, lang)
-                if value:
-                    a["paste"] = value
-    return m
 
 
 def fix_hint(code: str, lang: str) -> str:
@@ -127,18 +96,18 @@ _WORDS = {"nl": {"video": "video", "image": "afbeelding", "vector": "vectorafbee
                  "not_unpacked": "in an archive, not unpacked"}}
 
 
-def captions(f: Mapping[str, Any], lang: str) -> list[str]:
+def captions(f: EntryView, lang: str) -> list[str]:
     """Each caption of a video as people read it: a caption file by its name with its
     language ('clip.nl.srt (nl)', 'clip.vtt (taal onbekend)'), a track inside the video
     by its format ('ingebouwd spoor SRT (en)').  The name is what the poster uploads."""
     w = _WORDS.get(lang, _WORDS["en"])
     out = []
-    for c in (f.get("accessibility") or {}).get("captions") or []:
-        language = _actions.language_name(c.get("language"), lang)
-        if c.get("source") == "sidecar" and c.get("file"):
-            out.append(f"{c['file']} ({language})")
+    for c in f.captions:
+        language = _actions.language_name(c.language, lang)
+        if c.is_file:
+            out.append(f"{c.file} ({language})")
         else:
-            fmt = f" {c['format']}" if c.get("format") else ""
+            fmt = f" {c.format}" if c.format else ""
             out.append(f"{w['embedded']}{fmt} ({language})")
     return out
 
@@ -149,54 +118,52 @@ def _duration(ms: int) -> str:
     return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
 
 
-def _container(media: Mapping[str, Any], fmt: Mapping[str, Any]) -> str | None:
-    c, prof = media.get("container") or "", media.get("container_profile") or ""
-    if prof == "QuickTime" or (fmt.get("mime") or "").endswith("quicktime"):
+def _container(media: MediaView, mime: str | None) -> str | None:
+    c, prof = media.container or "", media.container_profile or ""
+    if prof == "QuickTime" or (mime or "").endswith("quicktime"):
         return "QuickTime (MOV)"
     return {"MPEG-4": "MP4", "Matroska": "MKV", "WebM": "WebM", "AVI": "AVI",
             "MPEG-TS": "MPEG-TS", "Ogg": "Ogg"}.get(c, c or None)
 
 
-def describe(f: Mapping[str, Any], lang: str) -> str:
+def describe(f: EntryView, lang: str) -> str:
     """The file in plain words: 'MP4 video, H.264 + AAC, 0:42, 1920×1080'."""
     w = _WORDS.get(lang, _WORDS["en"])
-    media, fmt = f.get("media") or {}, f.get("format") or {}
-    kind = media.get("kind", "other")
-    size = (f"{media['width']}×{media['height']}"
-            if media.get("width") and media.get("height") else None)
-    if f.get("archive_member") and not f.get("sha256"):
+    media, fmt = f.media, f.format
+    kind = media.kind
+    size = f"{media.width}×{media.height}" if media.width and media.height else None
+    if f.archive_member is not None and not f.sha256:
         return w["not_unpacked"]  # a hostile or encrypted member: nothing was read
-    if not f.get("size"):
+    if not f.size:
         return w["empty"]
-    if kind in ("video", "audio"):
-        name = _container(media, fmt) or (fmt.get("name") or w["file"])
-        codecs = [_CODECS.get(t.get("format", ""), t.get("format", ""))
-                  for t in media.get("tracks") or [] if t.get("kind") in ("video", "audio")
-                  and t.get("format")]
+    if kind in (MediaKind.VIDEO, MediaKind.AUDIO):
+        name = _container(media, fmt.mime) or (fmt.name or w["file"])
+        codecs = [_CODECS.get(t.format, t.format) for t in media.tracks
+                  if t.kind in ("video", "audio") and t.format]
         parts = [f"{name}-{w[kind]}" if lang == "nl" else f"{name} {w[kind]}"]
         if codecs:
             parts.append(" + ".join(codecs))
-        if media.get("duration_ms") is not None:
-            parts.append(_duration(int(media["duration_ms"])))
+        if media.duration_ms is not None:
+            parts.append(_duration(media.duration_ms))
         if size:
             parts.append(size)
         return ", ".join(parts)
-    mime = str(fmt.get("mime") or "")
+    mime = fmt.mime or ""
     sub = mime.split("/", 1)[1] if mime.startswith("image/") else ""
     short = _IMAGE.get(sub) or (sub.upper() if sub else None)
-    if kind in ("image", "vector"):
+    if kind in (MediaKind.IMAGE, MediaKind.VECTOR):
         name = f"{short}-{w[kind]}" if lang == "nl" and short else \
             f"{short} {w[kind]}" if short else w[kind]
         parts = [name]
         if size:
             parts.append(size)
-        if (media.get("frames") or 1) > 1:
-            parts.append(w["frames"].format(n=media["frames"]))
+        if (media.frames or 1) > 1:
+            parts.append(w["frames"].format(n=media.frames))
         return ", ".join(parts)
-    return str(fmt.get("name") or fmt.get("mime") or w["file"])
+    return fmt.name or fmt.mime or w["file"]
 
 
-def human_size(n: int | None, lang: str = "en") -> str:
+def human_size(n: float | None, lang: str = "en") -> str:
     """'3.6 KB', in Dutch '3,6 KB': the decimal sign of the report's language."""
     if n is None:
         return "?"

@@ -36,7 +36,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
-from mediaaudit.writers.common import captions, one_line, state_of
+from mediaaudit.manifestview import EntryView, ManifestView, entries
+from mediaaudit.model import Severity
+from mediaaudit.writers.common import captions, one_line
 from mediaaudit.writers.labels import label
 
 COLUMNS = ("path", "outcome", "nvf_status", "nvf_row", "puid", "format_name", "mime",
@@ -87,48 +89,45 @@ def _word(v: Any, lang: str, prefix: str = "") -> Any:
     return label(lang, prefix + str(v))
 
 
-def _severity(sev: Any, lang: str) -> str:
+def _severity(sev: Severity | str | None, lang: str) -> str:
     """The severity word in the report's language (the findings cell is for people)."""
-    return label(lang, "error_sev" if sev == "error" else str(sev))
+    return label(lang, "error_sev" if sev == Severity.ERROR else str(sev))
 
 
-def row(f: Mapping[str, Any], lang: str = "en") -> list[str]:
+def row(f: EntryView, lang: str = "en") -> list[str]:
     lang = _lang(lang)
-    fmt, nvf, rights = f.get("format") or {}, f.get("nvf") or {}, f.get("rights") or {}
-    acc, prov = f.get("accessibility") or {}, f.get("provenance") or {}
-    findings = f.get("findings") or []
     yes, no = _YES_NO[lang]
     values = {
-        "path": f.get("path"), "outcome": _word(f.get("outcome"), lang),
-        "nvf_status": _word(nvf.get("status"), lang), "nvf_row": nvf.get("row"),
-        "puid": fmt.get("puid"), "format_name": fmt.get("name"), "mime": fmt.get("mime"),
-        "rights_status": _word(rights.get("status"), lang), "licence": rights.get("licence"),
-        "holder": rights.get("holder"), "attribution": rights.get("attribution"),
+        "path": f.path, "outcome": _word(f.outcome, lang),
+        "nvf_status": _word(f.nvf.status, lang), "nvf_row": f.nvf.row,
+        "puid": f.format.puid, "format_name": f.format.name, "mime": f.format.mime,
+        "rights_status": _word(f.rights.status, lang), "licence": f.rights.licence,
+        "holder": f.rights.holder, "attribution": f.rights.attribution,
         # a text in the default language (x-default) or in none is shown as it is
         "alt_text": " | ".join(
-            f"[{a['lang']}] {a.get('text', '')}" if a.get("lang") not in (None, "x-default")
-            else a.get("text", "") for a in acc.get("alt_text", [])),
+            f"[{a.lang}] {a.text}" if a.lang not in (None, "x-default") else a.text
+            for a in f.alt_text),
         "captions": " | ".join(captions(f, lang)),
-        "ai_generated": (yes if prov["ai_generated"] else no) if "ai_generated" in prov
-        else None,
-        "finding_codes": " ".join(x.get("code", "") for x in findings),
-        "findings": " | ".join(f"{x.get('code')} ({_severity(x.get('severity'), lang)}): "
-                               f"{x.get('message')}" for x in findings),
-        "size": f.get("size"), "sha256": f.get("sha256"),
-        "state": _word(state_of(f), lang, "state_"),
-        "action_codes": " ".join(str(a.get("code", "")) for a in f.get("actions") or []),
-        "actions": " | ".join(str(a.get("text", "")) for a in f.get("actions") or []),
+        "ai_generated": None if f.ai_generated is None else yes if f.ai_generated else no,
+        "finding_codes": " ".join(x.code or "" for x in f.findings),
+        "findings": " | ".join(f"{x.code} ({_severity(x.severity, lang)}): {x.message}"
+                               for x in f.findings),
+        "size": f.size, "sha256": f.sha256,
+        "state": _word(f.state, lang, "state_"),
+        "action_codes": " ".join(a.code for a in f.actions),
+        "actions": " | ".join(a.text or "" for a in f.actions),
     }
     return [_safe(number(v, lang) if isinstance(v, float) else v) for v in
             (values[c] for c in COLUMNS)]
 
 
 def write_csv(m: Mapping[str, Any], out: TextIO, base: str = ".") -> None:
-    """Header and one row per entry of ``m["files"]`` (which may be a live iterator)."""
-    write_rows(m.get("files") or [], out, str(m.get("lang") or "en"))
+    """Header and one row per entry of ``m["files"]`` (which may be a live iterator: each
+    entry's view is made as its row is written)."""
+    write_rows(entries(m), out, ManifestView.header(m).lang)
 
 
-def write_rows(files: Iterable[Mapping[str, Any]], out: TextIO, lang: str = "en") -> None:
+def write_rows(files: Iterable[EntryView], out: TextIO, lang: str = "en") -> None:
     lang = _lang(lang)
     sep = SEPARATOR[lang]
     out.write("\ufeff" + sep.join(HEADERS[lang]) + "\r\n")
@@ -138,9 +137,9 @@ def write_rows(files: Iterable[Mapping[str, Any]], out: TextIO, lang: str = "en"
 
 
 def render_csv(files: Iterable[Mapping[str, Any]], lang: str = "en") -> str:
-    """The whole CSV as one string (small manifests, tests)."""
+    """The whole CSV of these file entries as one string (small manifests, tests)."""
     buf = io.StringIO()
-    write_rows(files, buf, lang)
+    write_rows((EntryView.of(f) for f in files), buf, lang)
     return buf.getvalue()
 
 

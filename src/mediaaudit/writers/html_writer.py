@@ -44,15 +44,15 @@ from typing import Any, TextIO
 
 from mediaaudit import __version__
 from mediaaudit.evaluate import actions as _actions
+from mediaaudit.manifestview import ActionView, EntryView, FindingView, ManifestView, State
+from mediaaudit.model import C2paState, Severity
 from mediaaudit.writers.common import (
     captions,
     describe,
     failing_first,
     fix_hint,
     human_size,
-    state_of,
     states_of,
-    summary_of,
 )
 from mediaaudit.writers.json_writer import write_json
 from mediaaudit.writers.labels import (
@@ -252,7 +252,8 @@ def _commands(text: str) -> str:
 
 Previews = Callable[[Sequence[Mapping[str, Any]]], Iterator[str | None]]
 """The file entries of the cards, in order → their previews as data: URIs (or None), in
-the same order, made as they are taken."""
+the same order, made as they are taken.  The entries as the manifest holds them
+(``EntryView.source``): previews are made on disk, from each entry's path and checksum."""
 
 
 class _Hasher(io.TextIOBase):
@@ -274,37 +275,35 @@ def manifest_sha256(m: Mapping[str, Any]) -> str:
     return sink.h.hexdigest()
 
 
-def _finding(x: Mapping[str, Any], lang: str, with_fix: bool, tag: str = "li") -> str:
+def _finding(x: FindingView, lang: str, with_fix: bool, tag: str = "li") -> str:
     """One finding as a list item, with how to fix it (``tag`` empty: run-in text)."""
-    sev = x.get("severity", "info")
-    fix = fix_hint(x.get("code", ""), lang) if with_fix else ""
+    sev = Severity.INFO if x.severity is None else x.severity
+    fix = fix_hint(x.code or "", lang) if with_fix else ""
     fix_html = (f'<span class="fix">{_e(label(lang, "how_to_fix"))}: {_commands(fix)}'
                 "</span>" if fix else "")
-    inner = (f'{_commands(str(x.get("message") or ""))} '
-             f'<span class="code">{_e(x.get("code"))}</span>{fix_html}')
+    inner = (f'{_commands(x.message or "")} '
+             f'<span class="code">{_e(x.code)}</span>{fix_html}')
     return f'<{tag} class="sev-{_e(sev)}">{inner}</{tag}>' if tag else inner
 
 
-def _action(a: Mapping[str, Any], lang: str) -> str:
-    code, params = str(a.get("code", "")), a.get("params") or {}
-    if code in set(_actions.ActionId):
-        text = _actions.lead(code, params, lang)
-        value = _actions.paste(code, params, lang) or a.get("paste")
+def _action(a: ActionView, lang: str) -> str:
+    if a.known:
+        text = _actions.lead(a.code, a.params, lang)
+        value = _actions.paste(a.code, a.params, lang) or a.paste
     else:  # an action this version does not know: its stored text
-        text, value = str(a.get("text", code)), None
+        text, value = a.code if a.text is None else a.text, None
     paste = f'<span class="paste">{_e(value)}</span>' if value else ""
     return f"<li>{_e(text)}{':' if value else ''}{paste}</li>"
 
 
-def _notes(f: Mapping[str, Any], lang: str, printed: bool) -> str:
+def _notes(f: EntryView, lang: str, printed: bool) -> str:
     """Info findings and quiet facts, folded into one line on screen; on paper, where a
     ``<details>`` cannot be opened (``printed``), written out in one run-in paragraph
     (a list took a line per note: the 15 samples no longer fitted on two pages)."""
     tag = "" if printed else "li"
-    items = [_finding(x, lang, False, tag) for x in f.get("findings") or []
-             if x.get("severity") == "info"]
-    c2pa = ((f.get("provenance") or {}).get("c2pa") or {}).get("state", "absent")
-    if c2pa != "absent":
+    items = [_finding(x, lang, False, tag) for x in f.findings if x.severity == Severity.INFO]
+    c2pa = C2paState.ABSENT if f.c2pa_state is None else f.c2pa_state
+    if c2pa != C2paState.ABSENT:
         text = f"Content Credentials: {_e(c2pa)}"
         items.append(f"<li>{text}</li>" if tag else text)
     if not items:
@@ -317,45 +316,45 @@ def _notes(f: Mapping[str, Any], lang: str, printed: bool) -> str:
         "</details>"
 
 
-def _rights(f: Mapping[str, Any], lang: str, state: str) -> str:
+def _rights(f: EntryView, lang: str, state: State) -> str:
     L = functools.partial(label, lang)
-    rights = f.get("rights") or {}
-    status = rights.get("status", "not_checked")
+    rights = f.rights
+    status = "not_checked" if rights.status is None else rights.status
     if status == "not_checked":
         return ""
     parts = [f"{_e(L('rights'))}: {_e(L(status))}"]
-    if rights.get("licence"):
-        parts.append(_e(rights["licence"]))
-    if rights.get("holder"):
-        parts.append(f"© {_e(rights['holder'])}")
+    if rights.licence:
+        parts.append(_e(rights.licence))
+    if rights.holder:
+        parts.append(f"© {_e(rights.holder)}")
     text = " · ".join(parts)
-    if rights.get("attribution") and state != "pass_actions":
-        text += f' · {_e(L("attribution"))}: {_e(rights["attribution"])}'
+    if rights.attribution and state != State.PASS_ACTIONS:
+        text += f' · {_e(L("attribution"))}: {_e(rights.attribution)}'
     return f'<p class="rights">{text}</p>'
 
 
-def _card(f: Mapping[str, Any], lang: str, thumb: str | None, printed: bool) -> str:
+def _card(f: EntryView, lang: str, thumb: str | None, printed: bool) -> str:
     L = functools.partial(label, lang)
-    state = state_of(f)
-    fmt = f.get("format") or {}
+    state = f.state
+    fmt = f.format
     preview = (f'<img class="thumb" alt="" src="{_e(thumb)}">' if thumb
                else f'<div class="none">{_e(L("no_preview"))}</div>')
-    what = [_e(describe(f, lang)), _e(human_size(f.get("size"), lang))]
+    what = [_e(describe(f, lang)), _e(human_size(f.size, lang))]
     caps = captions(f, lang)  # each caption file by name, with its language
     if caps:
         what.append(f"{_e(L('captions'))}: {_e(', '.join(caps))}")
-    arch = " · ".join(_e(v) for v in (fmt.get("puid"), fmt.get("mime")) if v)
+    arch = " · ".join(_e(v) for v in (fmt.puid, fmt.mime) if v)
     body = []
-    if state == "pass_actions":
-        body.append('<ul class="todo">' + "".join(_action(a, lang) for a in f["actions"])
+    if state == State.PASS_ACTIONS:
+        body.append('<ul class="todo">' + "".join(_action(a, lang) for a in f.actions)
                     + "</ul>")
-    elif state in ("fail", "error"):
-        shown = [x for x in f.get("findings") or [] if x.get("severity") != "info"]
+    elif state in (State.FAIL, State.ERROR):
+        shown = [x for x in f.findings if x.severity != Severity.INFO]
         body.append('<ul class="why">' + "".join(
             _finding(x, lang, True) for x in shown) + "</ul>" if shown else "")
     return (
         f'<article class="card s-{_e(state)}"><div class="pv">{preview}</div>'
-        f'<div class="body"><h3 class="name">{_path(f.get("path"))}</h3>'
+        f'<div class="body"><h3 class="name">{_path(f.path)}</h3>'
         f'<p class="what">{" · ".join(what)}'
         + (f' <span class="arch">{arch}</span>' if arch else "") + "</p>"
         f'<p class="say"><span class="badge">{_e(L("state_" + state))}</span>'
@@ -371,11 +370,11 @@ def write_html(m: Mapping[str, Any], out: TextIO, previews: Previews | None = No
     """The whole report, written to ``out`` one file card at a time, two cards to a
     ``pair``.  ``printed``: the page is for paper (the PDF), its notes written out in
     full.  ``progress`` is told (cards written, cards) after each card."""
-    lang = m.get("lang", "en")
-    files: Sequence[Mapping[str, Any]] = m.get("files") or []
-    out.write(_head(m, lang, files))
-    cards = failing_first(files)
-    shots = previews(cards) if previews is not None else None
+    view = ManifestView.of(m)
+    lang = view.lang
+    out.write(_head(view))
+    cards = failing_first(view.files)
+    shots = previews([f.source for f in cards]) if previews is not None else None
     try:
         for i, f in enumerate(cards):
             card = _card(f, lang, next(shots, None) if shots is not None else None, printed)
@@ -389,7 +388,7 @@ def write_html(m: Mapping[str, Any], out: TextIO, previews: Previews | None = No
         out.write('<div class="gap"></div></div>\n')
     out.write("</section>\n")
     out.write(_signoff(m, lang))
-    out.write(_archivist(m, lang, files))
+    out.write(_archivist(view))
     out.write("</body></html>\n")
 
 
@@ -408,40 +407,39 @@ def _signoff(m: Mapping[str, Any], lang: str) -> str:
 """
 
 
-def _archivist(m: Mapping[str, Any], lang: str, files: Sequence[Mapping[str, Any]]) -> str:
+def _archivist(m: ManifestView) -> str:
+    lang = m.lang
     L = functools.partial(label, lang)
-    p, pol = m.get("profile") or {}, m.get("policy") or {}
-    engines = " · ".join(f"{_e(k)} {_e(v)}" for k, v in (m.get("engines") or {}).items()
-                         if v)
-    rows = [(L("profile"), f"{_e(p.get('name', p.get('id')))} ({_e(p.get('id'))}, "
-                           f"{_e(L('version'))} {_e(p.get('version'))})"),
-            (L("profile_sha"), f'<span class="hash">{_e(p.get("sha256"))}</span>')]
-    if p.get("source_url"):
-        rows.append((L("source"), f'<span class="url">{_e(p["source_url"])}</span>'))
-        if p.get("source_sha256"):
+    p, pol = m.profile, m.policy
+    engines = " · ".join(f"{_e(k)} {_e(v)}" for k, v in m.engines if v)
+    rows = [(L("profile"), f"{_e(p.id if p.name is None else p.name)} ({_e(p.id)}, "
+                           f"{_e(L('version'))} {_e(p.version)})"),
+            (L("profile_sha"), f'<span class="hash">{_e(p.sha256)}</span>')]
+    if p.source_url:
+        rows.append((L("source"), f'<span class="url">{_e(p.source_url)}</span>'))
+        if p.source_sha256:
             rows.append((f"{L('source')} SHA-256",
-                         f'<span class="hash">{_e(p["source_sha256"])}</span>'))
+                         f'<span class="hash">{_e(p.source_sha256)}</span>'))
     rows.append((L("engines"), engines or "—"))
-    rows.append((L("policy_file"), _e(pol.get("source") or L("builtin"))))
-    sev = pol.get("severity_overrides") or {}
-    for key, value in (("organisations", ", ".join(pol.get("organisations") or [])),
-                       ("severities", ", ".join(f"{k} → {v}" for k, v in sev.items())),
-                       ("select", ", ".join(pol.get("select") or [])),
-                       ("ignore", ", ".join(pol.get("ignore") or [])),
-                       ("allowed_licences", ", ".join(pol.get("allowed_licences") or [])),
-                       ("annotations", str(pol.get("annotations") or ""))):
+    rows.append((L("policy_file"), _e(pol.source or L("builtin"))))
+    for key, value in (("organisations", ", ".join(pol.organisations)),
+                       ("severities", ", ".join(f"{k} → {v}"
+                                                for k, v in pol.severity_overrides)),
+                       ("select", ", ".join(pol.select)),
+                       ("ignore", ", ".join(pol.ignore)),
+                       ("allowed_licences", ", ".join(pol.allowed_licences)),
+                       ("annotations", pol.annotations)):
         if value:
             rows.append((L(key), _e(value)))
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in rows)
     table = "".join(
-        f"<tr><td>{_path(f.get('path'))}</td><td>{_e((f.get('format') or {}).get('puid'))}</td>"
-        f"<td>{_e(f.get('size'))}</td><td class='hash'>{_e(f.get('sha256') or '—')}</td></tr>"
-        for f in sorted(files, key=lambda f: str(f.get("path", ""))))
-    skipped = m.get("skipped") or []
+        f"<tr><td>{_path(f.path)}</td><td>{_e(f.format.puid)}</td>"
+        f"<td>{_e(f.size)}</td><td class='hash'>{_e(f.sha256 or '—')}</td></tr>"
+        for f in sorted(m.files, key=lambda f: f.path))
     skip = ""
-    if skipped:
-        items = ", ".join(f"{_path(x.get('path'))} ({_e(skip_reason(x, lang))})"
-                          for x in skipped)
+    if m.skipped:
+        items = ", ".join(f"{_path(x.path)} ({_e(skip_reason(x, lang))})"
+                          for x in m.skipped)
         skip = f"<p><b>{_e(L('skipped'))}:</b> {items}</p>"
     return f"""<footer class="archivist" id="archivist"><h2>{_e(L('archivist'))}</h2>
 <dl>{dl}</dl>
@@ -450,21 +448,21 @@ def _archivist(m: Mapping[str, Any], lang: str, files: Sequence[Mapping[str, Any
 """
 
 
-def _head(m: Mapping[str, Any], lang: str, files: Sequence[Mapping[str, Any]]) -> str:
+def _head(m: ManifestView) -> str:
     """Everything before the first card: verdict in words, counts, norm, date."""
+    lang = m.lang
     L = functools.partial(label, lang)
-    s = m.get("summary") or summary_of(files)
-    states = states_of(files) if files else {"pass": s.get("pass", 0), "pass_actions": 0,
-                                              "fail": s.get("fail", 0),
-                                              "error": s.get("error", 0)}
-    p = m.get("profile") or {}
-    pid = p.get("id", "?")
+    s = m.totals
+    states = states_of(m.files) if m.files else {State.PASS: s.passed, State.PASS_ACTIONS: 0,
+                                                  State.FAIL: s.failed, State.ERROR: s.errors}
+    p = m.profile
+    pid = "?" if p.id is None else p.id
     verdict = batch_verdict(s)
-    created = m.get("created", "?")
-    words = banner(lang, states) if s.get("files") else ""
+    created = "?" if m.created is None else m.created
+    words = banner(lang, states) if s.files else ""
     counts = "".join(f'<span class="c-{st}{"" if states.get(st) else " zero"}">'
                      f'{_e(L("state_" + st))}: {states.get(st, 0)}</span>'
-                     for st in ("pass", "pass_actions", "fail", "error"))
+                     for st in (State.PASS, State.PASS_ACTIONS, State.FAIL, State.ERROR))
     return f"""<!DOCTYPE html>
 <html lang="{_e(lang)}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
@@ -478,11 +476,12 @@ def _head(m: Mapping[str, Any], lang: str, files: Sequence[Mapping[str, Any]]) -
 <span class="words" id="banner">{_e(words)}</span></div>
 <div class="counts">{counts}</div>
 <dl class="meta">
-<dt>{_e(L('profile'))}</dt><dd>{_e(p.get('name', pid))} ({_e(pid)}, {_e(L('version'))}
- {_e(p.get('version', '?'))})</dd>
-<dt>{_e(L('roots'))}</dt><dd>{_e(', '.join(m.get('roots') or []))}</dd>
+<dt>{_e(L('profile'))}</dt><dd>{_e(pid if p.name is None else p.name)} ({_e(pid)}, \
+{_e(L('version'))}
+ {_e('?' if p.version is None else p.version)})</dd>
+<dt>{_e(L('roots'))}</dt><dd>{_e(', '.join(m.roots))}</dd>
 <dt>{_e(L('date'))}</dt><dd>{_e(created)}</dd>
-<dt>{_e(L('tool'))}</dt><dd>mediaaudit {_e((m.get('tool') or {}).get('version', '?'))}</dd>
+<dt>{_e(L('tool'))}</dt><dd>mediaaudit {_e('?' if m.tool_version is None else m.tool_version)}</dd>
 </dl>
 <section class="cards" id="files">
 """

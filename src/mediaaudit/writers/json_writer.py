@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, TextIO
 
+from mediaaudit.manifestview import entries
 from mediaaudit.writers.common import summary_of
 
 BODY_KEYS = ("files", "skipped", "summary")
@@ -72,7 +73,7 @@ def write_json(m: Mapping[str, Any], out: TextIO, base: str = ".") -> None:
     for entry in files:
         writer.add(entry)
     summary = m.get("summary")
-    writer.close(summary_of(files) if summary is None else summary,
+    writer.close(summary_of(entries(m)) if summary is None else summary,
                  list(m.get("skipped") or []))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from mediaaudit.manifestview import SkippedView, State, SummaryView
 from mediaaudit.texts import LANGS, Texts, say
 
 _WORDS: dict[str, dict[str, str]] = {
@@ -74,22 +75,22 @@ def label(lang: str, key: str) -> str:
     return LABEL_TEXT.template(key, lang) if key in LABEL_TEXT else key
 
 
-def batch_verdict(summary: Mapping[str, int]) -> str:
+def batch_verdict(summary: SummaryView) -> str:
     """pass / fail / error / empty for the whole batch."""
-    if not summary.get("files"):
+    if not summary.files:
         return "empty"
-    if summary.get("error"):
+    if summary.errors:
         return "error"
-    if summary.get("fail"):
+    if summary.failed:
         return "fail"
     return "pass"
 
 
-def verdict_text(lang: str, summary: Mapping[str, int]) -> str:
+def verdict_text(lang: str, summary: SummaryView) -> str:
     """The batch's verdict in words, in the singular for a report of one file ("niet alle
     bestanden mogen" said of one file read as if others were missing)."""
     key = "verdict_" + batch_verdict(summary)
-    if summary.get("files") == 1:
+    if summary.files == 1:
         key = LABEL_TEXT.singular(key)
     return label(lang, key)
 
@@ -170,18 +171,18 @@ LABELS: Mapping[str, Mapping[str, str]] = {lang: LABEL_TEXT.in_language(lang)
                                            for lang in LANGS}
 
 
-def banner(lang: str, states: Mapping[str, int]) -> str:
+def banner(lang: str, states: Mapping[State, int]) -> str:
     """'8 of 14 files may be posted; 3 of them need an action when posting. 6 failed.'"""
     n = sum(states.values())
-    ok = states.get("pass", 0) + states.get("pass_actions", 0)
-    act = states.get("pass_actions", 0)
+    ok = states.get(State.PASS, 0) + states.get(State.PASS_ACTIONS, 0)
+    act = states.get(State.PASS_ACTIONS, 0)
     key = "banner_ok_single" if n == 1 else "banner_ok_one" if ok == 1 else "banner_ok"
     text = label(lang, key).format(ok=ok, n=n)
     if ok:
         akey = "banner_act_none" if not act else \
             LABEL_TEXT.singular("banner_act") if act == 1 else "banner_act"
         text += "; " + label(lang, akey).format(k=act)
-    rest = [label(lang, f"banner_{s}").format(k=states[s]) for s in ("fail", "error")
+    rest = [label(lang, f"banner_{s}").format(k=states[s]) for s in (State.FAIL, State.ERROR)
             if states.get(s)]
     return (text + ". " + (", ".join(rest) + "." if rest else "")).strip()
 
@@ -209,11 +210,11 @@ SKIP_REASONS: Texts[str] = Texts("writers.labels.SKIP_REASONS", {
 })
 
 
-def skip_reason(item: Mapping[str, object], lang: str) -> str:
+def skip_reason(item: SkippedView, lang: str) -> str:
     """A skipped entry's reason in words (an unknown reason as it is)."""
-    reason = str(item.get("reason") or "")
-    if reason == "archive" and item.get("members") == 1:
+    reason = item.reason or ""
+    if reason == "archive" and item.members == 1:
         reason = "archive_one"
     if reason not in SKIP_REASONS:
         return reason
-    return say(SKIP_REASONS, reason, lang, members=item.get("members", "?"))
+    return say(SKIP_REASONS, reason, lang, members="?" if item.members is None else item.members)

@@ -16,23 +16,17 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from typing import Any, TextIO
 
 from mediaaudit.evaluate import actions as _actions
-from mediaaudit.writers.common import (
-    captions,
-    failing_first,
-    fix_hint,
-    one_line,
-    state_of,
-    states_of,
-    summary_of,
-)
+from mediaaudit.manifestview import ActionView, EntryView, ManifestView, State
+from mediaaudit.model import Outcome, Severity
+from mediaaudit.writers.common import captions, failing_first, fix_hint, one_line, states_of
 from mediaaudit.writers.labels import LABELS, banner, label, skip_reason, verdict_text
 
-_ICON = {"pass": "✅", "pass_actions": "☑️", "fail": "❌", "error": "⚠️"}
-_STATES = ("pass", "pass_actions", "fail", "error")
+_ICON = {State.PASS: "✅", State.PASS_ACTIONS: "☑️", State.FAIL: "❌", State.ERROR: "⚠️"}
+_STATES = (State.PASS, State.PASS_ACTIONS, State.FAIL, State.ERROR)
 
 
 def _cell(s: Any) -> str:
@@ -43,14 +37,14 @@ def _cell(s: Any) -> str:
     return text
 
 
-def _code(path: Any) -> str:
+def _code(path: str) -> str:
     """A path as a code span (rendered literally) on one line; '|' escaped so tables
     survive."""
     return "`" + one_line(path).replace("`", "'").replace("|", "\\|") + "`"
 
 
 def write_md(m: Mapping[str, Any], out: TextIO, base: str = ".") -> None:
-    for line in _lines(m):
+    for line in _lines(ManifestView.of(m)):
         out.write(line + "\n")
 
 
@@ -61,25 +55,26 @@ def render_md(m: Mapping[str, Any]) -> str:
     return buf.getvalue()
 
 
-def _lines(m: Mapping[str, Any]) -> Iterator[str]:
-    lang = m.get("lang", "en")
+def _lines(m: ManifestView) -> Iterator[str]:
+    lang = m.lang
     L = functools.partial(label, lang)
-    files: Sequence[Mapping[str, Any]] = m.get("files") or []
-    s = m.get("summary") or summary_of(files)
+    files = m.files
+    s = m.totals
     states = states_of(files)
-    p = m.get("profile") or {}
-    pid = p.get("id", "?")
+    p = m.profile
+    pid = "?" if p.id is None else p.id
     yield from (
         f"## {L('title')}",
         "",
         f"**{verdict_text(lang, s)}**",
         "",
         *([_cell(banner(lang, states)), ""] if files else []),
-        f"{L('files')}: {_cell(s.get('files', 0))} · " + " · ".join(
+        f"{L('files')}: {_cell(s.files)} · " + " · ".join(
             f"{L('state_' + st)}: {states[st]}" for st in _STATES) + "  ",
-        f"{L('profile')}: {_cell(p.get('name', pid))} ({_cell(pid)}, {L('version')} "
-        f"{_cell(p.get('version', '?'))}) · {L('date')}: {_cell(m.get('created', '?'))} · "
-        f"{L('tool')}: mediaaudit {_cell((m.get('tool') or {}).get('version', '?'))}",
+        f"{L('profile')}: {_cell(pid if p.name is None else p.name)} ({_cell(pid)}, "
+        f"{L('version')} {_cell('?' if p.version is None else p.version)}) · "
+        f"{L('date')}: {_cell('?' if m.created is None else m.created)} · "
+        f"{L('tool')}: mediaaudit {_cell('?' if m.tool_version is None else m.tool_version)}",
         "",
         f"| | {L('file')} | {L('nvf')} | {L('rights')} | {L('findings')} |",
         "|---|---|---|---|---|",
@@ -87,49 +82,45 @@ def _lines(m: Mapping[str, Any]) -> Iterator[str]:
     ordered = failing_first(files)
     for f in ordered:
         yield _row(f, lang)
-    todo = [f for f in ordered if state_of(f) == "pass_actions"]
+    todo = [f for f in ordered if f.state == State.PASS_ACTIONS]
     if todo:
         yield from ("", f"**{L('say_pass_actions')}**", "")
         for f in todo:
-            yield f"- {_code(f.get('path', ''))}"
-            yield from (f"  - [ ] {_cell(a.get('text'))}" for a in f.get("actions") or [])
-    opened = [x for x in m.get("skipped") or [] if x.get("reason") == "archive"]
+            yield f"- {_code(f.path)}"
+            yield from (f"  - [ ] {_cell(a.text)}" for a in f.actions)
+    opened = [x for x in m.skipped if x.reason == "archive"]
     if opened:  # a delivery archive: the reader sees where the member rows came from
         yield ""
-        yield from (f"- {_code(x.get('path', ''))}: {_cell(skip_reason(x, lang))}"
-                    for x in opened)
+        yield from (f"- {_code(x.path)}: {_cell(skip_reason(x, lang))}" for x in opened)
 
 
-def _lead(a: Mapping[str, Any], lang: str) -> str:
+def _lead(a: ActionView, lang: str) -> str:
     """An action's instruction without the text to paste."""
-    code = str(a.get("code", ""))
-    if code in set(_actions.ActionId):
-        return _actions.lead(code, a.get("params") or {}, lang)
-    return str(a.get("text", code))
+    if a.known:
+        return _actions.lead(a.code, a.params, lang)
+    return a.code if a.text is None else a.text
 
 
-def _row(f: Mapping[str, Any], lang: str) -> str:
+def _row(f: EntryView, lang: str) -> str:
     """One table row: failing reasons with the fix for errors; info only on a pass."""
     L = functools.partial(label, lang)
-    outcome = f.get("outcome", "error")
-    state = state_of(f)
-    findings = f.get("findings") or []
-    if outcome == "pass":  # the text to paste is in the checklist below the table
-        reasons = "; ".join(_cell(_lead(a, lang)) for a in f.get("actions") or []) or L("none")
+    state = f.state
+    if f.outcome == Outcome.PASS:  # the text to paste is in the checklist below the table
+        reasons = "; ".join(_cell(_lead(a, lang)) for a in f.actions) or L("none")
     else:
         reasons = "<br>".join(
-            _cell(x.get("message")) + (f" — {_cell(fix_hint(x.get('code', ''), lang))}"
-                                       if x.get("severity") == "error" else "")
-            for x in findings if x.get("severity") != "info") or L("none")
-    rights = f.get("rights") or {}
-    nvf = f.get("nvf") or {}
-    lic = f" ({_cell(rights['licence'])})" if rights.get("licence") else ""
+            _cell(x.message) + (f" — {_cell(fix_hint(x.code or '', lang))}"
+                                if x.severity == Severity.ERROR else "")
+            for x in f.findings if x.severity != Severity.INFO) or L("none")
+    rights = f.rights
+    lic = f" ({_cell(rights.licence)})" if rights.licence else ""
     caps = captions(f, lang)  # a caption file by name, with its language
-    shown = _code(f.get("path", "")) + (
+    shown = _code(f.path) + (
         f"<br>{L('captions')}: {_cell(', '.join(caps))}" if caps else "")
+    nvf = "unknown" if f.nvf.status is None else f.nvf.status
+    rights_status = "not_checked" if rights.status is None else rights.status
     return (f"| {_ICON.get(state, '')} {L('state_' + state)} | {shown} | "
-            f"{_cell(L(str(nvf.get('status', 'unknown'))))} | "
-            f"{_cell(L(str(rights.get('status', 'not_checked'))))}{lic} | {reasons} |")
+            f"{_cell(L(nvf))} | {_cell(L(rights_status))}{lic} | {reasons} |")
 
 
 def is_own(head: bytes, tail: bytes) -> bool:

@@ -38,6 +38,7 @@ from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import Any, Protocol, TextIO
 
+from mediaaudit.manifestview import ManifestView
 from mediaaudit.writers.atomic import OutputUnwritable
 from mediaaudit.writers.labels import label
 
@@ -213,7 +214,7 @@ def write_pdf(m: Mapping[str, Any], out: TextIO, base: str, html: HtmlFn) -> Non
     file under it (``out.buffer``), after the whole document is rendered, so a failed
     rendering leaves nothing written."""
     target = getattr(out, "target", getattr(out, "name", "<stdout>"))
-    lang = str(m.get("lang") or "en")
+    lang = ManifestView.header(m).lang
     status = Status(lang) if sys.stderr.isatty() and not QUIET.get() else None
     page = io.StringIO()
     try:
