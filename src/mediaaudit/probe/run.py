@@ -28,7 +28,16 @@ from mediaaudit.model import (
     MediaProps,
     ProbeNote,
 )
-from mediaaudit.probe import contents, identify, image, libtiff, mediainfo, native, structure
+from mediaaudit.probe import (
+    contents,
+    identify,
+    image,
+    libtiff,
+    mediainfo,
+    native,
+    second,
+    structure,
+)
 from mediaaudit.probe.partial import Partial
 
 HEAD_BYTES = 64 * 1024
@@ -172,7 +181,9 @@ def _probe(
             _guard(part, name, functools.partial(reader, ref.path, head, ident.mime, part))
     if unread is not None:  # decided after the structure walk, which it may rest on
         _not_opened(ref.path, head, ident.mime, part, unread)
-    elif deep and not _damaged(part):
+    elif _damaged(part):  # "another engine reads it" (--deep's decode) is no vouch then
+        part.notes[:] = [n for n in part.notes if n.code != CodeId.ENGINE_CANNOT_READ]
+    elif deep:
         moving = part.kind in (MediaKind.VIDEO, MediaKind.AUDIO)
         _guard(part, "deep", functools.partial(_deep_look, ref.path, ident.mime, moving, part))
     return _finish(ref, sha, ident, part, st0)
@@ -185,8 +196,6 @@ def _damaged(part: Partial) -> bool:
 def _deep_look(path: str, mime: str | None, moving: bool, part: Partial) -> None:
     """``--deep``: the format's reference decoder reads the coded data of a file its first
     decoder passed (``second.deep_look``); what it finds bad is damage."""
-    from mediaaudit.probe import second
-
     found = second.deep_look(path, mime, moving)
     if found is not None:
         engine, why = found
@@ -196,46 +205,54 @@ def _deep_look(path: str, mime: str | None, moving: bool, part: Partial) -> None
 def _not_opened(path: str, head: bytes, mime: str | None, part: Partial, reason: str) -> None:
     """Pillow could not open a file of a type it claims.  That is damage only when nothing
     else says the file is sound: the structure walk found it cut or broken (its finding
-    is there already), or libav cannot decode it either and no walker vouches for its
+    is there already), or no second reader decodes it and no walker vouches for its
     structure.  A variant Pillow lacks (10-bit or float TIFF, BMP bitfields, a PNG with a
     bad checksum in a metadata chunk) is an engine's limit: ``MA-IO-010`` when libav
-    decodes it, ``MA-IO-012`` when libav says it lacks the feature too and the structure
-    walk vouches for the rest."""
-    from mediaaudit.probe import second, structure
+    decodes it, ``MA-IO-012`` (a warning: no engine here shows it) when libav says it
+    lacks the feature too and the structure walk vouches for the rest, ``MA-IO-010``
+    again when libtiff reads every strip of a TIFF libav cannot place."""
+    from mediaaudit.probe import structure
 
     if any(n.code == CodeId.DAMAGED and n.source == "structure" for n in part.notes):
         return
-    other = second.decode_error(path, 1, strict=False) if second.asked(mime) else reason
-    if other is None:
+    words = second.decode_error(path, 1, strict=False) if second.asked(mime) else reason
+    if words is None:
         part.note(CodeId.ENGINE_CANNOT_READ, "pillow", engine="Pillow", other=second.ENGINE,
                   reason=reason)
-    elif (mime or "").lower() == "image/tiff" and _whole(libtiff.read(path, uncompressed=True)):
-        # libtiff, the format's reference library, reads every strip of every page
+    elif second.unsupported(words, mime) and structure.pick(head, mime) is not None:
+        part.note(CodeId.NO_ENGINE_READS, "pillow", reason=words)
+    elif _libtiff_reads(path, mime):
         part.note(CodeId.ENGINE_CANNOT_READ, "pillow", engine="Pillow", other=libtiff.ENGINE,
                   reason=reason)
-    elif second.unsupported(other, mime) and structure.pick(head, mime) is not None:
-        part.note(CodeId.NO_ENGINE_READS, "pillow", reason=other)
     else:
         part.note(CodeId.DAMAGED, "pillow", reason=reason)
-
-
-def _whole(reading: libtiff.Reading) -> bool:
-    return reading.read and reading.error is None
 
 
 def _not_read(path: str, part: Partial, engine: str, reason: str, frames: int,
               mime: str | None) -> None:
     """A decoder could not decode a file it opened (``--deep``, up to frame ``frames``):
-    damage only when the second, independent decoder, asked to be strict, cannot either
-    (``second``); else an info note that names the engine."""
-    from mediaaudit.probe import second
-
-    other = second.decode_error(path, frames) if second.asked(mime) else reason
-    if other is None:
-        part.note(CodeId.ENGINE_CANNOT_READ, engine.lower(), engine=engine, other=second.ENGINE,
+    damage only when no second reader decodes it either (libav, asked to be strict; for
+    a TIFF also libtiff); else an info note that names the engine that could."""
+    other: str | None = None
+    if (second.decode_error(path, frames) if second.asked(mime) else reason) is None:
+        other = second.ENGINE
+    elif _libtiff_reads(path, mime):
+        other = libtiff.ENGINE
+    if other is not None:
+        part.note(CodeId.ENGINE_CANNOT_READ, engine.lower(), engine=engine, other=other,
                   reason=reason)
     else:
         part.note(CodeId.DAMAGED, engine.lower(), reason=reason)
+
+
+def _libtiff_reads(path: str, mime: str | None) -> bool:
+    """Does libtiff, the format's reference library, read every strip of every page of
+    this TIFF without complaint?  It knows compressions and layouts that libav and
+    Pillow's build lack (WebP, 16-bit palettes, big-endian BigTIFF)."""
+    if (mime or "").lower() != "image/tiff":
+        return False
+    reading = libtiff.read(path, uncompressed=True)
+    return reading.read and reading.error is None
 
 
 def _finish(
