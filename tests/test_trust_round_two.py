@@ -11,6 +11,7 @@ import io
 import shutil
 import struct
 import subprocess
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -254,3 +255,169 @@ def test_a_variant_no_engine_here_shows_is_not_damage(tmp_path: Path) -> None:
     assert "MA-IO-004" in _codes(got[fuzz.name])
     for p in cut:
         assert "MA-IO-004" in _codes(got[p.name]), p.name
+
+
+def _with_chunk(data: bytes, typ: bytes, body: bytes) -> bytes:
+    """``data`` with every chunk of type ``typ`` replaced by one chunk holding ``body``,
+    with a correct length and CRC: what a writer that got the data wrong produces."""
+    chunks = _png_chunks(data)
+    first = next(p for p, t, _ in chunks if t == typ)
+    keep = b"".join(data[p:p + 12 + n] for p, t, n in chunks if t != typ and p < first)
+    rest = b"".join(data[p:p + 12 + n] for p, t, n in chunks if t != typ and p > first)
+    new = struct.pack(">I", len(body)) + typ + body + struct.pack(">I", zlib.crc32(typ + body))
+    return data[:8] + keep + new + rest
+
+
+def _idat(data: bytes) -> bytes:
+    return b"".join(data[p + 8:p + 8 + n] for p, t, n in _png_chunks(data) if t == b"IDAT")
+
+
+def test_png_image_data_is_unpacked_by_default(tmp_path: Path) -> None:
+    """Every checksum right, the image data wrong: a writer that stopped the zlib stream
+    early, that wrote a filter type PNG does not have, or that split the IDAT chunks;
+    real ones from image-png's bugfix suite beside them (an IDAT with no data at all, IDAT
+    chunks split by gAMA, a palette index past the palette).  The intact file passes."""
+    data = (SAMPLES / "stadhuis.png").read_bytes()
+    raw = zlib.decompress(_idat(data))
+    (tmp_path / "short.png").write_bytes(
+        _with_chunk(data, b"IDAT", zlib.compress(raw[:len(raw) // 2])))
+    bad = bytearray(raw)
+    bad[0] = 7  # the first row's filter type (0-4 exist)
+    (tmp_path / "filter.png").write_bytes(_with_chunk(data, b"IDAT", zlib.compress(bytes(bad))))
+    shutil.copy(SAMPLES / "stadhuis.png", tmp_path / "intact.png")
+    bugs = REAL / "image-png" / "bugfixes"
+    real = [bugs / "x_image-issue#1075.png", bugs / "x_consecutive_idat.png",
+            bugs / "invalid_palette_index.png"]
+    got = _entries(*sorted(tmp_path.iterdir()), *real)
+    for name, words in (("short.png", "image data ends after"), ("filter.png", "filter type"),
+                        ("x_image-issue#1075.png", "image data ends after 0"),
+                        ("x_consecutive_idat.png", "split by chunk gAMA"),
+                        ("invalid_palette_index.png", "palette that has 17 colours")):
+        assert "MA-IO-004" in _codes(got[name]), (name, got[name]["findings"])
+        assert any(words in x["message"] for x in got[name]["findings"]), got[name]["findings"]
+    assert got["intact.png"]["outcome"] == "pass", got["intact.png"]["findings"]
+
+
+def test_jp2_colour_box_must_hold_its_icc_profile() -> None:
+    """jpylyzer's meth_is_2_no_icc.jp2: the colour box says "ICC profile" and holds 4
+    bytes.  JP2s whose colour box holds a whole profile (exiv2's relax.jp2) or an
+    enumerated colour space (jpylyzer's Kakadu file) pass."""
+    intact = [REAL / "exiv2" / "relax.jp2", REAL / "jpylyzer" / "kakadu71.jp2"]
+    got = _entries(REAL / "jpylyzer" / "meth_is_2_no_icc.jp2", *intact)
+    assert "MA-IO-004" in _codes(got["meth_is_2_no_icc.jp2"])
+    assert any("ICC profile" in x["message"] for x in got["meth_is_2_no_icc.jp2"]["findings"])
+    for p in intact:
+        assert "MA-IO-004" not in _codes(got[p.name]), got[p.name]["findings"]
+
+
+def test_an_mp4_without_samples_has_nothing_to_play() -> None:
+    """CMAF, DASH and HLS initialisation segments (moov, empty sample tables, no media
+    data): MA-IO-004.  A complete fragmented MP4 from the same collection passes."""
+    ax = REAL / "androidx-media"
+    inits = [ax / "cmaf" / "multi-segment" / "video_init.mp4",
+             ax / "hls" / "multi-segment" / "init.mp4"]
+    whole = ax / "mp4" / "sample_fragmented.mp4"
+    got = {p.parent.name + "/" + p.name: e for p, e in zip(
+        [*inits, whole], _entries(*inits, whole).values(), strict=True)}
+    for e in list(got.values())[:2]:
+        assert "MA-IO-004" in _codes(e) and "no media samples" in str(e["findings"])
+    assert "MA-IO-004" not in _codes(got["mp4/sample_fragmented.mp4"])
+
+
+def _first_video_sample(path: Path) -> int:
+    """The offset of the first video sample (ffprobe's packet position)."""
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                          "packet=pos", "-read_intervals", "%+#1", "-of", "csv=p=0",
+                          str(path)], capture_output=True, text=True, check=True).stdout
+    return int(out.split()[0])
+
+
+@needs_ffmpeg
+def test_h264_samples_must_split_into_nal_units(tmp_path: Path) -> None:
+    """One NAL length prefix made too long in the first frame of sample_media's interview
+    (its boxes all intact): MA-IO-004 by default.  The real AndroidX files with an invalid
+    NAL unit (in a plain and in a fragmented MP4) fail too; the intact ones pass."""
+    src = SAMPLES / "interview.mp4"
+    at = _first_video_sample(src)
+    data = bytearray(src.read_bytes())
+    length = int.from_bytes(data[at:at + 4], "big")
+    data[at:at + 4] = (length + 1000).to_bytes(4, "big")
+    (tmp_path / "nal.mp4").write_bytes(bytes(data))
+    ax = REAL / "androidx-media" / "mp4"
+    got = _entries(tmp_path / "nal.mp4", src, ax / "sample_with_invalid_nalu.mp4",
+                   ax / "sample_fragmented_uuid.mp4", SAMPLES / "telefoon.mov")
+    for name in ("nal.mp4", "sample_with_invalid_nalu.mp4", "sample_fragmented_uuid.mp4"):
+        assert "MA-IO-004" in _codes(got[name]), (name, got[name]["findings"])
+        assert "NAL units" in str(got[name]["findings"])
+    for name in ("interview.mp4", "telefoon.mov"):
+        assert "MA-IO-004" not in _codes(got[name]), got[name]["findings"]
+
+
+def _ogg_pages(data: bytes) -> list[int]:
+    out, pos = [], 0
+    while pos < len(data) and data[pos:pos + 4] == b"OggS":
+        out.append(pos)
+        segs = data[pos + 27:pos + 27 + data[pos + 26]]
+        pos += 27 + data[pos + 26] + sum(segs)
+    return out
+
+
+def test_ogg_junk_between_pages_is_skipped_unless_a_page_is_lost(tmp_path: Path) -> None:
+    """AndroidX's bear_vorbis_gap.ogg (junk between two pages; ffmpeg plays every packet)
+    is not damaged.  Junk put between two pages of another real Ogg is not either; a
+    page whose capture pattern is overwritten is lost, and that is damage."""
+    src = REAL / "androidx-media" / "ogg" / "bear_vorbis.ogg"
+    data = src.read_bytes()
+    pages = _ogg_pages(data)
+    third = pages[3]
+    (tmp_path / "junk.ogg").write_bytes(data[:third] + b"\xde\xad\xbe\xef" * 5 + data[third:])
+    lost = bytearray(data)
+    lost[third:third + 4] = b"XggS"
+    (tmp_path / "lost.ogg").write_bytes(bytes(lost))
+    gap = REAL / "androidx-media" / "ogg" / "bear_vorbis_gap.ogg"
+    got = _entries(tmp_path / "junk.ogg", tmp_path / "lost.ogg", gap, src)
+    for name in ("junk.ogg", "bear_vorbis_gap.ogg", "bear_vorbis.ogg"):
+        assert "MA-IO-004" not in _codes(got[name]), (name, got[name]["findings"])
+    assert "MA-IO-004" in _codes(got["lost.ogg"])
+    assert "a page is missing" in str(got["lost.ogg"]["findings"])
+
+
+def test_deep_asks_the_reference_decoder_of_the_data() -> None:
+    """Damage only a full decode shows, where the first decoder keeps quiet: motion-photo
+    JPEGs whose entropy data is corrupt (Pillow swallows libjpeg's warning; libav says
+    so), CCITT fax TIFFs with a premature end of line (libtiff says so), an MP3 with a bad
+    frame and an H.264 MP4 with a broken frame (libav).  The default audit leaves them
+    (the structure is complete), ``--deep`` fails them.  Valid files stay clean: an
+    arithmetic-coded JPEG (libav lacks the feature), a JPEG with a short EXIF block
+    (metadata, not data), a WebP-compressed TIFF that Pillow's build cannot decode but
+    libtiff reads (MA-IO-010), a clean MP3 and the sample photos."""
+    ax = REAL / "androidx-media"
+    damaged = [ax / "jpeg" / "pixel-motion-photo-shortened.jpg",
+               ax / "jpeg" / "ss-motion-photo-shortened.jpg",
+               REAL / "libtiff" / "images" / "testfax3_bug54_1dnoEOL.tif",
+               ax / "mp3" / "bear-id3.mp3"]
+    intact = [REAL / "libjpeg-turbo" / "testimgari.jpg", REAL / "pillow" / "hopper_bad_exif.jpg",
+              REAL / "libtiff" / "images" / "webp_lossless_rgba_alpha_fully_opaque.tif",
+              ax / "mp3" / "bear-vbr-xing-header.mp3", SAMPLES / "campagne.jpg",
+              SAMPLES / "interview.mp4"]
+    quick = _entries(*damaged)
+    deep = _entries(*damaged, *intact, deep=True)
+    for p in damaged:
+        assert "MA-IO-004" not in _codes(quick[p.name]), (p.name, quick[p.name]["findings"])
+        assert "MA-IO-004" in _codes(deep[p.name]), (p.name, deep[p.name]["findings"])
+    for p in intact:
+        assert "MA-IO-004" not in _codes(deep[p.name]), (p.name, deep[p.name]["findings"])
+    assert "MA-IO-010" in _codes(deep["webp_lossless_rgba_alpha_fully_opaque.tif"])
+    assert "libtiff" in str(deep["webp_lossless_rgba_alpha_fully_opaque.tif"]["findings"])
+
+
+def test_libtiff_vouches_for_a_tiff_pillow_and_libav_cannot_open() -> None:
+    """A 16-bit palette TIFF and a big-endian BigTIFF from libtiff's and image-tiff's test
+    images: Pillow cannot open them, libav refuses them in words that do not say
+    "unsupported", libtiff reads every strip: MA-IO-010, not damage."""
+    files = [REAL / "image-tiff" / "libtiffpic" / "depth" / "flower-palette-16.tif",
+             REAL / "image-tiff" / "images" / "bigtiff" / "BigTIFFMotorola.tif"]
+    got = _entries(*files)
+    for p in files:
+        assert "MA-IO-004" not in _codes(got[p.name]), got[p.name]["findings"]
+        assert "MA-IO-010" in _codes(got[p.name])
