@@ -143,7 +143,7 @@ def test_could_not_be_checked_and_hostile_actions_are_escaped() -> None:
     assert "<script" not in html and evil not in html and "&lt;img src=x" in html
     assert "Could not be checked" in html and "s-error" in html
     assert "2 of 4 files may be posted; 1 of them needs an action when posting." in html
-    assert [f.state for f in failing_first(EntryView.of(f) for f in files)] == [
+    assert [f.state for f in failing_first([EntryView.of(f) for f in files])] == [
         "error", "fail", "pass_actions", "pass"]
     nl = io.StringIO()
     write_html({"lang": "nl", "files": files}, nl)

@@ -23,11 +23,11 @@ mapping, which the JSON writer writes.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from mediaaudit import codes
 from mediaaudit.codes import CodeId
@@ -44,16 +44,16 @@ def _obj(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else _EMPTY
 
 
-def _items(value: Any) -> Sequence[Any]:
-    """A JSON array, or an empty one for a missing value."""
-    return value if isinstance(value, (list, tuple)) else ()
+def _items(value: Any) -> Iterable[Any]:
+    """A JSON array (or the entries a scan or a manifest read as a stream hands over one
+    at a time), or an empty one for a missing value."""
+    return value if isinstance(value, Iterable) and not isinstance(value, (str, Mapping)) \
+        else ()
 
 
 def _objs(value: Any) -> Iterator[Mapping[str, Any]]:
-    """The objects of a JSON array, or of a live iterator of entries (anything else in
-    it is not an entry of that list)."""
-    items = value if isinstance(value, (list, tuple, Iterator)) else ()
-    return (x for x in items if isinstance(x, Mapping))
+    """The objects of a JSON array (anything else in it is not an entry of that list)."""
+    return (x for x in _items(value) if isinstance(x, Mapping))
 
 
 def _text(value: Any) -> str | None:
@@ -401,7 +401,7 @@ class ManifestView:
     profile: ProfileView = ProfileView()
     policy: PolicyView = PolicyView()
     engines: tuple[tuple[str, str | None], ...] = ()
-    files: tuple[EntryView, ...] = ()
+    files: Sequence[EntryView] = ()
     skipped: tuple[SkippedView, ...] = ()
     summary: SummaryView | None = None
 
@@ -412,9 +412,16 @@ class ManifestView:
 
     @classmethod
     def of(cls, m: Mapping[str, Any]) -> ManifestView:
-        """The view of a whole manifest mapping (a loaded JSON manifest or a scan's)."""
-        return replace(cls.header(m), files=tuple(entries(m)),
-                       summary=_summary(m.get("summary")))
+        """The view of a whole manifest mapping (a loaded JSON manifest or a scan's).
+
+        Entries already in memory (a list) get their views here, once; entries read
+        from the file when they are used (a sequence of another kind: ``archive``
+        streams a manifest of any size that way) keep being read so, each view made
+        when it is read (``OnDemand``)."""
+        files = m.get("files")
+        return replace(cls.header(m), summary=_summary(m.get("summary")),
+                       files=OnDemand(files) if isinstance(files, Sequence)
+                       and not isinstance(files, (list, tuple, str)) else tuple(entries(m)))
 
     @classmethod
     def header(cls, m: Mapping[str, Any]) -> ManifestView:
@@ -444,6 +451,43 @@ class ManifestView:
                                       members=_int(x.get("members")))
                           for x in _objs(m.get("skipped"))),
         )
+
+
+class OnDemand(Sequence[EntryView]):
+    """The views of entries that are read when they are used (a manifest read as a
+    stream): each view is made when it is read, and none is kept, so memory does not
+    grow with the number of entries.  ``ordered`` puts them in order the same way."""
+
+    def __init__(self, entries: Sequence[Any], order: Sequence[int] | None = None) -> None:
+        self._entries = entries
+        self._order = order
+
+    def __len__(self) -> int:
+        return len(self._entries) if self._order is None else len(self._order)
+
+    @overload
+    def __getitem__(self, i: int) -> EntryView: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[EntryView]: ...
+
+    def __getitem__(self, i: int | slice) -> EntryView | Sequence[EntryView]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return EntryView.of(_obj(self._entries[self._position(i)]))
+
+    def _position(self, i: int) -> int:
+        return i if self._order is None else self._order[i]
+
+    def in_order(self, key: Callable[[EntryView], Any]) -> OnDemand:
+        """The same views sorted by ``key`` (stable): only their positions are kept."""
+        order = sorted(range(len(self)), key=lambda i: key(self[i]))
+        return OnDemand(self._entries, [self._position(i) for i in order])
+
+
+def ordered(files: Sequence[EntryView], key: Callable[[EntryView], Any]) -> Sequence[EntryView]:
+    """``files`` sorted by ``key`` (stable); views made on demand stay so."""
+    return files.in_order(key) if isinstance(files, OnDemand) else sorted(files, key=key)
 
 
 def entries(m: Mapping[str, Any]) -> Iterator[EntryView]:

@@ -8,12 +8,12 @@ that a manifest of an older version lacks as None or empty.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from mediaaudit import codes
 from mediaaudit.evaluate import actions as _actions
-from mediaaudit.manifestview import EntryView, MediaView, State, SummaryView
+from mediaaudit.manifestview import EntryView, MediaView, State, SummaryView, ordered
 from mediaaudit.manifestview import relang as relang  # the manifest in another language
 from mediaaudit.model import MediaKind
 
@@ -49,9 +49,9 @@ def one_line(value: Any) -> str:
     return _CONTROL.sub(visible_escape, text)
 
 
-def failing_first(files: Iterable[EntryView]) -> list[EntryView]:
+def failing_first(files: Sequence[EntryView]) -> Sequence[EntryView]:
     """Could not be checked, failed, passed with actions, passed; by path within each."""
-    return sorted(files, key=lambda f: (STATE_ORDER[f.state], f.path))
+    return ordered(files, lambda f: (STATE_ORDER[f.state], f.path))
 
 
 def summary_of(files: Iterable[EntryView]) -> dict[str, int]:

@@ -44,7 +44,14 @@ from typing import Any, TextIO
 
 from mediaaudit import __version__
 from mediaaudit.evaluate import actions as _actions
-from mediaaudit.manifestview import ActionView, EntryView, FindingView, ManifestView, State
+from mediaaudit.manifestview import (
+    ActionView,
+    EntryView,
+    FindingView,
+    ManifestView,
+    State,
+    ordered,
+)
 from mediaaudit.model import C2paState, Severity
 from mediaaudit.writers.common import (
     captions,
@@ -435,7 +442,7 @@ def _archivist(m: ManifestView) -> str:
     table = "".join(
         f"<tr><td>{_path(f.path)}</td><td>{_e(f.format.puid)}</td>"
         f"<td>{_e(f.size)}</td><td class='hash'>{_e(f.sha256 or '—')}</td></tr>"
-        for f in sorted(m.files, key=lambda f: f.path))
+        for f in ordered(m.files, lambda f: f.path))
     skip = ""
     if m.skipped:
         items = ", ".join(f"{_path(x.path)} ({_e(skip_reason(x, lang))})"
