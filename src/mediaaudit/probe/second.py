@@ -88,9 +88,9 @@ def decode_error(path: str, frames: int = 1, strict: bool = True) -> str | None:
 
 
 # What libav says when a file is valid but uses something it does not implement (a
-# 10-bit or float TIFF, LogLuv compression), as opposed to bytes that make no sense
-# ("bits 90 is invalid").
-_UNSUPPORTED = re.compile(r"not supported|unsupported|not implemented|"
+# 10-bit or float TIFF, LogLuv compression, a codec it has no decoder for: an MXF's
+# timed-text track), as opposed to bytes that make no sense ("bits 90 is invalid").
+_UNSUPPORTED = re.compile(r"not supported|unsupported|not implemented|decoder not found|"
                           r"unknown (compression|bitfields)|patch ?welcome", re.IGNORECASE)
 
 
@@ -131,7 +131,10 @@ def essence_error(path: str) -> str | None:
             return None
     failed: str | None = None
     with container, native.caught() as said:
-        streams = [s for s in container.streams if s.type in ("audio", "video")]
+        streams = [s for s in container.streams
+                   if s.type in ("audio", "video") and s.codec_context is not None]
+        if not streams:  # demux([]) would read every stream (subtitles, data) instead
+            return None
         try:
             for stream in streams:
                 stream.codec_context.options = {"err_detect": STRICT}
