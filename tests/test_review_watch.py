@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from mediaaudit import cache as cache_mod
+from mediaaudit import setup as setup_mod
 from mediaaudit import thumbs
 from mediaaudit.watch import messages, results, service
 from mediaaudit.watch.results import overview_name
@@ -177,7 +178,7 @@ def test_files_dropped_after_the_start_are_stored_in_the_fact_cache(
         time.sleep(0.3)  # older than the timestamp granularity when the round begins
         return made
 
-    monkeypatch.setattr(service, "FactCache", started_then_dropped)
+    monkeypatch.setattr(setup_mod, "FactCache", started_then_dropped)  # opened at the start
     db = tmp_path / "facts.sqlite"
     Watcher(_opts(drop, out, cache_path=str(db)), lambda line: None).run()
     assert (out / "approved" / "late.png").is_file()

@@ -180,12 +180,12 @@ def worker_identity(profile: str | None, places: list[str]
     from the same small file a local scan keeps beside its cache, so only a worker's
     first scan loads every engine (in a child process, as ``scan`` does)."""
     from mediaaudit.cache import default_path
-    from mediaaudit.engines import engines_cached
+    from mediaaudit.engines import engines_cached, engines_path
     from mediaaudit.profile import builtin_dir, builtin_ids
 
     _may_have_children()  # the engines are asked of a child process
     sample = str(builtin_dir() / f"{(builtin_ids() or ['nvf-2024'])[0]}.toml")
-    store = os.path.join(os.path.dirname(default_path()), "engines.json")
+    store = engines_path(default_path())  # where a local scan keeps it
     missing = [p for p in places if not os.path.lexists(p)]
     return identity(engines_cached(sample, store), profile), missing
 

@@ -18,8 +18,7 @@ import click
 from mediaaudit import manifest
 from mediaaudit.cache import default_path as default_cache_path
 from mediaaudit.cli.common import LANG_OPTION, PROFILE_OPTION, default_lang, fail, text
-from mediaaudit.config import load_policy
-from mediaaudit.engines import engines_cached, engines_path
+from mediaaudit.cli.setup import setup_or_fail
 from mediaaudit.exitcode import FAILED, OK
 from mediaaudit.fix import provenance, session
 from mediaaudit.fix.place import Original
@@ -36,9 +35,6 @@ from mediaaudit.fix.plan import (
 from mediaaudit.fix.texts import Why, say
 from mediaaudit.fix.texts import summary as summary_line
 from mediaaudit.fsnames import within
-from mediaaudit.policy import PolicyError
-from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
-from mediaaudit.profile import ProfileError, load_profile
 from mediaaudit.scan import default_jobs
 from mediaaudit.writers.atomic import OutputUnwritable
 
@@ -111,17 +107,9 @@ def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool
         fail(text("fix_out_overlap", lang, out=out_dir, path=clash))
     started = manifest.now_utc()
     real_out = _prepare_out(out_dir, dry_run, lang)
-    try:
-        check_libmagic()
-        profile = load_profile(profile_spec)
-        policy = load_policy(config, list(paths))
-    except LibmagicMissing as exc:
-        fail(text("libmagic", lang, err=exc))
-    except PolicyError as exc:
-        fail(exc.text(lang))
-    except ProfileError as exc:
-        fail(exc)
-    engines = engines_cached(profile.source, engines_path(default_cache_path()))
+    setup = setup_or_fail(lang, profile_spec, config, paths,
+                          engines_beside=default_cache_path())
+    profile, policy = setup.profile, setup.policy
     workers = jobs or default_jobs()
     with ExitStack() as keep:  # delivery archives stay unpacked until the run ends
         found = session.originals(paths, real_out, profile, policy, workers, keep)
@@ -141,9 +129,8 @@ def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool
             line = say("derivative", lang, path=f.original.ref.display, target=f.placed.display,
                        outcome=say(f.audit.outcome.value, lang))
             click.echo("; ".join([line, *session.blockers(f.audit, lang)]), err=True)
-        head = manifest.header([os.path.normpath(p) for p in paths], profile, policy, engines, lang)
         doc = provenance.document(
-            head, os.path.normpath(out_dir),
+            setup.header(paths), os.path.normpath(out_dir),
             {"master": master, "strip_location": strip_location, "image_format": image_format,
              "max_pixels": max_pixels},
             [session.derivative_record(f, strip_location, lang) for f in done.fixed],

@@ -11,7 +11,6 @@ from typing import Any
 import click
 
 from mediaaudit import manifest
-from mediaaudit.cache import FactCache
 from mediaaudit.cache import default_path as default_cache_path
 from mediaaudit.cli.common import (
     LANG_OPTION,
@@ -32,15 +31,11 @@ from mediaaudit.cli.output import (
     targets,
     write_all,
 )
+from mediaaudit.cli.setup import setup_or_fail
 from mediaaudit.cluster import ClusterError, ClusterProbers, connect
-from mediaaudit.config import load_policy
 from mediaaudit.containers import unpack
-from mediaaudit.engines import cache_version, engines_cached, engines_path
 from mediaaudit.exitcode import HELP, exit_status
 from mediaaudit.model import FileRef
-from mediaaudit.policy import PolicyError
-from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
-from mediaaudit.profile import ProfileError, load_profile
 from mediaaudit.scan import DEFAULT_TIMEOUT, default_jobs, entries
 from mediaaudit.walk import Skipped, walk
 from mediaaudit.writers.pdf_writer import QUIET as pdf_quiet
@@ -105,32 +100,22 @@ def scan(
         check_targets(outs)
     except (OutputError, OutputUnwritable) as exc:
         fail(exc)
-    try:
-        check_libmagic()
-        profile = load_profile(profile_spec)
-        policy = load_policy(config, list(paths), select, ignore)
-    except LibmagicMissing as exc:
-        fail(text("libmagic", lang, err=exc))
-    except PolicyError as exc:
-        fail(exc.text(lang))
-    except ProfileError as exc:
-        fail(exc)
     where = cache_path or default_cache_path()
-    engines_file = engines_path(where)
-    engine_versions = engines_cached(profile.source, engines_file)
+    setup = setup_or_fail(lang, profile_spec, config, paths, engines_beside=where,
+                          cache_path=None if no_cache else where, select=select, ignore=ignore)
+    profile, policy = setup.profile, setup.policy
     remote: ClusterProbers | None = None
     if cluster or policy.scan_cluster:
         try:
-            remote = connect(cluster or str(policy.scan_cluster), profile, engine_versions,
+            remote = connect(cluster or str(policy.scan_cluster), profile, setup.engines,
                              jobs or default_jobs(), deep, timeout, paths)
         except ClusterError as exc:
             fail(exc)
-    cache = None if no_cache else FactCache(where, cache_version(engine_versions))
-    head = manifest.header([os.path.normpath(p) for p in paths], profile, policy,
-                           engine_versions, lang)
+    cache = setup.open_cache()
+    head = setup.header(paths)
     refs, skipped = walk(list(paths))
     own = {os.path.realpath(p): "manifest" for _, p in outs if p}
-    own[os.path.realpath(engines_file)] = "cache"
+    own[os.path.realpath(setup.engines_file)] = "cache"
     if cache is not None:
         own |= {os.path.realpath(cache.path + x): "cache" for x in ("", "-wal", "-shm")}
     ours = {r.path: own[real] for r in _maybe_own(refs, own, paths)

@@ -16,9 +16,7 @@ from mediaaudit.cli.common import (
     os_reason,
     text,
 )
-from mediaaudit.policy import PolicyError
-from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
-from mediaaudit.profile import ProfileError
+from mediaaudit.cli.setup import setup_or_fail
 from mediaaudit.scan import DEFAULT_TIMEOUT
 from mediaaudit.watch.results import ResultsError, check_writable
 from mediaaudit.watch.service import Options, Watcher
@@ -93,13 +91,10 @@ def watch(drop_dir: str, approved: str | None, rejected: str | None, manifest_di
             if d:
                 os.makedirs(d, exist_ok=True)
         check_writable(opts.manifest_dir)
-        check_libmagic()
-        watcher = Watcher(opts, lambda line: click.echo(line, err=True))
-    except LibmagicMissing as exc:
-        fail(text("libmagic", lang, err=exc))
-    except PolicyError as exc:
-        fail(exc.text(lang))
-    except (ProfileError, ResultsError) as exc:
+        setup = setup_or_fail(lang, profile_spec, config, [opts.drop],
+                              engines_beside=opts.state_path, cache_path=opts.cache_path)
+        watcher = Watcher(opts, lambda line: click.echo(line, err=True), setup)
+    except ResultsError as exc:
         fail(exc)
     except OSError as exc:
         fail(text("cannot_create", lang, path=exc.filename or "?",

@@ -27,19 +27,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from mediaaudit import codes, manifest
-from mediaaudit.cache import FactCache
 from mediaaudit.codes import CodeId
-from mediaaudit.config import load_policy
 from mediaaudit.digest import is_regular, sha256_file
-from mediaaudit.engines import cache_version, engines_cached, engines_path
 from mediaaudit.fix.place import Unsafe
 from mediaaudit.fix.run import Done
 from mediaaudit.fix.texts import Why
 from mediaaudit.fsnames import printable, within
 from mediaaudit.model import FileRef, FileResult, ProbeNote
 from mediaaudit.policy import Policy
-from mediaaudit.profile import Profile, load_profile
+from mediaaudit.profile import Profile
 from mediaaudit.scan import audit, new_pool
+from mediaaudit.setup import Rules, Setup, load_rules, load_setup
 from mediaaudit.sidecars import SidecarKind, sidecars_of
 from mediaaudit.walk import Skipped, walk_tree
 from mediaaudit.watch import deliveries, results
@@ -147,7 +145,9 @@ class Options:
 
 
 class Watcher:
-    def __init__(self, opts: Options, emit: Callable[[str], None]) -> None:
+    def __init__(self, opts: Options, emit: Callable[[str], None],
+                 setup: Setup | None = None) -> None:
+        """``setup``: as the command line loaded it (else loaded here from ``opts``)."""
         self.o = opts
         self.emit = emit
         self.log = Log(opts.json_log, opts.lang)
@@ -169,7 +169,10 @@ class Watcher:
         self.paused: float | None = None  # routing paused until this monotonic time
         self.pause_reason: str | None = None
         self.pool = new_pool(opts.jobs, opts.timeout)
-        self.profile, self.policy, self._config_sig = self._load()
+        self.setup = setup or load_setup(
+            opts.lang, opts.profile_spec, opts.config, [opts.drop],
+            engines_beside=opts.state_path, cache_path=opts.cache_path)
+        self._config_sig = self._config_signature(self.setup.policy)
         self.staging = watch_fix.staging_root(opts.state_path)
         self.results: dict[str, FileResult] = {}  # row path → its audit, until routed
         # Rows judged cut off, held in the drop folder until this monotonic time (``_hold``).
@@ -177,6 +180,14 @@ class Watcher:
         self.held: dict[int, tuple[float, Row]] = {}
 
     # --- configuration ---------------------------------------------------------------
+    @property
+    def profile(self) -> Profile:
+        return self.setup.profile
+
+    @property
+    def policy(self) -> Policy:
+        return self.setup.policy
+
     def _config_signature(self, policy: Policy | None = None) -> tuple[Any, ...]:
         paths = [self.o.config or os.path.join(self.o.drop, "mediaaudit.toml")]
         source = (policy or getattr(self, "policy", None) or Policy()).source
@@ -193,10 +204,9 @@ class Watcher:
                 sig.append((p, None, None))
         return tuple(sig)
 
-    def _load(self) -> tuple[Profile, Policy, tuple[Any, ...]]:
-        profile = load_profile(self.o.profile_spec)
-        policy = load_policy(self.o.config, [self.o.drop])
-        return profile, policy, self._config_signature(policy)
+    def _load(self) -> tuple[Rules, tuple[Any, ...]]:
+        rules = load_rules(self.o.profile_spec, self.o.config, [self.o.drop])
+        return rules, self._config_signature(rules.policy)
 
     def _maybe_reload(self) -> None:
         sig = self._config_signature()
@@ -204,7 +214,8 @@ class Watcher:
             return
         self.reload.clear()
         try:
-            self.profile, self.policy, self._config_sig = self._load()
+            rules, self._config_sig = self._load()
+            self.setup = self.setup.with_rules(rules)
             self.emit(self.log.line(self._tag("reload"), "-", self._t("reloaded")))
         except Exception as exc:  # any bad config: keep running with the last good one
             self._config_sig = sig
@@ -725,9 +736,8 @@ class Watcher:
 
     def run(self) -> None:
         self.state = State(self.o.state_path)
-        self.engines = engines_cached(self.profile.source, engines_path(self.o.state_path))
-        self.cache = (FactCache(self.o.cache_path, cache_version(self.engines))
-                      if self.o.cache_path else None)
+        self.engines = self.setup.engines
+        self.cache = self.setup.open_cache()
         self.emit(self.log.start(self.o.drop, self.mode(),
                                  self._t("profile_version", id=self.profile.id,
                                          version=self.profile.version),
