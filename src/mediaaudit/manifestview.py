@@ -36,6 +36,7 @@ from mediaaudit.evaluate.actions import ActionId
 from mediaaudit.model import C2paState, MediaKind, NvfStatus, Outcome, RightsStatus, Severity
 
 _E = TypeVar("_E", bound=StrEnum)
+_T = TypeVar("_T")
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -81,16 +82,13 @@ def _word(kind: type[_E], value: Any) -> _E | str | None:
         return text
 
 
-_T = TypeVar("_T")
-
-
 def _or(value: _T | None, missing: _T) -> _T:
     """``value``, or ``missing`` only when there is none (an empty text stays empty)."""
     return missing if value is None else value
 
 
 def _frozen(value: Any) -> Mapping[str, Any]:
-    """Free-form parameters, read-only (a copy, so the manifest stays the caller's)."""
+    """Free-form parameters, read-only (a shallow copy: the manifest stays the caller's)."""
     return MappingProxyType(dict(value)) if isinstance(value, Mapping) else _EMPTY
 
 
@@ -104,7 +102,7 @@ class State(StrEnum):
     PASS = "pass"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FormatView:
     """What the identifiers said the file is."""
 
@@ -118,7 +116,7 @@ class FormatView:
                    name=_text(m.get("name")))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NvfView:
     """The format gate's answer: the NVF status and the norm's row that gave it."""
 
@@ -130,7 +128,7 @@ class NvfView:
         return cls(status=_word(NvfStatus, m.get("status")), row=_text(m.get("row")))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RightsView:
     """The rights gate's answer; ``status`` is also ``not_checked`` (a word the manifest
     has beside ``RightsStatus``, for a file whose rights were not asked)."""
@@ -146,7 +144,7 @@ class RightsView:
                    holder=_text(m.get("holder")), attribution=_text(m.get("attribution")))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrackView:
     """One stream inside a container, as MediaInfo named it."""
 
@@ -154,7 +152,7 @@ class TrackView:
     format: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MediaView:
     """Technical properties: what kind of media, its size in pixels, frames, duration,
     container and tracks."""
@@ -179,7 +177,7 @@ class MediaView:
                                 for t in _objs(m.get("tracks"))))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextView:
     """An alt text (or another text in a language) as the file's metadata gives it;
     ``lang`` None or ``x-default``: the default language."""
@@ -188,7 +186,7 @@ class TextView:
     lang: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaptionView:
     """One caption of a video: a caption file beside it (``source`` ``sidecar``, its name
     in ``file``) or a track inside it (``embedded``, its ``format``)."""
@@ -204,7 +202,7 @@ class CaptionView:
         return self.source == "sidecar" and bool(self.file)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FindingView:
     """One finding: its code, how much it weighs, the message in the manifest's language
     and the parameters the message was rendered from."""
@@ -222,7 +220,7 @@ class FindingView:
                    source=_text(m.get("source")))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActionView:
     """Something the poster does when posting a passing file: the action's code (``""``
     when the entry names none), its sentence as stored (None when missing), the text to
@@ -246,7 +244,7 @@ class ActionView:
                    finding=_text(m.get("finding")))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArchiveMemberView:
     """Where a file that came out of a delivery archive lives: the archive as the
     manifest names it, and the member's names in it, outermost first."""
@@ -255,7 +253,7 @@ class ArchiveMemberView:
     names: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntryView:
     """One file entry of the manifest.
 
@@ -323,7 +321,7 @@ class EntryView:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SummaryView:
     """The batch's totals: files, and how many passed, failed or could not be audited
     (``pass_with_actions``: the passing ones with something to do when posting)."""
@@ -352,7 +350,7 @@ class SummaryView:
                    pass_with_actions=states.count(State.PASS_ACTIONS))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProfileView:
     """The format profile (the norm) the files were judged by."""
 
@@ -364,7 +362,7 @@ class ProfileView:
     source_sha256: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PolicyView:
     """The effective policy, for the archivist.  ``annotations`` is how many folder
     annotations applied, as text ("" for none)."""
@@ -378,7 +376,7 @@ class PolicyView:
     annotations: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SkippedView:
     """An entry of the folder that was not audited, and why (``reason``, in English as
     tools read it); ``members``: how many files an opened delivery archive held."""
@@ -388,7 +386,7 @@ class SkippedView:
     members: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ManifestView:
     """A whole manifest: its header, the file entries in the manifest's order, the
     skipped entries and the totals (``summary`` None: the manifest has none, see
