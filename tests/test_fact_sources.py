@@ -8,6 +8,7 @@ come back unchanged from the fact cache's JSON."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ import pytest
 
 import fixtures_readers as fx
 from mediaaudit import factcodec
+from mediaaudit.cache import FactCache
 from mediaaudit.model import FactOrigin, Facts, FactSource, FileRef, MetaFact
 
 import fixtures_rights as fr
@@ -208,3 +210,15 @@ def test_cached_facts_of_other_origins_round_trip(tmp_path: Path) -> None:
     ref = FileRef(str(tmp_path / "f"), "f", 1, 0)
     facts = Facts(ref, meta=tuple(MetaFact("licence", "x", s) for s in sources))
     assert factcodec.loads(factcodec.dumps(facts), ref).meta == facts.meta
+
+
+def test_a_cached_row_from_before_typed_sources_is_a_miss(tmp_path: Path) -> None:
+    """Rows written when a source was its text are never trusted: the cache's version
+    changes with ``model``, and a row that still reached the decoder is read again from
+    the file (a miss), never a crash or a fact without its origin."""
+    facts = fx.probe(SAMPLES / "campagne.jpg")
+    row = json.loads(factcodec.dumps(facts))
+    for m, fact in zip(row["meta"], facts.meta, strict=True):
+        m["source"] = str(fact.source)  # as earlier versions stored it
+    assert row["meta"] and FactCache.decode(json.dumps(row), facts.ref) is None
+    assert FactCache.decode(factcodec.dumps(facts), facts.ref) == facts
