@@ -1,10 +1,15 @@
-"""Every reason a structure walker can give is in the code table (issue 27), and one that
-is not makes the file "could not audit", never intact."""
+"""Every reason a structure walker can give is a ``Why`` member with a row in the code
+table, the table and the enum are checked against each other when ``codes`` loads, and a
+reason the table lacks makes the file "could not audit", never intact."""
 
 from __future__ import annotations
 
 import ast
+import importlib.util
+import re
+import sys
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -13,16 +18,126 @@ from mediaaudit.model import FileRef
 from mediaaudit.probe import structure
 from mediaaudit.probe.partial import Partial
 from mediaaudit.probe.run import probe_file
+from mediaaudit.texts import TextTableError
+
+WALKERS = sorted(Path(structure.__file__).parent.glob("*.py"))  # one per format family
 
 
-def test_every_reason_the_walkers_name_is_in_the_table() -> None:
+def _texts(node: ast.expr | None) -> list[ast.expr]:
+    """The string literals and f-strings a returned expression can evaluate to: ``x if c
+    else f"…"``, ``out, "…"``, ``f"…"[:160]`` and ``"a" + b`` included."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node]
+    if isinstance(node, ast.JoinedStr):
+        return [node]
+    if isinstance(node, ast.IfExp):
+        return _texts(node.body) + _texts(node.orelse)
+    if isinstance(node, ast.BoolOp):
+        return [t for v in node.values for t in _texts(v)]
+    if isinstance(node, ast.Tuple):
+        return [t for e in node.elts for t in _texts(e)]
+    if isinstance(node, ast.Subscript):
+        return _texts(node.value)
+    if isinstance(node, ast.BinOp):
+        return _texts(node.left) + _texts(node.right)
+    return []
+
+
+def _bare_returns(source: str) -> list[str]:
+    """``line: text`` for every literal text a function of ``source`` returns.  Functions
+    annotated ``-> str`` only (``num``, ``fourcc``, a JPEG marker's name) format a part
+    of a reason, not a reason, and are left out."""
+    found: list[str] = []
+    for fn in ast.walk(ast.parse(source)):
+        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        if isinstance(fn.returns, ast.Name) and fn.returns.id == "str":
+            continue
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Return):
+                found += [f"{t.lineno}: {ast.unparse(t)}" for t in _texts(node.value)]
+    return found
+
+
+def test_walkers_return_every_reason_through_the_table() -> None:
+    """No walker returns a bare text (it would reach a Dutch report as a quoted English
+    "technical detail"), and every ``_why`` names a ``Why`` member, never a string."""
+    bare: dict[str, list[str]] = {}
     named: set[str] = set()
-    for module in Path(structure.__file__).parent.glob("*.py"):  # one per format family
-        tree = ast.parse(module.read_text(encoding="utf-8"))
-        named |= {n.args[0].value for n in ast.walk(tree)
-                  if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-                  and n.func.id == "_why" and n.args and isinstance(n.args[0], ast.Constant)}
-    assert len(named) > 15 and named <= set(codes.REASONS)
+    for module in WALKERS:
+        source = module.read_text(encoding="utf-8")
+        if found := _bare_returns(source):
+            bare[module.name] = found
+        for n in ast.walk(ast.parse(source)):
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "_why":
+                assert n.args and not isinstance(n.args[0], ast.Constant | ast.JoinedStr), (
+                    f"{module.name}:{n.lineno}: _why takes a Why member, not a string")
+        named |= set(re.findall(r"\bWhy\.([A-Z0-9_]+)", source))
+    assert bare == {}
+    assert len(named) > 60 and named <= set(codes.Why.__members__)
+
+
+def test_the_finder_of_bare_returns_sees_the_forms_walkers_used() -> None:
+    """The AST check above finds each way a raw reason used to be written."""
+    old = '''
+def tiff(f, size: int) -> str | None:
+    if size < 8:
+        return f"TIFF ends inside its header (cut at byte {num(size)})"
+    return "MP3 ends inside its ID3 tag"
+def boxes(f, label) -> tuple[list[Box], str | None]:
+    return out, f"{label} box structure is broken at byte {num(off)}"
+def ebml(f, size) -> str | None:
+    return f"{label} has no Segment" if size - pos < 12 else None
+def svg(f, size) -> str | None:
+    return f"SVG is not well-formed XML ({exc})"[:160]
+def num(x: int) -> str:
+    return f"{x:,}"
+'''
+    assert sorted(int(line.split(": ")[0]) for line in _bare_returns(old)) == [4, 5, 7, 9, 11]
+
+
+def test_the_table_check_refuses_a_member_without_a_row() -> None:
+    rows = [r for r in codes._REASONS if r.code is not codes.Why.PNG_NO_IEND]
+    with pytest.raises(TextTableError, match="png-no-iend") as raised:
+        codes.check_reasons(rows)
+    assert "\n" not in str(raised.value)  # one line, naming it
+
+
+def test_the_table_check_refuses_a_row_without_a_member() -> None:
+    stray = codes.Reason(cast(codes.Why, "png-made-up"), "PNG is made up", "de PNG is verzonnen")
+    with pytest.raises(TextTableError, match="png-made-up"):
+        codes.check_reasons([*codes._REASONS, stray])
+
+
+def test_the_table_check_refuses_a_row_twice_or_a_dutch_text_without_its_field() -> None:
+    first = codes._REASONS[0]
+    with pytest.raises(TextTableError, match=f"{first.code.value}.*2 rows"):
+        codes.check_reasons([*codes._REASONS, first])
+    cut = codes.Reason(codes.Why.GIF_NO_TRAILER, "GIF ends before its trailer byte (cut at byte "
+                       "{at})", "de GIF houdt op vóór de afsluitende byte")
+    rows = [cut if r.code is codes.Why.GIF_NO_TRAILER else r for r in codes._REASONS]
+    with pytest.raises(TextTableError, match=r"gif-no-trailer.*\{at\}"):
+        codes.check_reasons(rows)
+    codes.check_reasons(codes._REASONS)  # the real table passes
+
+
+def test_a_table_missing_a_reason_stops_the_import(tmp_path: Path) -> None:
+    """The check runs when the module loads: ``codes.py`` with one row taken out (its
+    member kept, as when a row is deleted by mistake) does not import."""
+    source = Path(codes.__file__).read_text(encoding="utf-8")
+    row = re.compile(r"    Reason\(Why\.MXF_NO_ESSENCE,.*?\),\n", re.S)
+    assert len(row.findall(source)) == 1
+    variant = tmp_path / "codes_variant.py"
+    variant.write_text(row.sub("", source), encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("codes_variant", variant)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["codes_variant"] = module
+    try:
+        with pytest.raises(TextTableError, match="mxf-no-essence"):
+            spec.loader.exec_module(module)
+    finally:
+        del sys.modules["codes_variant"]
 
 
 def test_a_reason_missing_from_the_table_is_never_intact(

@@ -8,12 +8,14 @@ matching ``mediaaudit explain`` entry.  Codes are never renumbered or reused.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from mediaaudit.model import Severity
+from mediaaudit.texts import TextTableError, problems
 
 LANGS = ("nl", "en")
 
@@ -754,8 +756,8 @@ class _SafeDict(dict[str, Any]):
 # --- engine texts inside messages -----------------------------------------------------
 # Some parameters carry a text written by an engine or a library, in English ("JPEG ends
 # before its end-of-image marker (cut at byte 1,234)", "Permission denied").  Decision:
-# the finding's sentence is always in the user's language; the most
-# common structural reasons have a reason code with a Dutch and an English form
+# the finding's sentence is always in the user's language; every reason a structure
+# walker gives is a ``Why`` member with a Dutch and an English form
 # (``REASONS``: probe/structure/ builds its English text with ``reason()``, and a
 # Dutch rendering recognises that text again, so stored and cached manifests are
 # translated too); any other engine text is kept verbatim as a quoted technical detail
@@ -765,118 +767,353 @@ ENGINE_PARAMS = ("reason", "details", "condition", "kind")
 """Parameters whose value may be engine text in English."""
 
 
+class Why(StrEnum):
+    """Every structural reason by name, so that mypy catches a misspelt one where a walker
+    names it; the value is the code the table knows it by.  ``check_reasons`` proves, when
+    this module loads, that the enum and ``_REASONS`` name the same reasons."""
+
+    JPEG_NO_EOI = "jpeg-no-eoi"
+    JPEG_NO_EOI_DATA = "jpeg-no-eoi-data"
+    JPEG_BROKEN = "jpeg-broken"
+    JPEG_SEGMENT_PAST_END = "jpeg-segment-past-end"
+    JPEG_HEADER_CUT = "jpeg-header-cut"
+    PNG_NO_IEND = "png-no-iend"
+    PNG_CHUNK_PAST_END = "png-chunk-past-end"
+    PNG_BAD_CRC = "png-bad-crc"
+    BMP_HEADER_CUT = "bmp-header-cut"
+    BMP_DATA_PAST_END = "bmp-data-past-end"
+    PNG_NO_IDAT = "png-no-idat"
+    PNG_IDAT_SPLIT = "png-idat-split"
+    PNG_IDAT_SHORT = "png-idat-short"
+    PNG_IDAT_CORRUPT = "png-idat-corrupt"
+    JP2_COLR_NO_ICC = "jp2-colr-no-icc"
+    NO_SAMPLES = "no-samples"
+    OGG_PAGE_LOST = "ogg-page-lost"
+    PNG_PALETTE_INDEX = "png-palette-index"
+    NAL_SPLIT = "nal-split"
+    PNG_BAD_FILTER = "png-bad-filter"
+    GIF_NO_TRAILER = "gif-no-trailer"
+    TIFF_DATA_PAST_END = "tiff-data-past-end"
+    BOX_CLAIMS = "box-claims"
+    NO_MOOV = "no-moov"
+    SAMPLES_MISSING = "samples-missing"
+    SEGMENT_CLAIMS = "segment-claims"
+    RIFF_CLAIMS = "riff-claims"
+    MXF_NO_FOOTER = "mxf-no-footer"
+    MP3_EARLY = "mp3-early"
+    FLAC_EARLY = "flac-early"
+    OGG_NO_EOS = "ogg-no-eos"
+    MEDIAINFO_TRUNCATED = "mediainfo-truncated"
+    NO_TRACK = "no-track"
+    ARCHIVE_MEMBERS = "archive-members"
+    ARCHIVE_SIZE = "archive-size"
+    ARCHIVE_RATIO = "archive-ratio"
+    AUDIO_UNREADABLE = "audio-unreadable"
+    AUDIO_UNREADABLE_NO_FRAMES = "audio-unreadable-no-frames"
+    AUDIO_NO_FRAMES = "audio-no-frames"
+    AUDIO_FRAME_HEADER_CUT = "audio-frame-header-cut"
+    AUDIO_NO_FRAME_RUN = "audio-no-frame-run"
+    AUDIO_FRAME_CUT = "audio-frame-cut"
+    MP3_ID3_CUT = "mp3-id3-cut"
+    FLAC_STREAMINFO_CUT = "flac-streaminfo-cut"
+    FLAC_LAST_FRAME_CUT = "flac-last-frame-cut"
+    OGG_BROKEN = "ogg-broken"
+    OGG_HEADER_CUT = "ogg-header-cut"
+    OGG_PAGE_PAST_END = "ogg-page-past-end"
+    BOX_HEADER_CUT = "box-header-cut"
+    BOX_BROKEN = "box-broken"
+    NO_META = "no-meta"
+    NO_META_NOR_MOOV = "no-meta-nor-moov"
+    EBML_HEADER_CUT = "ebml-header-cut"
+    EBML_NO_SEGMENT = "ebml-no-segment"
+    EBML_ELEMENT_HEADER_CUT = "ebml-element-header-cut"
+    EBML_ELEMENT_PAST_END = "ebml-element-past-end"
+    EBML_ELEMENT_PAST_SEGMENT = "ebml-element-past-segment"
+    JPEG_MPF_PAST_END = "jpeg-mpf-past-end"
+    JP2_DAMAGED = "jp2-damaged"
+    JP2_NO_CODESTREAM = "jp2-no-codestream"
+    J2K_NO_EOC = "j2k-no-eoc"
+    J2K_DAMAGED = "j2k-damaged"
+    MXF_HEADER_CUT = "mxf-header-cut"
+    MXF_FOOTER_PAST_END = "mxf-footer-past-end"
+    MXF_FOOTER_NOT_THERE = "mxf-footer-not-there"
+    MXF_NO_ESSENCE = "mxf-no-essence"
+    MXF_FOOTER_CUT = "mxf-footer-cut"
+    PNG_HEADER_CUT = "png-header-cut"
+    PNG_BROKEN = "png-broken"
+    APNG_NO_FRAMES = "apng-no-frames"
+    RIFF_HEADER_CUT = "riff-header-cut"
+    RIFF_CHUNK_PAST_END = "riff-chunk-past-end"
+    SVG_NOT_XML = "svg-not-xml"
+    TIFF_HEADER_CUT = "tiff-header-cut"
+    TIFF_IFD_BEYOND_END = "tiff-ifd-beyond-end"
+    TIFF_IFD_PAST_END = "tiff-ifd-past-end"
+    TIFF_TAG_PAST_END = "tiff-tag-past-end"
+    J2K_BOX_LENGTH = "j2k-box-length"
+    J2K_NO_EOC_MARKER = "j2k-no-eoc-marker"
+    J2K_TILE_PART_PAST_END = "j2k-tile-part-past-end"
+    J2K_TILE_PARTS_MISSING = "j2k-tile-parts-missing"
+    J2K_TILES_MISSING = "j2k-tiles-missing"
+    J2K_TILE_PART_EMPTY = "j2k-tile-part-empty"
+    J2K_NO_CODESTREAM_BOX = "j2k-no-codestream-box"
+    J2K_NO_SOC = "j2k-no-soc"
+    J2K_NO_IMAGE_HEADER = "j2k-no-image-header"
+    J2K_NO_COD = "j2k-no-cod"
+    J2K_NO_QCD = "j2k-no-qcd"
+    J2K_NO_COLOUR_BOX = "j2k-no-colour-box"
+    J2K_HEADER_CONTRADICTS = "j2k-header-contradicts"
+    J2K_DEPTH_CONTRADICTS = "j2k-depth-contradicts"
+
+
 @dataclass(frozen=True)
 class Reason:
     """One structural reason: a code, its English form (what the structure walkers write into the
     manifest) and its Dutch form, with the same ``{fields}``."""
 
-    code: str
+    code: Why
     en: str
     nl: str
 
 
 _REASONS: tuple[Reason, ...] = (
-    Reason("jpeg-no-eoi", "JPEG ends before its end-of-image marker (cut at byte {at})",
+    Reason(Why.JPEG_NO_EOI, "JPEG ends before its end-of-image marker (cut at byte {at})",
            "de JPEG houdt op vóór de eindmarkering van het beeld (afgebroken bij byte {at})"),
-    Reason("jpeg-no-eoi-data",
+    Reason(Why.JPEG_NO_EOI_DATA,
            "JPEG ends before its end-of-image marker (cut at byte {at}, inside the image data)",
            "de JPEG houdt op vóór de eindmarkering van het beeld (afgebroken bij byte {at}, "
            "midden in de beeldgegevens)"),
-    Reason("jpeg-broken", "JPEG segment structure is broken at byte {at}",
+    Reason(Why.JPEG_BROKEN, "JPEG segment structure is broken at byte {at}",
            "de opbouw van de JPEG-segmenten klopt niet bij byte {at}"),
-    Reason("jpeg-segment-past-end", "JPEG segment {name} runs past the end of the file",
+    Reason(Why.JPEG_SEGMENT_PAST_END, "JPEG segment {name} runs past the end of the file",
            "JPEG-segment {name} loopt door tot voorbij het einde van het bestand"),
-    Reason("jpeg-header-cut", "JPEG ends inside a segment header (cut at byte {at})",
+    Reason(Why.JPEG_HEADER_CUT, "JPEG ends inside a segment header (cut at byte {at})",
            "de JPEG houdt op midden in een segmentkop (afgebroken bij byte {at})"),
-    Reason("png-no-iend", "PNG ends without its IEND chunk",
+    Reason(Why.PNG_NO_IEND, "PNG ends without its IEND chunk",
            "de PNG houdt op zonder het afsluitende IEND-blok"),
-    Reason("png-chunk-past-end", "PNG chunk {name} runs past the end of the file",
+    Reason(Why.PNG_CHUNK_PAST_END, "PNG chunk {name} runs past the end of the file",
            "PNG-blok {name} loopt door tot voorbij het einde van het bestand"),
-    Reason("png-bad-crc",
+    Reason(Why.PNG_BAD_CRC,
            "PNG chunk {name} at byte {at} fails its checksum (its bytes were changed)",
            "PNG-blok {name} op byte {at} klopt niet met zijn controlegetal (de bytes zijn "
            "veranderd)"),
-    Reason("bmp-header-cut", "BMP ends inside its header (cut at byte {at})",
+    Reason(Why.BMP_HEADER_CUT, "BMP ends inside its header (cut at byte {at})",
            "de BMP houdt op midden in zijn kop (afgebroken bij byte {at})"),
-    Reason("bmp-data-past-end",
+    Reason(Why.BMP_DATA_PAST_END,
            "BMP pixel data needs {need} bytes, the file has {size}",
            "de BMP-beeldgegevens hebben {need} bytes nodig, het bestand heeft er {size}"),
-    Reason("png-no-idat", "PNG has no image data (no IDAT chunk)",
+    Reason(Why.PNG_NO_IDAT, "PNG has no image data (no IDAT chunk)",
            "de PNG bevat geen beeldgegevens (geen IDAT-blok)"),
-    Reason("png-idat-split", "PNG image data is split by chunk {name} at byte {at} (IDAT chunks "
+    Reason(Why.PNG_IDAT_SPLIT, "PNG image data is split by chunk {name} at byte {at} (IDAT chunks "
            "must follow each other)",
            "de beeldgegevens van de PNG worden onderbroken door blok {name} op byte {at} "
            "(IDAT-blokken moeten direct op elkaar volgen)"),
-    Reason("png-idat-short", "PNG image data ends after {got} of the {need} bytes its {w}×{h} "
+    Reason(Why.PNG_IDAT_SHORT, "PNG image data ends after {got} of the {need} bytes its {w}×{h} "
            "image needs",
            "de beeldgegevens van de PNG houden op na {got} van de {need} bytes die het beeld "
            "van {w}×{h} nodig heeft"),
-    Reason("png-idat-corrupt", "PNG image data cannot be unpacked: {why}",
+    Reason(Why.PNG_IDAT_CORRUPT, "PNG image data cannot be unpacked: {why}",
            "de beeldgegevens van de PNG zijn niet uit te pakken: {why}"),
-    Reason("jp2-colr-no-icc", "JPEG 2000 colour specification box names an ICC profile but holds "
-           "{got} bytes of it",
+    Reason(Why.JP2_COLR_NO_ICC,
+           "JPEG 2000 colour specification box names an ICC profile but holds {got} bytes of it",
            "het kleurruimteblok van de JPEG 2000 noemt een ICC-profiel maar bevat er {got} "
            "bytes van"),
-    Reason("no-samples", "{fmt} holds no media samples (its tracks are empty, as in an "
+    Reason(Why.NO_SAMPLES, "{fmt} holds no media samples (its tracks are empty, as in an "
            "initialisation segment without its media segments)",
            "de {fmt} bevat geen mediagegevens (de sporen zijn leeg, zoals in een "
            "initialisatiesegment zonder de bijbehorende mediasegmenten)"),
-    Reason("ogg-page-lost", "Ogg page structure is broken at byte {at}: {skipped} bytes until "
+    Reason(Why.OGG_PAGE_LOST, "Ogg page structure is broken at byte {at}: {skipped} bytes until "
            "the next page, and a page is missing",
            "de opbouw van de Ogg-pagina's klopt niet bij byte {at}: {skipped} bytes tot de "
            "volgende pagina, en er ontbreekt een pagina"),
-    Reason("png-palette-index", "PNG image uses colour {index} of a palette that has "
+    Reason(Why.PNG_PALETTE_INDEX, "PNG image uses colour {index} of a palette that has "
            "{colours} colours (numbered from 0)",
            "de PNG gebruikt kleur {index} van een palet met {colours} kleuren (genummerd "
            "vanaf 0)"),
-    Reason("nal-split", "the video frame at byte {at} ({size} bytes) cannot be split into its "
+    Reason(Why.NAL_SPLIT, "the video frame at byte {at} ({size} bytes) cannot be split into its "
            "NAL units: a length inside it is wrong",
            "het videobeeld op byte {at} ({size} bytes) is niet in zijn NAL-eenheden te "
            "splitsen: een lengte erin klopt niet"),
-    Reason("png-bad-filter", "PNG image row {row} has an invalid filter type {value}",
+    Reason(Why.PNG_BAD_FILTER, "PNG image row {row} has an invalid filter type {value}",
            "beeldregel {row} van de PNG heeft een ongeldig filtertype {value}"),
-    Reason("gif-no-trailer", "GIF ends before its trailer byte (cut at byte {at})",
+    Reason(Why.GIF_NO_TRAILER, "GIF ends before its trailer byte (cut at byte {at})",
            "de GIF houdt op vóór de afsluitende byte (afgebroken bij byte {at})"),
-    Reason("tiff-data-past-end",
+    Reason(Why.TIFF_DATA_PAST_END,
            "TIFF {what} data runs past the end of the file (needs byte {need}, "
            "the file has {size})",
            "de TIFF-beeldgegevens ({what}) lopen door tot voorbij het einde van het bestand "
            "(nodig tot byte {need}, het bestand heeft er {size})"),
-    Reason("box-claims", "{fmt} box {name} claims {claimed} bytes, but the file ends after {left}",
+    Reason(Why.BOX_CLAIMS,
+           "{fmt} box {name} claims {claimed} bytes, but the file ends after {left}",
            "{fmt}-box {name} zou {claimed} bytes bevatten, maar het bestand houdt op na {left}"),
-    Reason("no-moov",
+    Reason(Why.NO_MOOV,
            "{fmt} has no moov box (the movie index is missing; the file is incomplete)",
            "{fmt} heeft geen moov-box (de index van de film ontbreekt; het bestand is "
            "onvolledig)"),
-    Reason("samples-missing", "{fmt} indexes {declared} bytes of samples, but its media data "
+    Reason(Why.SAMPLES_MISSING, "{fmt} indexes {declared} bytes of samples, but its media data "
            "holds {media}",
            "{fmt} verwijst naar {declared} bytes aan mediagegevens, maar bevat er {media}"),
-    Reason("segment-claims",
+    Reason(Why.SEGMENT_CLAIMS,
            "{fmt} Segment claims {claimed} bytes, but the file ends after {left}",
            "{fmt}-segment zou {claimed} bytes bevatten, maar het bestand houdt op na {left}"),
-    Reason("riff-claims", "{fmt} claims {claimed} bytes (RIFF header), the file has {size}",
+    Reason(Why.RIFF_CLAIMS, "{fmt} claims {claimed} bytes (RIFF header), the file has {size}",
            "{fmt} zou {claimed} bytes bevatten (RIFF-kop), het bestand heeft er {size}"),
-    Reason("mxf-no-footer", "MXF has no footer partition (the file was not finished)",
+    Reason(Why.MXF_NO_FOOTER, "MXF has no footer partition (the file was not finished)",
            "de MXF heeft geen afsluitende partitie (het bestand is niet afgemaakt)"),
-    Reason("mp3-early", "MP3 ends early: its header declares {declared} bytes of audio, "
+    Reason(Why.MP3_EARLY, "MP3 ends early: its header declares {declared} bytes of audio, "
            "the file has {size}",
            "de MP3 houdt te vroeg op: de kop meldt {declared} bytes audio, het bestand "
            "heeft er {size}"),
-    Reason("flac-early", "FLAC ends early: its last frame ends at sample {got} of {total}",
+    Reason(Why.FLAC_EARLY, "FLAC ends early: its last frame ends at sample {got} of {total}",
            "de FLAC houdt te vroeg op: het laatste frame eindigt bij sample {got} van {total}"),
-    Reason("ogg-no-eos",
+    Reason(Why.OGG_NO_EOS,
            "Ogg stream ends without its end-of-stream page (the file is incomplete)",
            "de Ogg-stroom houdt op zonder slotpagina (het bestand is onvolledig)"),
-    Reason("mediainfo-truncated", "MediaInfo: truncated", "MediaInfo: afgebroken"),
-    Reason("no-track", "no audio or video track found", "geen audio- of videospoor gevonden"),
-    Reason("archive-members", "it holds more than {limit} files",
+    # the walkers' other reasons, by format family
+    Reason(Why.AUDIO_UNREADABLE, "{fmt} cannot be read: {why}",
+           "de {fmt} is niet te lezen: {why}"),
+    Reason(Why.AUDIO_UNREADABLE_NO_FRAMES, "{fmt} cannot be read: no audio frames found",
+           "de {fmt} is niet te lezen: geen audioframes gevonden"),
+    Reason(Why.AUDIO_NO_FRAMES, "{fmt} has no audio frames",
+           "de {fmt} bevat geen audioframes"),
+    Reason(Why.AUDIO_FRAME_HEADER_CUT, "{fmt} ends inside the frame header at byte {at}",
+           "de {fmt} houdt op midden in de framekop op byte {at}"),
+    Reason(Why.AUDIO_NO_FRAME_RUN, "{fmt} has no run of valid audio frames at byte {at}",
+           "de {fmt} heeft op byte {at} geen reeks geldige audioframes"),
+    Reason(Why.AUDIO_FRAME_CUT,
+           "{fmt} ends inside an audio frame (frame at byte {at} needs {need} bytes, the audio "
+           "ends after {left})",
+           "de {fmt} houdt op midden in een audioframe (het frame op byte {at} heeft {need} "
+           "bytes nodig, de audio houdt op na {left})"),
+    Reason(Why.MP3_ID3_CUT, "MP3 ends inside its ID3 tag",
+           "de MP3 houdt op midden in zijn ID3-tag"),
+    Reason(Why.FLAC_STREAMINFO_CUT, "FLAC ends inside its STREAMINFO block (cut at byte {at})",
+           "de FLAC houdt op midden in zijn STREAMINFO-blok (afgebroken bij byte {at})"),
+    Reason(Why.FLAC_LAST_FRAME_CUT, "FLAC ends inside its last audio frame",
+           "de FLAC houdt op midden in zijn laatste audioframe"),
+    Reason(Why.OGG_BROKEN, "Ogg page structure is broken at byte {at}",
+           "de opbouw van de Ogg-pagina's klopt niet bij byte {at}"),
+    Reason(Why.OGG_HEADER_CUT, "Ogg ends inside a page header (cut at byte {at})",
+           "de Ogg houdt op midden in een paginakop (afgebroken bij byte {at})"),
+    Reason(Why.OGG_PAGE_PAST_END, "Ogg page at byte {at} runs past the end of the file",
+           "de Ogg-pagina op byte {at} loopt door tot voorbij het einde van het bestand"),
+    Reason(Why.BOX_HEADER_CUT, "{fmt} ends inside the header of box {name}",
+           "de {fmt} houdt op midden in de kop van box {name}"),
+    Reason(Why.BOX_BROKEN, "{fmt} box structure is broken at byte {at}",
+           "de opbouw van de {fmt}-boxen klopt niet bij byte {at}"),
+    Reason(Why.NO_META, "{fmt} has no meta box (the image description is missing)",
+           "{fmt} heeft geen meta-box (de beschrijving van het beeld ontbreekt)"),
+    Reason(Why.NO_META_NOR_MOOV, "{fmt} has neither a meta nor a moov box",
+           "{fmt} heeft geen meta-box en ook geen moov-box"),
+    Reason(Why.EBML_HEADER_CUT, "{fmt} ends inside its EBML header",
+           "de {fmt} houdt op midden in zijn EBML-kop"),
+    Reason(Why.EBML_NO_SEGMENT, "{fmt} has no Segment (cut at byte {at})",
+           "de {fmt} heeft geen Segment (afgebroken bij byte {at})"),
+    Reason(Why.EBML_ELEMENT_HEADER_CUT, "{fmt} ends inside an element header at byte {at}",
+           "de {fmt} houdt op midden in een elementkop op byte {at}"),
+    Reason(Why.EBML_ELEMENT_PAST_END, "{fmt} element {name} runs past the end of the file",
+           "{fmt}-element {name} loopt door tot voorbij het einde van het bestand"),
+    Reason(Why.EBML_ELEMENT_PAST_SEGMENT, "{fmt} element {name} runs past the end of its Segment",
+           "{fmt}-element {name} loopt door tot voorbij het einde van zijn Segment"),
+    Reason(Why.JPEG_MPF_PAST_END,
+           "JPEG lists a second image (MPF) of {length} bytes at byte {at}, but the file ends "
+           "after {size}",
+           "de JPEG noemt een tweede beeld (MPF) van {length} bytes op byte {at}, maar het "
+           "bestand houdt op na {size}"),
+    Reason(Why.JP2_DAMAGED, "JPEG 2000 is damaged or incomplete: {why}",
+           "de JPEG 2000 is beschadigd of onvolledig: {why}"),
+    Reason(Why.JP2_NO_CODESTREAM, "JPEG 2000 has no codestream box",
+           "de JPEG 2000 heeft geen codestream-box"),
+    Reason(Why.J2K_NO_EOC, "JPEG 2000 codestream does not end with its end-of-codestream marker",
+           "de codestream van de JPEG 2000 eindigt niet met zijn eindmarkering"),
+    Reason(Why.J2K_DAMAGED, "JPEG 2000 codestream is damaged or incomplete: {why}",
+           "de codestream van de JPEG 2000 is beschadigd of onvolledig: {why}"),
+    Reason(Why.MXF_HEADER_CUT, "MXF ends inside its header partition (cut at byte {at})",
+           "de MXF houdt op midden in de kop-partitie (afgebroken bij byte {at})"),
+    Reason(Why.MXF_FOOTER_PAST_END,
+           "MXF footer partition is at byte {at}, past the end of the file",
+           "de afsluitende partitie van de MXF staat op byte {at}, voorbij het einde van het "
+           "bestand"),
+    Reason(Why.MXF_FOOTER_NOT_THERE, "MXF has no footer partition at byte {at}",
+           "de MXF heeft geen afsluitende partitie op byte {at}"),
+    Reason(Why.MXF_NO_ESSENCE, "MXF holds no essence: its essence elements are all empty",
+           "de MXF bevat geen beeld of geluid: al zijn essence-elementen zijn leeg"),
+    Reason(Why.MXF_FOOTER_CUT, "MXF ends inside its footer (cut at byte {at})",
+           "de MXF houdt op midden in de afsluitende partitie (afgebroken bij byte {at})"),
+    Reason(Why.PNG_HEADER_CUT, "PNG ends inside a chunk header (cut at byte {at})",
+           "de PNG houdt op midden in een blokkop (afgebroken bij byte {at})"),
+    Reason(Why.PNG_BROKEN, "PNG chunk structure is broken at byte {at}",
+           "de opbouw van de PNG-blokken klopt niet bij byte {at}"),
+    Reason(Why.APNG_NO_FRAMES, "animated PNG declares zero frames (acTL)",
+           "de bewegende PNG meldt nul beelden (acTL)"),
+    Reason(Why.RIFF_HEADER_CUT, "RIFF file ends inside its header (cut at byte {at})",
+           "het RIFF-bestand houdt op midden in zijn kop (afgebroken bij byte {at})"),
+    Reason(Why.RIFF_CHUNK_PAST_END, "{fmt} chunk {name} runs past the end of the file",
+           "{fmt}-blok {name} loopt door tot voorbij het einde van het bestand"),
+    Reason(Why.SVG_NOT_XML, "SVG is not well-formed XML ({why})",
+           "de SVG is geen welgevormde XML ({why})"),
+    Reason(Why.TIFF_HEADER_CUT, "TIFF ends inside its header (cut at byte {at})",
+           "de TIFF houdt op midden in zijn kop (afgebroken bij byte {at})"),
+    Reason(Why.TIFF_IFD_BEYOND_END, "TIFF directory at byte {at} lies past the end of the file",
+           "de TIFF-directory op byte {at} ligt voorbij het einde van het bestand"),
+    Reason(Why.TIFF_IFD_PAST_END, "TIFF directory at byte {at} runs past the end of the file",
+           "de TIFF-directory op byte {at} loopt door tot voorbij het einde van het bestand"),
+    Reason(Why.TIFF_TAG_PAST_END, "TIFF tag {tag} value runs past the end of the file",
+           "de waarde van TIFF-tag {tag} loopt door tot voorbij het einde van het bestand"),
+    # jpylyzer's structural tests, as the parts of "JPEG 2000 is damaged or incomplete: …"
+    Reason(Why.J2K_BOX_LENGTH, "a box runs past the end of the file",
+           "een box loopt door tot voorbij het einde van het bestand"),
+    Reason(Why.J2K_NO_EOC_MARKER, "no end-of-codestream marker",
+           "geen eindmarkering van de codestream"),
+    Reason(Why.J2K_TILE_PART_PAST_END, "a tile-part runs past the end of the codestream",
+           "een tegeldeel loopt door tot voorbij het einde van de codestream"),
+    Reason(Why.J2K_TILE_PARTS_MISSING, "tile-parts are missing",
+           "er ontbreken tegeldelen"),
+    Reason(Why.J2K_TILES_MISSING, "tiles are missing",
+           "er ontbreken tegels"),
+    Reason(Why.J2K_TILE_PART_EMPTY, "a tile-part has no data",
+           "een tegeldeel bevat geen gegevens"),
+    Reason(Why.J2K_NO_CODESTREAM_BOX, "no codestream box",
+           "geen codestream-box"),
+    Reason(Why.J2K_NO_SOC, "the codestream does not start with SOC",
+           "de codestream begint niet met SOC"),
+    Reason(Why.J2K_NO_IMAGE_HEADER, "no image header box",
+           "geen box met de beeldkop"),
+    Reason(Why.J2K_NO_COD, "no COD marker",
+           "geen COD-markering"),
+    Reason(Why.J2K_NO_QCD, "no QCD marker",
+           "geen QCD-markering"),
+    Reason(Why.J2K_NO_COLOUR_BOX, "no colour specification box",
+           "geen kleurruimteblok"),
+    Reason(Why.J2K_HEADER_CONTRADICTS, "the image header contradicts the codestream",
+           "de beeldkop spreekt de codestream tegen"),
+    Reason(Why.J2K_DEPTH_CONTRADICTS, "the bit depth box contradicts the codestream",
+           "het bitdiepteblok spreekt de codestream tegen"),
+    Reason(Why.MEDIAINFO_TRUNCATED, "MediaInfo: truncated", "MediaInfo: afgebroken"),
+    Reason(Why.NO_TRACK, "no audio or video track found", "geen audio- of videospoor gevonden"),
+    Reason(Why.ARCHIVE_MEMBERS, "it holds more than {limit} files",
            "het bevat meer dan {limit} bestanden"),
-    Reason("archive-size", "its files would take more than {limit}",
+    Reason(Why.ARCHIVE_SIZE, "its files would take more than {limit}",
            "de bestanden erin zouden meer dan {limit} innemen"),
-    Reason("archive-ratio", "unpacked it would be more than {ratio} times its own size",
+    Reason(Why.ARCHIVE_RATIO, "unpacked it would be more than {ratio} times its own size",
            "uitgepakt zou het meer dan {ratio} keer zo groot zijn als het archief zelf"),
 )
-REASONS: Mapping[str, Reason] = {r.code: r for r in _REASONS}
+
+
+def check_reasons(rows: Sequence[Reason]) -> None:
+    """Refuse a reason table that does not match ``Why`` both ways, names a reason twice,
+    or whose Dutch and English texts fill different ``{fields}``: called on ``_REASONS``
+    when this module loads, so a reason a walker can name but no report can say stops the
+    import (a failed test) instead of reaching a user as an unknown reason."""
+    found = problems("codes.REASONS", {str(r.code): {"en": r.en, "nl": r.nl} for r in rows},
+                     [str(w) for w in Why])
+    counted = Counter(str(r.code) for r in rows)
+    found += [f"codes.REASONS: {code!r} has {n} rows" for code, n in counted.items() if n > 1]
+    if found:
+        raise TextTableError("; ".join(found))
+
+
+check_reasons(_REASONS)
+REASONS: Mapping[Why, Reason] = {r.code: r for r in _REASONS}
 
 # Short engine values with a fixed meaning (``kind`` of MA-IO-008 and the like).
 _VALUES: Mapping[str, Mapping[str, str]] = {
@@ -902,11 +1139,12 @@ class UnknownReason(Exception):
     and the file is "could not audit" (MA-IO-006)."""
 
 
-def reason(code: str, **args: Any) -> str:
-    """The English text of a structural reason (what is stored in the manifest)."""
+def reason(code: Why, **args: Any) -> str:
+    """The English text of a structural reason (what is stored in the manifest).  Looked up
+    at the call, not trusted from the enum: a table that lost a row still says so here."""
     found = REASONS.get(code)
     if found is None:
-        raise UnknownReason(f"structure reason {code!r} is not in codes.REASONS")
+        raise UnknownReason(f"structure reason {str(code)!r} is not in codes.REASONS")
     return found.en.format(**args)
 
 
@@ -922,7 +1160,7 @@ _PATTERNS = tuple((_pattern(r.en), r) for r in sorted(
     _REASONS, key=lambda r: -len(re.sub(r"\{\w+\}", "", r.en))))
 
 
-def reason_code(text: str) -> str | None:
+def reason_code(text: str) -> Why | None:
     """The reason code of an English engine text, if it is one of ``REASONS``."""
     for rx, r in _PATTERNS:
         if rx.fullmatch(text):
@@ -935,16 +1173,34 @@ def _dutch_number(v: str) -> str:
     return v.replace(",", ".") if re.fullmatch(r"\d{1,3}(,\d{3})+", v) else v
 
 
+def _said(text: str, lang: str, *, nested: bool) -> str | None:
+    """A known reason's text in ``lang``, None for any other text.  With ``nested``, a
+    field that is itself a list of known reasons ("JPEG 2000 is damaged or incomplete:
+    tiles are missing; no COD marker") is said in ``lang`` too, part by part."""
+    for rx, r in _PATTERNS:
+        m = rx.fullmatch(text)
+        if m:
+            args = {k: _field(v, lang) if nested else _dutch_number(v)
+                    for k, v in m.groupdict().items()}
+            return getattr(r, lang, r.en).format(**args)
+    return None
+
+
+def _field(value: str, lang: str) -> str:
+    parts = [_said(p, lang, nested=False) for p in value.split("; ")]
+    if all(p is None for p in parts):
+        return _dutch_number(value)
+    return "; ".join(p or raw for p, raw in zip(parts, value.split("; "), strict=True))
+
+
 def localise(text: str, lang: str) -> str:
     """An engine text in ``lang``: the translation of a known reason or value, else the
     text verbatim as a quoted technical detail (marked as such outside English)."""
     if lang == "en" or not text:
         return text
-    for rx, r in _PATTERNS:
-        m = rx.fullmatch(text)
-        if m:
-            args = {k: _dutch_number(v) for k, v in m.groupdict().items()}
-            return getattr(r, lang, r.en).format(**args)
+    said = _said(text, lang, nested=True)
+    if said is not None:
+        return said
     value = _VALUES.get(text.strip().lower(), {}).get(lang)
     if value is not None:
         return value

@@ -187,7 +187,7 @@ class _Refused(Exception):
     reason in English, from the reason table (``codes.reason``), so reports translate it."""
 
     def __init__(self, why: str, **params: Any) -> None:
-        super().__init__(codes.reason(f"archive-{why}", **params))
+        super().__init__(codes.reason(codes.Why(f"archive-{why}"), **params))
 
 
 def _mib(n: int) -> str:

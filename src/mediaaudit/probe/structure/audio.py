@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
+from mediaaudit.codes import Why
 from mediaaudit.codes import reason as _why
 from mediaaudit.probe.structure.common import CHUNK, Window, num
 
@@ -23,9 +24,11 @@ def _mutagen(f: IO[bytes], label: str, reader: Callable[[IO[bytes]], Any] | None
     try:
         m = (reader or mutagen.File)(f)
     except Exception as exc:  # mutagen raises many types on hostile input
-        why = str(exc).strip() or "no audio frames found"
-        return f"{label} cannot be read: {why}"[:160]
-    return None if m is not None else f"{label} has no audio frames"
+        why = str(exc).strip()
+        said = (_why(Why.AUDIO_UNREADABLE, fmt=label, why=why) if why
+                else _why(Why.AUDIO_UNREADABLE_NO_FRAMES, fmt=label))
+        return said[:160]
+    return None if m is not None else _why(Why.AUDIO_NO_FRAMES, fmt=label)
 
 
 def _id3_end(f: IO[bytes]) -> int:
@@ -99,15 +102,15 @@ def _frames(f: IO[bytes], start: int, end: int, label: str,
             return None
         hdr = w.at(pos, hdr_len)
         if len(hdr) < hdr_len and hdr[:1] == b"\xff" and count >= 3:
-            return f"{label} ends inside the frame header at byte {num(pos)}"
+            return _why(Why.AUDIO_FRAME_HEADER_CUT, fmt=label, at=num(pos))
         n = frame_len(hdr)
         if n is None:
             if count < 3:
-                return f"{label} has no run of valid audio frames at byte {num(start)}"
+                return _why(Why.AUDIO_NO_FRAME_RUN, fmt=label, at=num(start))
             return None
         if pos + n > end:
-            return (f"{label} ends inside an audio frame (frame at byte {num(pos)} needs "
-                    f"{num(n)} bytes, the audio ends after {num(end - pos)})")
+            return _why(Why.AUDIO_FRAME_CUT, fmt=label, at=num(pos), need=num(n),
+                        left=num(end - pos))
         pos += n
     return None
 
@@ -116,7 +119,7 @@ def mp3(f: IO[bytes], size: int) -> str | None:
     """mutagen parses it, then MPEG frames chain from the first to the last."""
     start = _id3_end(f)
     if start > size:
-        return "MP3 ends inside its ID3 tag"
+        return _why(Why.MP3_ID3_CUT)
     f.seek(start)
     head = f.read(7)
     if head.startswith(b"fLaC"):
@@ -133,7 +136,7 @@ def mp3(f: IO[bytes], size: int) -> str | None:
     declared = _mp3_declared_bytes(data[i:])
     if declared is not None and declared > end:  # counted from the first frame, or (some
         # encoders) from the start of the file: comparing with the absolute end is safe
-        return _why("mp3-early", declared=num(declared), size=num(end))
+        return _why(Why.MP3_EARLY, declared=num(declared), size=num(end))
     return _frames(f, start + i, end, "MP3", mp3_frame_len, 4)
 
 
@@ -241,7 +244,7 @@ def flac(f: IO[bytes], size: int) -> str | None:
     f.seek(start + 8)
     si = f.read(34)
     if len(si) < 34:
-        return f"FLAC ends inside its STREAMINFO block (cut at byte {num(size)})"
+        return _why(Why.FLAC_STREAMINFO_CUT, at=num(size))
     max_block = struct.unpack(">H", si[2:4])[0]
     max_frame = int.from_bytes(si[7:10], "big")
     total = int.from_bytes(si[13:18], "big") & ((1 << 36) - 1)
@@ -258,8 +261,8 @@ def flac(f: IO[bytes], size: int) -> str | None:
             return None
         if total and fr.first_sample + fr.samples < total:
             got = fr.first_sample + fr.samples
-            return _why("flac-early", got=num(got), total=num(total))
-    return "FLAC ends inside its last audio frame"
+            return _why(Why.FLAC_EARLY, got=num(got), total=num(total))
+    return _why(Why.FLAC_LAST_FRAME_CUT)
 
 
 def ogg(f: IO[bytes], size: int) -> str | None:
@@ -291,26 +294,26 @@ def _ogg_pages(f: IO[bytes], size: int) -> str | int:
         h = w.at(pos, 27)
         if not h.startswith(b"OggS"):
             if pos == 0:
-                return f"Ogg page structure is broken at byte {num(pos)}"
+                return _why(Why.OGG_BROKEN, at=num(pos))
             nxt = _next_capture(f, pos, size)
             if nxt is None:
                 return skips  # trailing bytes after the last page: no opinion
             h = w.at(nxt, 27)
             if len(h) < 27 or seq.get(h[14:18]) != int.from_bytes(h[18:22], "little") - 1:
-                return _why("ogg-page-lost", at=num(pos), skipped=num(nxt - pos))
+                return _why(Why.OGG_PAGE_LOST, at=num(pos), skipped=num(nxt - pos))
             pos, skips = nxt, skips + 1
         if len(h) < 27:
-            return f"Ogg ends inside a page header (cut at byte {num(size)})"
+            return _why(Why.OGG_HEADER_CUT, at=num(size))
         segs = w.at(pos + 27, h[26])
         if len(segs) < h[26]:
-            return f"Ogg ends inside a page header (cut at byte {num(size)})"
+            return _why(Why.OGG_HEADER_CUT, at=num(size))
         end = pos + 27 + h[26] + sum(segs)
         if end > size:
-            return f"Ogg page at byte {num(pos)} runs past the end of the file"
+            return _why(Why.OGG_PAGE_PAST_END, at=num(pos))
         seq[h[14:18]] = int.from_bytes(h[18:22], "little")
         pos, flags = end, h[5]
     if not flags & 0x04:
-        return _why("ogg-no-eos")
+        return _why(Why.OGG_NO_EOS)
     return skips
 
 

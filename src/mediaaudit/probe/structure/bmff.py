@@ -6,7 +6,7 @@ import struct
 from dataclasses import dataclass
 from typing import IO
 
-from mediaaudit.codes import CodeId
+from mediaaudit.codes import CodeId, Why
 from mediaaudit.codes import reason as _why
 from mediaaudit.probe.structure.common import Refused, fourcc, num
 
@@ -33,15 +33,15 @@ def boxes(f: IO[bytes], start: int, end: int, label: str) -> tuple[list[Box], st
         hl = 8
         if size == 1:
             if len(h) < 16:
-                return out, f"{label} ends inside the header of box {fourcc(typ)}"
+                return out, _why(Why.BOX_HEADER_CUT, fmt=label, name=fourcc(typ))
             size, hl = struct.unpack(">Q", h[8:16])[0], 16
         elif size == 0:
             size = end - off
         if size < hl:
-            return out, f"{label} box structure is broken at byte {num(off)}"
+            return out, _why(Why.BOX_BROKEN, fmt=label, at=num(off))
         if off + size > end:
-            return out, _why("box-claims", fmt=label, name=fourcc(typ), claimed=num(size),
-                                left=num(end - off))
+            return out, _why(Why.BOX_CLAIMS, fmt=label, name=fourcc(typ), claimed=num(size),
+                             left=num(end - off))
         out.append(Box(typ, off, off + hl, off + size))
         off += size
     return out, None
@@ -73,11 +73,11 @@ def bmff(f: IO[bytes], size: int) -> str | Refused | None:
         return reason
     types = {b.typ for b in found}
     if brand in _HEIF_BRANDS and b"meta" not in types:
-        return f"{label} has no meta box (the image description is missing)"
+        return _why(Why.NO_META, fmt=label)
     if brand in _SEQ_BRANDS and not types & {b"meta", b"moov"}:
-        return f"{label} has neither a meta nor a moov box"
+        return _why(Why.NO_META_NOR_MOOV, fmt=label)
     if brand.startswith(_MOVIE_BRANDS) and b"moov" not in types:
-        return _why("no-moov", fmt=label)
+        return _why(Why.NO_MOOV, fmt=label)
     moov = next((b for b in found if b.typ == b"moov"), None)
     if moov is not None and _encrypted(f, moov):
         return Refused(CodeId.ENCRYPTED_TRACK)
@@ -87,9 +87,9 @@ def bmff(f: IO[bytes], size: int) -> str | Refused | None:
         if declared == 0 and _sample_tables(f, moov):
             # tracks with empty sample tables and no fragments: a CMAF/DASH initialisation
             # segment without its media segments; a player has no frame to show
-            return _why("no-samples", fmt=label)
+            return _why(Why.NO_SAMPLES, fmt=label)
         if declared is not None and declared > media:
-            return _why("samples-missing", fmt=label, declared=num(declared), media=num(media))
+            return _why(Why.SAMPLES_MISSING, fmt=label, declared=num(declared), media=num(media))
     if moov is not None:
         from mediaaudit.probe.structure.nal import nal_framing  # it walks boxes with ours
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 from typing import IO
 
+from mediaaudit.codes import Why
 from mediaaudit.codes import reason as _why
 from mediaaudit.probe.structure.common import num
 
@@ -21,11 +22,11 @@ def bmp(f: IO[bytes], size: int) -> str | None:
     f.seek(0)
     head = f.read(34)
     if len(head) < 18:
-        return _why("bmp-header-cut", at=num(size))
+        return _why(Why.BMP_HEADER_CUT, at=num(size))
     offset = struct.unpack_from("<I", head, 10)[0]
     dib = struct.unpack_from("<I", head, 14)[0]
     if len(head) < (26 if dib == 12 else 34):
-        return _why("bmp-header-cut", at=num(size))
+        return _why(Why.BMP_HEADER_CUT, at=num(size))
     if dib == 12:  # OS/2 BITMAPCOREHEADER: 16-bit sizes, no compression field
         width, height = struct.unpack_from("<HH", head, 18)
         bits, compression = struct.unpack_from("<H", head, 24)[0], 0
@@ -35,10 +36,10 @@ def bmp(f: IO[bytes], size: int) -> str | None:
     else:
         return None  # a header this walker does not know: no opinion
     if offset > size:
-        return _why("bmp-data-past-end", need=num(offset), size=num(size))
+        return _why(Why.BMP_DATA_PAST_END, need=num(offset), size=num(size))
     if compression not in _UNCOMPRESSED or width <= 0 or bits not in (1, 2, 4, 8, 16, 24, 32):
         return None
     need = offset + ((width * bits + 31) // 32) * 4 * abs(height)
     if need > size:
-        return _why("bmp-data-past-end", need=num(need), size=num(size))
+        return _why(Why.BMP_DATA_PAST_END, need=num(need), size=num(size))
     return None

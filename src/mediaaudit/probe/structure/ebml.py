@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO
 
+from mediaaudit.codes import Why
 from mediaaudit.codes import reason as _why
 from mediaaudit.probe.structure.common import num
 
@@ -45,35 +46,35 @@ def ebml(f: IO[bytes], size: int) -> str | None:
     unknown-size Cluster (live recording) ends the walk without an opinion."""
     head = _element(f, 0)
     if head is None or head.size is None:
-        return "Matroska ends inside its EBML header"
+        return _why(Why.EBML_HEADER_CUT, fmt="Matroska")
     f.seek(head.body)
     label = "WebM" if b"webm" in f.read(min(head.size, 64)) else "Matroska"
     pos = head.body + head.size
     if pos > size:
-        return f"{label} ends inside its EBML header"
+        return _why(Why.EBML_HEADER_CUT, fmt=label)
     seg = _element(f, pos)
     if seg is None:
-        return f"{label} has no Segment (cut at byte {num(size)})" if size - pos < 12 else None
+        return _why(Why.EBML_NO_SEGMENT, fmt=label, at=num(size)) if size - pos < 12 else None
     if seg.id != _SEGMENT:
         return None
     seg_end = size
     if seg.size is not None:
         seg_end = seg.body + seg.size
         if seg_end > size:
-            return _why("segment-claims", fmt=label, claimed=num(seg.size),
-                          left=num(size - seg.body))
+            return _why(Why.SEGMENT_CLAIMS, fmt=label, claimed=num(seg.size),
+                        left=num(size - seg.body))
     pos = seg.body
     for _ in range(200_000):
         if pos >= seg_end:
             return None
         el = _element(f, pos)
         if el is None:
-            return f"{label} ends inside an element header at byte {num(pos)}"
+            return _why(Why.EBML_ELEMENT_HEADER_CUT, fmt=label, at=num(pos))
         if el.size is None:
             return None
         name = _EBML_NAMES.get(el.id, f"0x{el.id:X}")
         if el.body + el.size > seg_end:
-            where = "the file" if seg_end == size else "its Segment"
-            return f"{label} element {name} runs past the end of {where}"
+            where = Why.EBML_ELEMENT_PAST_END if seg_end == size else Why.EBML_ELEMENT_PAST_SEGMENT
+            return _why(where, fmt=label, name=name)
         pos = el.body + el.size
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import IO
 
+from mediaaudit.codes import Why
 from mediaaudit.codes import reason as _why
 from mediaaudit.probe.structure.common import Window, num
 
@@ -12,7 +13,7 @@ def gif(f: IO[bytes], size: int) -> str | None:
     """Header, colour tables, then image and extension blocks with their sub-blocks, to
     the trailer byte 3B.  An unknown block byte gets no opinion (decoders skip junk)."""
     w = Window(f)
-    cut = _why("gif-no-trailer", at=num(size))
+    cut = _why(Why.GIF_NO_TRAILER, at=num(size))
     hdr = w.at(0, 13)
     if len(hdr) < 13:
         return cut

@@ -6,6 +6,7 @@ import re
 import struct
 from typing import IO
 
+from mediaaudit.codes import Why
 from mediaaudit.codes import reason as _why
 from mediaaudit.probe.contents import whole
 from mediaaudit.probe.structure.common import CHUNK, Window, num
@@ -58,11 +59,11 @@ def jpeg(f: IO[bytes], size: int) -> str | None:
     for _ in range(_JPEG_STEPS):
         b = w.at(pos, 2)
         if len(b) < 2:
-            return _why("jpeg-no-eoi", at=num(size))
+            return _why(Why.JPEG_NO_EOI, at=num(size))
         if b[0] != 0xFF:  # extraneous bytes before a marker: libjpeg skips them (a
             nxt = _entropy_end(f, pos)  # warning, not an error), so do we
             if nxt is None:
-                return _why("jpeg-no-eoi", at=num(size))
+                return _why(Why.JPEG_NO_EOI, at=num(size))
             pos = nxt
             continue
         m = b[1]
@@ -75,22 +76,22 @@ def jpeg(f: IO[bytes], size: int) -> str | None:
             pos += 2
             continue
         if m in (0x00, 0xD8):
-            return _why("jpeg-broken", at=num(pos))
+            return _why(Why.JPEG_BROKEN, at=num(pos))
         ln = w.at(pos + 2, 2)
         if len(ln) < 2:
-            return _why("jpeg-header-cut", at=num(size))
+            return _why(Why.JPEG_HEADER_CUT, at=num(size))
         n = struct.unpack(">H", ln)[0]
         if n < 2:
-            return _why("jpeg-broken", at=num(pos))
+            return _why(Why.JPEG_BROKEN, at=num(pos))
         if m == 0xE2 and mpf is None and w.at(pos + 4, 4) == b"MPF\x00":
             mpf = pos + 8  # offsets in the MPF index count from here
         pos += 2 + n
         if pos > size:
-            return _why("jpeg-segment-past-end", name=_jpeg_name(m))
+            return _why(Why.JPEG_SEGMENT_PAST_END, name=_jpeg_name(m))
         if m == 0xDA:
             end = _entropy_end(f, pos)
             if end is None:
-                return _why("jpeg-no-eoi-data", at=num(size))
+                return _why(Why.JPEG_NO_EOI_DATA, at=num(size))
             pos = end
     return None
 
@@ -115,6 +116,6 @@ def _mpf_images(w: Window, size: int, base: int | None) -> str | None:
         for j in range(0, len(entries) - 15, 16):
             _attr, length, offset = struct.unpack(bo + "III", entries[j:j + 12])
             if offset and base + offset + length > size:
-                return (f"JPEG lists a second image (MPF) of {num(length)} bytes at byte "
-                        f"{num(base + offset)}, but the file ends after {num(size)}")
+                return _why(Why.JPEG_MPF_PAST_END, length=num(length), at=num(base + offset),
+                            size=num(size))
     return None

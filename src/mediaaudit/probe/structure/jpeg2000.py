@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import IO, Any
 
+from mediaaudit.codes import Why
 from mediaaudit.codes import reason as _why
 from mediaaudit.probe.structure.bmff import Box, boxes
 from mediaaudit.probe.structure.common import num
@@ -12,24 +13,24 @@ _ICC_HEADER = 128  # every ICC profile begins with a 128-byte header
 
 # jpylyzer's tests that mean "incomplete", not merely "non-conformant".
 _J2K_DAMAGE = {
-    "boxLengthIsValid": "a box runs past the end of the file",
-    "foundEOCMarker": "no end-of-codestream marker",
-    "foundNextTilePartOrEOC": "a tile-part runs past the end of the codestream",
-    "foundExpectedNumberOfTileParts": "tile-parts are missing",
-    "foundExpectedNumberOfTiles": "tiles are missing",
-    "foundSODMarker": "a tile-part has no data",
-    "containsContiguousCodestreamBox": "no codestream box",
-    "codestreamStartsWithSOCMarker": "the codestream does not start with SOC",
-    "containsImageHeaderBox": "no image header box",
-    "foundCODMarker": "no COD marker",
-    "foundQCDMarker": "no QCD marker",
+    "boxLengthIsValid": Why.J2K_BOX_LENGTH,
+    "foundEOCMarker": Why.J2K_NO_EOC_MARKER,
+    "foundNextTilePartOrEOC": Why.J2K_TILE_PART_PAST_END,
+    "foundExpectedNumberOfTileParts": Why.J2K_TILE_PARTS_MISSING,
+    "foundExpectedNumberOfTiles": Why.J2K_TILES_MISSING,
+    "foundSODMarker": Why.J2K_TILE_PART_EMPTY,
+    "containsContiguousCodestreamBox": Why.J2K_NO_CODESTREAM_BOX,
+    "codestreamStartsWithSOCMarker": Why.J2K_NO_SOC,
+    "containsImageHeaderBox": Why.J2K_NO_IMAGE_HEADER,
+    "foundCODMarker": Why.J2K_NO_COD,
+    "foundQCDMarker": Why.J2K_NO_QCD,
     # the JP2 header must describe the codestream it wraps (fuzzed files break this)
-    "containsColourSpecificationBox": "no colour specification box",
-    "heightConsistentWithSIZ": "the image header contradicts the codestream",
-    "widthConsistentWithSIZ": "the image header contradicts the codestream",
-    "nCConsistentWithSIZ": "the image header contradicts the codestream",
-    "bPCSignConsistentWithSIZ": "the bit depth box contradicts the codestream",
-    "bPCDepthConsistentWithSIZ": "the bit depth box contradicts the codestream",
+    "containsColourSpecificationBox": Why.J2K_NO_COLOUR_BOX,
+    "heightConsistentWithSIZ": Why.J2K_HEADER_CONTRADICTS,
+    "widthConsistentWithSIZ": Why.J2K_HEADER_CONTRADICTS,
+    "nCConsistentWithSIZ": Why.J2K_HEADER_CONTRADICTS,
+    "bPCSignConsistentWithSIZ": Why.J2K_DEPTH_CONTRADICTS,
+    "bPCDepthConsistentWithSIZ": Why.J2K_DEPTH_CONTRADICTS,
 }
 
 
@@ -53,7 +54,7 @@ def _jpylyzer(path: str, fmt: str) -> list[str] | None:
         return []
     tests = res.find("tests")
     failed = {e.tag for e in tests.iter() if e.text == "False"} if tests is not None else set()
-    return list(dict.fromkeys(msg for tag, msg in _J2K_DAMAGE.items() if tag in failed))
+    return [_why(w) for w in dict.fromkeys(w for tag, w in _J2K_DAMAGE.items() if tag in failed)]
 
 
 def _j2k_tail(f: IO[bytes], end: int) -> bool:
@@ -72,7 +73,7 @@ def _colour_without_profile(f: IO[bytes], found: list[Box]) -> str | None:
             f.seek(colr.body)
             meth = f.read(1)
             if meth in (b"\x02", b"\x03") and colr.end - colr.body - 3 < _ICC_HEADER:
-                return _why("jp2-colr-no-icc", got=num(max(colr.end - colr.body - 3, 0)))
+                return _why(Why.JP2_COLR_NO_ICC, got=num(max(colr.end - colr.body - 3, 0)))
     return None
 
 
@@ -85,7 +86,7 @@ def jp2(f: IO[bytes], size: int) -> str | None:
         bad = _jpylyzer(path, "jp2")
         if bad is not None:
             if bad:
-                return f"JPEG 2000 is damaged or incomplete: {'; '.join(bad)}"
+                return _why(Why.JP2_DAMAGED, why="; ".join(bad))
             return None if reason else _colour_without_profile(f, found)
     if reason:
         return reason
@@ -93,9 +94,9 @@ def jp2(f: IO[bytes], size: int) -> str | None:
         return why
     cs = [b for b in found if b.typ == b"jp2c"]
     if not cs:
-        return "JPEG 2000 has no codestream box"
+        return _why(Why.JP2_NO_CODESTREAM)
     if not _j2k_tail(f, cs[0].end):
-        return "JPEG 2000 codestream does not end with its end-of-codestream marker"
+        return _why(Why.J2K_NO_EOC)
     return None
 
 
@@ -106,6 +107,6 @@ def j2c(f: IO[bytes], size: int) -> str | None:
         bad = _jpylyzer(path, "j2c")
         if bad is not None:
             why = "; ".join(bad)
-            return f"JPEG 2000 codestream is damaged or incomplete: {why}" if bad else None
+            return _why(Why.J2K_DAMAGED, why=why) if bad else None
     ok = _j2k_tail(f, size)
-    return None if ok else "JPEG 2000 codestream does not end with its end-of-codestream marker"
+    return None if ok else _why(Why.J2K_NO_EOC)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 from typing import IO
 
+from mediaaudit.codes import Why
 from mediaaudit.codes import reason as _why
 from mediaaudit.probe.structure.common import num
 
@@ -73,28 +74,28 @@ def mxf(f: IO[bytes], size: int) -> str | None:
     f.seek(0)
     h = f.read(17 + 9 + 48)
     if len(h) < 17 + 9 + 48 or h[16] < 0x80:
-        return f"MXF ends inside its header partition (cut at byte {num(size)})"
+        return _why(Why.MXF_HEADER_CUT, at=num(size))
     val = 17 + (h[16] & 0x7F)
     footer = struct.unpack(">Q", h[val + 24:val + 32])[0]
     if footer == 0:  # open header: the random index pack at the end, if any, lists it
         footer = _mxf_rip_last(f, size)
         if footer == 0:
-            return _why("mxf-no-footer")
+            return _why(Why.MXF_NO_FOOTER)
     if footer >= size:
-        return f"MXF footer partition is at byte {num(footer)}, past the end of the file"
+        return _why(Why.MXF_FOOTER_PAST_END, at=num(footer))
     f.seek(footer)
     key = f.read(16)
     if not key.startswith(MXF_PARTITION) or key[13] != 0x04:
-        return f"MXF has no footer partition at byte {num(footer)}"
+        return _why(Why.MXF_FOOTER_NOT_THERE, at=num(footer))
     if _mxf_essence(f, footer) is False:
-        return "MXF holds no essence: its essence elements are all empty"
+        return _why(Why.MXF_NO_ESSENCE)
     pos = footer
     for _ in range(100_000):
         if pos >= size:
             return None
         kl = _klv(f, pos)
         if kl is None or kl[1] > size:
-            return f"MXF ends inside its footer (cut at byte {num(size)})"
+            return _why(Why.MXF_FOOTER_CUT, at=num(size))
         if not kl[0].startswith(b"\x06\x0e\x2b\x34"):
             return None  # not KLV any more: trailing bytes, no opinion
         pos = kl[1]

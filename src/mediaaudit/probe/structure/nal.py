@@ -19,6 +19,7 @@ import struct
 from collections.abc import Iterator
 from typing import IO
 
+from mediaaudit.codes import Why
 from mediaaudit.codes import reason as _why
 from mediaaudit.probe.structure.bmff import Box, boxes
 from mediaaudit.probe.structure.common import Window, num
@@ -204,9 +205,9 @@ def _split(w: Window, at: int, n: int, length: int, size: int) -> str | None:
     pos, end = at, at + n
     while pos < end:
         if end - pos < length:
-            return _why("nal-split", at=num(at), size=num(n))
+            return _why(Why.NAL_SPLIT, at=num(at), size=num(n))
         unit = int.from_bytes(w.at(pos, length), "big")
         if unit == 0 or pos + length + unit > end:
-            return _why("nal-split", at=num(at), size=num(n))
+            return _why(Why.NAL_SPLIT, at=num(at), size=num(n))
         pos += length + unit
     return None

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from mediaaudit.codes import CodeId
+from mediaaudit.codes import CodeId, Why
 from mediaaudit.codes import reason as _why
 from mediaaudit.probe.contents import whole
 from mediaaudit.probe.structure.common import CHUNK, Refused, fourcc, num
@@ -98,7 +98,7 @@ class _Inflate:
                     break
                 out = self.z.decompress(self.z.unconsumed_tail, CHUNK)
         except zlib.error as e:
-            self.bad = _why("png-idat-corrupt", why=str(e).split(": ", 1)[-1])
+            self.bad = _why(Why.PNG_IDAT_CORRUPT, why=str(e).split(": ", 1)[-1])
 
     def _rows(self, out: bytes) -> None:
         end = self.got + len(out)
@@ -106,7 +106,7 @@ class _Inflate:
             row, at = self.next
             value = out[at - self.got]
             if value > 4:
-                self.bad = _why("png-bad-filter", row=num(row + 1), value=str(value))
+                self.bad = _why(Why.PNG_BAD_FILTER, row=num(row + 1), value=str(value))
                 return
             self.filtered = self.filtered or value != 0
             self.next = next(self.rows, None)
@@ -117,10 +117,10 @@ class _Inflate:
 
     def verdict(self) -> str | None:
         if self.bad is None and self.got < self.need:
-            return _why("png-idat-short", got=num(self.got), need=num(self.need),
+            return _why(Why.PNG_IDAT_SHORT, got=num(self.got), need=num(self.need),
                         w=num(self.head.width), h=num(self.head.height))
         if self.bad is None and self.beyond and not self.filtered:
-            return _why("png-palette-index", index=str(max(self.beyond)),
+            return _why(Why.PNG_PALETTE_INDEX, index=str(max(self.beyond)),
                         colours=str(self.palette))
         return self.bad
 
@@ -176,20 +176,20 @@ def png(f: IO[bytes], size: int) -> str | Refused | None:
     inflate: _Inflate | None = None
     for _ in range(1_000_000):
         if pos >= size:
-            return _why("png-no-iend")
+            return _why(Why.PNG_NO_IEND)
         f.seek(pos)
         h = f.read(8)
         if len(h) < 8:
-            return f"PNG ends inside a chunk header (cut at byte {num(size)})"
+            return _why(Why.PNG_HEADER_CUT, at=num(size))
         n, typ = struct.unpack(">I4s", h)
         if not typ.isalpha() or n > 0x7FFFFFFF:
-            return f"PNG chunk structure is broken at byte {num(pos)}"
+            return _why(Why.PNG_BROKEN, at=num(pos))
         if typ == b"acTL" and n >= 8:
             if f.read(4) == b"\0\0\0\0":
-                return "animated PNG declares zero frames (acTL)"  # no reader can show it
+                return _why(Why.APNG_NO_FRAMES)  # no reader can show it
             f.seek(pos + 8)
         if pos + 12 + n > size:
-            return _why("png-chunk-past-end", name=fourcc(typ))
+            return _why(Why.PNG_CHUNK_PAST_END, name=fourcc(typ))
         if typ == b"IHDR" and pos == 8:
             head = _header(f.read(13))
             if head is not None and head.need() <= INFLATE_LIMIT:
@@ -198,23 +198,23 @@ def png(f: IO[bytes], size: int) -> str | Refused | None:
         if typ == b"PLTE" and inflate is not None:
             inflate.palette = n // 3
         if typ == b"IDAT" and ended_at is not None:
-            return _why("png-idat-split", name=fourcc(ended_at[0]), at=num(ended_at[1]))
+            return _why(Why.PNG_IDAT_SPLIT, name=fourcc(ended_at[0]), at=num(ended_at[1]))
         if idat and typ != b"IDAT" and ended_at is None:
             ended_at = (typ, pos)
         crc = _chunk(f, typ, n, inflate if typ == b"IDAT" else None)
         stored = f.read(4)
         if crc is None or len(stored) < 4:
-            return _why("png-chunk-past-end", name=fourcc(typ))
+            return _why(Why.PNG_CHUNK_PAST_END, name=fourcc(typ))
         if crc != struct.unpack(">I", stored)[0]:
             if typ[:1].isupper():  # critical
-                return _why("png-bad-crc", name=fourcc(typ), at=num(pos))
+                return _why(Why.PNG_BAD_CRC, name=fourcc(typ), at=num(pos))
             lost = lost or Refused(CodeId.METADATA_DAMAGED, {
                 "block": f"PNG {fourcc(typ)}",
-                "reason": _why("png-bad-crc", name=fourcc(typ), at=num(pos))})
+                "reason": _why(Why.PNG_BAD_CRC, name=fourcc(typ), at=num(pos))})
         idat = idat or typ == b"IDAT"
         pos += 12 + n
         if typ == b"IEND":
             if not idat:
-                return _why("png-no-idat")
+                return _why(Why.PNG_NO_IDAT)
             return (inflate.verdict() if inflate is not None else None) or lost
     return None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from mediaaudit.codes import CodeId
+from mediaaudit.codes import CodeId, Why
+from mediaaudit.codes import reason as _why
 from mediaaudit.probe.structure.common import Refused
 
 _SVG_MAX = 16 << 20
@@ -68,5 +69,5 @@ def svg(f: IO[bytes], size: int) -> str | Refused | None:
     except DefusedXmlException:
         return None
     except ParseError as exc:
-        return f"SVG is not well-formed XML ({exc})"[:160]
+        return _why(Why.SVG_NOT_XML, why=str(exc))[:160]
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 from typing import IO
 
+from mediaaudit.codes import Why
 from mediaaudit.codes import reason as _why
 from mediaaudit.probe.structure.common import num
 
@@ -40,12 +41,12 @@ def tiff(f: IO[bytes], size: int) -> str | None:
     f.seek(0)
     h = f.read(16)
     if len(h) < 8:
-        return f"TIFF ends inside its header (cut at byte {num(size)})"
+        return _why(Why.TIFF_HEADER_CUT, at=num(size))
     bo = "<" if h[:2] == b"II" else ">"
     magic = struct.unpack(bo + "H", h[2:4])[0]
     if magic == 43:
         if len(h) < 16:
-            return f"TIFF ends inside its header (cut at byte {num(size)})"
+            return _why(Why.TIFF_HEADER_CUT, at=num(size))
         big, off = True, struct.unpack(bo + "Q", h[8:16])[0]
     else:
         big, off = False, struct.unpack(bo + "I", h[4:8])[0]
@@ -57,14 +58,14 @@ def tiff(f: IO[bytes], size: int) -> str | None:
             return None
         seen.add(off)
         if off + cnt_len > size:
-            return f"TIFF directory at byte {num(off)} lies past the end of the file"
+            return _why(Why.TIFF_IFD_BEYOND_END, at=num(off))
         f.seek(off)
         count = struct.unpack(bo + cnt_fmt, f.read(cnt_len))[0]
         if count > 65535:
             return None
         ifd_end = off + cnt_len + count * ent_len + nxt_len
         if ifd_end > size:
-            return f"TIFF directory at byte {num(off)} runs past the end of the file"
+            return _why(Why.TIFF_IFD_PAST_END, at=num(off))
         body = f.read(count * ent_len + nxt_len)
         entries: dict[int, tuple[int, int, bytes]] = {}
         for i in range(count):
@@ -77,7 +78,7 @@ def tiff(f: IO[bytes], size: int) -> str | None:
             if nbytes > len(field):  # the value lives elsewhere: it must be in the file
                 at = struct.unpack(bo + ("Q" if big else "I"), field)[0]
                 if at + nbytes > size:
-                    return f"TIFF tag {tag} value runs past the end of the file"
+                    return _why(Why.TIFF_TAG_PAST_END, tag=tag)
         for off_tag, len_tag, what in _TIFF_DATA:
             if off_tag not in entries or len_tag not in entries:
                 continue
@@ -87,6 +88,6 @@ def tiff(f: IO[bytes], size: int) -> str | None:
                 continue
             need = max((o + n for o, n in zip(offs, lens, strict=False)), default=0)
             if need > size:
-                return _why("tiff-data-past-end", what=what, need=num(need), size=num(size))
+                return _why(Why.TIFF_DATA_PAST_END, what=what, need=num(need), size=num(size))
         off = struct.unpack(bo + nxt_fmt, body[-nxt_len:])[0]
     return None
