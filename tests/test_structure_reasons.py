@@ -160,3 +160,39 @@ def test_a_reason_missing_from_the_table_is_never_intact(
                        file_readers=[structure.check_structure])
     assert codes.CodeId.PROBE_FAILED in [n.code for n in facts.notes]
     assert codes.CodeId.DAMAGED not in [n.code for n in facts.notes]
+
+
+REAL = Path(__file__).parent / "realworld" / "files"
+# Damaged real files whose reason was a raw English text before it was a table row: the
+# English (what manifests store) as it was, and a word of the Dutch the report now shows.
+RAW_BEFORE = [
+    ("exiftool/MXF.mxf", "MXF holds no essence: its essence elements are all empty",
+     "de MXF bevat geen beeld of geluid"),
+    ("format-corpus/balloon_trunc2.jp2", "JPEG 2000 is damaged or incomplete: no "
+     "end-of-codestream marker; a tile-part runs past the end of the codestream; tile-parts "
+     "are missing; tiles are missing",
+     "de JPEG 2000 is beschadigd of onvolledig: geen eindmarkering van de codestream; een "
+     "tegeldeel loopt door tot voorbij het einde van de codestream; er ontbreken tegeldelen; "
+     "er ontbreken tegels"),
+    ("pillow/crash-2020-10-test.tif", "TIFF tag 0 value runs past the end of the file",
+     "de waarde van TIFF-tag 0 loopt door"),
+    ("pillow/syntax_num_frames_zero.png", "animated PNG declares zero frames (acTL)",
+     "de bewegende PNG meldt nul beelden"),
+    ("taglib/segfault.oga", "Ogg page at byte 0 runs past the end of the file",
+     "de Ogg-pagina op byte 0 loopt door"),
+    ("taglib/w000.mp3", "MP3 ends inside its ID3 tag", "de MP3 houdt op midden in zijn ID3-tag"),
+]
+
+
+@pytest.mark.parametrize(("name", "english", "dutch"), RAW_BEFORE)
+def test_a_former_raw_reason_keeps_its_english_and_reads_dutch(
+        name: str, english: str, dutch: str) -> None:
+    path = REAL / name
+    part = Partial()
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    structure.check_structure(str(path), head, None, part)
+    [note] = part.notes
+    assert note.code == codes.CodeId.DAMAGED and note.params["reason"] == english
+    said = codes.render(note.code, note.params, "nl")
+    assert dutch in said and "technische melding" not in said and english not in said
