@@ -23,6 +23,7 @@ mapping, which the JSON writer writes.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -40,21 +41,30 @@ _T = TypeVar("_T")
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
+# (``dict`` and ``list`` are asked first: an ABC's isinstance is several times slower, and
+# a view is made for every entry of a report.)
+
+def _is_obj(value: Any) -> bool:
+    return isinstance(value, (dict, Mapping))
+
+
 def _obj(value: Any) -> Mapping[str, Any]:
     """A JSON object, or an empty one for a missing (or null) value."""
-    return value if isinstance(value, Mapping) else _EMPTY
+    return value if _is_obj(value) else _EMPTY
 
 
 def _items(value: Any) -> Iterable[Any]:
     """A JSON array (or the entries a scan or a manifest read as a stream hands over one
     at a time), or an empty one for a missing value."""
+    if isinstance(value, list):
+        return value
     return value if isinstance(value, Iterable) and not isinstance(value, (str, Mapping)) \
         else ()
 
 
 def _objs(value: Any) -> Iterator[Mapping[str, Any]]:
     """The objects of a JSON array (anything else in it is not an entry of that list)."""
-    return (x for x in _items(value) if isinstance(x, Mapping))
+    return (x for x in _items(value) if _is_obj(x))
 
 
 def _text(value: Any) -> str | None:
@@ -70,16 +80,17 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+@functools.cache
+def _members(kind: type[_E]) -> Mapping[str, _E]:
+    """``kind``'s members by value (a lookup; calling an enum class is slow)."""
+    return {m.value: m for m in kind}
+
+
 def _word(kind: type[_E], value: Any) -> _E | str | None:
     """A word of the manifest as ``kind``'s member, the stored text when this version
     does not know it, None when it is missing."""
     text = _text(value)
-    if text is None:
-        return None
-    try:
-        return kind(text)
-    except ValueError:
-        return text
+    return None if text is None else _members(kind).get(text, text)
 
 
 def _or(value: _T | None, missing: _T) -> _T:
@@ -492,6 +503,12 @@ def entries(m: Mapping[str, Any]) -> Iterator[EntryView]:
     """The views of a manifest's file entries, each made as it is taken: ``files`` may
     be a scan's live iterator."""
     return (EntryView.of(f) for f in _objs(m.get("files")))
+
+
+def paths(m: Mapping[str, Any]) -> list[str]:
+    """The paths of a manifest's file entries as their views give them, without making
+    the views (``report`` looks for them on disk before any writer runs)."""
+    return [_text(f.get("path")) or "" for f in _objs(m.get("files"))]
 
 
 def _summary(value: Any) -> SummaryView | None:

@@ -18,7 +18,7 @@ from mediaaudit.cli.output import (
     targets,
     write_all,
 )
-from mediaaudit.manifestview import ManifestView, entries, in_language
+from mediaaudit.manifestview import ManifestView, in_language, paths
 
 
 @click.command()
@@ -40,7 +40,7 @@ def report(manifest_path: str, output: str | None, fmts: tuple[str, ...], lang: 
     head = ManifestView.header(m)
     set_run_lang(head.lang)  # its errors in the language of the report it writes
     if base is None:
-        base = locate_base(manifest_path, [f.path for f in entries(m)], list(head.roots)) or "."
+        base = locate_base(manifest_path, paths(m), list(head.roots)) or "."
     try:
         outs = targets(output, fmts)
         check_targets(outs)
