@@ -31,7 +31,7 @@ def engines(sample: str) -> dict[str, str | None]:
     ``engines_cached`` keeps the answer for as long as the installed packages stay."""
     import PIL
 
-    from mediaaudit.probe import image, mediainfo
+    from mediaaudit.probe import image, libtiff, mediainfo
 
     return {
         "libmagic": identify.libmagic_version(),
@@ -43,8 +43,20 @@ def engines(sample: str) -> dict[str, str | None]:
         "c2pa": _c2pa_version(),
         "mutagen": _dist_version("mutagen"),
         "jpylyzer": _dist_version("jpylyzer"),
+        "libav": _libav_version(),
+        "libtiff": libtiff.version(),
         "python": platform.python_version(),
     }
+
+
+def _libav_version() -> str | None:
+    """The second decoder (``probe.second``): PyAV's version and the libavcodec it wraps."""
+    try:
+        import av
+    except ImportError:
+        return None
+    codec = av.library_versions.get("libavcodec")
+    return f"{av.__version__} (libavcodec {'.'.join(map(str, codec))})" if codec else av.__version__
 
 
 def _dist_version(dist: str) -> str | None:

@@ -11,9 +11,11 @@ from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
 from mediaaudit.profile import load_profile
 
 # Every engine a verdict rests on: HEIC metadata, Content Credentials (AI labelling is a
-# legal duty) and the structural checks are not optional, so none may be silently absent.
+# legal duty), the structural checks and the second decoder are not optional, so none may
+# be silently absent.  libtiff (the system's, for --deep's second look at TIFF strips) is
+# shown but optional: without it a TIFF gets no second look, nothing is judged wrongly.
 REQUIRED = ("libmagic", "mediainfo", "pillow", "pillow_heif", "siegfried", "c2pa", "mutagen",
-            "jpylyzer")
+            "jpylyzer", "libav")
 
 
 @click.command()

@@ -66,6 +66,17 @@ def _lib() -> Any | None:
     return lib
 
 
+def version() -> str | None:
+    """libtiff's version ("4.5.0"), or None when it is not installed (``doctor``)."""
+    lib = _lib()
+    if lib is None:
+        return None
+    lib.TIFFGetVersion.restype = ctypes.c_char_p
+    words = (lib.TIFFGetVersion() or b"").decode("ascii", "replace")
+    found = re.search(r"Version (\S+)", words)
+    return found.group(1) if found else words.splitlines()[0] if words else "unknown"
+
+
 @dataclass(frozen=True)
 class Reading:
     """What libtiff made of a file's pixel data: ``read`` when it opened the file and
