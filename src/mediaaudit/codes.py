@@ -791,6 +791,7 @@ class Why(StrEnum):
     OGG_PAGE_LOST = "ogg-page-lost"
     PNG_PALETTE_INDEX = "png-palette-index"
     NAL_SPLIT = "nal-split"
+    DECODER_SAYS = "decoder-says"
     PNG_BAD_FILTER = "png-bad-filter"
     GIF_NO_TRAILER = "gif-no-trailer"
     TIFF_DATA_PAST_END = "tiff-data-past-end"
@@ -929,6 +930,8 @@ _REASONS: tuple[Reason, ...] = (
            "{colours} colours (numbered from 0)",
            "de PNG gebruikt kleur {index} van een palet met {colours} kleuren (genummerd "
            "vanaf 0)"),
+    Reason(Why.DECODER_SAYS, "{engine}, decoding all of it, finds the coded data damaged: {why}",
+           "{engine} decodeert alles en vindt fouten in de gecodeerde gegevens: “{why}”"),
     Reason(Why.NAL_SPLIT, "the video frame at byte {at} ({size} bytes) cannot be split into its "
            "NAL units: a length inside it is wrong",
            "het videobeeld op byte {at} ({size} bytes) is niet in zijn NAL-eenheden te "

@@ -18,7 +18,8 @@ from typing import Any
 
 from PIL import Image
 
-from mediaaudit.codes import CodeId
+from mediaaudit.codes import CodeId, Why
+from mediaaudit.codes import reason as _why
 from mediaaudit.digest import NotRegular, file_kind, sha256_head_and_contents
 from mediaaudit.model import (
     Facts,
@@ -199,7 +200,8 @@ def _deep_look(path: str, mime: str | None, moving: bool, part: Partial) -> None
     found = second.deep_look(path, mime, moving)
     if found is not None:
         engine, why = found
-        part.note(CodeId.DAMAGED, engine.split()[0].lower(), reason=f"{engine}: {why}"[:200])
+        part.note(CodeId.DAMAGED, engine.split()[0].lower(),
+                  reason=_why(Why.DECODER_SAYS, engine=engine, why=why[:160]))
 
 
 def _not_opened(path: str, head: bytes, mime: str | None, part: Partial, reason: str) -> None:
