@@ -2,10 +2,11 @@
 
 The JSON manifest is the canonical record, and the JSON writer writes it as it is.  Every
 other rendering (HTML, PDF, Markdown, CSV) and ``report`` reads it through the frozen
-dataclasses here, built once by ``ManifestView.of`` (one file entry by ``EntryView.of``,
-which the streamed CSV uses row by row).  The manifest's key names are spelt here and in
-no rendering, so a key renamed or added is one change, and mypy checks every value a
-writer reads instead of trusting ``Any``.
+dataclasses here, built once per rendering by ``ManifestView.of`` (the streamed CSV
+makes each entry's view as its row is written, ``entries``; entries that ``archive``
+reads from the file on demand stay on demand, ``OnDemand``).  The manifest's key names
+are spelt here and in no rendering, so a key renamed or added is one change, and mypy
+checks every value a writer reads instead of trusting ``Any``.
 
 A manifest of an older version, or one made or edited by hand, is rendered too, so every
 key may be missing (``cli.load`` has checked the JSON type of each value that is there).
