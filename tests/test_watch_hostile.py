@@ -371,6 +371,34 @@ def test_a_full_destination_pauses_routing_and_resumes_losing_nothing(tmp_path: 
         assert not [p for p in out.rglob(".mediaaudit-*")]  # no temporaries left
 
 
+def test_a_full_destination_is_said_in_dutch(tmp_path: Path) -> None:
+    """The pause line of a Dutch watcher says what the system said in Dutch ("de schijf is
+    vol"), with what could not be done ("kan … niet kopiëren naar …"), never libc's
+    English inside a Dutch sentence."""
+    drop, out = tmp_path / "drop", tmp_path / "out"
+    drop.mkdir()
+    (drop / "mediaaudit.toml").write_text(CC0)
+    with tmpfs(out, "4m"):
+        log = tmp_path / "watch.log"
+        cmd = [sys.executable, "-m", "mediaaudit", "watch", str(drop), "--approved",
+               str(out / "approved"), "--rejected", str(out / "rejected"), "--settle", "0.3",
+               "--lang", "nl"]
+        with open(log, "wb") as fh:
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=fh)
+        try:
+            wait_for(lambda: "GESTART" in log.read_text(encoding="utf-8"))
+            fill(out / "filler")
+            noise_png(drop / "foto.png", 300)
+            wait_for(lambda: "PAUZE" in log.read_text(encoding="utf-8"))
+            (out / "filler").unlink()
+            wait_for(lambda: "HERVAT" in log.read_text(encoding="utf-8"), 90)
+        finally:
+            text = stop_logged(proc, log)
+        pause = next(ln for ln in text.splitlines() if "PAUZE" in ln)
+        assert "de schijf is vol" in pause and "niet kopiëren naar" in pause, pause
+        assert "No space" not in text and "cannot" not in text, text
+
+
 def test_hashing_a_fifo_or_device_raises_at_once_never_blocks(tmp_path: Path) -> None:
     """The probe's one read (``sha256_and_head``) and every hash check (``sha256_file``:
     watch before a move, verify) refuse what is not a regular file before reading: a

@@ -17,6 +17,8 @@ I/O.
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from string import Formatter
@@ -166,3 +168,36 @@ class Phrase(Generic[K]):
 
     def render(self, lang: str) -> str:
         return say(self.TABLE, self.key, lang, **self.params)
+
+
+# What the system says about a file it cannot use, in Dutch (its own text is English):
+# one home for every command and the watch service.
+OS_REASONS = {
+    errno.ENOENT: "de map of het bestand bestaat niet",
+    errno.EACCES: "geen toegang (rechten)",
+    errno.EPERM: "niet toegestaan",
+    errno.EISDIR: "dat is een map",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+    errno.ENOSPC: "de schijf is vol",
+    errno.EROFS: "alleen-lezen bestandssysteem",
+    errno.EDQUOT: "het quotum is op",
+    errno.EEXIST: "bestaat al",
+    errno.ENAMETOOLONG: "de naam is te lang",
+    errno.EIO: "lees- of schrijffout van het apparaat",
+}
+
+
+NOT_REGULAR = "not a regular file"
+
+
+def os_reason(reason: str, lang: str) -> str:
+    """A reason the system gave (``strerror``) in the run's language: the usual ones in
+    Dutch; any other quoted as the system's technical text (“…”)."""
+    if lang != "nl":
+        return reason
+    for num, words in OS_REASONS.items():
+        if reason == os.strerror(num):
+            return words
+    if reason.startswith(NOT_REGULAR):  # digest.NotRegular: '… (fifo)' keeps its kind
+        return "geen gewoon bestand" + reason[len(NOT_REGULAR):]
+    return f"“{reason}”"

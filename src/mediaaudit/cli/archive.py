@@ -21,12 +21,13 @@ from mediaaudit.archive.records import needs, require
 from mediaaudit.archive.safe import visible
 from mediaaudit.archive.stream import ManifestError, ManifestStream, open_manifest
 from mediaaudit.archive.texts import ArchiveKey, Words, say
-from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, os_reason
+from mediaaudit.cli.common import LANG_OPTION, default_lang, fail
 from mediaaudit.config import find_config, load_policy
 from mediaaudit.containers import Members
 from mediaaudit.digest import NotRegular, sha256_file
 from mediaaudit.exitcode import FAILED
 from mediaaudit.policy import PolicyError
+from mediaaudit.texts import os_reason
 from mediaaudit.writers.atomic import OutputUnwritable
 
 HELP = ("Exit status: 0 = the bag was written; 1 = a file that passed has changed, is "

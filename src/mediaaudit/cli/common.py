@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import locale
 import os
 import sys
@@ -13,7 +12,7 @@ import click
 
 from mediaaudit.exitcode import ERROR
 from mediaaudit.manifestwords import MANIFEST_PROBLEMS, ManifestKey
-from mediaaudit.texts import LANGS, Texts, say
+from mediaaudit.texts import LANGS, Texts, os_reason, say
 from mediaaudit.writers.atomic import OutputUnwritable
 
 # Every key of ``TEXT``: mypy rejects a misspelt one at the call, and the table is
@@ -183,38 +182,6 @@ USAGE_NL = {
     "no_such_command": "onbekende opdracht '{name}'",
     "other": "de opdracht klopt niet: {why}",
 }
-
-
-# What the system says about a file it cannot use, in Dutch (its own text is English).
-OS_REASONS = {
-    errno.ENOENT: "de map of het bestand bestaat niet",
-    errno.EACCES: "geen toegang (rechten)",
-    errno.EPERM: "niet toegestaan",
-    errno.EISDIR: "dat is een map",
-    errno.ENOTDIR: "een deel van het pad is geen map",
-    errno.ENOSPC: "de schijf is vol",
-    errno.EROFS: "alleen-lezen bestandssysteem",
-    errno.EDQUOT: "het quotum is op",
-    errno.EEXIST: "bestaat al",
-    errno.ENAMETOOLONG: "de naam is te lang",
-    errno.EIO: "lees- of schrijffout van het apparaat",
-}
-
-
-NOT_REGULAR = "not a regular file"
-
-
-def os_reason(reason: str, lang: str) -> str:
-    """A reason the system gave (``strerror``) in the run's language: the usual ones in
-    Dutch; any other quoted as the system's technical text (“…”)."""
-    if lang != "nl":
-        return reason
-    for num, words in OS_REASONS.items():
-        if reason == os.strerror(num):
-            return words
-    if reason.startswith(NOT_REGULAR):  # digest.NotRegular: '… (fifo)' keeps its kind
-        return "geen gewoon bestand" + reason[len(NOT_REGULAR):]
-    return f"“{reason}”"
 
 
 # Words for a finding's severity, as the reports use them (and, by language, for a

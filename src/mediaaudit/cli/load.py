@@ -18,8 +18,9 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any, NoReturn
 
-from mediaaudit.cli.common import CliKey, fail, os_reason, run_lang, text
+from mediaaudit.cli.common import CliKey, fail, run_lang, text
 from mediaaudit.digest import NotRegular, open_regular
+from mediaaudit.texts import os_reason
 
 _STRINGS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
 _SCALAR: dict[str, Any] = {"type": ["string", "number", "boolean", "null"]}

@@ -20,13 +20,13 @@ from mediaaudit.cli.common import (
     fail,
     listed,
     locate_base,
-    os_reason,
     text,
 )
 from mediaaudit.cli.load import load_manifest
 from mediaaudit.containers import ARCHIVE_REASON, member_digests
 from mediaaudit.digest import NotRegular, sha256_file
 from mediaaudit.fsnames import from_name_bytes, printable
+from mediaaudit.texts import os_reason
 from mediaaudit.verify import (
     SHOWN_ADDED,
     Misplaced,

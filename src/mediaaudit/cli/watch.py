@@ -13,11 +13,11 @@ from mediaaudit.cli.common import (
     PROFILE_OPTION,
     default_lang,
     fail,
-    os_reason,
     text,
 )
 from mediaaudit.cli.setup import setup_or_fail
 from mediaaudit.scan import DEFAULT_TIMEOUT
+from mediaaudit.texts import os_reason
 from mediaaudit.watch.results import ResultsError, check_writable
 from mediaaudit.watch.service import Options, Watcher
 
@@ -95,7 +95,7 @@ def watch(drop_dir: str, approved: str | None, rejected: str | None, manifest_di
                               engines_beside=opts.state_path, cache_path=opts.cache_path)
         watcher = Watcher(opts, lambda line: click.echo(line, err=True), setup)
     except ResultsError as exc:
-        fail(exc)
+        fail(exc.said.render(lang))
     except OSError as exc:
         fail(text("cannot_create", lang, path=exc.filename or "?",
                   why=os_reason(exc.strerror or str(exc), lang)))
@@ -103,6 +103,6 @@ def watch(drop_dir: str, approved: str | None, rejected: str | None, manifest_di
     try:
         watcher.run()
     except ResultsError as exc:
-        fail(str(exc))
+        fail(exc.said.render(lang))
     except sqlite3.Error as exc:
         fail(text("state_db", lang, path=opts.state_path, why=os_reason(str(exc), lang)))

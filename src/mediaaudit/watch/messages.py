@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from mediaaudit.manifest import now_utc
-from mediaaudit.texts import Texts, say
+from mediaaudit.texts import Phrase, Texts, os_reason, say
 from mediaaudit.writers.common import one_line
 from mediaaudit.writers.json_writer import json_line
 
@@ -34,7 +34,8 @@ WatchKey = Literal[
     "report_interrupted", "will_retry", "given_up", "paused", "resumed", "derived",
     "fix_failed", "gone", "held", "unpacked", "profile_version", "member", "members",
     "not_unpacked", "unpack_failed", "incomplete", "again", "sizes", "superseded",
-    "superseded_verdict", "kept", "kept_cut"]
+    "superseded_verdict", "kept", "kept_cut", "cannot_move", "cannot_create", "cannot_copy",
+    "target_exists", "no_free_name", "copy_differs", "not_regular_move", "results_unwritable"]
 
 # Every line of the service in both languages, in one table (the file's own texts come
 # from the manifest entry, already in the watch's language).
@@ -130,8 +131,40 @@ _TEXT: dict[WatchKey, dict[str, str]] = {
                        "delen niet samengevoegd; upload het hele bestand opnieuw",
                  "en": "; that one was cut off: if the upload was continued afterwards, the "
                        "parts are not joined; upload the whole file again"},
+    # what routing or writing a result could not do ({why}: the system's reason, said in
+    # Dutch where it is a usual one: ``Trouble``)
+    "cannot_move": {"nl": "kan {path} niet verplaatsen: {why}",
+                    "en": "cannot move {path}: {why}"},
+    "cannot_create": {"nl": "kan map {path} niet maken: {why}",
+                      "en": "cannot create {path}: {why}"},
+    "cannot_copy": {"nl": "kan {path} niet kopiëren naar {where}: {why}",
+                    "en": "cannot copy {path} to {where}: {why}"},
+    "target_exists": {"nl": "{path} bestaat al; niet verplaatst",
+                      "en": "{path} already exists; not moved"},
+    "no_free_name": {"nl": "geen vrije naam voor {name} in {where}",
+                     "en": "no free name for {name} in {where}"},
+    "copy_differs": {"nl": "de kopie van {path} klopt niet met zijn controlegetal; niet "
+                           "verplaatst",
+                     "en": "copy of {path} does not match its hash; not moved"},
+    "not_regular_move": {"nl": "{path} is geen gewoon bestand; niet verplaatst",
+                         "en": "{path} is not a regular file; not moved"},
+    "results_unwritable": {"nl": "kan de resultaten niet schrijven in {path}: {why}",
+                           "en": "cannot write results to {path}: {why}"},
 }
 TEXT: Texts[WatchKey] = Texts("watch.messages.TEXT", _TEXT, keys_of_type=get_args(WatchKey))
+
+
+class Trouble(Phrase[WatchKey]):
+    """What routing a file or writing a result could not do, kept as a key and its
+    parameters so the log says it in its own language; ``why`` is the system's reason
+    (``strerror``), in Dutch where it is a usual one ("de schijf is vol")."""
+
+    TABLE = TEXT
+
+    def render(self, lang: str) -> str:
+        shown = {k: os_reason(v, lang) if k == "why" and isinstance(v, str) else v
+                 for k, v in self.params.items()}
+        return say(self.TABLE, self.key, lang, **shown)
 # The word in front of a text line (upper-cased by the log), by language; JSON keeps the
 # English keyword, which tools read.  An outcome is a word people read, so a Dutch log
 # says GOEDGEKEURD where an English one says PASS.
@@ -163,10 +196,17 @@ class Log:
 
     def why(self, exc: object) -> str:
         """An error or warning in the watch's language when it can say itself (a
-        configuration problem: ``PolicyError.text``; ``CacheWarning.text``), else as it
-        is."""
+        configuration problem: ``PolicyError.text``; ``CacheWarning.text``; a routing or
+        results error: its ``Trouble``) or is the system's (``strerror``), else as it is."""
         said = getattr(exc, "text", None)
-        return str(said(self.lang)) if callable(said) else str(exc)
+        if callable(said):
+            return str(said(self.lang))
+        trouble = getattr(exc, "said", None)
+        if isinstance(trouble, Trouble):
+            return trouble.render(self.lang)
+        if isinstance(exc, OSError) and exc.strerror:
+            return os_reason(exc.strerror, self.lang)
+        return str(exc)
 
     def tag(self, tag: str) -> str:
         """The word in front of a text line; JSON keeps the English keyword."""

@@ -15,6 +15,7 @@ from typing import Any
 
 from mediaaudit.fsnames import alive, fit, printable, stale_temp, temp_name
 from mediaaudit.sidecars import REPORT_SUFFIX, report_name
+from mediaaudit.watch.messages import Trouble
 from mediaaudit.writers.html_writer import Previews, write_html
 from mediaaudit.writers.json_writer import json_line
 from mediaaudit.writers.table import is_own_output
@@ -25,7 +26,12 @@ LOG_ONLY = ("audited_at", "derived_from", "fix")  # not in a scan manifest's fil
 
 
 class ResultsError(OSError):
-    """The results folder cannot be written: the service must stop, not route unlogged."""
+    """The results folder cannot be written: the service must stop, not route unlogged.
+    ``said``: the same, for the log to say in its language."""
+
+    def __init__(self, code: int | None, directory: str, why: str) -> None:
+        self.said = Trouble("results_unwritable", {"path": directory, "why": why})
+        super().__init__(code, self.said.render("en"))
 
 
 def check_writable(directory: str) -> None:
@@ -37,8 +43,7 @@ def check_writable(directory: str) -> None:
             fh.write("ok")
         os.remove(probe)
     except OSError as exc:
-        raise ResultsError(exc.errno, f"cannot write results to {directory}: "
-                           f"{exc.strerror or exc}") from exc
+        raise ResultsError(exc.errno, directory, exc.strerror or str(exc)) from exc
 
 
 def _logged(log: str, row_id: int) -> bool:
@@ -108,8 +113,7 @@ def write(directory: str, row_id: int, rel: str, entry: Mapping[str, Any],
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
     except OSError as exc:
-        raise ResultsError(exc.errno, f"cannot write results to {directory}: "
-                           f"{exc.strerror or exc}") from exc
+        raise ResultsError(exc.errno, directory, exc.strerror or str(exc)) from exc
 
 
 

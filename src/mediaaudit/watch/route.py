@@ -34,22 +34,30 @@ import stat
 from mediaaudit.digest import NotRegular, open_regular, sha256_file
 from mediaaudit.fsnames import fit, link_new, temp_name
 from mediaaudit.sidecars import SidecarKind, sidecars_of
+from mediaaudit.watch.messages import Trouble, WatchKey
 
 # Errors that mean "no room", not "this file is wrong": routing waits and tries again.
 FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 class RouteError(OSError):
-    """The file could not be moved; it stays where it was."""
+    """The file could not be moved; it stays where it was.  ``said``: what went wrong, for
+    the log to say in its language (the English is the exception's text)."""
+
+    def __init__(self, code: int | None, said: Trouble) -> None:
+        super().__init__(code, said.render("en"))
+        self.said = said
 
 
 class DiskFull(RouteError):
     """The target has no room (or the quota is used up); the file stays where it was."""
 
 
-def _error(exc: OSError, what: str) -> RouteError:
+def _error(exc: OSError, key: WatchKey, **params: str) -> RouteError:
+    if isinstance(exc, RouteError):  # said already, by the step that failed
+        return exc
     cls = DiskFull if exc.errno in FULL else RouteError
-    return cls(exc.errno, f"{what}: {exc.strerror or exc}")
+    return cls(exc.errno, Trouble(key, {**params, "why": exc.strerror or str(exc)}))
 
 
 def unique_target(directory: str, name: str) -> str:
@@ -69,9 +77,9 @@ def _regular(src: str) -> None:
     try:
         st = os.lstat(src)
     except OSError as exc:
-        raise RouteError(exc.errno, f"cannot move {src}: {exc.strerror}") from exc
+        raise _error(exc, "cannot_move", path=src) from exc
     if not stat.S_ISREG(st.st_mode):
-        raise RouteError(errno.EINVAL, f"{src} is not a regular file; not moved")
+        raise RouteError(errno.EINVAL, Trouble("not_regular_move", {"path": src}))
 
 
 def _name_for(directory: str, name: str, exact: bool) -> str:
@@ -79,7 +87,7 @@ def _name_for(directory: str, name: str, exact: bool) -> str:
         return unique_target(directory, name)
     target = os.path.join(directory, name)
     if os.path.lexists(target):
-        raise RouteError(errno.EEXIST, f"{target} already exists; not moved")
+        raise RouteError(errno.EEXIST, Trouble("target_exists", {"path": target}))
     return target
 
 
@@ -91,7 +99,7 @@ def move(src: str, directory: str, name: str, sha256: str | None = None,
     try:
         os.makedirs(directory, exist_ok=True)
     except OSError as exc:
-        raise _error(exc, f"cannot create {directory}") from exc
+        raise _error(exc, "cannot_create", path=directory) from exc
     for _ in range(1 if exact else 100):
         target = _name_for(directory, name, exact)
         try:
@@ -100,13 +108,13 @@ def move(src: str, directory: str, name: str, sha256: str | None = None,
         except FileExistsError:
             continue  # someone took the name between the check and the link
         except OSError as exc:
-            raise _error(exc, f"cannot move {src}") from exc
+            raise _error(exc, "cannot_move", path=src) from exc
         os.unlink(src)
         return target
     if exact:
-        raise RouteError(errno.EEXIST, f"{os.path.join(directory, name)} already exists; "
-                         "not moved")
-    raise RouteError(errno.EEXIST, f"no free name for {name} in {directory}")
+        raise RouteError(errno.EEXIST, Trouble("target_exists",
+                                               {"path": os.path.join(directory, name)}))
+    raise RouteError(errno.EEXIST, Trouble("no_free_name", {"name": name, "where": directory}))
 
 
 def _copy_move(src: str, directory: str, name: str, sha256: str | None,
@@ -117,9 +125,9 @@ def _copy_move(src: str, directory: str, name: str, sha256: str | None,
         try:
             fd = open_regular(src)  # what is copied is what was checked
         except NotRegular as exc:
-            raise RouteError(errno.EINVAL, f"{src} is not a regular file; not moved") from exc
+            raise RouteError(errno.EINVAL, Trouble("not_regular_move", {"path": src})) from exc
         except OSError as exc:
-            raise RouteError(exc.errno, f"cannot move {src}: {exc.strerror}") from exc
+            raise _error(exc, "cannot_move", path=src) from exc
         try:
             with open(fd, "rb") as fin, open(tmp, "xb") as fout:
                 shutil.copyfileobj(fin, fout, 1 << 20)
@@ -129,10 +137,10 @@ def _copy_move(src: str, directory: str, name: str, sha256: str | None,
         except RouteError:
             raise
         except OSError as exc:
-            raise _error(exc, f"cannot copy {src} to {directory}") from exc
+            raise _error(exc, "cannot_copy", path=src, where=directory) from exc
         expected = sha256 or sha256_file(src)
         if sha256_file(tmp) != expected:
-            raise RouteError(errno.EIO, f"copy of {src} does not match its hash; not moved")
+            raise RouteError(errno.EIO, Trouble("copy_differs", {"path": src}))
         for _ in range(1 if exact else 100):
             target = _name_for(directory, name, exact)
             try:
@@ -144,7 +152,8 @@ def _copy_move(src: str, directory: str, name: str, sha256: str | None,
                 os.rename(tmp, target)
                 break
         else:
-            raise RouteError(errno.EEXIST, f"no free name for {name} in {directory}")
+            raise RouteError(errno.EEXIST,
+                             Trouble("no_free_name", {"name": name, "where": directory}))
         os.unlink(src)
         return target
     finally:

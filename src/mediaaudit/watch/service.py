@@ -306,7 +306,7 @@ class Watcher:
         try:
             got = deliveries.deliver(ref, self.o.drop, self.o.manifest_dir)
         except OSError as exc:  # a full disk, a kept name that cannot be made: later
-            why = exc.strerror or str(exc)
+            why = self.log.why(exc)
             self.emit(self.log.line("error", ref.display, self._t("unpack_failed", why=why)))
             return None
         if got is None:
@@ -464,7 +464,7 @@ class Watcher:
             self._failed(row_id, row, exc)
 
     def _failed(self, row_id: int, row: Row, exc: Exception) -> None:
-        why = getattr(exc, "strerror", None) or f"{type(exc).__name__}: {exc}"
+        why = self.log.why(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
         where = row.routed_to or row.rel
         tries = self.state.tried(row_id)
         if tries >= MAX_TRIES:
@@ -517,7 +517,7 @@ class Watcher:
                         moved, failed = move_with_sidecars(
                             row.path, dest, [s.path for s in sidecars_of(row.path)], row.sha256)
                     except DiskFull as exc:
-                        raise Blocked(exc.strerror or str(exc)) from exc
+                        raise Blocked(self.log.why(exc)) from exc
                     except RouteError as exc:
                         if exc.errno == errno.ENOENT:  # renamed or removed meanwhile
                             self._gone(row_id, row)
@@ -546,7 +546,7 @@ class Watcher:
                 results.write(self.o.manifest_dir, row_id, row.rel, row.entry, target, head)
             except results.ResultsError as exc:
                 if exc.errno in BLOCKING:
-                    raise Blocked(exc.strerror or str(exc)) from exc
+                    raise Blocked(self.log.why(exc)) from exc
                 raise
         self._report_once(row_id, row, target, real_target)
         self.state.mark(row_id, Status.DONE, target)
@@ -691,7 +691,7 @@ class Watcher:
         try:
             results.write_reports(self.o.manifest_dir, row_id, row.entry, target, root, head)
         except Exception as exc:  # OSError, ValueError (a name no encoding can hold), any
-            why = getattr(exc, "strerror", None) or exc
+            why = self.log.why(exc)
             self.emit(self.log.line("error", row.rel, self._t("report_failed", why=why)))
 
     def _t(self, key: WatchKey, **params: Any) -> str:
