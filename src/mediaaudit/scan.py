@@ -36,6 +36,9 @@ from mediaaudit.writers.json_writer import StoredEntry, entry_line
 # and to feed than it saves.
 MIN_FILES_FOR_POOL = 24
 DEFAULT_TIMEOUT = 60.0
+# --deep decodes every frame of a video with libav: an 8-second 4K clip took 3.1 s on one
+# core of the test VM, so a phone video of a few minutes outgrows the default limit.
+DEEP_TIMEOUT = 600.0
 
 
 def default_jobs() -> int:

@@ -36,7 +36,7 @@ from mediaaudit.cluster import ClusterError, ClusterProbers, connect
 from mediaaudit.containers import unpack
 from mediaaudit.exitcode import HELP, exit_status
 from mediaaudit.model import FileRef
-from mediaaudit.scan import DEFAULT_TIMEOUT, default_jobs, entries
+from mediaaudit.scan import DEEP_TIMEOUT, DEFAULT_TIMEOUT, default_jobs, entries
 from mediaaudit.walk import Skipped, walk
 from mediaaudit.writers.pdf_writer import QUIET as pdf_quiet
 
@@ -55,11 +55,13 @@ from mediaaudit.writers.pdf_writer import QUIET as pdf_quiet
 @LANG_OPTION
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: CPU count); 1 = one worker process.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT,
-              show_default=True, metavar="SECONDS",
-              help="Time limit per file; a file that takes longer gets an MA-IO-005 error.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS",
+              help=f"Time limit per file; a file that takes longer gets an MA-IO-005 error. "
+                   f"[default: {DEFAULT_TIMEOUT:g}; {DEEP_TIMEOUT:g} with --deep]")
 @click.option("--deep", is_flag=True,
-              help="Fully decode images to catch truncation that header reads miss (slower).")
+              help="Also decode every frame and page of images, every audio and video "
+                   "packet, and ask each format's reference decoder about the coded data "
+                   "(damage no structure check sees; much slower).")
 @click.option("--select", multiple=True, metavar="CODE|PREFIX",
               help="Report only these finding codes (repeatable), e.g. --select MA-FMT.")
 @click.option("--ignore", multiple=True, metavar="CODE|PREFIX",
@@ -77,9 +79,9 @@ from mediaaudit.writers.pdf_writer import QUIET as pdf_quiet
                    "the same paths; default: [scan] cluster in the config).")
 def scan(
     paths: tuple[str, ...], output: str | None, fmts: tuple[str, ...], profile_spec: str,
-    config: str | None, lang: str | None, jobs: int | None, timeout: float, deep: bool,
-    select: tuple[str, ...], ignore: tuple[str, ...], cache_path: str | None, no_cache: bool,
-    exit_zero: bool, quiet: bool, cluster: str | None,
+    config: str | None, lang: str | None, jobs: int | None, timeout: float | None,
+    deep: bool, select: tuple[str, ...], ignore: tuple[str, ...], cache_path: str | None,
+    no_cache: bool, exit_zero: bool, quiet: bool, cluster: str | None,
 ) -> None:
     """Audit PATHS (files or folders) and write the manifest.
 
@@ -89,6 +91,7 @@ def scan(
     of it (re-render later with 'mediaaudit report').
     """
     lang = lang or default_lang()
+    limit = timeout if timeout is not None else DEEP_TIMEOUT if deep else DEFAULT_TIMEOUT
     if quiet:  # nor the PDF writer's progress line
         token = pdf_quiet.set(True)
         click.get_current_context().call_on_close(lambda: pdf_quiet.reset(token))
@@ -108,7 +111,7 @@ def scan(
     if cluster or policy.scan_cluster:
         try:
             remote = connect(cluster or str(policy.scan_cluster), profile, setup.engines,
-                             jobs or default_jobs(), deep, timeout, paths)
+                             jobs or default_jobs(), deep, limit, paths)
         except ClusterError as exc:
             fail(exc)
     cache = setup.open_cache()
@@ -127,7 +130,7 @@ def scan(
     refs, skipped = unpacked.refs, skipped + unpacked.skipped
     summary = manifest.empty_summary()
     show_progress = not quiet and sys.stderr.isatty() and len(refs) > 1
-    audited = entries(refs, profile, policy, lang, jobs or default_jobs(), deep, cache, timeout,
+    audited = entries(refs, profile, policy, lang, jobs or default_jobs(), deep, cache, limit,
                       remote)
     rights_fails: dict[str, int] = {}
     counted = _counted(len(refs), audited, lang, show_progress, summary, rights_fails)
