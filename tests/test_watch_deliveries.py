@@ -129,3 +129,41 @@ def test_a_delivery_moved_but_not_unpacked_is_finished_at_start(tmp_path: Path) 
     assert "levering/Levering/persfoto.jpg" in routed, routed
     assert (store / "levering.zip.json").is_file()
     assert not (drop / ".mediaaudit-unpack").exists()
+
+
+def test_an_empty_member_of_a_delivery_is_not_held_as_an_upload(tmp_path: Path) -> None:
+    """The running service holds a damaged or empty file for a while (an upload that paused
+    may go on) and says "the upload may not have been complete".  A member unpacked from
+    a delivery is whole: its verdict comes at once, without that note."""
+    import signal
+    import time
+
+    drop, out = tmp_path / "drop", tmp_path / "out"
+    drop.mkdir()
+    (drop / "mediaaudit.toml").write_text(CONFIG)
+    with zipfile.ZipFile(tmp_path / "levering.zip", "w") as z:
+        z.write(SAMPLES / "campagne.jpg", "campagne.jpg")
+        z.writestr("leeg.jpg", b"")
+    log = tmp_path / "watch.log"
+    cmd = [sys.executable, "-m", "mediaaudit", "watch", str(drop), "--approved",
+           str(out / "approved"), "--rejected", str(out / "rejected"), "--settle", "1",
+           "--no-cache", "--json-log", "--lang", "en"]
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=fh)
+    try:
+        time.sleep(3)
+        shutil.copy(tmp_path / "levering.zip", drop / "levering.zip")
+        deadline = time.monotonic() + 60  # the hold would last 12 settles: 12 s
+        while time.monotonic() < deadline and not (out / "rejected" / "levering" /
+                                                   "leeg.jpg").exists():
+            time.sleep(0.2)
+        routed = time.monotonic()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    lines = [json.loads(x) for x in log.read_text().splitlines() if x.startswith("{")]
+    empty = [x for x in lines if str(x.get("path", "")).endswith("leeg.jpg")]
+    assert (out / "rejected" / "levering" / "leeg.jpg").exists(), lines
+    assert [x["outcome"] for x in empty] == ["fail"], empty  # no "held" line first
+    assert "upload" not in json.dumps(empty), empty
+    assert routed < deadline

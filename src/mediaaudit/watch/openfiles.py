@@ -25,13 +25,21 @@ class OpenFiles:
     marks: dict[str, float] = field(default_factory=dict)  # path → last write event
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def event(self, kind: str, src: str, dest: str | None = None) -> None:
-        """One watchdog file event (``event_type``, ``src_path``, ``dest_path``)."""
+    def event(self, kind: str, src: str, dest: str | None = None,
+              synthetic: bool = False) -> None:
+        """One watchdog file event (``event_type``, ``src_path``, ``dest_path``,
+        ``is_synthetic``).
+
+        A synthetic "created" is watchdog's report of a file it found in a folder it
+        began to watch (a folder copied or unpacked into the drop folder): the file was
+        made before the watch, so whether it is still open cannot be known, and its close
+        may never be reported.  It is not marked; settling judges it, as in poll mode.
+        Marking it held an empty member of an unpacked delivery back for an hour."""
         src = os.path.abspath(src)
         with self.lock:
             if kind == "modified":
                 self.marks[src] = time.monotonic()
-            elif kind == "created":
+            elif kind == "created" and not synthetic:
                 # A real create (O_CREAT) starts empty; a file moved in from outside the
                 # drop folder is also reported as created, but it is whole and no close
                 # will follow, so it must not be marked.

@@ -12,6 +12,7 @@ repeats nothing (see ``state``).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -178,6 +179,9 @@ class Watcher:
         # Rows judged cut off, held in the drop folder until this monotonic time (``_hold``).
         self.hold = 0.0 if opts.once else HOLD_SETTLES * opts.settle
         self.held: dict[int, tuple[float, Row]] = {}
+        # Files this run unpacked from a delivery archive, with their size and mtime: they
+        # are whole, so a damaged or empty one is no upload still in progress.
+        self.unpacked_members: dict[str, tuple[int, int]] = {}
 
     # --- configuration ---------------------------------------------------------------
     @property
@@ -319,6 +323,12 @@ class Watcher:
     def _unpacked(self, rel: str, got: deliveries.Delivered) -> None:
         """Log a delivery that was unpacked, and each member that was not."""
         self.dirty = True  # its members are new files of the drop folder
+        for here, _, names in os.walk(got.folder):
+            for name in names:
+                member = os.path.join(here, name)
+                with contextlib.suppress(OSError):
+                    st = os.lstat(member)
+                    self.unpacked_members[member] = (st.st_size, st.st_mtime_ns)
         for display, note in got.refused:
             self.counts["fail"] += 1
             self.emit(self.log.line("fail", display, codes.render(note.code, note.params,
@@ -340,7 +350,7 @@ class Watcher:
             return
         entry = manifest.file_entry(result, self.o.lang)
         entry["audited_at"] = manifest.now_utc()
-        if cut_off(entry):
+        if cut_off(entry) and not self._unpacked_member(ref.path, ref.size, ref.mtime_ns):
             entry = with_upload_note(entry, self._t("incomplete"))
         for held_id, (_, held) in list(self.held.items()):
             if held.rel == ref.display:  # its earlier, shorter version: not to be routed
@@ -582,6 +592,8 @@ class Watcher:
         With ``--once`` (or ``--settle 0``) nothing waits."""
         if self.hold <= 0 or not cut_off(row.entry):
             return False
+        if self._unpacked_member(row.path, row.size, row.mtime_ns):
+            return False  # unpacked whole from an archive: nothing more will arrive
         now = time.monotonic()
         if row_id not in self.held:
             self.held[row_id] = (now + self.hold, row)
@@ -589,6 +601,10 @@ class Watcher:
                                     self._t("held", seconds=f"{self.hold:g}")))
             return True
         return now < self.held[row_id][0]
+
+    def _unpacked_member(self, path: str, size: int | None, mtime_ns: int | None) -> bool:
+        """Was this file, as it is now, unpacked by this run from a delivery archive?"""
+        return self.unpacked_members.get(path) == (size, mtime_ns)
 
     def _check_held(self) -> None:
         """Each round, with one ``lstat`` per held file: one that changed (or went) is
@@ -710,15 +726,21 @@ class Watcher:
 
         watcher = self
         quiet = {"opened", "closed_no_write"}  # our own reads: nothing changed
+        # Where deliveries are unpacked: our own writes, whole when the folder is moved
+        # out; a member created there before its folder was watched has no close event.
+        ours = os.path.join(os.path.abspath(self.o.drop), deliveries.HIDDEN) + os.sep
 
         class Handler(FileSystemEventHandler):
             def on_any_event(self, event: Any) -> None:
                 if event.event_type in quiet:
                     return
+                if os.fsdecode(event.src_path).startswith(ours):
+                    return
                 if watcher.close_events and not event.is_directory:
                     dest = getattr(event, "dest_path", None) or None
                     watcher.opened.event(event.event_type, os.fsdecode(event.src_path),
-                                         os.fsdecode(dest) if dest else None)
+                                         os.fsdecode(dest) if dest else None,
+                                         bool(getattr(event, "is_synthetic", False)))
                 watcher.dirty = True
                 watcher.wake.set()
 
