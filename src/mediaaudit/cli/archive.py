@@ -22,6 +22,7 @@ from mediaaudit.archive.safe import visible
 from mediaaudit.archive.stream import ManifestError, ManifestStream, open_manifest
 from mediaaudit.archive.texts import ArchiveKey, Words, say
 from mediaaudit.cli.common import LANG_OPTION, default_lang, fail
+from mediaaudit.cli.help import HelpCommand
 from mediaaudit.config import find_config, load_policy
 from mediaaudit.containers import Members
 from mediaaudit.digest import NotRegular, sha256_file
@@ -29,14 +30,6 @@ from mediaaudit.exitcode import FAILED
 from mediaaudit.policy import PolicyError
 from mediaaudit.texts import os_reason
 from mediaaudit.writers.atomic import OutputUnwritable
-
-HELP = ("Exit status: 0 = the bag was written; 1 = a file that passed has changed, is "
-        "missing or is no longer a regular file since the audit (or a caption or licence "
-        "file the audit read is gone), or no file passed (nothing is written); 2 = the "
-        "manifest, "
-        "the configuration or BAG_DIR cannot be used, a scanned folder lies outside the "
-        "base folder, or the manifest lists a path outside the folders it audited (nothing "
-        "is written).")
 
 
 def _said(exc: ManifestError | PlanError, lang: str) -> str:
@@ -101,33 +94,17 @@ def _check_one(v: Item, members: Members, changed: list[str], missing: list[str]
         unreadable.append(say("unreadable", lang, path=v.path, why=exc.strerror))
 
 
-@click.command(epilog=HELP)
+@click.command(cls=HelpCommand)
 @click.argument("manifest_path", metavar="MANIFEST", type=click.Path(dir_okay=False))
-@click.option("--out", "out", required=True, metavar="BAG_DIR", type=click.Path(),
-              help="The bag to write: a new folder, or an empty one.")
-@click.option("--base", metavar="DIR", type=click.Path(file_okay=False),
-              help="The folder the scanned folders must lie in (symlinks resolved): a "
-                   "manifest of /srv/share/uploads/PV-42 or ../upload is archived when that "
-                   "folder is inside DIR.  Default: the folder archive runs in.")
-@click.option("--config", metavar="FILE",
-              help="mediaaudit.toml with the [archive] table (default: mediaaudit.toml in "
-                   "the scanned folder or a parent).")
-@click.option("--request-id", metavar="ID",
-              help="The publication request's id: External-Identifier in bag-info.txt and "
-                   "the identifier of the MDTO dossier.")
-@click.option("--posted", metavar="DATE", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Date the media were posted (YYYY-MM-DD): a 'Publicatie' event in MDTO.")
+@click.option("--out", "out", required=True, metavar="BAG_DIR", type=click.Path())
+@click.option("--base", metavar="DIR", type=click.Path(file_okay=False))
+@click.option("--config", metavar="FILE")
+@click.option("--request-id", metavar="ID")
+@click.option("--posted", metavar="DATE", type=click.DateTime(formats=["%Y-%m-%d"]))
 @LANG_OPTION
 def archive(manifest_path: str, out: str, base: str | None, config: str | None,
             request_id: str | None, posted: _dt.datetime | None, lang: str | None) -> None:
-    """Write the files MANIFEST passed, with the manifest, its HTML report and MDTO
-    metadata (Nationaal Archief, schema 1.0.2) per file and per record, as a BagIt bag.
-
-    Run it in the folder where the scan ran: the manifest's relative paths start there.
-    Every scanned folder must lie inside the base folder (--base, default: here).
-    The files are checked against the manifest first; files that did not pass are left
-    out and listed in data/archive-report.txt.  Caption (.vtt, .srt) and licence
-    (.license) files of the passed files go into the bag beside them."""
+    """The passed files of MANIFEST as a BagIt bag with MDTO (help: ``cli.help``)."""
     lang = lang or default_lang()
     request_id = _one_line(request_id, "--request-id", lang)
     try:

@@ -292,17 +292,26 @@ def warn(message: object) -> None:
     click.echo(text("warning", lang, message=said(message, lang)), err=True)
 
 
+def typed_lang(args: Sequence[str]) -> str | None:
+    """The language typed on the command line (``--lang nl``, ``--lang=nl``, anywhere
+    before a ``--``), or None: for what is said before click has read ``--lang`` (a
+    mistake in the command, ``--help``)."""
+    for i, a in enumerate(args):
+        if a == "--":
+            break
+        if a == "--lang" and i + 1 < len(args) and args[i + 1] in LANGS:
+            return args[i + 1]
+        if a.startswith("--lang=") and a.split("=", 1)[1] in LANGS:
+            return a.split("=", 1)[1]
+    return None
+
+
 def _usage_lang(ctx: click.Context | None, args: Sequence[str]) -> str:
     """The run's language for a mistake in the command itself: its --lang when click read
-    it (an eager option), else as typed (``--lang nl``, ``--lang=nl``), else the locale's."""
+    it (an eager option), else as typed (``typed_lang``), else the locale's."""
     if ctx is not None and ctx.meta.get(_LANG_KEY):
         return str(ctx.meta[_LANG_KEY])
-    for i, a in enumerate(args):
-        if a == "--lang" and i + 1 < len(args) and args[i + 1] in ("nl", "en"):
-            return args[i + 1]
-        if a in ("--lang=nl", "--lang=en"):
-            return a.split("=", 1)[1]
-    return default_lang()
+    return typed_lang(args) or default_lang()
 
 
 def _usage_message(exc: click.UsageError) -> str:
@@ -361,16 +370,15 @@ def in_language(exc: click.UsageError, ctx: click.Context | None,
     return UsageInLanguage(exc, _usage_lang(exc.ctx or ctx, args))
 
 
+# Their help, in Dutch and English, is in ``cli.help`` (as every option's).
 PROFILE_OPTION = click.option(
-    "--profile", "profile_spec", default="nvf-2024", show_default=True, metavar="ID|FILE",
-    help="Format profile: a built-in id or a profile TOML file.")
+    "--profile", "profile_spec", default="nvf-2024", show_default=True, metavar="ID|FILE")
 LANG_OPTION = click.option(
     "--lang",
     type=click.Choice(["nl", "en"]),
     default=None,
     is_eager=True,  # known before any other option can fail
     callback=remember_lang,
-    help="Language of messages (default: nl if the locale is Dutch, else en).",
 )
 
 

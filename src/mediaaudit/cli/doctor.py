@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from mediaaudit.cli.help import HelpCommand
 from mediaaudit.engines import engines
 from mediaaudit.probe.identify import LibmagicMissing, check_libmagic
 from mediaaudit.profile import load_profile
@@ -18,9 +19,9 @@ REQUIRED = ("libmagic", "mediainfo", "pillow", "pillow_heif", "siegfried", "c2pa
             "jpylyzer", "libav")
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 def doctor() -> None:
-    """Show engine versions; exit 2 if a required engine is missing."""
+    """Engine versions, exit 2 when a required one is missing (help: ``cli.help``)."""
     try:
         check_libmagic()
     except LibmagicMissing as exc:

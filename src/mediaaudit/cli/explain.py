@@ -6,15 +6,14 @@ import click
 
 from mediaaudit import codes
 from mediaaudit.cli.common import LANG_OPTION, default_lang, fail, severity_word, text
+from mediaaudit.cli.help import HelpCommand
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("code", required=False)
 @LANG_OPTION
 def explain(code: str | None, lang: str | None) -> None:
-    """What a finding code means, why it matters and how to fix it (nl/en).
-
-    CODE is an id such as MA-FMT-001 or its short name; without CODE, list all codes."""
+    """One finding code explained, or the list of them (help: ``cli.help``)."""
     lang = lang or default_lang()
     if code is None:
         rows = [(c.code, severity_word(c.severity.value, lang), c.name)

@@ -18,6 +18,7 @@ import click
 from mediaaudit import manifest
 from mediaaudit.cache import default_path as default_cache_path
 from mediaaudit.cli.common import LANG_OPTION, PROFILE_OPTION, default_lang, fail, text
+from mediaaudit.cli.help import HelpCommand
 from mediaaudit.cli.setup import setup_or_fail
 from mediaaudit.exitcode import FAILED, OK
 from mediaaudit.fix import provenance, session
@@ -39,8 +40,6 @@ from mediaaudit.scan import default_jobs
 from mediaaudit.writers.atomic import OutputUnwritable
 
 FIX_TIMEOUT = 300.0
-HELP = ("Exit status: 0 = every derivative passes the audit; 1 = some file could not be "
-        "fixed or a derivative still fails; 2 = usage, config, profile or output error.")
 OUT_TEXT = {
     "symlink": {"nl": "--out mag geen symbolische koppeling zijn: {out}",
                 "en": "--out must not be a symlink: {out}"},
@@ -49,53 +48,28 @@ OUT_TEXT = {
 }
 
 
-@click.command(epilog=HELP)
+@click.command(cls=HelpCommand)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--out", "out_dir", required=True, metavar="DIR",
-              help="Folder for the derivatives (same relative paths, new extension).")
-@click.option("--master", is_flag=True,
-              help="Archival masters in preferred formats: TIFF for images, Matroska with "
-              "FFV1 + FLAC for video.")
-@click.option("--strip-location", is_flag=True,
-              help="Also remove GPS positions, device serial numbers and owner names "
-              "(MA-PRV-*), in a copy when the format is already fine.")
-@click.option("--dry-run", is_flag=True, help="Say what would be done; write nothing.")
-@click.option("--image-format", type=click.Choice(IMAGE_FORMATS), default=None,
-              help="Override the rule (photographs → JPEG, graphics, transparency and "
-              "lossless sources → PNG).")
-@click.option("--manifest", "manifest_path", metavar="FILE", default=None,
-              help="Fix manifest (JSON). Default: DIR/mediaaudit-fix-<time>.json.")
+@click.option("--out", "out_dir", required=True, metavar="DIR")
+@click.option("--master", is_flag=True)
+@click.option("--strip-location", is_flag=True)
+@click.option("--dry-run", is_flag=True)
+@click.option("--image-format", type=click.Choice(IMAGE_FORMATS), default=None)
+@click.option("--manifest", "manifest_path", metavar="FILE", default=None)
 @PROFILE_OPTION
-@click.option("--config", metavar="FILE",
-              help="Policy file (default: mediaaudit.toml beside the originals or above).")
+@click.option("--config", metavar="FILE")
 @LANG_OPTION
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes for the audits (default: CPU count).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=FIX_TIMEOUT,
-              show_default=True, metavar="SECONDS",
-              help="Time limit per file for a conversion (audits: the scan default).")
+              show_default=True, metavar="SECONDS")
 @click.option("--max-pixels", type=click.IntRange(min=1, max=BOMB_PIXELS),
-              default=FIX_PIXELS, show_default=True, metavar="N",
-              help="Convert no image larger than N pixels (width x height); a larger one "
-              "is not fixed (MA-IO-007). Decoding takes up to ~16 bytes per pixel, so this "
-              "bounds the memory (~1.4 GB at the default, Pillow's bomb warning level); "
-              "at most scan's decompression-bomb limit.")
-@click.option("--quiet", "-q", is_flag=True,
-              help="Only the lines about files not fixed and derivatives that still "
-              "fail; no summary, no progress bar.")
+              default=FIX_PIXELS, show_default=True, metavar="N")
+@click.option("--quiet", "-q", is_flag=True)
 def fix(paths: tuple[str, ...], out_dir: str, master: bool, strip_location: bool,
         dry_run: bool, image_format: str | None, manifest_path: str | None,
         profile_spec: str, config: str | None, lang: str | None, jobs: int | None,
         timeout: float, max_pixels: int, quiet: bool) -> None:
-    """Make NVF-conforming derivatives of the files in PATHS that fail on format.
-
-    Only what a conversion can fix is fixed: the format gate (MA-FMT-001/003) and, with
-    --strip-location, location, serial numbers and owner names (MA-PRV-*).  Files that
-    fail on rights, damage or anything else are reported as 'cannot be fixed by
-    conversion', with the reason.  Licence, holder, credit, alt text and captions are
-    carried over; every derivative is audited again; the fix manifest records where
-    each came from.  Originals are never changed.
-    """
+    """NVF-conforming derivatives of what fails on format (help: ``cli.help``)."""
     lang = lang or default_lang()
     opts = Options(master=master, strip_location=strip_location, image_format=image_format,
                    max_pixels=max_pixels)

@@ -21,6 +21,7 @@ import click
 from mediaaudit import __version__, policy
 from mediaaudit.archive.records import needs
 from mediaaudit.cli.common import LANG_OPTION, default_lang, fail
+from mediaaudit.cli.help import HelpCommand
 from mediaaudit.config import CONFIG_NAME
 from mediaaudit.configerrors import PolicyError, Problem, Wrong, problem
 from mediaaudit.configfile import Answers, render
@@ -183,32 +184,20 @@ def _write(target: str, content: str, lang: str) -> str | None:
     return kept
 
 
-@click.command(short_help="Write a commented mediaaudit.toml for your organisation: "
-               "asks on a terminal, takes options otherwise.")
+@click.command(cls=HelpCommand)
 @click.argument("folder", default=".", type=click.Path())
-@click.option("--organisation", metavar="NAME",
-              help="Your organisation ([policy] organisation; the archiefvormer).")
-@click.option("--waardering", metavar="V|B",
-              help="V (tijdelijk te bewaren) or B (blijvend te bewaren), for archive.")
-@click.option("--bewaartermijn", metavar="PERIOD",
-              help="Retention period, ISO 8601 (P10Y); not needed with B.")
-@click.option("--contact-name", metavar="NAME", help="Contact for the archive (bag-info.txt).")
-@click.option("--contact-email", metavar="ADDRESS",
-              help="Contact e-mail for the archive (bag-info.txt).")
-@click.option("--force", is_flag=True,
-              help="Replace an existing mediaaudit.toml (the old one is kept as .bak).")
+@click.option("--organisation", metavar="NAME")
+@click.option("--waardering", metavar="V|B")
+@click.option("--bewaartermijn", metavar="PERIOD")
+@click.option("--contact-name", metavar="NAME")
+@click.option("--contact-email", metavar="ADDRESS")
+@click.option("--force", is_flag=True)
 @LANG_OPTION
 def init(folder: str, organisation: str | None, waardering: str | None,
          bewaartermijn: str | None, contact_name: str | None, contact_email: str | None,
          force: bool, lang: str | None) -> None:
-    """Write FOLDER/mediaaudit.toml (default: the current folder) with every key scan,
-    watch, fix and archive read, commented, in the language of --lang.
-
-    On a terminal it asks for the organisation and the settings archive needs (Enter
-    takes the value shown in [ ]); otherwise it takes them from the options and marks
-    what is missing TODO in the file.  An existing file is never replaced without
-    --force.  Exit status: 0 = written; 2 = not written (a file already there, a wrong
-    value, a folder that does not exist)."""
+    """A commented FOLDER/mediaaudit.toml, asked for or from the options (help:
+    ``cli.help``)."""
     lang = lang or default_lang()
     if not os.path.isdir(folder):
         fail(_t("not_folder" if os.path.lexists(folder) else "no_folder", lang, path=folder))

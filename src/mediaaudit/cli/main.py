@@ -2,7 +2,8 @@
 
 Each subcommand's module is imported only when that command runs (or when ``--help``
 lists them): ``archive`` brings bagit, ``watch`` inotify, ``fix`` PyAV, and a warm
-``scan`` of an unchanged folder should not pay ~0.1 s to load what it never uses."""
+``scan`` of an unchanged folder should not pay ~0.1 s to load what it never uses.
+Help is in the run's language (``cli.help``), the list of commands included."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from typing import Any
 import click
 
 from mediaaudit import __version__
-from mediaaudit.cli.common import UsageInLanguage, in_language
-from mediaaudit.exitcode import HELP
+from mediaaudit.cli.common import UsageInLanguage, in_language, typed_lang
+from mediaaudit.cli.help import HelpGroup
 
 # name → "module:attribute", in the order ``--help`` lists them.
 COMMANDS = {
@@ -30,9 +31,9 @@ COMMANDS = {
 }
 
 
-class _Group(click.Group):
-    """Loads a command's module on first use, and lists each command's whole first
-    sentence, wrapped, instead of cutting it off with '...' at the terminal width."""
+class _Group(HelpGroup):
+    """Loads a command's module on first use, and shows a mistake in how a command was
+    typed in the run's language."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -46,6 +47,18 @@ class _Group(click.Group):
         assert isinstance(cmd, click.Command)
         return cmd
 
+    def resolve_command(self, ctx: click.Context, args: list[str]
+                        ) -> tuple[str | None, click.Command | None, list[str]]:
+        """The command, with the ``--lang`` typed before it (``mediaaudit --lang nl scan
+        …``, as ``mediaaudit --help --lang nl`` is typed) handed to it when it takes one
+        and was not given its own."""
+        name, cmd, rest = super().resolve_command(ctx, args)
+        lang = ctx.params.get("lang")
+        if (lang and cmd is not None and typed_lang(rest) is None
+                and any("--lang" in p.opts for p in cmd.params)):
+            rest = ["--lang", str(lang), *rest]
+        return name, cmd, rest
+
     def invoke(self, ctx: click.Context) -> Any:
         """A mistake in how a command was typed is shown in the run's language."""
         args = [*getattr(ctx, "_protected_args", []), *ctx.args]
@@ -56,26 +69,17 @@ class _Group(click.Group):
                 raise
             raise in_language(exc, ctx, args) from exc
 
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = []
-        for name in self.list_commands(ctx):
-            cmd = self.get_command(ctx, name)
-            if cmd is not None and not cmd.hidden:
-                rows.append((name, cmd.get_short_help_str(limit=10_000)))
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
-
 
 @click.group(
+    "mediaaudit",
     cls=_Group,
-    help="Audit images and video before posting: real format vs. the Norm Voorkeursformaten "
-    "(NVF), rights metadata, privacy.  Writes a pass/fail manifest.\n\n" + HELP,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, prog_name="mediaaudit")
-def cli() -> None:
-    pass
+@click.option("--lang", type=click.Choice(["nl", "en"]), default=None)
+def cli(lang: str | None) -> None:
+    """Its help, in Dutch and English: ``cli.help.TEXT["mediaaudit"]``; ``--lang`` is
+    for the command that follows (``_Group.resolve_command``)."""
 
 
 def main() -> None:

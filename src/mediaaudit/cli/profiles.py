@@ -5,13 +5,14 @@ from __future__ import annotations
 import click
 
 from mediaaudit.cli.common import fail
+from mediaaudit.cli.help import HelpGroup
 from mediaaudit.profile import ProfileError, builtin_ids, load_profile
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=HelpGroup, invoke_without_command=True)
 @click.pass_context
 def profiles(ctx: click.Context) -> None:
-    """List built-in format profiles; 'profiles show ID|FILE' shows one."""
+    """The built-in profiles, one a line (help: ``cli.help``)."""
     if ctx.invoked_subcommand is None:
         for pid in builtin_ids():
             p = load_profile(pid)
@@ -21,7 +22,7 @@ def profiles(ctx: click.Context) -> None:
 @profiles.command("show")
 @click.argument("spec")
 def show(spec: str) -> None:
-    """Show a profile's source, checksum and every row with its status and PUIDs."""
+    """One profile in full (help: ``cli.help``)."""
     try:
         p = load_profile(spec)
     except ProfileError as exc:

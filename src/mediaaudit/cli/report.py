@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from mediaaudit.cli.common import fail, locate_base, remember_lang, set_run_lang, text
+from mediaaudit.cli.help import HelpCommand
 from mediaaudit.cli.load import load_manifest
 from mediaaudit.cli.output import (
     FORMATS,
@@ -21,21 +22,16 @@ from mediaaudit.cli.output import (
 from mediaaudit.manifestview import ManifestView, in_language, paths
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.argument("manifest_path", metavar="MANIFEST", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", metavar="FILE", help="Output file; format from its suffix.")
-@click.option("--format", "fmts", type=click.Choice(FORMATS), multiple=True,
-              help="Output format (repeatable; with several, -o is the base name).")
+@click.option("-o", "--output", metavar="FILE")
+@click.option("--format", "fmts", type=click.Choice(FORMATS), multiple=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), default=None, is_eager=True,
-              callback=remember_lang,
-              help="Re-render messages in this language (default: the manifest's).")
-@click.option("--base", default=None, metavar="DIR",
-              help="Folder the manifest's paths are relative to (for HTML thumbnails). "
-              "Default: found from the manifest's roots (the current folder, the "
-              "manifest's folder or one of its parents).")
+              callback=remember_lang)
+@click.option("--base", default=None, metavar="DIR")
 def report(manifest_path: str, output: str | None, fmts: tuple[str, ...], lang: str | None,
            base: str | None) -> None:
-    """Render MANIFEST (JSON) as HTML, PDF/A, CSV or Markdown (or JSON in another language)."""
+    """MANIFEST rendered again, in another format or language (help: ``cli.help``)."""
     m = in_language(load_manifest(manifest_path), lang)
     head = ManifestView.header(m)
     set_run_lang(head.lang)  # its errors in the language of the report it writes

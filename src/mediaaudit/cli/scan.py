@@ -21,6 +21,7 @@ from mediaaudit.cli.common import (
     text,
     warn,
 )
+from mediaaudit.cli.help import HelpCommand
 from mediaaudit.cli.output import (
     FORMATS,
     OutputError,
@@ -34,62 +35,38 @@ from mediaaudit.cli.output import (
 from mediaaudit.cli.setup import setup_or_fail
 from mediaaudit.cluster import ClusterError, ClusterProbers, connect
 from mediaaudit.containers import unpack
-from mediaaudit.exitcode import HELP, exit_status
+from mediaaudit.exitcode import exit_status
 from mediaaudit.model import FileRef
 from mediaaudit.scan import DEEP_TIMEOUT, DEFAULT_TIMEOUT, default_jobs, entries
 from mediaaudit.walk import Skipped, walk
 from mediaaudit.writers.pdf_writer import QUIET as pdf_quiet
 
 
-@click.command(epilog=HELP)
+@click.command(cls=HelpCommand, help_values={"default": f"{DEFAULT_TIMEOUT:g}",
+                                             "deep": f"{DEEP_TIMEOUT:g}"})
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--output", metavar="FILE",
-              help="Write the manifest here, atomically; the format follows the suffix "
-              "(.json .csv .html .md .pdf). '-' or absent = stdout.")
-@click.option("--format", "fmts", type=click.Choice(FORMATS), multiple=True,
-              help="Output format (repeatable; with several, -o is the base name). "
-              "Default: from the -o suffix, else json.")
+@click.option("-o", "--output", metavar="FILE")
+@click.option("--format", "fmts", type=click.Choice(FORMATS), multiple=True)
 @PROFILE_OPTION
-@click.option("--config", metavar="FILE",
-              help="Policy file (default: mediaaudit.toml in the scanned folder or a parent).")
+@click.option("--config", metavar="FILE")
 @LANG_OPTION
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: CPU count); 1 = one worker process.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS",
-              help=f"Time limit per file; a file that takes longer gets an MA-IO-005 error. "
-                   f"[default: {DEFAULT_TIMEOUT:g}; {DEEP_TIMEOUT:g} with --deep]")
-@click.option("--deep", is_flag=True,
-              help="Also decode every frame and page of images, every audio and video "
-                   "packet, and ask each format's reference decoder about the coded data "
-                   "(damage no structure check sees; much slower).")
-@click.option("--select", multiple=True, metavar="CODE|PREFIX",
-              help="Report only these finding codes (repeatable), e.g. --select MA-FMT.")
-@click.option("--ignore", multiple=True, metavar="CODE|PREFIX",
-              help="Drop these finding codes (repeatable), e.g. --ignore MA-PRV.")
-@click.option("--cache", "cache_path", metavar="FILE", default=None,
-              help="Cache of extracted facts (SQLite). Default: under the user's cache "
-              "folder ($XDG_CACHE_HOME/mediaaudit, or $MEDIAAUDIT_CACHE_DIR).")
-@click.option("--no-cache", is_flag=True,
-              help="Read every file again (the cache trusts a file whose size, mtime, ctime, "
-                   "inode and sidecars are unchanged).")
-@click.option("--exit-zero", is_flag=True, help="Always exit 0 (for dashboards).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
-@click.option("--cluster", metavar="tcp://HOST:PORT", default=None,
-              help="Probe on the workers of this Dask scheduler (they must see the files at "
-                   "the same paths; default: [scan] cluster in the config).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None)
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS")
+@click.option("--deep", is_flag=True)
+@click.option("--select", multiple=True, metavar="CODE|PREFIX")
+@click.option("--ignore", multiple=True, metavar="CODE|PREFIX")
+@click.option("--cache", "cache_path", metavar="FILE", default=None)
+@click.option("--no-cache", is_flag=True)
+@click.option("--exit-zero", is_flag=True)
+@click.option("--quiet", "-q", is_flag=True)
+@click.option("--cluster", metavar="tcp://HOST:PORT", default=None)
 def scan(
     paths: tuple[str, ...], output: str | None, fmts: tuple[str, ...], profile_spec: str,
     config: str | None, lang: str | None, jobs: int | None, timeout: float | None,
     deep: bool, select: tuple[str, ...], ignore: tuple[str, ...], cache_path: str | None,
     no_cache: bool, exit_zero: bool, quiet: bool, cluster: str | None,
 ) -> None:
-    """Audit PATHS (files or folders) and write the manifest.
-
-    Every file gets one entry with outcome pass, fail or error, its PRONOM
-    identification, its NVF status, its rights verdict and the findings that explain
-    the verdict.  JSON is the canonical manifest; HTML, CSV and Markdown are renderings
-    of it (re-render later with 'mediaaudit report').
-    """
+    """Audit PATHS and write the manifest (its help, in Dutch and English: ``cli.help``)."""
     lang = lang or default_lang()
     limit = timeout if timeout is not None else DEEP_TIMEOUT if deep else DEFAULT_TIMEOUT
     if quiet:  # nor the PDF writer's progress line

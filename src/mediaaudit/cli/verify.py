@@ -22,6 +22,7 @@ from mediaaudit.cli.common import (
     locate_base,
     text,
 )
+from mediaaudit.cli.help import HelpCommand
 from mediaaudit.cli.load import load_manifest
 from mediaaudit.containers import ARCHIVE_REASON, member_digests
 from mediaaudit.digest import NotRegular, sha256_file
@@ -37,11 +38,6 @@ from mediaaudit.verify import (
     under_root,
 )
 from mediaaudit.walk import walk
-
-HELP = ("Exit status: 0 = every listed file is present and unchanged and no file was added; "
-        "1 = something changed, is missing, was added or is no longer a regular file (for a "
-        "bag also: an MDTO record is not valid, or a tag manifest is missing or incomplete); "
-        "2 = the manifest, the bag or ROOT cannot be used.")
 
 REFUSED = {
     "nl": "{n} geweigerd: geen gewoon bestand meer (FIFO, apparaat, socket of symlink), niet "
@@ -115,23 +111,15 @@ def _verify_bag(path: str, quiet: bool, lang: str) -> NoReturn:
     sys.exit(0 if res.ok else 1)
 
 
-@click.command(epilog=HELP)
+@click.command(cls=HelpCommand, help_values={"shown": SHOWN_ADDED})
 @click.argument("manifest_path", metavar="MANIFEST|BAG_DIR", type=click.Path())
 @click.argument("root", required=False, type=click.Path(file_okay=False))
-@click.option("--quiet", "-q", is_flag=True, help="Print only problems and the summary.")
-@click.option("--all", "all_added", is_flag=True,
-              help=f"List every added file (without it: the first {SHOWN_ADDED} and a count).")
+@click.option("--quiet", "-q", is_flag=True)
+@click.option("--all", "all_added", is_flag=True)
 @LANG_OPTION
 def verify(manifest_path: str, root: str | None, quiet: bool, all_added: bool,
            lang: str | None) -> None:
-    """Re-hash the files MANIFEST lists and report unchanged, changed, missing and added files.
-
-    Paths are resolved as they were scanned (relative to the current folder); give ROOT
-    when the scanned folder has moved (ROOT replaces it).
-
-    Given a bag written by 'mediaaudit archive' (BAG_DIR), check the bag instead: every
-    checksum in its manifests, that no file is missing or added, every MDTO record
-    against the MDTO 1.0.2 schema, and each bestand record against its file."""
+    """Re-hash what MANIFEST lists, or check a bag (help: ``cli.help``)."""
     lang = lang or default_lang()
     if os.path.isdir(manifest_path):
         if root is not None:

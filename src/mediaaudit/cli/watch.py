@@ -15,6 +15,7 @@ from mediaaudit.cli.common import (
     fail,
     text,
 )
+from mediaaudit.cli.help import HelpCommand
 from mediaaudit.cli.setup import setup_or_fail
 from mediaaudit.scan import DEFAULT_TIMEOUT
 from mediaaudit.texts import os_reason
@@ -22,51 +23,33 @@ from mediaaudit.watch.results import ResultsError, check_writable
 from mediaaudit.watch.service import Options, Watcher
 
 
-@click.command(short_help="Watch DROP_DIR: audit each file dropped there once it is "
-               "complete, log it and move it to --approved or --rejected with a report.")
+@click.command(cls=HelpCommand)
 @click.argument("drop_dir", type=click.Path())
-@click.option("--approved", metavar="DIR", help="Move files that pass here (with sidecars).")
-@click.option("--rejected", metavar="DIR", help="Move files that fail or error here.")
-@click.option("--manifest-dir", metavar="DIR",
-              help="Results: audit-log.jsonl plus one manifest per file. "
-              "Default: DROP_DIR/.mediaaudit/manifests.")
-@click.option("--state", "state_path", metavar="FILE",
-              help="State database. Default: DROP_DIR/.mediaaudit/state.sqlite.")
-@click.option("--poll", type=click.FloatRange(min=0.1), metavar="SECONDS",
-              help="Poll every SECONDS instead of inotify (SMB/NFS shares send no events).")
+@click.option("--approved", metavar="DIR")
+@click.option("--rejected", metavar="DIR")
+@click.option("--manifest-dir", metavar="DIR")
+@click.option("--state", "state_path", metavar="FILE")
+@click.option("--poll", type=click.FloatRange(min=0.1), metavar="SECONDS")
 @click.option("--settle", type=click.FloatRange(min=0.0), default=5.0, show_default=True,
-              metavar="SECONDS", help="A file must be unchanged this long before it is audited.")
-@click.option("--once", is_flag=True, help="Process what is there, then exit (cron, tests).")
-@click.option("--rescan", is_flag=True, help="Forget the state and audit everything again.")
+              metavar="SECONDS")
+@click.option("--once", is_flag=True)
+@click.option("--rescan", is_flag=True)
 @PROFILE_OPTION
-@click.option("--config", metavar="FILE", help="Policy file (default: DROP_DIR/mediaaudit.toml).")
+@click.option("--config", metavar="FILE")
 @LANG_OPTION
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT,
-              show_default=True, metavar="SECONDS", help="Time limit per file.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes kept ready for probing (each file is probed in one).")
-@click.option("--cache", "cache_path", metavar="FILE", default=None,
-              help="Cache of extracted facts (as for scan).")
-@click.option("--no-cache", is_flag=True, help="Read every file, never the fact cache.")
-@click.option("--json-log", is_flag=True, help="Log JSON lines on stderr instead of text.")
-@click.option("--fix", "fix", is_flag=True,
-              help="Convert a file rejected only on format or location (as 'mediaaudit fix "
-              "--strip-location') and route the derivative with its report; the original "
-              "goes to --rejected as before. Also: [watch] fix = true in mediaaudit.toml.")
+              show_default=True, metavar="SECONDS")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--cache", "cache_path", metavar="FILE", default=None)
+@click.option("--no-cache", is_flag=True)
+@click.option("--json-log", is_flag=True)
+@click.option("--fix", "fix", is_flag=True)
 def watch(drop_dir: str, approved: str | None, rejected: str | None, manifest_dir: str | None,
           state_path: str | None, poll: float | None, settle: float, once: bool, rescan: bool,
           profile_spec: str, config: str | None, lang: str | None, timeout: float,
           jobs: int, cache_path: str | None, no_cache: bool, json_log: bool,
           fix: bool) -> None:
-    """Watch DROP_DIR: audit each file once it is complete (closed by its writer, and size
-    and mtime unchanged for --settle seconds) and log the result; with --approved and
-    --rejected, move it there (after checking its SHA-256 is still the audited one).
-
-    Moves never overwrite (a second 'foto.jpg' becomes 'foto (1).jpg') and never delete.
-    Temporary files (.part, .crdownload, .tmp, ~$…) and hidden files wait until renamed.
-    Symlinks are not followed: reported once as skipped, never moved.
-    SIGTERM/SIGINT stop cleanly; SIGHUP (or editing the config or profile) reloads them.
-    """
+    """Audit what is dropped into DROP_DIR, for months on end (help: ``cli.help``)."""
     lang = lang or default_lang()
     if os.path.lexists(drop_dir) and not os.path.isdir(drop_dir):
         fail(text("watch_not_dir", lang, path=drop_dir))
