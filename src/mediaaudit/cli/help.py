@@ -204,7 +204,7 @@ TEXT: Texts[str] = Texts("cli.help.TEXT", {
         "en": "Output format (repeatable; with several, -o is the base name).",
     },
     "report --lang": {
-        "nl": "Schrijf de meldingen in deze taal (standaard: de taal van het manifest).",
+        "nl": "Zet de teksten om naar deze taal (standaard: de taal van het manifest).",
         "en": "Re-render messages in this language (default: the manifest's).",
     },
     "report --base": {
@@ -218,12 +218,12 @@ TEXT: Texts[str] = Texts("cli.help.TEXT", {
     # --- verify ------------------------------------------------------------------------
     "verify": {
         "nl": "Bereken de controlegetallen van de bestanden in MANIFEST opnieuw en meld "
-              "welke ongewijzigd, gewijzigd, verdwenen of nieuw zijn.\n\n"
+              "welke ongewijzigd, gewijzigd, ontbrekend of toegevoegd zijn.\n\n"
               "Paden worden gezocht zoals ze gescand zijn (vanuit de huidige map); geef "
               "ROOT op als de gescande map verplaatst is (ROOT komt ervoor in de plaats)."
               "\n\nGeef je een bag die 'mediaaudit archive' schreef (BAG_DIR), dan wordt "
               "de bag gecontroleerd: elk controlegetal in zijn manifesten, dat er geen "
-              "bestand ontbreekt of bij is gekomen, elk MDTO-record tegen het schema van "
+              "bestand ontbreekt of toegevoegd is, elk MDTO-record tegen het schema van "
               "MDTO 1.0.2, en elk bestand-record tegen zijn bestand.",
         "en": "Re-hash the files MANIFEST lists and report unchanged, changed, missing and "
               "added files.\n\n"
@@ -236,8 +236,8 @@ TEXT: Texts[str] = Texts("cli.help.TEXT", {
     },
     "verify epilog": {
         "nl": "Afsluitcode: 0 = elk bestand uit de lijst is er en is ongewijzigd, en er is "
-              "geen bestand bijgekomen; 1 = er is iets gewijzigd, verdwenen of bijgekomen, "
-              "of iets is geen gewoon bestand meer (bij een bag ook: een MDTO-record is "
+              "geen bestand toegevoegd; 1 = een bestand is gewijzigd, ontbreekt, is "
+              "toegevoegd of is geen gewoon bestand meer (bij een bag ook: een MDTO-record is "
               "ongeldig, of een tagmanifest ontbreekt of is onvolledig); 2 = het manifest, "
               "de bag of ROOT is niet te gebruiken.",
         "en": "Exit status: 0 = every listed file is present and unchanged and no file was "
@@ -249,7 +249,8 @@ TEXT: Texts[str] = Texts("cli.help.TEXT", {
     "verify --quiet": {"nl": "Toon alleen de problemen en de samenvatting.",
                        "en": "Print only problems and the summary."},
     "verify --all": {
-        "nl": "Toon elk nieuw bestand (zonder deze optie: de eerste {shown} en het aantal).",
+        "nl": "Toon elk toegevoegd bestand (zonder deze optie: de eerste {shown} en het "
+              "aantal).",
         "en": "List every added file (without it: the first {shown} and a count).",
     },
     # --- watch -------------------------------------------------------------------------
@@ -360,7 +361,7 @@ TEXT: Texts[str] = Texts("cli.help.TEXT", {
     },
     "archive epilog": {
         "nl": "Afsluitcode: 0 = de bag is geschreven; 1 = een goedgekeurd bestand is sinds "
-              "de controle gewijzigd, verdwenen of geen gewoon bestand meer (of een "
+              "de controle gewijzigd, ontbreekt of is geen gewoon bestand meer (of een "
               "ondertitel- of licentiebestand dat de controle las is weg), of er is geen "
               "enkel bestand goedgekeurd (er wordt niets geschreven); 2 = het manifest, de "
               "configuratie of BAG_DIR is niet te gebruiken, een gescande map ligt buiten "
@@ -451,7 +452,7 @@ TEXT: Texts[str] = Texts("cli.help.TEXT", {
                       "en": "Say what would be done; write nothing."},
     "fix --image-format": {
         "nl": "Kies zelf het formaat in plaats van de vaste regel (foto's → JPEG; "
-              "afbeeldingen, transparantie en verliesvrije bronnen → PNG).",
+              "illustraties, transparantie en verliesvrije bronnen → PNG).",
         "en": "Override the rule (photographs → JPEG, graphics, transparency and lossless "
               "sources → PNG).",
     },
