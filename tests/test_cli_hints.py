@@ -54,7 +54,8 @@ def test_explain_shows_what_why_fix_on_lines_and_an_aligned_list() -> None:
 
 def test_top_level_help_does_not_cut_descriptions() -> None:
     env = {**os.environ, "COLUMNS": "80"}
-    out = subprocess.run([sys.executable, "-m", "mediaaudit", "--help"], capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "mediaaudit", "--help", "--lang", "en"],
+                         capture_output=True,
                          text=True, env=env, check=True).stdout
     commands = out.split("Commands:", 1)[1]
     assert "..." not in commands
