@@ -8,6 +8,7 @@ a check that stopped calling valid files damaged must still catch the damaged on
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import struct
 import subprocess
@@ -421,3 +422,126 @@ def test_libtiff_vouches_for_a_tiff_pillow_and_libav_cannot_open() -> None:
     for p in files:
         assert "MA-IO-004" not in _codes(got[p.name]), got[p.name]["findings"]
         assert "MA-IO-010" in _codes(got[p.name])
+
+
+# --- hostile and odd inputs found in review: never "error", never a hang, no false damage
+
+
+def _box(data: bytes, path: tuple[bytes, ...], start: int = 0, end: int | None = None
+         ) -> tuple[int, int]:
+    """(offset, size) of the box at ``path`` (first match at each level)."""
+    end = len(data) if end is None else end
+    pos = start
+    while pos + 8 <= end:
+        size, typ = struct.unpack(">I4s", data[pos:pos + 8])
+        if typ == path[0]:
+            if len(path) == 1:
+                return pos, size
+            return _box(data, path[1:], pos + 8, pos + size)
+        pos += size
+    raise KeyError(path)
+
+
+def test_sample_tables_that_describe_no_real_file_get_no_opinion(tmp_path: Path) -> None:
+    """A fragment whose data offset points before the file, a sample-size table of 4
+    billion fixed-size samples, chunk runs that go back and forth: the NAL walk has no
+    opinion (the box walk judges the file), never "could not be read", MemoryError or a
+    loop (they were all three)."""
+    from mediaaudit.probe.structure.bmff import boxes
+    from mediaaudit.probe.structure.nal import nal_framing
+
+    frag = bytearray((REAL / "androidx-media" / "mp4" / "sample_fragmented.mp4").read_bytes())
+    at, _ = _box(bytes(frag), (b"moof", b"traf", b"trun"))
+    assert frag[at + 11] & 0x01  # the run has a data offset
+    frag[at + 16:at + 20] = (-0x7FFFFF00).to_bytes(4, "big", signed=True)
+    (tmp_path / "negative.mp4").write_bytes(bytes(frag))
+    plain = bytearray((SAMPLES / "interview.mp4").read_bytes())
+    stsz, _ = _box(bytes(plain), (b"moov", b"trak", b"mdia", b"minf", b"stbl", b"stsz"))
+    huge = bytearray(plain)
+    huge[stsz + 12:stsz + 20] = struct.pack(">II", 1, 0xFFFFFFFF)
+    loops = bytearray(plain)
+    stsc, size = _box(bytes(plain), (b"moov", b"trak", b"mdia", b"minf", b"stbl", b"stsc"))
+    runs = (size - 16) // 12
+    if runs >= 2:
+        loops[stsc + 16:stsc + 16 + 24] = struct.pack(">IIIIII", 1, 0, 1, 2, 0, 1)
+    for name, data in (("huge.mp4", huge), ("loops.mp4", loops)):
+        with io.BytesIO(bytes(data)) as f:
+            top, _ = boxes(f, 0, len(data), "MP4")
+            moov = next(b for b in top if b.typ == b"moov")
+            with pytest.raises(ValueError):
+                nal_framing(f, len(data), moov, top)
+        (tmp_path / name).write_bytes(bytes(data))
+    got = _entries(*sorted(tmp_path.iterdir()))
+    assert all(e["outcome"] != "error" for e in got.values()), got
+
+
+def test_png_data_after_the_last_row_is_not_unpacked() -> None:
+    """A 1×1 PNG whose zlib stream goes on with 4 GiB of zeros (4 MB of file): the rows
+    are all there after one byte, so the walk stops there (it unpacked all 4 GiB before);
+    libpng treats the extra data as a warning."""
+    import time
+
+    from mediaaudit.probe.structure.png import png
+
+    z = zlib.compressobj(9)
+    stream = z.compress(b"\0\x80\x80\x80")  # filter type 0, one grey-ish RGB pixel
+    zeros = bytes(1 << 24)
+    stream += b"".join(z.compress(zeros) for _ in range(256)) + z.flush()
+    data = _with_chunk((SAMPLES / "stadhuis.png").read_bytes(), b"IDAT", stream)
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    data = data[:16] + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr)) + data[33:]
+    start = time.monotonic()
+    with io.BytesIO(data) as f:
+        assert png(f, len(data)) is None
+    assert time.monotonic() - start < 3  # it took 10 s when it unpacked everything
+
+
+@needs_ffmpeg
+def test_deep_keeps_to_the_coded_data(tmp_path: Path) -> None:
+    """--deep judges sound and pictures, not what sits beside them: an MP3 with a cut
+    cover image (metadata: its picture stream is cover art), two MP3s joined with ``cat``
+    (an ID3 tag between frames, skipped by decoders), a chained Ogg with junk between its
+    two links (the second link starts a new stream), a TIFF whose name is not UTF-8."""
+    from PIL import Image
+
+    mp3 = tmp_path / "t.mp3"
+    _ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-id3v2_version", "3",
+            "-metadata", "title=Toon", str(mp3))
+    cover = tmp_path / "cover.jpg"
+    Image.open(SAMPLES / "campagne.jpg").convert("RGB").resize((320, 240)).save(cover)
+    _cut(cover, tmp_path / "cut.jpg", 0.7)
+    with_cover = tmp_path / "met-hoes.mp3"
+    _ffmpeg("-i", str(mp3), "-i", str(tmp_path / "cut.jpg"), "-map", "0", "-map", "1",
+            "-c", "copy", "-disposition:v", "attached_pic", str(with_cover))
+    (tmp_path / "samen.mp3").write_bytes(mp3.read_bytes() * 2)
+    ogg = REAL / "androidx-media" / "ogg" / "bear_vorbis.ogg"
+    (tmp_path / "keten.ogg").write_bytes(ogg.read_bytes() + b"JUNKJUNK" + ogg.read_bytes())
+    tif = tmp_path / "lzw.tif"
+    Image.open(SAMPLES / "campagne.jpg").save(tif, compression="tiff_lzw")
+    odd = tmp_path / os.fsdecode(b"caf\xe9.tif")
+    tif.rename(odd)
+    for p in (mp3, cover, tmp_path / "cut.jpg"):
+        p.unlink()
+    got = {name: e for name, e in _entries(tmp_path, deep=True).items()}
+    assert len(got) == 4, sorted(got)
+    for name, e in got.items():
+        assert e["outcome"] != "error" and "MA-IO-004" not in _codes(e), (name, e["findings"])
+
+
+def test_only_the_first_jp2_colour_box_counts(tmp_path: Path) -> None:
+    """exiv2's relax.jp2 with a second colour box that names an ICC profile it lacks:
+    readers use the first box (ISO/IEC 15444-1 I.5.3.3), so the file is not damaged;
+    with the bad box first it is."""
+    data = (REAL / "exiv2" / "relax.jp2").read_bytes()
+    at, size = _box(data, (b"jp2h",))
+    bad = struct.pack(">I4s", 8 + 3 + 4, b"colr") + b"\x02\x00\x00" + b"\0" * 4
+    body = data[at + 8:at + size]
+    ihdr = struct.unpack(">I", body[:4])[0]  # the image header box comes first
+    assert body[4:8] == b"ihdr"
+    for name, inner in (("second.jp2", body + bad),
+                        ("first.jp2", body[:ihdr] + bad + body[ihdr:])):
+        head = struct.pack(">I4s", 8 + len(inner), b"jp2h")
+        (tmp_path / name).write_bytes(data[:at] + head + inner + data[at + size:])
+    got = _entries(tmp_path / "second.jp2", tmp_path / "first.jp2")
+    assert "MA-IO-004" not in _codes(got["second.jp2"]), got["second.jp2"]["findings"]
+    assert "ICC profile" in str(got["first.jp2"]["findings"]), got["first.jp2"]["findings"]

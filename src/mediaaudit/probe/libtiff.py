@@ -10,12 +10,15 @@ the library every TIFF reader here rests on, already on every machine that has
 ImageMagick or Pillow's system dependencies, with a stable C API of four calls; no Python
 binding of it is maintained.  Without the library there is no opinion.
 
-Only what libtiff says *while reading pixel data* counts: tag-level warnings at open
-(an unknown private tag, an odd ASCII count) are about metadata, which the probes judge
-elsewhere.  Uncompressed pages are not read: their data is complete when every strip
-lies inside the file, which the structure walk checks already, and libtiff refuses some
-that other readers show whole (Pillow's ``tiff_overflow_rows_per_strip.tif``: a
-RowsPerStrip of 2³¹ over 64 strips that hold every row).
+The file is opened with mode ``rm``: libtiff maps files by default, and a file cut by
+someone else while mapped kills the process with SIGBUS (the structure walkers never map
+for the same reason).  Only what libtiff says *while reading pixel data* counts:
+tag-level warnings at open (an unknown private tag, an odd ASCII count) are about
+metadata, which the probes judge elsewhere.  Uncompressed pages are not read: their data
+is complete when every strip lies inside the file, which the structure walk checks
+already, and libtiff refuses some that other readers show whole (Pillow's
+``tiff_overflow_rows_per_strip.tif``: a RowsPerStrip of 2³¹ over 64 strips that hold
+every row).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import os
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -99,7 +103,7 @@ def read(path: str, uncompressed: bool = False) -> Reading:
     if lib is None:
         return _NO_OPINION
     with native.caught():  # what it says while opening: metadata, not pixels
-        tif = lib.TIFFOpen(path.encode(), b"r")
+        tif = lib.TIFFOpen(os.fsencode(path), b"rm")  # m: read, never memory-map
     if not tif:
         return _NO_OPINION
     try:

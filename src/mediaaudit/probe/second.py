@@ -102,13 +102,16 @@ VARIANTS = frozenset({"image/tiff", "image/bmp", "image/x-ms-bmp", "image/x-bmp"
 
 
 # What a decoder says about metadata rather than image data (libav's mjpeg decoder parses
-# EXIF and ICC segments and, asked to be strict, stops at a short one).
-_METADATA = re.compile(r"EXIF|ICC|XMP|comment|APP\d+", re.IGNORECASE)
+# EXIF and ICC segments and, asked to be strict, stops at a short one), or about bytes
+# between audio frames that are no frame (an ID3 tag in the middle of joined MP3s, junk
+# after the last frame: "Header missing"), which decoders skip as Ogg decoders skip junk
+# between pages; the structure walk has followed the frames already.
+_METADATA = re.compile(r"EXIF|ICC|XMP|comment|APP\d+|header missing", re.IGNORECASE)
 
 
 def about_data(why: str) -> bool:
-    """Is a strict decoder's complaint about the coded data, not a feature it lacks or a
-    metadata block?"""
+    """Is a strict decoder's complaint about the coded data, not a feature it lacks, a
+    metadata block or bytes between frames?"""
     return not (_UNSUPPORTED.search(why) or _METADATA.search(why))
 
 
@@ -131,8 +134,9 @@ def essence_error(path: str) -> str | None:
             return None
     failed: str | None = None
     with container, native.caught() as said:
-        streams = [s for s in container.streams
-                   if s.type in ("audio", "video") and s.codec_context is not None]
+        streams = [s for s in container.streams  # not cover art: that is metadata
+                   if s.type in ("audio", "video") and s.codec_context is not None
+                   and not s.disposition & av.stream.Disposition.attached_pic]
         if not streams:  # demux([]) would read every stream (subtitles, data) instead
             return None
         try:

@@ -54,8 +54,6 @@ class DiskFull(RouteError):
 
 
 def _error(exc: OSError, key: WatchKey, **params: str) -> RouteError:
-    if isinstance(exc, RouteError):  # said already, by the step that failed
-        return exc
     cls = DiskFull if exc.errno in FULL else RouteError
     return cls(exc.errno, Trouble(key, {**params, "why": exc.strerror or str(exc)}))
 
@@ -107,6 +105,8 @@ def move(src: str, directory: str, name: str, sha256: str | None = None,
                 return _copy_move(src, directory, name, sha256, exact)
         except FileExistsError:
             continue  # someone took the name between the check and the link
+        except RouteError:
+            raise  # said already, by the step that failed
         except OSError as exc:
             raise _error(exc, "cannot_move", path=src) from exc
         os.unlink(src)

@@ -534,9 +534,9 @@ class Watcher:
                             return
                         raise
                     target, real_target = printable(moved), moved
-                    for side, why in failed:
-                        self.emit(self.log.line("error", printable(side),
-                                                self._t("sidecar_not_moved", why=why)))
+                    for side, trouble in failed:
+                        self.emit(self.log.line("error", printable(side), self._t(
+                            "sidecar_not_moved", why=self.log.why(trouble))))
                     self._prune(row.path)
             elif dest is not None:  # moved by a run that stopped before recording it?
                 found = find_moved(dest, os.path.basename(row.path), row.size, row.mtime_ns,

@@ -284,7 +284,9 @@ def ogg(f: IO[bytes], size: int) -> str | None:
 
 
 def _ogg_pages(f: IO[bytes], size: int) -> str | int:
-    """The page walk: a reason, or how many times it resynchronised over junk."""
+    """The page walk: a reason, or how many times it resynchronised over junk.  After
+    junk the next page must carry the next sequence number of its stream, or begin a
+    new chained stream (its first page, after a page that ended the last one)."""
     w = Window(f)
     pos, flags, skips = 0, 0, 0
     seq: dict[bytes, int] = {}
@@ -297,9 +299,11 @@ def _ogg_pages(f: IO[bytes], size: int) -> str | int:
                 return _why(Why.OGG_BROKEN, at=num(pos))
             nxt = _next_capture(f, pos, size)
             if nxt is None:
-                return skips  # trailing bytes after the last page: no opinion
+                break  # trailing bytes after the last page: judged by that page
             h = w.at(nxt, 27)
-            if len(h) < 27 or seq.get(h[14:18]) != int.from_bytes(h[18:22], "little") - 1:
+            number = int.from_bytes(h[18:22], "little")
+            chained = bool(flags & 0x04) and len(h) >= 27 and h[5] & 0x02 and number == 0
+            if not chained and (len(h) < 27 or seq.get(h[14:18]) != number - 1):
                 return _why(Why.OGG_PAGE_LOST, at=num(pos), skipped=num(nxt - pos))
             pos, skips = nxt, skips + 1
         if len(h) < 27:

@@ -66,14 +66,17 @@ def _colour_without_profile(f: IO[bytes], found: list[Box]) -> str | None:
     """A colour specification box whose method says "ICC profile" (2 or 3) but which holds
     fewer bytes than an ICC header: the header box describes a colour space it does not
     have, so a decoder that trusts it has none (jpylyzer's ``iccSizeIsValid``).  Other ICC
-    conformance tests (profile class, version) stay conformance: real files fail them."""
-    for header in (b for b in found if b.typ == b"jp2h"):
-        inner, _ = boxes(f, header.body, header.end, "JPEG 2000")
-        for colr in (b for b in inner if b.typ == b"colr"):
-            f.seek(colr.body)
-            meth = f.read(1)
-            if meth in (b"\x02", b"\x03") and colr.end - colr.body - 3 < _ICC_HEADER:
-                return _why(Why.JP2_COLR_NO_ICC, got=num(max(colr.end - colr.body - 3, 0)))
+    conformance tests (profile class, version) stay conformance: real files fail them.
+    Only the first colour box counts: readers use it and ignore the others (ISO/IEC
+    15444-1, I.5.3.3)."""
+    header = next((b for b in found if b.typ == b"jp2h"), None)
+    inner = boxes(f, header.body, header.end, "JPEG 2000")[0] if header is not None else []
+    colr = next((b for b in inner if b.typ == b"colr"), None)  # readers use the first
+    if colr is not None:
+        f.seek(colr.body)
+        meth = f.read(1)
+        if meth in (b"\x02", b"\x03") and colr.end - colr.body - 3 < _ICC_HEADER:
+            return _why(Why.JP2_COLR_NO_ICC, got=num(max(colr.end - colr.body - 3, 0)))
     return None
 
 

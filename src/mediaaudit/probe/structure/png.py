@@ -88,13 +88,13 @@ class _Inflate:
                 pos += stride
 
     def feed(self, piece: bytes | memoryview) -> None:
-        if self.bad is not None or self.z.eof:
-            return
+        if self.bad is not None or self.z.eof or self.got >= self.need:
+            return  # every row is there: what follows is not image data (a bomb's tail)
         try:
             out = self.z.decompress(piece, CHUNK)
             while True:
                 self._rows(out)
-                if not self.z.unconsumed_tail or self.bad is not None:
+                if not self.z.unconsumed_tail or self.bad is not None or self.got >= self.need:
                     break
                 out = self.z.decompress(self.z.unconsumed_tail, CHUNK)
         except zlib.error as e:
