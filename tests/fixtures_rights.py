@@ -121,6 +121,22 @@ allowed_licences = ["LicenseRef-ANP-2026"]
 """
 
 
+def inkscape_svg(path: Path, licence: str = CC_BY, rights: str | None = None) -> Path:
+    """An SVG with the RDF Inkscape's Document Properties writes: dc:creator (and
+    dc:rights) as a cc:Agent, cc:license as a resource."""
+    holder = (f"<dc:rights><cc:Agent><dc:title>{rights}</dc:title></cc:Agent></dc:rights>"
+              if rights else "")
+    path.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:cc="http://creativecommons.org/ns#" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'width="10" height="10"><metadata><rdf:RDF><cc:Work rdf:about="">'
+        "<dc:creator><cc:Agent><dc:title>Anna de Vries</dc:title></cc:Agent></dc:creator>"
+        f'{holder}<cc:license rdf:resource="{licence}"/>'
+        '</cc:Work></rdf:RDF></metadata><rect width="5" height="5"/></svg>', encoding="utf-8")
+    return path
+
+
 def build_rights(d: Path) -> Path:
     d.mkdir(parents=True, exist_ok=True)
     (d / "mediaaudit.toml").write_text(CONFIG)

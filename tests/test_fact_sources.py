@@ -39,17 +39,7 @@ def _extended(tmp: Path) -> Path:
 
 
 def _svg(tmp: Path) -> Path:
-    """The RDF Inkscape's Document Properties writes into an SVG."""
-    svg = tmp / "kaart.svg"
-    svg.write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" '
-        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
-        'xmlns:cc="http://creativecommons.org/ns#" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-        'width="10" height="10"><metadata><rdf:RDF><cc:Work rdf:about="">'
-        "<dc:creator><cc:Agent><dc:title>Anna de Vries</dc:title></cc:Agent></dc:creator>"
-        f'<cc:license rdf:resource="{CC_BY}"/>'
-        '</cc:Work></rdf:RDF></metadata><rect width="5" height="5"/></svg>', encoding="utf-8")
-    return svg
+    return fr.inkscape_svg(tmp / "kaart.svg")
 
 
 def _flir(tmp: Path) -> Path:

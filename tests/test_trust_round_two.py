@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+import fixtures_rights as fr
 from conftest import have, run_cli
 
 SAMPLES = Path(__file__).parent.parent / "sample_media"
@@ -201,16 +202,8 @@ def test_deep_decodes_every_page_and_never_errors(tmp_path: Path) -> None:
 
 def test_svg_rights_from_its_rdf_metadata(tmp_path: Path) -> None:
     """Inkscape's Document Properties: cc:license, dc:rights and dc:creator as cc:Agent."""
-    svg = tmp_path / "kaart.svg"
-    svg.write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" '
-        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
-        'xmlns:cc="http://creativecommons.org/ns#" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-        'width="10" height="10"><metadata><rdf:RDF><cc:Work rdf:about="">'
-        "<dc:creator><cc:Agent><dc:title>Anna de Vries</dc:title></cc:Agent></dc:creator>"
-        "<dc:rights><cc:Agent><dc:title>Gemeente Voorbeeld</dc:title></cc:Agent></dc:rights>"
-        '<cc:license rdf:resource="http://creativecommons.org/licenses/by/4.0/"/>'
-        '</cc:Work></rdf:RDF></metadata><rect width="5" height="5"/></svg>', encoding="utf-8")
+    svg = fr.inkscape_svg(tmp_path / "kaart.svg", "http://creativecommons.org/licenses/by/4.0/",
+                          rights="Gemeente Voorbeeld")
     run = run_cli("scan", str(svg), "-j", "1", "--no-cache")
     assert run.manifest is not None
     rights = run.manifest["files"][0]["rights"]
