@@ -86,7 +86,8 @@ def test_tail_check_catches_truncated_jpeg_without_deep(tmp_path: Path) -> None:
 def test_deep_decode_catches_corrupt_pixel_data(tmp_path: Path) -> None:
     """Markers intact, pixel data garbled.  The chunk's CRC gives it away by default; with
     the CRC made to match (the damage happened before the checksum was written, as in a
-    broken encoder), only a full decode can see it."""
+    broken encoder), unpacking the image data, also done by default, sees it (it used to
+    take a full decode); ``--deep`` sees it too."""
     import struct
     import zlib
 
@@ -104,6 +105,7 @@ def test_deep_decode_catches_corrupt_pixel_data(tmp_path: Path) -> None:
     assert "MA-IO-004" in stale.codes("stale-crc.png")  # the CRC, checked by default
     (tmp_path / "stale-crc.png").unlink()
     shallow = run_cli("scan", str(tmp_path / "garbled.png"))
-    assert "MA-IO-004" not in shallow.codes("garbled.png")  # header, chunks, CRCs fine
+    assert "MA-IO-004" in shallow.codes("garbled.png")  # header, chunks, CRCs fine
+    assert "PNG image data" in str(shallow.manifest)  # ... but the data does not unpack
     deep = run_cli("scan", "--deep", str(tmp_path / "garbled.png"))
     assert "MA-IO-004" in deep.codes("garbled.png") and deep.exit_code == 1
