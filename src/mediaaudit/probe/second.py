@@ -28,6 +28,7 @@ will not open is left to the structure walk, which judged it already.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 ENGINE = "libav (ffmpeg)"
 # libav conceals some errors by default (a damaged block is painted over): asked to check
@@ -56,13 +57,9 @@ def decode_error(path: str, frames: int = 1, strict: bool = True) -> str | None:
     libav's messages are taken from its own printer (synchronous, to standard error,
     caught per call by ``native.caught``): PyAV's log callback delivers them later, to
     whichever file is being probed by then."""
-    import av
-    import av.logging
-
     from mediaaudit.probe import native
 
-    av.logging.restore_default_callback()
-    av.logging.set_libav_level(av.logging.ERROR)
+    av = _libav()
     failed: str | None = None
     with native.caught() as said:
         try:
@@ -82,8 +79,22 @@ def decode_error(path: str, frames: int = 1, strict: bool = True) -> str | None:
                         failed = f"only {done} of {frames} frames decoded"
         except Exception as exc:  # PyAV raises its own error types for every libav failure
             failed = f"{type(exc).__name__}: {exc}"
-    if failed is None:
-        return None
+    return None if failed is None else _words(said, failed)
+
+
+def _libav() -> Any:
+    """PyAV, with libav printing its errors itself (synchronously, to standard error,
+    where ``native.caught`` takes them per call)."""
+    import av
+    import av.logging
+
+    av.logging.restore_default_callback()
+    av.logging.set_libav_level(av.logging.ERROR)
+    return av
+
+
+def _words(said: list[str], failed: str) -> str:
+    """libav's own words when it printed any, else the exception's."""
     return (said[0] if said else failed)[:160]
 
 
@@ -120,13 +131,9 @@ def essence_error(path: str) -> str | None:
     strictly; None when it decodes them all, or when it cannot open the container (no
     opinion: the structure walk speaks to containers).  The cost of ``--deep``: a full
     decode, about 6 s for the 350 audio and video files of the real-world corpus."""
-    import av
-    import av.logging
-
     from mediaaudit.probe import native
 
-    av.logging.restore_default_callback()
-    av.logging.set_libav_level(av.logging.ERROR)
+    av = _libav()
     with native.caught():  # what libav says of the container: the structure walk's part
         try:
             container = av.open(path, metadata_errors="ignore")
@@ -148,7 +155,7 @@ def essence_error(path: str) -> str | None:
             failed = f"{type(exc).__name__}: {exc}"
     if failed is None:
         return None
-    why = (said[0] if said else failed)[:160]
+    why = _words(said, failed)
     return why if about_data(why) else None
 
 
