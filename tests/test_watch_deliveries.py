@@ -167,3 +167,17 @@ def test_an_empty_member_of_a_delivery_is_not_held_as_an_upload(tmp_path: Path) 
     assert [x["outcome"] for x in empty] == ["fail"], empty  # no "held" line first
     assert "upload" not in json.dumps(empty), empty
     assert routed < deadline
+
+
+def test_the_unpacked_line_counts_what_was_unpacked(tmp_path: Path) -> None:
+    """"unpacked to levering: 1 file …; 1 not unpacked": a member refused for its unsafe
+    name is not counted among the files placed in the drop folder."""
+    drop, out = tmp_path / "drop", tmp_path / "out"
+    drop.mkdir()
+    with zipfile.ZipFile(drop / "levering.zip", "w") as z:
+        z.write(SAMPLES / "campagne.jpg", "campagne.jpg")
+        z.writestr("../evil.jpg", b"x")
+    run = _watch(drop, out)
+    line = next(json.loads(x) for x in run.stderr.splitlines()
+                if x.startswith("{") and json.loads(x)["outcome"] == "unpacked")
+    assert ": 1 file, each judged" in line["detail"] and "1 not unpacked" in line["detail"], line

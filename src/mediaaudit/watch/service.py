@@ -337,9 +337,10 @@ class Watcher:
         record = os.path.relpath(got.kept + ".json", self.o.manifest_dir)
         refused = (self._t("not_unpacked", n=len(got.refused), record=record)
                    if got.refused else "")
+        placed = max(got.members - len(got.refused), 0)  # the refused are told apart
         self.emit(self.log.line("unpacked", rel, self._t(
-            "unpacked", folder=os.path.relpath(got.folder, self.o.drop), n=got.members,
-            files=self._t("member" if got.members == 1 else "members"),
+            "unpacked", folder=os.path.relpath(got.folder, self.o.drop), n=placed,
+            files=self._t("member" if placed == 1 else "members"),
             kept=os.path.relpath(got.kept, self.o.manifest_dir), refused=refused)))
 
     def _record(self, ref: FileRef, result: FileResult, sides: str | None = None) -> None:
