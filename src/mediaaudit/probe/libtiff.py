@@ -24,7 +24,6 @@ every row).
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import os
 import re
@@ -48,7 +47,9 @@ def _lib() -> Any | None:
     try:
         lib = ctypes.CDLL("libtiff.so.6")
     except OSError:
-        name = ctypes.util.find_library("tiff")
+        from ctypes.util import find_library  # imports subprocess & co: only when needed
+
+        name = find_library("tiff")
         if name is None:
             return None
         try:

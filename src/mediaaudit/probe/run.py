@@ -29,16 +29,7 @@ from mediaaudit.model import (
     MediaProps,
     ProbeNote,
 )
-from mediaaudit.probe import (
-    contents,
-    identify,
-    image,
-    libtiff,
-    mediainfo,
-    native,
-    second,
-    structure,
-)
+from mediaaudit.probe import contents, identify, image, mediainfo, native, structure
 from mediaaudit.probe.partial import Partial
 
 HEAD_BYTES = 64 * 1024
@@ -197,6 +188,8 @@ def _damaged(part: Partial) -> bool:
 def _deep_look(path: str, mime: str | None, moving: bool, part: Partial) -> None:
     """``--deep``: the format's reference decoder reads the coded data of a file its first
     decoder passed (``second.deep_look``); what it finds bad is damage."""
+    from mediaaudit.probe import second  # only under --deep
+
     found = second.deep_look(path, mime, moving)
     if found is not None:
         engine, why = found
@@ -213,7 +206,7 @@ def _not_opened(path: str, head: bytes, mime: str | None, part: Partial, reason:
     decodes it, ``MA-IO-012`` (a warning: no engine here shows it) when libav says it
     lacks the feature too and the structure walk vouches for the rest, ``MA-IO-010``
     again when libtiff reads every strip of a TIFF libav cannot place."""
-    from mediaaudit.probe import structure
+    from mediaaudit.probe import libtiff, second  # only for a file Pillow cannot open
 
     if any(n.code == CodeId.DAMAGED and n.source == "structure" for n in part.notes):
         return
@@ -235,6 +228,8 @@ def _not_read(path: str, part: Partial, engine: str, reason: str, frames: int,
     """A decoder could not decode a file it opened (``--deep``, up to frame ``frames``):
     damage only when no second reader decodes it either (libav, asked to be strict; for
     a TIFF also libtiff); else an info note that names the engine that could."""
+    from mediaaudit.probe import libtiff, second  # only for a file Pillow cannot decode
+
     other: str | None = None
     if (second.decode_error(path, frames) if second.asked(mime) else reason) is None:
         other = second.ENGINE
@@ -251,6 +246,8 @@ def _libtiff_reads(path: str, mime: str | None) -> bool:
     """Does libtiff, the format's reference library, read every strip of every page of
     this TIFF without complaint?  It knows compressions and layouts that libav and
     Pillow's build lack (WebP, 16-bit palettes, big-endian BigTIFF)."""
+    from mediaaudit.probe import libtiff
+
     if (mime or "").lower() != "image/tiff":
         return False
     reading = libtiff.read(path, uncompressed=True)
