@@ -47,6 +47,12 @@ def boxes(f: IO[bytes], start: int, end: int, label: str) -> tuple[list[Box], st
     return out, None
 
 
+def child(f: IO[bytes], box: Box, typ: bytes) -> Box | None:
+    """The first box of type ``typ`` inside ``box``, or None."""
+    inner, _ = boxes(f, box.body, box.end, "MP4")
+    return next((b for b in inner if b.typ == typ), None)
+
+
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"mif1", b"mif2", b"avif", b"avio"}
 _SEQ_BRANDS = {b"avis", b"msf1", b"hevc", b"hevx"}
 _MOVIE_BRANDS = (b"isom", b"iso", b"mp4", b"mp7", b"qt  ", b"M4A ", b"M4V ", b"M4B ",
@@ -144,8 +150,7 @@ def _sample_bytes(f: IO[bytes], moov: Box) -> int | None:
     if level is None:
         return None
     for stbl in level:
-        inner, _ = boxes(f, stbl.body, stbl.end, "MP4")
-        stsz = next((b for b in inner if b.typ == b"stsz"), None)
+        stsz = child(f, stbl, b"stsz")
         if stsz is None or stsz.end - stsz.body > _STSZ_MAX:
             return None
         f.seek(stsz.body + 4)

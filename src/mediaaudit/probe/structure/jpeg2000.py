@@ -6,7 +6,7 @@ from typing import IO, Any
 
 from mediaaudit.codes import Why
 from mediaaudit.codes import reason as _why
-from mediaaudit.probe.structure.bmff import Box, boxes
+from mediaaudit.probe.structure.bmff import Box, boxes, child
 from mediaaudit.probe.structure.common import num
 
 _ICC_HEADER = 128  # every ICC profile begins with a 128-byte header
@@ -70,8 +70,7 @@ def _colour_without_profile(f: IO[bytes], found: list[Box]) -> str | None:
     Only the first colour box counts: readers use it and ignore the others (ISO/IEC
     15444-1, I.5.3.3)."""
     header = next((b for b in found if b.typ == b"jp2h"), None)
-    inner = boxes(f, header.body, header.end, "JPEG 2000")[0] if header is not None else []
-    colr = next((b for b in inner if b.typ == b"colr"), None)  # readers use the first
+    colr = child(f, header, b"colr") if header is not None else None  # readers use the first
     if colr is not None:
         f.seek(colr.body)
         meth = f.read(1)

@@ -21,18 +21,13 @@ from typing import IO
 
 from mediaaudit.codes import Why
 from mediaaudit.codes import reason as _why
-from mediaaudit.probe.structure.bmff import Box, boxes
+from mediaaudit.probe.structure.bmff import Box, boxes, child
 from mediaaudit.probe.structure.common import num
 
 _AVC = {b"avc1": b"avcC", b"avc3": b"avcC", b"hvc1": b"hvcC", b"hev1": b"hvcC"}
 _VISUAL_ENTRY = 78  # bytes of a visual sample entry, after its header, before its children
 _MAX_SAMPLES = 4_000_000  # 37 hours at 30 frames/s; beyond, no opinion
 _MAX_TABLE = 32 << 20
-
-
-def _child(f: IO[bytes], box: Box, typ: bytes) -> Box | None:
-    inner, _ = boxes(f, box.body, box.end, "MP4")
-    return next((b for b in inner if b.typ == typ), None)
 
 
 def _read(f: IO[bytes], box: Box, at: int, n: int) -> bytes:
@@ -45,7 +40,7 @@ def _length_size(f: IO[bytes], stbl: Box) -> int | None:
     out-of-band parameter sets, else None.  A track with several sample descriptions
     is walked only when every one is such a codec with the same prefix size (which
     description a sample uses is not followed)."""
-    stsd = _child(f, stbl, b"stsd")
+    stsd = child(f, stbl, b"stsd")
     if stsd is None:
         return None
     entries, _ = boxes(f, stsd.body + 8, stsd.end, "MP4")
@@ -69,7 +64,7 @@ def _entry_length_size(f: IO[bytes], entry: Box) -> int | None:
 
 
 def _track_id(f: IO[bytes], trak: Box) -> int | None:
-    tkhd = _child(f, trak, b"tkhd")
+    tkhd = child(f, trak, b"tkhd")
     if tkhd is None:
         return None
     head = _read(f, tkhd, 0, 24)
@@ -80,7 +75,7 @@ def _track_id(f: IO[bytes], trak: Box) -> int | None:
 def _stbl(f: IO[bytes], trak: Box) -> Box | None:
     box: Box | None = trak
     for typ in (b"mdia", b"minf", b"stbl"):
-        box = _child(f, box, typ) if box is not None else None
+        box = child(f, box, typ) if box is not None else None
     return box
 
 
@@ -100,17 +95,17 @@ def _table_samples(f: IO[bytes], stbl: Box) -> Iterator[tuple[int, int]]:
     """(offset, size) of every sample, from the sample tables.  ValueError (no opinion)
     for tables that cannot describe a real file: more samples than ``_MAX_SAMPLES``,
     chunk runs that do not go forward or hold no samples."""
-    stsz = _child(f, stbl, b"stsz")
+    stsz = child(f, stbl, b"stsz")
     if stsz is None:
         raise ValueError("table")
     fixed, count = struct.unpack(">II", _read(f, stsz, 4, 8))
     if count > _MAX_SAMPLES:
         raise ValueError("table")
     sizes = _table(f, stsz, 8, "I", 4) if not fixed else None
-    co64 = _child(f, stbl, b"co64")
+    co64 = child(f, stbl, b"co64")
     offsets = (_table(f, co64, 4, "Q", 8) if co64 is not None
-               else _table(f, _child(f, stbl, b"stco"), 4, "I", 4))
-    stsc = _table(f, _child(f, stbl, b"stsc"), 4, "I", 12)
+               else _table(f, child(f, stbl, b"stco"), 4, "I", 4))
+    stsc = _table(f, child(f, stbl, b"stsc"), 4, "I", 12)
     runs = [stsc[i:i + 3] for i in range(0, len(stsc), 3)]
     firsts = [r[0] for r in runs]
     if any(r[1] == 0 for r in runs) or firsts != sorted(set(firsts)) or (firsts and firsts[0] < 1):
@@ -208,7 +203,7 @@ def nal_framing(f: IO[bytes], size: int, moov: Box, top: list[Box]) -> str | Non
 
 def _trex(f: IO[bytes], moov: Box) -> dict[int, int]:
     """Default sample sizes per track of a fragmented movie (``mvex/trex``)."""
-    mvex = _child(f, moov, b"mvex")
+    mvex = child(f, moov, b"mvex")
     out: dict[int, int] = {}
     for trex in (b for b in boxes(f, mvex.body, mvex.end, "MP4")[0] if b.typ == b"trex") \
             if mvex is not None else ():
